@@ -1,0 +1,379 @@
+"""The `stretchtimer` command: the TUI by default, and subcommands for everything else.
+
+Heavy modules (Textual, the catalog) are imported inside the commands that need them, so
+`--help` and `--version` answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+    from .models import Exercise, Routine
+    from .plan import Timeline
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input from the person at the keyboard: one line on stderr, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _positive_speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid speed {text!r}: give a number") from None
+    if not 0 < value <= 10_000:
+        raise argparse.ArgumentTypeError(f"invalid speed {text!r}: use a number from 0 to 10000")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="stretchtimer",
+        description="A guided back-care workout timer: pick a routine and follow it hands-free.",
+        epilog="Run without a command to open the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    listing = commands.add_parser("list", help="list routines (or exercises) with their times")
+    listing.add_argument("--exercises", action="store_true", help="list exercises instead")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    show = commands.add_parser("show", help="show a routine's plan or an exercise's steps")
+    show.add_argument("id", help="a routine or exercise id, e.g. desk-break")
+    show.add_argument("--steps", action="store_true", help="print every step of the timeline")
+    show.add_argument("--json", action="store_true", help="print JSON (with the full timeline)")
+
+    validate = commands.add_parser("validate", help="check exercise and routine files")
+    validate.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+
+    commands.add_parser("schema", help="print the JSON Schema of exercise and routine files")
+
+    run = commands.add_parser("run", help="run a routine")
+    run.add_argument("routine", help="a routine id, e.g. desk-break")
+    run.add_argument("--plain", action="store_true", help="print each step as a line of text")
+    run.add_argument(
+        "--speed",
+        type=_positive_speed,
+        default=1.0,
+        metavar="N",
+        help="run N times faster, for previews and testing (default 1)",
+    )
+    run.add_argument("--mute", action="store_true", help="no sound")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        handler = _COMMANDS.get(args.command or "", _default)
+        return handler(args)
+    except UsageError as error:
+        print(f"stretchtimer: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `stretchtimer list | head`
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def _default(args: argparse.Namespace) -> int:
+    """Until the app exists: list the routines and say how to run one."""
+    code = _list(argparse.Namespace(exercises=False, json=False))
+    print("\nRun one with: stretchtimer run ROUTINE --plain")
+    return code
+
+
+def _load() -> Catalog:
+    from .catalog import load_catalog
+
+    catalog = load_catalog()
+    for problem in catalog.problems:
+        print(f"stretchtimer: skipped {problem}", file=sys.stderr)
+    return catalog
+
+
+def _list(args: argparse.Namespace) -> int:
+    from .models import equipment_needed
+    from .text import clock
+
+    catalog = _load()
+    if args.exercises:
+        exercises = [catalog.exercise(key) for key in sorted(catalog.exercises)]
+        if args.json:
+            _print_json([_exercise_json(catalog, e) for e in exercises])
+            return EXIT_OK
+        _table(
+            ["ID", "NAME", "PHASE", "DOSE", "GOOD FOR", "EQUIPMENT"],
+            [
+                [
+                    e.id,
+                    e.name,
+                    e.phase,
+                    e.dose.describe(),
+                    ", ".join(e.good_for),
+                    "/".join(e.equipment),
+                ]
+                for e in exercises
+            ],
+        )
+        return EXIT_OK
+    routines = [catalog.routine(key) for key in sorted(catalog.routines)]
+    if args.json:
+        _print_json([_routine_json(catalog, r, with_steps=False) for r in routines])
+        return EXIT_OK
+    rows = []
+    for routine in routines:
+        timeline = _timeline(catalog, routine)
+        equipment = equipment_needed(list(timeline.exercises))
+        rows.append(
+            [
+                routine.id,
+                routine.name,
+                clock(timeline.total),
+                ", ".join(routine.focus),
+                ", ".join(equipment),
+            ]
+        )
+    _table(["ID", "NAME", "TIME", "FOCUS", "EQUIPMENT"], rows)
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    catalog = _load()
+    if args.id in catalog.routines:
+        routine = catalog.routine(args.id)
+        if args.json:
+            _print_json(_routine_json(catalog, routine, with_steps=True))
+        else:
+            _print_routine(catalog, routine, args.steps)
+    elif args.id in catalog.exercises:
+        exercise = catalog.exercise(args.id)
+        if args.json:
+            _print_json(_exercise_json(catalog, exercise))
+        else:
+            _print_exercise(catalog, exercise)
+    else:
+        raise UsageError(f"unknown routine or exercise '{args.id}'{catalog.suggest(args.id)}")
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .catalog import validate_paths
+
+    count, problems = validate_paths(args.paths)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return EXIT_USAGE
+    print(f"{count} file{'s' if count != 1 else ''} valid")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .schema import file_schema
+
+    _print_json(file_schema())
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .plain import run_plain
+
+    catalog = _load()
+    if args.routine not in catalog.routines:
+        hint = catalog.suggest(args.routine, catalog.routines)
+        raise UsageError(f"unknown routine '{args.routine}'{hint}")
+    timeline = _timeline(catalog, catalog.routine(args.routine))
+    return run_plain(timeline, speed=args.speed)
+
+
+_COMMANDS = {
+    "list": _list,
+    "show": _show,
+    "validate": _validate,
+    "schema": _schema,
+    "run": _run,
+}
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _timeline(catalog: Catalog, routine: Routine) -> Timeline:
+    from .plan import plan
+
+    return plan(routine, catalog.routine_exercises(routine))
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _table(header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print(
+            "  ".join(
+                str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)
+            ).rstrip()
+        )
+
+
+def _source(catalog: Catalog, item_id: str, routine: bool) -> dict[str, Any]:
+    entry = (catalog.routines if routine else catalog.exercises)[item_id]
+    replaced = catalog.replaced.get(item_id)
+    return {
+        "source": str(entry.path),
+        "builtin": entry.builtin,
+        "replaces_builtin": str(replaced) if replaced else None,
+    }
+
+
+def _exercise_json(catalog: Catalog, exercise: Exercise) -> dict[str, Any]:
+    data = exercise.model_dump(mode="json")
+    data["dose_text"] = exercise.dose.describe()
+    data.update(_source(catalog, exercise.id, routine=False))
+    return data
+
+
+def _routine_json(catalog: Catalog, routine: Routine, with_steps: bool) -> dict[str, Any]:
+    from .models import equipment_needed
+
+    timeline = _timeline(catalog, routine)
+    data: dict[str, Any] = {
+        "id": routine.id,
+        "name": routine.name,
+        "purpose": routine.purpose,
+        "focus": list(routine.focus),
+        "equipment": equipment_needed(list(timeline.exercises)),
+        "prepare_seconds": routine.prepare,
+        "rest_seconds": routine.rest,
+        "total_seconds": timeline.total,
+        "exercises": [
+            {
+                "id": exercise.id,
+                "name": exercise.name,
+                "phase": exercise.phase,
+                "dose": exercise.dose.model_dump(mode="json"),
+                "dose_text": exercise.dose.describe(),
+                "start_seconds": timeline.steps[timeline.exercise_span(position)[0]].start,
+                "seconds": timeline.exercise_seconds(position),
+            }
+            for position, exercise in enumerate(timeline.exercises)
+        ],
+    }
+    data.update(_source(catalog, routine.id, routine=True))
+    if with_steps:
+        data["timeline"] = [_step_json(step) for step in timeline.steps]
+    return data
+
+
+def _step_json(step: Any) -> dict[str, Any]:
+    def count(value: Any) -> dict[str, int] | None:
+        return None if value is None else {"number": value.number, "total": value.total}
+
+    return {
+        "index": step.index,
+        "kind": str(step.kind),
+        "exercise_id": step.exercise.id,
+        "exercise_name": step.exercise.name,
+        "text": step.text,
+        "start_seconds": step.start,
+        "duration_seconds": step.duration,
+        "side": step.side,
+        "set": count(step.set),
+        "rep": count(step.rep),
+        "hold": count(step.hold),
+        "round": count(step.round),
+        "cues": [{"at": cue.at, "kind": str(cue.kind), "count": cue.count} for cue in step.cues],
+    }
+
+
+def _print_routine(catalog: Catalog, routine: Routine, steps: bool) -> None:
+    from .models import equipment_needed
+    from .text import clock, step_line
+
+    timeline = _timeline(catalog, routine)
+    print(f"{routine.name} ({routine.id}) - {clock(timeline.total)}")
+    print(routine.purpose)
+    print(f"Focus: {', '.join(routine.focus)}")
+    print(f"Equipment: {', '.join(equipment_needed(list(timeline.exercises)))}")
+    print(f"Get ready {routine.prepare} s before each exercise, rest {routine.rest} s between.")
+    if routine.id in catalog.replaced:
+        print(f"Your file {catalog.routines[routine.id].path} replaces the built-in routine.")
+    print()
+    if steps:
+        for step in timeline.steps:
+            print(step_line(step, timeline, step.start))
+        return
+    _table(
+        ["#", "AT", "EXERCISE", "PHASE", "DOSE", "TIME"],
+        [
+            [
+                str(position + 1),
+                clock(timeline.steps[timeline.exercise_span(position)[0]].start),
+                exercise.name,
+                exercise.phase,
+                exercise.dose.describe(),
+                clock(timeline.exercise_seconds(position)),
+            ]
+            for position, exercise in enumerate(timeline.exercises)
+        ],
+    )
+    print(f"\nTotal: {clock(timeline.total)} ({len(timeline.steps)} steps; --steps lists them)")
+
+
+def _print_exercise(catalog: Catalog, exercise: Exercise) -> None:
+    print(f"{exercise.name} ({exercise.id}) - {exercise.phase}")
+    print(exercise.summary)
+    if exercise.id in catalog.replaced:
+        print(f"Your file {catalog.exercises[exercise.id].path} replaces the built-in exercise.")
+    print(f"Good for: {', '.join(exercise.good_for)}")
+    print(f"Equipment: {' or '.join(exercise.equipment)}")
+    print(f"Position: {' or '.join(exercise.position)}")
+    print(f"Dose: {exercise.dose.describe()}{_ranges(exercise)}")
+    print("\nSteps:")
+    for number, text in enumerate(exercise.steps, 1):
+        print(f"  {number}. {text}")
+    if exercise.cues:
+        print("\nForm cues:")
+        for text in exercise.cues:
+            print(f"  - {text}")
+    if exercise.safety:
+        print("\nSafety:")
+        for text in exercise.safety:
+            print(f"  ! {text}")
+
+
+def _ranges(exercise: Exercise) -> str:
+    """' (the source allows 8-12 reps, 2-3 sets)' where the dose is a range."""
+    from .models import Amount
+
+    spans = [
+        f"{value.min}-{value.max} {name}"
+        for name, value in exercise.dose
+        if isinstance(value, Amount) and value.min != value.max
+    ]
+    return f" (range: {', '.join(spans)})" if spans else ""

@@ -1,0 +1,47 @@
+"""Where things live: the built-in files inside the package, the user's config and data."""
+
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from pathlib import Path
+
+APP_NAME = "stretchtimer"
+
+
+def _package_dir(name: str) -> Path:
+    """A folder shipped in the wheel, or the repo's top-level one when run from a checkout."""
+    installed = Path(str(files(APP_NAME))) / name
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / name
+
+
+def builtin_exercises_dir() -> Path:
+    return _package_dir("exercises")
+
+
+def sounds_dir() -> Path:
+    return _package_dir("assets") / "sounds"
+
+
+def config_dir() -> Path:
+    override = os.environ.get("STRETCHTIMER_CONFIG_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME))
+
+
+def user_exercises_dir() -> Path:
+    return config_dir() / "exercises"
+
+
+def data_dir() -> Path:
+    override = os.environ.get("STRETCHTIMER_DATA_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME))

@@ -1,0 +1,125 @@
+"""Plain mode: the session as lines of text, for screen readers, plain terminals, logs and scripts.
+
+One line per step as it starts and a last line with what was done. When stdin is a terminal,
+single keys steer it (space/p pause, n skip, b back, q stop); Ctrl+C, SIGTERM and SIGHUP stop
+it cleanly and the last line is still printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from typing import TextIO
+
+from .clock import Clock
+from .engine import (
+    Command,
+    Engine,
+    Event,
+    Finished,
+    Paused,
+    Resumed,
+    Skipped,
+    StepStarted,
+    Stopped,
+    Summary,
+)
+from .plan import Timeline
+from .text import clock, step_line
+
+KEYS = {
+    " ": Command.TOGGLE,
+    "p": Command.TOGGLE,
+    "n": Command.SKIP_STEP,
+    "N": Command.SKIP_EXERCISE,
+    "b": Command.BACK,
+    "r": Command.RESTART_STEP,
+    "q": Command.STOP,
+}
+
+
+def run_plain(
+    timeline: Timeline,
+    speed: float = 1.0,
+    out: TextIO | None = None,
+    clock_: Clock | None = None,
+) -> int:
+    """Run a session in plain mode; 0 when it finished or the user stopped it."""
+    asyncio.run(_session(timeline, speed, out or sys.stdout, clock_))
+    return 0
+
+
+async def _session(timeline: Timeline, speed: float, out: TextIO, clock_: Clock | None) -> Summary:
+    engine = Engine(timeline, clock_, speed)
+    interactive = sys.stdin.isatty()
+
+    def say(text: str) -> None:
+        print(text, file=out, flush=True)
+
+    def show(event: Event) -> None:
+        elapsed = engine.session.summary(event.at).active_seconds
+        if isinstance(event, StepStarted):
+            say(step_line(event.step, timeline, elapsed))
+        elif isinstance(event, Paused):
+            say(f"[{clock(elapsed)}] Paused. Press space to resume.")
+        elif isinstance(event, Resumed):
+            say(f"[{clock(elapsed)}] Resumed.")
+        elif isinstance(event, Skipped) and event.steps:
+            count = len(event.steps)
+            say(f"[{clock(elapsed)}] Skipped {count} step{'s' if count != 1 else ''}.")
+        elif isinstance(event, Finished | Stopped):
+            say(final_line(event.summary))
+
+    engine.subscribe(show)
+    keys = "  Keys: space pause, n skip, N next exercise, b back, q stop." if interactive else ""
+    count = len(timeline.exercises)
+    say(f"{timeline.routine.name}: {count} exercises, {clock(timeline.total)}.{keys}")
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        loop.add_signal_handler(number, engine.send, Command.STOP)
+    try:
+        with _keyboard(engine) if interactive else contextlib.nullcontext():
+            return await engine.run()
+    finally:
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            loop.remove_signal_handler(number)
+
+
+def final_line(summary: Summary) -> str:
+    verb = "Finished" if summary.state == "finished" else "Stopped"
+    return (
+        f"{verb}: {summary.steps_done} of {summary.steps_total} steps done, "
+        f"{summary.steps_skipped} skipped "
+        f"({len(summary.exercises_done)} exercises done, "
+        f"{len(summary.exercises_skipped)} skipped); "
+        f"active {clock(summary.active_seconds)}, paused {clock(summary.paused_seconds)}."
+    )
+
+
+@contextlib.contextmanager
+def _keyboard(engine: Engine) -> Iterator[None]:
+    """Read single keys from the terminal without Enter, and put the terminal back after."""
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    loop = asyncio.get_running_loop()
+
+    def on_key() -> None:
+        for char in os.read(fd, 64).decode(errors="ignore"):
+            command = KEYS.get(char)
+            if command is not None:
+                engine.send(command)
+
+    tty.setcbreak(fd)
+    loop.add_reader(fd, on_key)
+    try:
+        yield
+    finally:
+        loop.remove_reader(fd)
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)

@@ -173,7 +173,6 @@ class Session:
         return self.step.duration - self.step_elapsed(now)
 
     def summary(self, now: float) -> Summary:
-        running = (now - self.running_since) if self.running_since is not None else 0.0
         paused = self.paused_total + ((now - self.paused_at) if self.paused_at is not None else 0)
         done, skipped = _exercise_outcomes(self.timeline, self.outcomes)
         return Summary(
@@ -183,7 +182,7 @@ class Session:
             steps_total=len(self.outcomes),
             exercises_done=done,
             exercises_skipped=skipped,
-            active_seconds=(self.active_total + running) * self.speed,
+            active_seconds=_active_until(self, now) * self.speed,
             paused_seconds=paused * self.speed,
         )
 
@@ -216,11 +215,20 @@ def _start(session: Session, now: float) -> Result:
 
 
 def _pause(session: Session, now: float) -> Result:
-    active = session.active_total + (now - (session.running_since or now))
     session = replace(
-        session, state=State.PAUSED, paused_at=now, running_since=None, active_total=active
+        session,
+        state=State.PAUSED,
+        paused_at=now,
+        running_since=None,
+        active_total=_active_until(session, now),
     )
     return session, (Paused(now, session.step),)
+
+
+def _active_until(session: Session, now: float) -> float:
+    """Clock seconds spent running, counting the current run up to `now`."""
+    running = now - session.running_since if session.running_since is not None else 0.0
+    return session.active_total + running
 
 
 def _resume(session: Session, now: float) -> Result:
@@ -298,8 +306,9 @@ def _enter(session: Session, index: int, now: float, reason: str) -> Result:
 def _end(session: Session, now: float, state: State) -> Result:
     if session.state is State.PAUSED:
         session, _ = _resume(session, now)
-    active = session.active_total + (now - session.running_since if session.running_since else 0)
-    session = replace(session, state=state, running_since=None, active_total=active)
+    session = replace(
+        session, state=state, running_since=None, active_total=_active_until(session, now)
+    )
     summary = session.summary(now)
     return session, ((Finished if state is State.FINISHED else Stopped)(now, summary),)
 

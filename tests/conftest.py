@@ -1,0 +1,51 @@
+"""Shared fixtures: an empty user config dir for every test, and small model builders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stretchtimer.models import Exercise, Routine
+
+
+@pytest.fixture(autouse=True)
+def user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own empty config and data dirs, never the developer's own."""
+    config = tmp_path / "config"
+    (config / "exercises").mkdir(parents=True)
+    monkeypatch.setenv("STRETCHTIMER_CONFIG_DIR", str(config))
+    monkeypatch.setenv("STRETCHTIMER_DATA_DIR", str(tmp_path / "data"))
+    return config
+
+
+def make_exercise(exercise_id: str = "move", **dose: Any) -> Exercise:
+    """A valid exercise with the given dose (default: one 10 s hold)."""
+    return Exercise.model_validate(
+        {
+            "id": exercise_id,
+            "name": exercise_id.replace("-", " ").title(),
+            "phase": "stretch",
+            "summary": "A test move.",
+            "good_for": ["neck"],
+            "equipment": ["none"],
+            "position": ["standing"],
+            "steps": ["Do the move."],
+            "dose": dose or {"kind": "hold", "seconds": 10},
+        }
+    )
+
+
+def make_routine(*ids: str, prepare: int = 5, rest: int = 10) -> Routine:
+    return Routine.model_validate(
+        {
+            "id": "test-routine",
+            "name": "Test Routine",
+            "purpose": "For tests.",
+            "focus": ["neck"],
+            "prepare": prepare,
+            "rest": rest,
+            "exercises": list(ids),
+        }
+    )

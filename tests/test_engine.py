@@ -68,9 +68,7 @@ def session_in(state: State) -> Session:
 
 
 @pytest.mark.parametrize(("state", "command"), itertools.product(ALL_STATES, ALL_COMMANDS))
-def test_every_command_in_every_state_is_handled_or_ignored(
-    state: State, command: Command
-) -> None:
+def test_every_command_in_every_state_is_handled_or_ignored(state: State, command: Command) -> None:
     session = session_in(state)
     after, events = transition(session, command, 106.0)
     if (state, command) not in TRANSITIONS:
@@ -247,7 +245,9 @@ def test_bad_speed_is_refused() -> None:
 
 
 async def test_runner_finishes_a_long_session_in_virtual_time() -> None:
-    exercises = [make_exercise(f"m{i}", kind="hold", seconds=60, repeats=5, relax=30) for i in range(8)]
+    exercises = [
+        make_exercise(f"m{i}", kind="hold", seconds=60, repeats=5, relax=30) for i in range(8)
+    ]
     timeline = plan(make_routine(*[e.id for e in exercises], prepare=10, rest=20), exercises)
     assert timeline.total > 40 * 60
     clock = VirtualClock(start=1000)

@@ -37,10 +37,16 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}"
+        where = f"{_printable(self.path)}:{self.line}"
+        message = _printable(self.message)
         return (
-            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+            f"{where}: {_printable(self.field)}: {message}" if self.field else f"{where}: {message}"
         )
+
+
+def _printable(text: str) -> str:
+    """Escape newlines and other control characters, so a problem stays on one line."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 class CatalogError(Exception):
@@ -103,7 +109,8 @@ def _compose(text: str, shown: str) -> tuple[yaml.Node, Any]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        reason = error.problem or error.context or "invalid YAML"
+        parts = [error.context, error.problem] if error.context and error.problem else []
+        reason = " ".join(parts) if parts else (error.problem or error.context or "")
         _fail(shown, line, "", f"invalid YAML: {reason}")
     except yaml.YAMLError as error:
         _fail(shown, 1, "", f"invalid YAML: {error}")

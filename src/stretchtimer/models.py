@@ -259,11 +259,16 @@ def apply_override(dose: AnyDose, override: DoseOverride) -> AnyDose:
 
 
 def equipment_needed(exercises: list[Exercise]) -> list[str]:
-    """What a person must have for these exercises; alternatives read 'band/dumbbells'."""
+    """What a person must have for these exercises; alternatives read 'band/dumbbells'.
+
+    An alternative already covered by something required elsewhere is left out.
+    """
+    choices = [tuple(e.equipment) for e in exercises if not e.needs_nothing]
+    required = {choice[0] for choice in choices if len(choice) == 1}
     needed: list[str] = []
-    for exercise in exercises:
-        if not exercise.needs_nothing:
-            choice = "/".join(exercise.equipment)
-            if choice not in needed:
-                needed.append(choice)
+    for choice in choices:
+        text = "/".join(choice)
+        covered = len(choice) > 1 and required.intersection(choice)
+        if not covered and text not in needed:
+            needed.append(text)
     return needed or ["none"]

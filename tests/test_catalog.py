@@ -257,9 +257,7 @@ def test_no_structure_makes_the_loader_raise_anything_else(document: dict[str, o
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.binary(max_size=200))
-def test_no_bytes_make_the_loader_raise_anything_else(
-    tmp_path_factory: object, data: bytes
-) -> None:
+def test_no_bytes_make_the_loader_raise_anything_else(data: bytes) -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:

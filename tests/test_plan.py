@@ -101,7 +101,7 @@ def test_prepare_and_rest_say_what_comes_next_and_count_down() -> None:
     assert kinds(timeline) == ["prepare", "work", "exercise-rest", "prepare", "work"]
     rest = timeline.steps[2]
     assert rest.exercise.id == "second" and rest.duration == 15
-    assert [c.kind for c in rest.cues][0] is CueKind.REST
+    assert rest.cues[0].kind is CueKind.REST
     assert [c.count for c in timeline.steps[3].cues if c.kind is CueKind.COUNTDOWN] == [3, 2, 1]
     done = [(round(t, 6), c.kind) for t, c in timeline.cue_times() if c.kind.name.endswith("DONE")]
     assert done == [(20, CueKind.EXERCISE_DONE), (55, CueKind.SESSION_DONE)]

@@ -77,9 +77,7 @@ REPS = st.fixed_dictionaries(
         **SIDED,
     }
 )
-TIMED = st.fixed_dictionaries(
-    {"kind": st.just("timed"), "seconds": st.integers(5, 30), **SIDED}
-)
+TIMED = st.fixed_dictionaries({"kind": st.just("timed"), "seconds": st.integers(5, 30), **SIDED})
 ROUNDS = st.fixed_dictionaries(
     {
         "kind": st.just("rounds"),
@@ -118,6 +116,9 @@ JUMPS = st.one_of(
 )
 
 
+# Every command, illegal ones included; stop is rarer so that most sessions run for a while.
+COMMANDS = st.sampled_from([c for c in Command if c is not Command.STOP] * 3 + [Command.STOP])
+
 # --- what the events say must have happened -------------------------------------------------
 
 
@@ -147,8 +148,11 @@ class EngineMachine(RuleBasedStateMachine):
     session: Session
     now: float
 
-    @initialize(timeline=timelines(), speed=st.sampled_from([1.0, 0.5, 3.0, 60.0]),
-                start=st.sampled_from([0.0, 100.0, 12345.678]))
+    @initialize(
+        timeline=timelines(),
+        speed=st.sampled_from([1.0, 0.5, 3.0, 60.0]),
+        start=st.sampled_from([0.0, 100.0, 12345.678]),
+    )
     def plan_a_session(self, timeline: Timeline, speed: float, start: float) -> None:
         self.timeline = timeline
         self.steps = timeline.steps
@@ -169,7 +173,12 @@ class EngineMachine(RuleBasedStateMachine):
 
     # --- rules ---------------------------------------------------------------------------
 
-    @rule(command=st.sampled_from(Command))
+    @precondition(lambda self: self.session.state is State.READY)
+    @rule()
+    def start(self) -> None:
+        self.send(Command.START)
+
+    @rule(command=COMMANDS)
     def send(self, command: Command) -> None:
         before = self.session
         after, events = transition(before, command, self.now)
@@ -382,8 +391,11 @@ class EngineMachine(RuleBasedStateMachine):
         assert math.isclose(
             summary.active_seconds + summary.paused_seconds, wall, abs_tol=TOL * self.speed
         ), "active + paused must add up to the time since the start"
-        active = self.active + (self.now - self.running_since if self.running_since else 0.0)
-        paused = self.paused + (self.now - self.paused_since if self.paused_since else 0.0)
+        active, paused = self.active, self.paused
+        if self.running_since is not None:
+            active += self.now - self.running_since
+        if self.paused_since is not None:
+            paused += self.now - self.paused_since
         assert math.isclose(summary.active_seconds, active * self.speed, abs_tol=TOL * self.speed)
         assert math.isclose(summary.paused_seconds, paused * self.speed, abs_tol=TOL * self.speed)
 

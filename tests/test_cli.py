@@ -1,0 +1,255 @@
+"""The command line, run as a subprocess the way a person or a script runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from stretchtimer.catalog import load_catalog
+from stretchtimer.paths import builtin_exercises_dir
+from stretchtimer.schema import file_schema
+
+BUILTIN_ROUTINES = {
+    "desk-break",
+    "neck-and-shoulders",
+    "lower-back",
+    "warm-up",
+    "strength-no-equipment",
+    "full-back-session",
+}
+
+
+def run(*args: str, stdin: str | None = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "stretchtimer", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=60,
+        env=os.environ,
+    )
+
+
+def test_version_and_help_on_every_command() -> None:
+    assert run("--version").stdout.startswith("stretchtimer ")
+    for command in ([], ["list"], ["show"], ["validate"], ["schema"], ["run"]):
+        result = run(*command, "--help")
+        assert result.returncode == 0 and "usage: stretchtimer" in result.stdout
+    assert "N times faster" in run("run", "--help").stdout
+
+
+def test_list_shows_routines_with_computed_durations() -> None:
+    result = run("list")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["ID", "NAME", "TIME"]
+    assert {line.split()[0] for line in lines[1:]} >= BUILTIN_ROUTINES
+
+
+def test_list_json_matches_the_plan() -> None:
+    routines = json.loads(run("list", "--json").stdout)
+    by_id = {r["id"]: r for r in routines}
+    assert set(by_id) >= BUILTIN_ROUTINES
+    desk = by_id["desk-break"]
+    assert 4 * 60 <= desk["total_seconds"] <= 6 * 60
+    assert desk["equipment"] == ["none"]
+    assert 7 * 60 <= by_id["neck-and-shoulders"]["total_seconds"] <= 9 * 60
+    assert 9 * 60 <= by_id["lower-back"]["total_seconds"] <= 11 * 60
+    phases = [e["phase"] for e in by_id["full-back-session"]["exercises"]]
+    assert phases == sorted(phases, key=["warm-up", "strength", "stretch"].index)
+    assert set(phases) == {"warm-up", "strength", "stretch"}
+    for routine in routines:
+        assert routine["name"] and routine["total_seconds"] == pytest.approx(
+            sum(e["seconds"] for e in routine["exercises"])
+        )
+
+
+def test_list_exercises_json_has_the_whole_library() -> None:
+    exercises = json.loads(run("list", "--exercises", "--json").stdout)
+    assert len(exercises) >= 22
+    for exercise in exercises:
+        assert exercise["id"] and exercise["name"] and exercise["steps"]
+        assert exercise["dose"]["kind"] in {"hold", "reps", "timed", "rounds"}
+
+
+def test_show_routine_lists_exercises_and_total() -> None:
+    result = run("show", "desk-break")
+    assert result.returncode == 0
+    assert "Desk Break" in result.stdout and "Total:" in result.stdout
+    assert "Neck Roll" in result.stdout
+
+
+def test_show_routine_json_carries_the_timeline() -> None:
+    data = json.loads(run("show", "full-back-session", "--json").stdout)
+    assert data["id"] == "full-back-session" and data["name"]
+    steps = data["timeline"]
+    assert steps[0]["kind"] == "prepare"
+    assert steps[-1]["cues"][-1]["kind"] == "session-done"
+    assert data["total_seconds"] == pytest.approx(
+        steps[-1]["start_seconds"] + steps[-1]["duration_seconds"]
+    )
+
+
+def test_show_exercise_in_text_and_json() -> None:
+    text = run("show", "row").stdout
+    assert "Steps:" in text and "range: 8-12 reps" in text
+    data = json.loads(run("show", "knee-to-chest", "--json").stdout)
+    assert data["id"] == "knee-to-chest" and data["name"]
+    assert "back" in " ".join(data["steps"]).lower()  # done lying on the back
+
+
+def test_unknown_ids_and_bad_arguments_are_one_line_and_exit_2() -> None:
+    for args, expected in [
+        (
+            ["show", "desk-brake"],
+            "unknown routine or exercise 'desk-brake' (did you mean 'desk-break'?)",
+        ),
+        (["run", "nope", "--plain"], "unknown routine 'nope'"),
+        (["run", "desk-break", "--speed", "fast"], "invalid speed 'fast'"),
+        (["run", "desk-break", "--speed", "-2"], "invalid speed '-2'"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["list", "--bogus"], "unrecognized arguments: --bogus"),
+    ]:
+        result = run(*args)
+        assert result.returncode == 2, (args, result)
+        assert result.stdout == ""
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+        assert expected in result.stderr
+
+
+def test_validate_good_and_bad_files(tmp_path: Path) -> None:
+    assert run("validate", str(builtin_exercises_dir())).returncode == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nname: X\nphase: nope\n")
+    result = run("validate", str(bad), str(tmp_path / "missing.yaml"))
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert f"{bad}:3: phase: input should be" in result.stderr
+    assert f"{tmp_path / 'missing.yaml'}:1: no such file or folder" in lines
+    assert all(line.startswith(str(tmp_path)) for line in lines)
+
+
+def test_broken_user_file_is_reported_and_the_rest_still_loads(user_config: Path) -> None:
+    (user_config / "exercises" / "broken.yaml").write_text("id: [oops\n")
+    mine = (builtin_exercises_dir() / "neck-roll.yaml").read_text()
+    (user_config / "exercises" / "neck-roll.yaml").write_text(
+        mine.replace("name: Neck Roll", "name: My Neck Roll")
+    )
+    result = run("list")
+    assert result.returncode == 0
+    assert {line.split()[0] for line in result.stdout.splitlines()[1:]} >= BUILTIN_ROUTINES
+    assert result.stderr.startswith("stretchtimer: skipped ")
+    assert "broken.yaml:2: invalid YAML" in result.stderr
+    shown = run("show", "neck-roll")
+    assert "My Neck Roll" in shown.stdout and "replaces the built-in" in shown.stdout
+
+
+def test_schema_is_json_schema_and_the_shipped_copy_is_current() -> None:
+    schema = json.loads(run("schema").stdout)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    shipped = json.loads((builtin_exercises_dir() / "stretchtimer.schema.json").read_text())
+    assert shipped == file_schema(), (
+        "regenerate: stretchtimer schema > exercises/stretchtimer.schema.json"
+    )
+
+
+def test_builtin_files_are_valid_and_named_by_id() -> None:
+    catalog = load_catalog()
+    assert catalog.problems == []
+    assert len(catalog.exercises) >= 22 and set(catalog.routines) >= BUILTIN_ROUTINES
+    for entry in [*catalog.exercises.values(), *catalog.routines.values()]:
+        assert entry.path.stem == entry.item.id
+
+
+def test_plain_run_prints_a_line_per_step_and_a_final_line() -> None:
+    result = run("run", "desk-break", "--plain", "--speed", "500", "--mute")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    data = json.loads(run("show", "desk-break", "--json").stdout)
+    step_lines = [line for line in lines if line.startswith("[")]
+    assert len(step_lines) == len(data["timeline"])
+    assert step_lines[0].startswith("[0:00] | Neck Roll | Get ready. First up: Neck Roll")
+    assert lines[-1].startswith("Finished: ")
+    assert f"{len(data['timeline'])} of {len(data['timeline'])} steps done, 0 skipped" in lines[-1]
+
+
+def test_plain_run_stops_cleanly_on_sigint_and_sigterm() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "stretchtimer", "run", "desk-break", "--plain"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("Desk Break:")
+        time.sleep(0.3)
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=10)
+        assert process.returncode == 0, err
+        assert err == ""
+        assert out.splitlines()[-1].startswith("Stopped: ")
+
+
+def test_plain_run_takes_single_keys_from_a_terminal() -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stretchtimer", "run", "desk-break", "--plain"],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.close(follower)
+    assert process.stdout is not None
+
+    def next_line_with(text: str) -> str:
+        for _ in range(200):
+            line = process.stdout.readline()  # type: ignore[union-attr]
+            if text in line:
+                return line
+        raise AssertionError(f"no line with {text!r}")
+
+    try:
+        assert "Keys: space pause" in next_line_with("Desk Break:")
+        next_line_with("Get ready")
+        steps = [
+            (b" ", ["Paused."]),
+            (b"p", ["Resumed."]),
+            (b"n", ["Skipped 1 step.", "| Neck Roll | Roll"]),
+            (b"N", ["Skipped", "| Shoulder Roll | Rest. Next up: Shoulder Roll"]),
+            (b"b", ["| Neck Roll | Roll"]),  # back within 3 s: the previous step
+            (b"q", ["Stopped: "]),
+        ]
+        for key, expected in steps:
+            os.write(leader, key)
+            for text in expected:
+                next_line_with(text)
+        assert process.wait(timeout=10) == 0
+    finally:
+        process.kill()
+        os.close(leader)
+
+
+def test_readme_examples_are_valid_files(tmp_path: Path) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, flags=re.S)
+    whole = [block for block in blocks if block.lstrip().startswith("# yaml-language-server")]
+    assert len(whole) == 2, "the README shows one full exercise and one full routine"
+    for number, block in enumerate(whole):
+        (tmp_path / f"example-{number}.yaml").write_text(block)
+    result = run("validate", str(tmp_path))
+    assert result.returncode == 0, result.stderr

@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run without a command to open the app.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_session_options(parser, argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     listing = commands.add_parser("list", help="list routines (or exercises) with their times")
@@ -66,18 +67,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("schema", help="print the JSON Schema of exercise and routine files")
 
-    run = commands.add_parser("run", help="run a routine")
+    run = commands.add_parser("run", help="run a routine (in the app, or --plain)")
     run.add_argument("routine", help="a routine id, e.g. desk-break")
     run.add_argument("--plain", action="store_true", help="print each step as a line of text")
-    run.add_argument(
+    _add_session_options(run, argparse.SUPPRESS)
+    parser.set_defaults(speed=1.0, mute=False)
+    return parser
+
+
+def _add_session_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """--speed and --mute, accepted before or after `run`."""
+    parser.add_argument(
         "--speed",
         type=_positive_speed,
-        default=1.0,
+        default=default,
         metavar="N",
-        help="run N times faster, for previews and testing (default 1)",
+        help="run sessions N times faster, for previews and testing (default 1)",
     )
-    run.add_argument("--mute", action="store_true", help="no sound")
-    return parser
+    parser.add_argument("--mute", action="store_true", default=default, help="no sound")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -99,10 +106,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _default(args: argparse.Namespace) -> int:
-    """Until the app exists: list the routines and say how to run one."""
-    code = _list(argparse.Namespace(exercises=False, json=False))
-    print("\nRun one with: stretchtimer run ROUTINE --plain")
-    return code
+    """The app, opening on the routine picker."""
+    return _app(args)
+
+
+def _app(
+    args: argparse.Namespace, routine_id: str | None = None, catalog: Catalog | None = None
+) -> int:
+    from .tui.app import StretchTimerApp
+
+    load = (lambda: catalog) if catalog is not None else None
+    StretchTimerApp(routine_id=routine_id, speed=args.speed, mute=args.mute, load=load).run()
+    return EXIT_OK
 
 
 def _load() -> Catalog:
@@ -205,6 +220,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.routine not in catalog.routines:
         hint = catalog.suggest(args.routine, catalog.routines)
         raise UsageError(f"unknown routine '{args.routine}'{hint}")
+    if not args.plain:
+        return _app(args, args.routine, catalog)
     timeline = _timeline(catalog, catalog.routine(args.routine))
     return run_plain(timeline, speed=args.speed)
 

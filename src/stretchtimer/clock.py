@@ -69,3 +69,28 @@ class VirtualClock:
             await wake.wait()
             return
         self._now = max(self._now, deadline)
+
+
+class ManualClock:
+    """Time that moves only when `advance` is called, for driving a live app in tests.
+
+    Each `advance` wakes the engine so it re-checks its deadlines, as real time passing would.
+    """
+
+    def __init__(self, start: float = 0.0) -> None:
+        self._now = start
+        self._waiting: asyncio.Event | None = None
+
+    def now(self) -> float:
+        return self._now
+
+    def advance(self, seconds: float) -> None:
+        self._now += seconds
+        if self._waiting is not None:
+            self._waiting.set()
+
+    async def wait(self, wake: asyncio.Event, deadline: float | None) -> None:
+        if deadline is not None and self._now >= deadline:
+            return
+        self._waiting = wake
+        await wake.wait()

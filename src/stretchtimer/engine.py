@@ -172,6 +172,12 @@ class Session:
     def step_remaining(self, now: float) -> float:
         return self.step.duration - self.step_elapsed(now)
 
+    def position(self, now: float) -> float:
+        """Where in the plan the session is, in session seconds (skips jump, pauses hold)."""
+        if self.state is State.FINISHED:
+            return self.timeline.total
+        return self.step.start + self.step_elapsed(now)
+
     def summary(self, now: float) -> Summary:
         paused = self.paused_total + ((now - self.paused_at) if self.paused_at is not None else 0)
         done, skipped = _exercise_outcomes(self.timeline, self.outcomes)

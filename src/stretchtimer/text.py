@@ -7,9 +7,13 @@ import math
 from .plan import Step, StepKind, Timeline
 
 
-def clock(seconds: float) -> str:
-    """'4:05' or '1:02:03'; rounds up, so a countdown shows 0:00 only at the very end."""
-    whole = max(0, math.ceil(seconds - 1e-9))
+def clock(seconds: float, up: bool = True) -> str:
+    """'4:05' or '1:02:03'.
+
+    Rounds up by default, so a countdown shows 0:00 only at the very end; elapsed times
+    round down (`up=False`).
+    """
+    whole = max(0, math.ceil(seconds - 1e-9) if up else math.floor(seconds + 1e-9))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
@@ -41,3 +45,34 @@ def step_line(step: Step, timeline: Timeline, elapsed: float) -> str:
         parts.append(step.counters)
     parts.append(seconds_text(step.duration))
     return " | ".join(parts)
+
+
+def up_next(step: Step, timeline: Timeline) -> str:
+    """What comes after this exercise; during a prepare or rest, the exercise about to start."""
+    position = step.exercise_index
+    if step.kind not in (StepKind.PREPARE, StepKind.EXERCISE_REST):
+        position += 1
+    if position >= len(timeline.exercises):
+        return "Up next: the end of the session"
+    upcoming = timeline.exercises[position]
+    return f"Up next: {upcoming.name}, {upcoming.dose.describe()}"
+
+
+def headline(step: Step) -> str:
+    """The few words that say what to do now: 'Hold - left side', 'Rep 4 of 12', 'Rest'."""
+    if step.side and step.kind is StepKind.WORK:
+        return f"{step.text} - {step.side} side"
+    return step.text
+
+
+SAFETY_NOTE = """\
+Move slowly and gently, and only as far as feels comfortable. Stop at once if you feel sharp \
+pain.
+
+See a doctor or physiotherapist before you start if your back or neck pain is severe, spreads \
+down a leg below the knee, has lasted more than about six weeks, wakes you at night, or began \
+with a fall or an injury.
+
+After an injury, wait until pain, stiffness and swelling have eased before you train again.
+
+stretchtimer times exercises; it is not medical advice."""

@@ -1,0 +1,167 @@
+"""The stretchtimer app: a picker, a session, and the screens around them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from ..catalog import Catalog
+from ..clock import Clock
+from ..engine import Command, Engine, Summary
+from ..paths import config_dir
+
+SAFETY_SEEN_FILE = "safety-note-seen"
+
+
+def app_of(node: DOMNode) -> StretchTimerApp:
+    """The running app, typed, for screens that call its methods."""
+    app = node.app
+    assert isinstance(app, StretchTimerApp)
+    return app
+
+
+class StretchTimerApp(App[None]):
+    """Pick a routine and follow it; `routine_id` opens that session straight away."""
+
+    CSS_PATH = "stretchtimer.tcss"
+    TITLE = "stretchtimer"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [Binding("ctrl+c", "quit_now", "Quit", show=False, priority=True)]
+
+    muted: reactive[bool] = reactive(False)
+
+    def __init__(
+        self,
+        *,
+        routine_id: str | None = None,
+        speed: float = 1.0,
+        mute: bool = False,
+        clock: Clock | None = None,
+        load: Callable[[], Catalog] | None = None,
+    ) -> None:
+        super().__init__()
+        self.routine_id = routine_id
+        self.speed = speed
+        self.clock = clock
+        self._load = load
+        self.catalog: Catalog | None = None
+        self.set_reactive(StretchTimerApp.muted, mute)
+
+    @property
+    def sound_status(self) -> str:
+        return "sound: muted" if self.muted else "sound: off, not built yet"
+
+    def on_mount(self) -> None:
+        from .picker_screen import PickerScreen
+
+        if self.routine_id is not None:
+            self.start_session(self.routine_id)
+        else:
+            self.push_screen(PickerScreen())
+
+    def load_catalog(self) -> Catalog:
+        """Load the catalog once (the picker calls this off the first frame, in a thread)."""
+        if self.catalog is None:
+            if self._load is not None:
+                self.catalog = self._load()
+            else:
+                from ..catalog import load_catalog
+
+                self.catalog = load_catalog()
+        return self.catalog
+
+    # --- sessions ---------------------------------------------------------------------------
+
+    def start_session(self, routine_id: str) -> None:
+        """Show the safety note once ever, then the session; its summary after it ends."""
+        if not self.safety_seen():
+            from .safety_screen import SafetyScreen
+
+            def after_note(_: None) -> None:
+                self.remember_safety_seen()
+                self._open_session(routine_id)
+
+            self.push_screen(SafetyScreen(), after_note)
+        else:
+            self._open_session(routine_id)
+
+    def _open_session(self, routine_id: str) -> None:
+        from ..plan import plan
+        from .session_screen import SessionScreen
+
+        catalog = self.load_catalog()
+        routine = catalog.routine(routine_id)
+        timeline = plan(routine, catalog.routine_exercises(routine))
+        engine = Engine(timeline, self.clock, self.speed)
+
+        def show_summary(summary: Summary | None) -> None:
+            from .summary_screen import SummaryScreen
+
+            if summary is not None:
+                self.push_screen(SummaryScreen(summary, timeline), self._back_to_picker)
+
+        self.push_screen(SessionScreen(engine), show_summary)
+
+    def _back_to_picker(self, _: None = None) -> None:
+        from .picker_screen import PickerScreen
+
+        if not any(isinstance(screen, PickerScreen) for screen in self.screen_stack):
+            self.push_screen(PickerScreen())
+
+    # --- safety note ------------------------------------------------------------------------
+
+    def safety_seen(self) -> bool:
+        return (config_dir() / SAFETY_SEEN_FILE).exists()
+
+    def remember_safety_seen(self) -> None:
+        try:
+            config_dir().mkdir(parents=True, exist_ok=True)
+            (config_dir() / SAFETY_SEEN_FILE).touch()
+        except OSError:
+            self.notify("Could not save that the safety note was read.", severity="warning")
+
+    # --- app-wide actions -------------------------------------------------------------------
+
+    def action_toggle_mute(self) -> None:
+        self.muted = not self.muted
+
+    def action_help(self) -> None:
+        from .help_screen import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_quit_now(self) -> None:
+        """Ctrl+C: stop any session (so what was done is kept) and leave at once."""
+        from .session_screen import SessionScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, SessionScreen):
+                screen.engine.send(Command.STOP)
+        self.exit()
+
+    def set_terminal_title(self, title: str) -> None:
+        """Name the terminal tab after the step, so a hidden tab still tells the time."""
+        driver = self._driver
+        if driver is not None and not self.is_headless:
+            clean = "".join(char for char in title if char.isprintable())
+            driver.write(f"\x1b]2;{clean}\x07")
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Every key, and the safety note", self.action_help)
+        yield SystemCommand("Mute", "Turn sound cues off or on", self.action_toggle_mute)
+        for binding in screen.BINDINGS:
+            if isinstance(binding, Binding) and binding.action.isidentifier():
+                action = binding.action
+
+                def run(action: str = action) -> None:
+                    self.call_later(screen.run_action, action)
+
+                yield SystemCommand(
+                    binding.description, f"key: {binding.key_display or binding.key}", run
+                )

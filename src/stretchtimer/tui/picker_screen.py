@@ -1,0 +1,150 @@
+"""Choose a routine: the list with times, filters for body area and equipment, and a preview."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList, Select, SelectionList, Static
+from textual.widgets.option_list import Option
+
+from ..catalog import Catalog
+from ..models import AREAS, EQUIPMENT, Routine, equipment_needed
+from ..plan import Timeline, plan
+from ..text import clock
+from .app import app_of
+
+ANY = "any"
+
+
+def routine_fits(routine: Routine, timeline: Timeline, area: str, at_hand: set[str]) -> bool:
+    """Whether a routine targets `area` and needs nothing beyond what is at hand."""
+    if area != ANY and area not in routine.focus:
+        return False
+    for need in equipment_needed(list(timeline.exercises)):
+        if need != "none" and not at_hand.intersection(need.split("/")):
+            return False
+    return True
+
+
+class PickerScreen(Screen[None]):
+    """The first screen: pick a routine and press Enter."""
+
+    BINDINGS = [
+        Binding("enter", "start", "Start", priority=False),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timelines: dict[str, Timeline] = {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="picker-top"):
+            yield Label("stretchtimer - choose a routine", id="picker-title")
+            yield Label("", id="picker-progress")
+        with Horizontal(id="picker"):
+            with Vertical(id="picker-left"):
+                yield Label("Routines", classes="filter-label")
+                yield OptionList(Option("Loading routines...", disabled=True), id="routines")
+                yield Label("Body area", classes="filter-label")
+                yield Select(
+                    [(area.replace("-", " "), area) for area in AREAS],
+                    prompt="any area",
+                    id="area",
+                )
+                yield Label("Equipment at hand", classes="filter-label")
+                yield SelectionList[str](
+                    *[(item.replace("-", " "), item, True) for item in EQUIPMENT if item != "none"],
+                    id="equipment",
+                )
+            with VerticalScroll(id="picker-right"):
+                yield Static("", id="routine-details", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#routines", OptionList).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True)
+    def load(self) -> None:
+        """Load and plan every routine off the first frame, then fill the list."""
+        catalog = app_of(self).load_catalog()
+        timelines = {
+            routine_id: plan(
+                catalog.routine(routine_id), catalog.routine_exercises(catalog.routine(routine_id))
+            )
+            for routine_id in sorted(catalog.routines)
+        }
+        self.app.call_from_thread(self.loaded, catalog, timelines)
+
+    def loaded(self, catalog: Catalog, timelines: dict[str, Timeline]) -> None:
+        self.timelines = timelines
+        for problem in catalog.problems:
+            self.notify(f"Skipped {problem}", severity="warning", timeout=10)
+        self.refresh_list()
+
+    # --- filters ----------------------------------------------------------------------------
+
+    @on(Select.Changed, "#area")
+    @on(SelectionList.SelectedChanged, "#equipment")
+    def refresh_list(self) -> None:
+        area_value = self.query_one("#area", Select).value
+        area = area_value if isinstance(area_value, str) else ANY
+        at_hand = set(self.query_one("#equipment", SelectionList).selected)
+        options = self.query_one("#routines", OptionList)
+        highlighted = options.highlighted_option.id if options.highlighted_option else None
+        options.clear_options()
+        shown = [
+            timeline
+            for timeline in self.timelines.values()
+            if routine_fits(timeline.routine, timeline, area, at_hand)
+        ]
+        if not shown:
+            options.add_option(Option("No routine fits these filters", disabled=True))
+            self.query_one("#routine-details", Static).update("")
+            return
+        width = max(len(t.routine.name) for t in shown)
+        options.add_options(
+            Option(f"{t.routine.name.ljust(width)}  {clock(t.total):>5}", id=t.routine.id)
+            for t in shown
+        )
+        ids = [t.routine.id for t in shown]
+        options.highlighted = ids.index(highlighted) if highlighted in ids else 0
+
+    @on(OptionList.OptionHighlighted, "#routines")
+    def show_details(self, event: OptionList.OptionHighlighted) -> None:
+        timeline = self.timelines.get(event.option.id or "")
+        if timeline is not None:
+            self.query_one("#routine-details", Static).update(describe(timeline))
+
+    @on(OptionList.OptionSelected, "#routines")
+    def start_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            app_of(self).start_session(event.option.id)
+
+    def action_start(self) -> None:
+        options = self.query_one("#routines", OptionList)
+        if options.highlighted_option is not None and options.highlighted_option.id:
+            app_of(self).start_session(options.highlighted_option.id)
+
+
+def describe(timeline: Timeline) -> str:
+    """The preview of a routine: purpose, focus, equipment, and every exercise with its dose."""
+    routine = timeline.routine
+    lines = [
+        f"{routine.name} - {clock(timeline.total)}",
+        routine.purpose,
+        "",
+        f"Focus: {', '.join(routine.focus).replace('-', ' ')}",
+        f"Equipment: {', '.join(equipment_needed(list(timeline.exercises)))}",
+        "",
+    ]
+    for position, exercise in enumerate(timeline.exercises):
+        seconds = clock(timeline.exercise_seconds(position))
+        lines.append(f"{position + 1:>2}. {exercise.name} - {exercise.dose.describe()} ({seconds})")
+    lines += ["", "Enter to start"]
+    return "\n".join(lines)

@@ -346,7 +346,14 @@ def transition(session: Session, command: Command, now: float) -> Result:
     handler = TRANSITIONS.get((session.state, command))
     if handler is None:
         return session, ()
+    caught_up: tuple[Event, ...] = ()
+    if session.state is State.RUNNING:  # act on the session as it is at `now`
+        session, caught_up = advance(session, now)
+        handler = TRANSITIONS.get((session.state, command))
+        if handler is None:  # it finished meanwhile
+            return session, caught_up
     session, events = handler(session, now)
+    events = (*caught_up, *events)
     if session.state is State.RUNNING:
         session, more = advance(session, now)
         events = (*events, *more)

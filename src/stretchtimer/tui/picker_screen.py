@@ -69,7 +69,7 @@ class PickerScreen(Screen[None]):
         self.query_one("#routines", OptionList).focus()
         self.load()
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, name="load")
     def load(self) -> None:
         """Load and plan every routine off the first frame, then fill the list."""
         catalog = app_of(self).load_catalog()

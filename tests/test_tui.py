@@ -1,0 +1,266 @@
+"""The app driven by Textual's Pilot, with time moved by hand (no real waiting)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Digits, Label, OptionList, Select, SelectionList, Static
+
+from stretchtimer.clock import ManualClock
+from stretchtimer.engine import State
+from stretchtimer.tui.app import SAFETY_SEEN_FILE, StretchTimerApp
+from stretchtimer.tui.help_screen import HelpScreen
+from stretchtimer.tui.picker_screen import PickerScreen
+from stretchtimer.tui.quit_screen import QuitScreen
+from stretchtimer.tui.safety_screen import SafetyScreen
+from stretchtimer.tui.session_screen import SessionScreen
+from stretchtimer.tui.summary_screen import SummaryScreen
+
+
+def text(pilot: Pilot[None], selector: str) -> str:
+    return str(pilot.app.screen.query_one(selector, Label | Static).content)
+
+
+def countdown(pilot: Pilot[None]) -> str:
+    return pilot.app.screen.query_one(Digits).value
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(3):
+        await pilot.pause()
+
+
+async def advance(pilot: Pilot[None], clock: ManualClock, seconds: float) -> None:
+    """Let `seconds` pass one at a time, as the engine would see real time pass."""
+    whole = int(seconds)
+    for _ in range(whole):
+        clock.advance(1)
+        await settle(pilot)
+    if seconds > whole:
+        clock.advance(seconds - whole)
+        await settle(pilot)
+
+
+def session_of(pilot: Pilot[None]) -> SessionScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen), screen
+    return screen
+
+
+def seen_safety(config: Path) -> None:
+    (config / SAFETY_SEEN_FILE).touch()
+
+
+# --- picker ---------------------------------------------------------------------------------
+
+
+async def test_picker_lists_routines_with_times_and_a_preview() -> None:
+    app = StretchTimerApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        options = app.screen.query_one("#routines", OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any(p.startswith("Desk Break") and p.endswith("5:01") for p in prompts)
+        assert len(prompts) == 6
+        details = text(pilot, "#routine-details")
+        assert details.startswith("Desk Break - 5:01")
+        assert "1. Neck Roll - 2 rounds" in details
+        await pilot.press("down")
+        assert text(pilot, "#routine-details").startswith("Full Back Session")
+
+
+async def test_picker_filters_by_area_and_equipment() -> None:
+    app = StretchTimerApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#area", Select).value = "lower-back"
+        await settle(pilot)
+        options = screen.query_one("#routines", OptionList)
+        ids = {options.get_option_at_index(i).id for i in range(options.option_count)}
+        assert ids == {"lower-back", "full-back-session", "strength-no-equipment", "warm-up"}
+        screen.query_one("#area", Select).clear()
+        screen.query_one("#equipment", SelectionList).deselect_all()
+        await settle(pilot)
+        ids = {options.get_option_at_index(i).id for i in range(options.option_count)}
+        assert ids == {"desk-break"}
+        screen.query_one("#equipment", SelectionList).select("wall")
+        await settle(pilot)
+        ids = {options.get_option_at_index(i).id for i in range(options.option_count)}
+        assert ids == {"desk-break", "strength-no-equipment"}
+
+
+async def test_enter_shows_the_safety_note_once_then_the_session(user_config: Path) -> None:
+    app = StretchTimerApp(clock=ManualClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SafetyScreen)
+        assert "sharp pain" in text(pilot, "#safety-text")
+        assert "below the knee" in text(pilot, "#safety-text")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert session_of(pilot).timeline.routine.id == "desk-break"
+    assert (user_config / SAFETY_SEEN_FILE).exists()
+    app = StretchTimerApp(routine_id="warm-up", clock=ManualClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert session_of(pilot).timeline.routine.id == "warm-up"
+
+
+# --- session --------------------------------------------------------------------------------
+
+
+async def test_session_shows_what_to_do_and_counts_down(user_config: Path) -> None:
+    seen_safety(user_config)
+    clock = ManualClock()
+    app = StretchTimerApp(routine_id="desk-break", clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert text(pilot, "#exercise-name") == "Neck Roll"
+        assert text(pilot, "#phase") == "WARM-UP  1 of 6"
+        assert text(pilot, "#headline") == "Get ready"
+        assert text(pilot, "#up-next") == "Up next: Neck Roll, 2 rounds"
+        assert countdown(pilot) == "0:08"
+        assert "1. Sit or stand tall" in text(pilot, "#instructions")
+        await advance(pilot, clock, 3)
+        assert countdown(pilot) == "0:05"
+        await advance(pilot, clock, 5)
+        assert text(pilot, "#headline").startswith("Roll your head")
+        assert text(pilot, "#counters") == "round 1 of 2"
+        assert text(pilot, "#up-next") == "Up next: Shoulder Roll, 2 rounds"
+        bar = text(pilot, "#session-bar .time-bar--time")
+        assert bar == "0:08 / 5:01"
+
+
+async def test_space_pauses_freezes_the_countdown_and_resumes(user_config: Path) -> None:
+    seen_safety(user_config)
+    clock = ManualClock()
+    app = StretchTimerApp(routine_id="desk-break", clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await advance(pilot, clock, 2)
+        await pilot.press("space")
+        await settle(pilot)
+        screen = session_of(pilot)
+        assert screen.has_class("-paused")
+        assert screen.query_one("#paused", Label).display
+        assert str(screen.query_one("#paused", Label).content).startswith("PAUSED")
+        frozen = countdown(pilot)
+        await advance(pilot, clock, 30)
+        assert countdown(pilot) == frozen == "0:06"
+        assert screen.engine.state is State.PAUSED
+        await pilot.press("space")
+        await advance(pilot, clock, 1)
+        assert not screen.has_class("-paused")
+        assert countdown(pilot) == "0:05"
+
+
+async def test_skip_back_restart_and_next_exercise_keys(user_config: Path) -> None:
+    seen_safety(user_config)
+    clock = ManualClock()
+    app = StretchTimerApp(routine_id="desk-break", clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        engine = session_of(pilot).engine
+        await pilot.press("n")
+        await settle(pilot)
+        assert engine.session.index == 1 and text(pilot, "#counters") == "round 1 of 2"
+        await pilot.press("right")
+        await settle(pilot)
+        assert engine.session.index == 2
+        await pilot.press("p")  # early in the step: previous step
+        await settle(pilot)
+        assert engine.session.index == 1
+        await advance(pilot, clock, 5)
+        await pilot.press("left")  # more than 3 s in: restart the step
+        await settle(pilot)
+        assert engine.session.index == 1 and countdown(pilot) == "0:10"
+        await advance(pilot, clock, 4)
+        await pilot.press("r")
+        await settle(pilot)
+        assert countdown(pilot) == "0:10"
+        await pilot.press("N")
+        await settle(pilot)
+        assert text(pilot, "#exercise-name") == "Shoulder Roll"
+        assert text(pilot, "#phase") == "WARM-UP  2 of 6"
+
+
+async def test_mute_help_and_quit_confirm(user_config: Path) -> None:
+    seen_safety(user_config)
+    clock = ManualClock()
+    app = StretchTimerApp(routine_id="desk-break", clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert text(pilot, "#sound-status") != "sound: muted"
+        await pilot.press("m")
+        await settle(pilot)
+        assert text(pilot, "#sound-status") == "sound: muted"
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SafetyScreen)
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        engine = session_of(pilot).engine
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, QuitScreen)
+        assert engine.state is State.PAUSED  # the timer waits while you decide
+        await pilot.press("n")
+        await settle(pilot)
+        assert engine.state is State.RUNNING
+        await pilot.press("q", "y")
+        await settle(pilot)
+        assert engine.state is State.STOPPED
+        assert isinstance(app.screen, SummaryScreen)
+        assert "Session stopped" in text(pilot, "#summary-title")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+
+
+async def test_a_whole_session_ends_on_the_summary(user_config: Path) -> None:
+    seen_safety(user_config)
+    clock = ManualClock()
+    app = StretchTimerApp(routine_id="desk-break", clock=clock, speed=100)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await advance(pilot, clock, 4)  # 400 s of plan: past the 301 s routine
+        assert isinstance(app.screen, SummaryScreen)
+        summary = text(pilot, "#summary-text")
+        assert "Exercises done     6 of 6" in summary
+        assert "Well done" in text(pilot, "#summary-title")
+
+
+async def test_ctrl_c_stops_the_session_and_exits(user_config: Path) -> None:
+    seen_safety(user_config)
+    app = StretchTimerApp(routine_id="desk-break", clock=ManualClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        engine = session_of(pilot).engine
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        assert engine.state is State.STOPPED
+    assert app.return_code == 0
+
+
+async def test_small_terminal_and_resize_keep_the_countdown(user_config: Path) -> None:
+    seen_safety(user_config)
+    clock = ManualClock()
+    app = StretchTimerApp(routine_id="lower-back", clock=clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        screen = session_of(pilot)
+        assert screen.has_class("-narrow") and screen.has_class("-short")
+        assert screen.query_one(Digits).region.height == 3
+        for size in [(40, 12), (120, 40), (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await advance(pilot, clock, 1)
+        assert countdown(pilot) == "0:07"
+        assert screen.query_one(Digits).region.height == 3

@@ -264,3 +264,16 @@ async def test_small_terminal_and_resize_keep_the_countdown(user_config: Path) -
             await advance(pilot, clock, 1)
         assert countdown(pilot) == "0:07"
         assert screen.query_one(Digits).region.height == 3
+
+
+async def test_session_keys_are_in_the_command_palette(user_config: Path) -> None:
+    seen_safety(user_config)
+    app = StretchTimerApp(routine_id="desk-break", clock=ManualClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = session_of(pilot)
+        commands = {command.title: command for command in app.get_system_commands(screen)}
+        assert {"Pause", "Skip", "Next exercise", "Back", "Restart", "Help", "Mute"} <= set(commands)
+        commands["Pause"].callback()
+        await settle(pilot)
+        assert screen.engine.state is State.PAUSED

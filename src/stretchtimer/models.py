@@ -7,21 +7,13 @@ engine, the screens) can trust what it is handed.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Area = Literal["neck", "shoulders", "chest", "upper-back", "middle-back", "lower-back"]
-Equipment = Literal[
-    "none", "chair", "wall", "door-frame", "band", "dumbbells", "foam-roller", "mat"
-]
-Phase = Literal["warm-up", "strength", "stretch"]
-Position = Literal["standing", "seated", "floor"]
-Side = Literal["left", "right"]
+from .vocab import AREAS, EQUIPMENT, PHASES, Area, Equipment, Phase, Position, Side
 
-AREAS: tuple[Area, ...] = get_args(Area)
-EQUIPMENT: tuple[Equipment, ...] = get_args(Equipment)
-PHASES: tuple[Phase, ...] = get_args(Phase)
+__all__ = ["AREAS", "EQUIPMENT", "PHASES", "Area", "Equipment", "Phase", "Position", "Side"]
 
 Id = Annotated[
     str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -10,10 +11,12 @@ from textual.dom import DOMNode
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from ..catalog import Catalog
 from ..clock import Clock
-from ..engine import Command, Engine, Summary
 from ..paths import config_dir
+
+if TYPE_CHECKING:  # the models and engine load after the first frame
+    from ..catalog import Catalog
+    from ..engine import Summary
 
 SAFETY_SEEN_FILE = "safety-note-seen"
 
@@ -91,6 +94,7 @@ class StretchTimerApp(App[None]):
             self._open_session(routine_id)
 
     def _open_session(self, routine_id: str) -> None:
+        from ..engine import Engine
         from ..plan import plan
         from .session_screen import SessionScreen
 
@@ -137,6 +141,7 @@ class StretchTimerApp(App[None]):
 
     def action_quit_now(self) -> None:
         """Ctrl+C: stop any session (so what was done is kept) and leave at once."""
+        from ..engine import Command
         from .session_screen import SessionScreen
 
         for screen in self.screen_stack:

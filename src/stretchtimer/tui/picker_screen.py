@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,17 +12,21 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Select, SelectionList, Static
 from textual.widgets.option_list import Option
 
-from ..catalog import Catalog
-from ..models import AREAS, EQUIPMENT, Routine, equipment_needed
-from ..plan import Timeline, plan
-from ..text import clock
+from ..vocab import AREAS, EQUIPMENT
 from .app import app_of
+
+if TYPE_CHECKING:  # loaded with the catalog, off the first frame
+    from ..catalog import Catalog
+    from ..models import Routine
+    from ..plan import Timeline
 
 ANY = "any"
 
 
 def routine_fits(routine: Routine, timeline: Timeline, area: str, at_hand: set[str]) -> bool:
     """Whether a routine targets `area` and needs nothing beyond what is at hand."""
+    from ..models import equipment_needed
+
     if area != ANY and area not in routine.focus:
         return False
     for need in equipment_needed(list(timeline.exercises)):
@@ -41,6 +47,7 @@ class PickerScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.timelines: dict[str, Timeline] = {}
+        self.loaded_once = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="picker-top"):
@@ -72,6 +79,8 @@ class PickerScreen(Screen[None]):
     @work(thread=True, exclusive=True, name="load")
     def load(self) -> None:
         """Load and plan every routine off the first frame, then fill the list."""
+        from ..plan import plan
+
         catalog = app_of(self).load_catalog()
         timelines = {
             routine_id: plan(
@@ -83,6 +92,7 @@ class PickerScreen(Screen[None]):
 
     def loaded(self, catalog: Catalog, timelines: dict[str, Timeline]) -> None:
         self.timelines = timelines
+        self.loaded_once = True
         for problem in catalog.problems:
             self.notify(f"Skipped {problem}", severity="warning", timeout=10)
         self.refresh_list()
@@ -92,6 +102,10 @@ class PickerScreen(Screen[None]):
     @on(Select.Changed, "#area")
     @on(SelectionList.SelectedChanged, "#equipment")
     def refresh_list(self) -> None:
+        if not self.loaded_once:
+            return
+        from ..text import clock
+
         area_value = self.query_one("#area", Select).value
         area = area_value if isinstance(area_value, str) else ANY
         at_hand = set(self.query_one("#equipment", SelectionList).selected)
@@ -134,6 +148,9 @@ class PickerScreen(Screen[None]):
 
 def describe(timeline: Timeline) -> str:
     """The preview of a routine: purpose, focus, equipment, and every exercise with its dose."""
+    from ..models import equipment_needed
+    from ..text import clock
+
     routine = timeline.routine
     lines = [
         f"{routine.name} - {clock(timeline.total)}",

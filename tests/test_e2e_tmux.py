@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,7 +47,7 @@ class Terminal:
 
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    term = Terminal(f"stretchtimer-test-{tmp_path.name}")
+    term = Terminal(f"stretchtimer-test-{uuid.uuid4().hex}")
     command = (
         f"STRETCHTIMER_CONFIG_DIR={tmp_path / 'config'} STRETCHTIMER_DATA_DIR={tmp_path / 'data'} "
         f"{STRETCHTIMER} --speed 10; echo EXITED-$?; sleep 30"

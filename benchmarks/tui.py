@@ -34,6 +34,7 @@ Needs Linux (/proc) and tmux.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import shlex
@@ -64,7 +65,7 @@ LIST_MARKER = "Desk Break"
 SESSION_MARKER = "WARM-UP"
 BARE_MARKER = "ready"
 
-BARE_LABEL = '''\
+BARE_LABEL = """\
 from textual.app import App, ComposeResult
 from textual.widgets import Label
 
@@ -75,9 +76,9 @@ class Bare(App[None]):
 
 
 Bare().run()
-'''
+"""
 
-BARE_CLOCK = '''\
+BARE_CLOCK = """\
 import time
 
 from textual.app import App, ComposeResult
@@ -101,7 +102,7 @@ class Clock(App[None]):
 
 
 Clock().run()
-'''
+"""
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -118,6 +119,7 @@ class Terminal:
         self.socket = f"stretchtimer-bench-{os.getpid()}-{tag}-{Terminal._count}"
         self.pid: int | None = None
         self.started = 0.0
+        self.socket_path: str | None = None
 
     def tmux(self, *args: str) -> str:
         result = subprocess.run(
@@ -131,7 +133,9 @@ class Terminal:
         command = "exec " + shlex.join(["env", *settings, *argv])
         self.started = time.monotonic()
         self.tmux("new-session", "-d", "-s", "b", "-x", "80", "-y", "24", command)
-        self.pid = int(self.tmux("display", "-p", "-t", "b", "#{pane_pid}").strip())
+        found = self.tmux("display", "-p", "-t", "b", "#{pane_pid} #{socket_path}").strip()
+        pid, self.socket_path = found.split(" ", 1)
+        self.pid = int(pid)
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "b")
@@ -154,17 +158,18 @@ class Terminal:
             time.sleep(POLL_SECONDS)
 
     def close(self) -> None:
-        """Kill the tmux server and wait (up to 5 s, then SIGKILL) until the program is gone."""
+        """Kill the tmux server, remove its socket file and wait (up to 5 s, then SIGKILL)
+        until the program is gone."""
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        if self.socket_path:
+            Path(self.socket_path).unlink(missing_ok=True)
         if self.pid is None:
             return
         deadline = time.monotonic() + 5
         while alive(self.pid):
             if time.monotonic() > deadline:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(self.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
                 deadline = time.monotonic() + 5
             time.sleep(0.01)
         self.pid = None
@@ -336,7 +341,7 @@ def table(results: Results) -> Iterator[str]:
         ours = [ms(value) for value in values]
         times = ratio(ours, bare_ms)
         yield (
-            f"| {label} | {spread(ours, 0)} | {spread(bare_ms, 0)} (\"{BARE_MARKER}\") "
+            f'| {label} | {spread(ours, 0)} | {spread(bare_ms, 0)} ("{BARE_MARKER}") '
             f"| {times:.2f}x | within {TARGET_STARTUP_RATIO:g}x "
             f"| {yes(times <= TARGET_STARTUP_RATIO)} |"
         )

@@ -4,13 +4,36 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Label, ProgressBar
+from textual.widgets import Label, Static
 
 from ...text import clock
 
 
+class FillBar(Static):
+    """A plain bar drawn from a fraction; unlike Textual's ProgressBar it has no timer of its
+    own, so it costs nothing until the fraction changes."""
+
+    def __init__(self, *, classes: str | None = None) -> None:
+        super().__init__("", classes=classes, markup=False)
+        self._fraction = 0.0
+
+    def show_fraction(self, fraction: float) -> None:
+        self._fraction = min(max(fraction, 0.0), 1.0)
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        width = self.size.width
+        filled = round(self._fraction * width)
+        text = "━" * filled + "─" * (width - filled)
+        if text != self.content:
+            self.update(text)
+
+
 class TimeBar(Horizontal):
-    """'exercise [#####.....] 0:40 / 1:10'."""
+    """'exercise ━━━━━━──────── 0:40 / 1:10'."""
 
     def __init__(self, label: str, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="time-bar")
@@ -18,11 +41,12 @@ class TimeBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label(self._label, classes="time-bar--label")
-        yield ProgressBar(total=1, show_eta=False, show_percentage=False)
+        yield FillBar(classes="time-bar--bar")
         yield Label("", classes="time-bar--time")
 
     def show(self, elapsed: float, total: float) -> None:
-        self.query_one(ProgressBar).update(total=max(total, 1e-9), progress=elapsed)
-        self.query_one(".time-bar--time", Label).update(
-            f"{clock(elapsed, up=False)} / {clock(total)}"
-        )
+        self.query_one(FillBar).show_fraction(elapsed / total if total > 0 else 1.0)
+        time_label = self.query_one(".time-bar--time", Label)
+        text = f"{clock(elapsed, up=False)} / {clock(total)}"
+        if text != time_label.content:
+            time_label.update(text)

@@ -29,7 +29,7 @@ class FillBar(Static):
         filled = round(self._fraction * width)
         text = "━" * filled + "─" * (width - filled)
         if text != self.content:
-            self.update(text)
+            self.update(text, layout=False)  # the bar's size is set by the layout, not its text
 
 
 class TimeBar(Horizontal):
@@ -49,4 +49,4 @@ class TimeBar(Horizontal):
         time_label = self.query_one(".time-bar--time", Label)
         text = f"{clock(elapsed, up=False)} / {clock(total)}"
         if text != time_label.content:
-            time_label.update(text)
+            time_label.update(text, layout=False)  # fixed width in the stylesheet

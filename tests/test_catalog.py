@@ -182,15 +182,15 @@ def test_duplicate_ids_in_one_folder_are_reported(tmp_path: Path) -> None:
     assert "'wall-sit' is also defined in" in catalog.problems[0].message
 
 
-def test_routine_exercises_apply_overrides() -> None:
-    catalog = load_catalog()
-    routine = catalog.routine("desk-break") if "desk-break" in catalog.routines else None
-    assert routine is not None
-    for item, exercise in zip(routine.exercises, catalog.routine_exercises(routine), strict=True):
-        assert exercise.id == item.exercise
-        if item.dose is not None:
-            for name, value in item.dose.given().items():
-                assert getattr(exercise.dose, name) == value
+def test_routine_exercises_apply_overrides(tmp_path: Path) -> None:
+    write(tmp_path, "wall-sit.yaml", GOOD_EXERCISE)
+    write(tmp_path, "routines/my-break.yaml", GOOD_ROUTINE)
+    catalog = load_catalog(builtin_dir=tmp_path)
+    plain, changed = catalog.routine_exercises(catalog.routine("my-break"))
+    assert plain.dose == catalog.exercise("wall-sit").dose
+    assert changed.id == "wall-sit" and changed.dose.kind == "hold"
+    assert changed.dose.repeats.default == 2  # the routine's {repeats: 2}
+    assert changed.dose.seconds == plain.dose.seconds  # the rest is the exercise's own
 
 
 yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20))

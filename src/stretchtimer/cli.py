@@ -18,7 +18,7 @@ from . import __version__
 if TYPE_CHECKING:
     from .catalog import Catalog
     from .models import Exercise, Routine
-    from .plan import Timeline
+    from .plan import Count, Step, Timeline
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -295,7 +295,7 @@ def _routine_json(catalog: Catalog, routine: Routine, with_steps: bool) -> dict[
                 "phase": exercise.phase,
                 "dose": exercise.dose.model_dump(mode="json"),
                 "dose_text": exercise.dose.describe(),
-                "start_seconds": timeline.steps[timeline.exercise_span(position)[0]].start,
+                "start_seconds": timeline.exercise_start(position),
                 "seconds": timeline.exercise_seconds(position),
             }
             for position, exercise in enumerate(timeline.exercises)
@@ -307,8 +307,8 @@ def _routine_json(catalog: Catalog, routine: Routine, with_steps: bool) -> dict[
     return data
 
 
-def _step_json(step: Any) -> dict[str, Any]:
-    def count(value: Any) -> dict[str, int] | None:
+def _step_json(step: Step) -> dict[str, Any]:
+    def count(value: Count | None) -> dict[str, int] | None:
         return None if value is None else {"number": value.number, "total": value.total}
 
     return {
@@ -350,7 +350,7 @@ def _print_routine(catalog: Catalog, routine: Routine, steps: bool) -> None:
         [
             [
                 str(position + 1),
-                clock(timeline.steps[timeline.exercise_span(position)[0]].start),
+                clock(timeline.exercise_start(position)),
                 exercise.name,
                 exercise.phase,
                 exercise.dose.describe(),

@@ -127,9 +127,13 @@ class Timeline:
         )
         return range(first, last)
 
+    def exercise_start(self, exercise_index: int) -> float:
+        """Session seconds at which the exercise's first step (its rest or prepare) begins."""
+        return self.steps[self.exercise_starts[exercise_index]].start
+
     def exercise_seconds(self, exercise_index: int) -> float:
         span = self.exercise_span(exercise_index)
-        return self.steps[span[-1]].end - self.steps[span[0]].start
+        return self.steps[span[-1]].end - self.exercise_start(exercise_index)
 
     def cue_times(self) -> list[tuple[float, Cue]]:
         """Every cue of the session with its time from the start, in order."""

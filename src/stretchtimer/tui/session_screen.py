@@ -6,6 +6,8 @@ no time of its own.
 
 from __future__ import annotations
 
+import math
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -156,13 +158,12 @@ class SessionScreen(Screen[Summary]):
         now = self.engine.clock.now()
         session = self.engine.session
         if remaining is None:
-            remaining = int(-(-session.step_remaining(now) // 1))
+            remaining = math.ceil(session.step_remaining(now))
         self.query_one(Countdown).show_seconds(remaining)
         position = session.position(now)
-        span = self.timeline.exercise_span(step.exercise_index)
-        first = self.timeline.steps[span[0]].start
+        this = step.exercise_index
         self.query_one("#exercise-bar", TimeBar).show(
-            position - first, self.timeline.exercise_seconds(step.exercise_index)
+            position - self.timeline.exercise_start(this), self.timeline.exercise_seconds(this)
         )
         self.query_one("#session-bar", TimeBar).show(position, self.timeline.total)
         state = "PAUSED - " if session.state == "paused" else ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -50,6 +52,19 @@ def session_of(pilot: Pilot[None]) -> SessionScreen:
 
 def seen_safety(config: Path) -> None:
     (config / SAFETY_SEEN_FILE).touch()
+
+
+@asynccontextmanager
+async def running(
+    config: Path, routine: str = "desk-break", speed: float = 1.0, size: tuple[int, int] = (80, 24)
+) -> AsyncIterator[tuple[Pilot[None], ManualClock]]:
+    """The app straight into a session (safety note already read), with time moved by hand."""
+    seen_safety(config)
+    clock = ManualClock()
+    app = StretchTimerApp(routine_id=routine, clock=clock, speed=speed)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        yield pilot, clock
 
 
 # --- picker ---------------------------------------------------------------------------------
@@ -115,11 +130,7 @@ async def test_enter_shows_the_safety_note_once_then_the_session(user_config: Pa
 
 
 async def test_session_shows_what_to_do_and_counts_down(user_config: Path) -> None:
-    seen_safety(user_config)
-    clock = ManualClock()
-    app = StretchTimerApp(routine_id="desk-break", clock=clock)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(user_config) as (pilot, clock):
         assert text(pilot, "#exercise-name") == "Neck Roll"
         assert text(pilot, "#phase") == "WARM-UP  1 of 6"
         assert text(pilot, "#headline") == "Get ready"
@@ -137,11 +148,7 @@ async def test_session_shows_what_to_do_and_counts_down(user_config: Path) -> No
 
 
 async def test_space_pauses_freezes_the_countdown_and_resumes(user_config: Path) -> None:
-    seen_safety(user_config)
-    clock = ManualClock()
-    app = StretchTimerApp(routine_id="desk-break", clock=clock)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(user_config) as (pilot, clock):
         await advance(pilot, clock, 2)
         await pilot.press("space")
         await settle(pilot)
@@ -160,11 +167,7 @@ async def test_space_pauses_freezes_the_countdown_and_resumes(user_config: Path)
 
 
 async def test_skip_back_restart_and_next_exercise_keys(user_config: Path) -> None:
-    seen_safety(user_config)
-    clock = ManualClock()
-    app = StretchTimerApp(routine_id="desk-break", clock=clock)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(user_config) as (pilot, clock):
         engine = session_of(pilot).engine
         await pilot.press("n")
         await settle(pilot)
@@ -190,11 +193,8 @@ async def test_skip_back_restart_and_next_exercise_keys(user_config: Path) -> No
 
 
 async def test_mute_help_and_quit_confirm(user_config: Path) -> None:
-    seen_safety(user_config)
-    clock = ManualClock()
-    app = StretchTimerApp(routine_id="desk-break", clock=clock)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(user_config) as (pilot, _clock):
+        app = pilot.app
         assert text(pilot, "#sound-status") != "sound: muted"
         await pilot.press("m")
         await settle(pilot)
@@ -226,11 +226,8 @@ async def test_mute_help_and_quit_confirm(user_config: Path) -> None:
 
 
 async def test_a_whole_session_ends_on_the_summary(user_config: Path) -> None:
-    seen_safety(user_config)
-    clock = ManualClock()
-    app = StretchTimerApp(routine_id="desk-break", clock=clock, speed=100)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(user_config, speed=100) as (pilot, clock):
+        app = pilot.app
         await advance(pilot, clock, 4)  # 400 s of plan: past the 301 s routine
         assert isinstance(app.screen, SummaryScreen)
         summary = text(pilot, "#summary-text")
@@ -251,11 +248,7 @@ async def test_ctrl_c_stops_the_session_and_exits(user_config: Path) -> None:
 
 
 async def test_small_terminal_and_resize_keep_the_countdown(user_config: Path) -> None:
-    seen_safety(user_config)
-    clock = ManualClock()
-    app = StretchTimerApp(routine_id="lower-back", clock=clock)
-    async with app.run_test(size=(60, 20)) as pilot:
-        await settle(pilot)
+    async with running(user_config, "lower-back", size=(60, 20)) as (pilot, clock):
         screen = session_of(pilot)
         assert screen.has_class("-narrow") and screen.has_class("-short")
         assert screen.query_one(Digits).region.height == 3

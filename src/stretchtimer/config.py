@@ -85,7 +85,7 @@ def _settings(path: Path, text: str, data: dict[str, Any]) -> Settings:
         if type(value) is not expected:
             raise fail(f"expected {_type_name(expected)}, got {value!r}")
         low, high = _RANGES.get(key, (None, None))
-        if low is not None and high is not None and not low <= int(value) <= high:
+        if low is not None and high is not None and not low <= data[key] <= high:
             raise fail(f"{value} is out of range; use {low} to {high}")
         if key in _CHOICES and value not in _CHOICES[key]:
             raise fail(f"{value!r} is not one of {', '.join(_CHOICES[key])}")

@@ -5,6 +5,7 @@ Time is moved by hand, so no live countdown ever lands in a snapshot.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,11 @@ import pytest
 from textual.pilot import Pilot
 
 from stretchtimer.clock import ManualClock
+from stretchtimer.config import Settings
 from stretchtimer.tui.app import SAFETY_SEEN_FILE, StretchTimerApp
 
 Snap = Callable[..., bool]
+NO_SOUND = Settings(sound="off")  # the same status line on every machine
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +40,8 @@ def at(seconds: float, *keys: str, then: int = 0) -> Callable[[Pilot[Any]], Awai
         for _ in range(then):
             app.clock.advance(1)
             await pilot.pause()
+        assert app.player is not None
+        await asyncio.to_thread(app.player.ready.wait, 5)  # "sound: off" is on screen
         for worker in app.workers:
             if worker.name == "load":  # the picker's catalog, loaded off the first frame
                 await worker.wait()
@@ -47,12 +52,12 @@ def at(seconds: float, *keys: str, then: int = 0) -> Callable[[Pilot[Any]], Awai
 
 
 def session(routine: str = "desk-break") -> StretchTimerApp:
-    return StretchTimerApp(routine_id=routine, clock=ManualClock())
+    return StretchTimerApp(routine_id=routine, clock=ManualClock(), settings=NO_SOUND)
 
 
 class TestPicker:
     def test_picker(self, snap_compare: Snap) -> None:
-        app = StretchTimerApp(clock=ManualClock())
+        app = StretchTimerApp(clock=ManualClock(), settings=NO_SOUND)
         assert snap_compare(app, terminal_size=(80, 24), run_before=at(0))
 
 

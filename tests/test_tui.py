@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -195,10 +196,14 @@ async def test_skip_back_restart_and_next_exercise_keys(user_config: Path) -> No
 async def test_mute_help_and_quit_confirm(user_config: Path) -> None:
     async with running(user_config) as (pilot, _clock):
         app = pilot.app
-        assert text(pilot, "#sound-status") != "sound: muted"
+        assert isinstance(app, StretchTimerApp) and app.player is not None
+        await asyncio.to_thread(app.player.ready.wait, 5)
+        await settle(pilot)
+        assert text(pilot, "#sound-status") == app.player.status != "sound: starting"
         await pilot.press("m")
         await settle(pilot)
         assert text(pilot, "#sound-status") == "sound: muted"
+        assert app.player.muted
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)

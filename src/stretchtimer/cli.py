@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
+from .config import SOUND_BACKENDS, VOICE_MODES, ConfigError, Settings
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -41,6 +42,12 @@ def _positive_speed(text: str) -> float:
     if not 0 < value <= 10_000:
         raise argparse.ArgumentTypeError(f"invalid speed {text!r}: use a number from 0 to 10000")
     return value
+
+
+def _volume(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 100:
+        raise argparse.ArgumentTypeError(f"invalid volume {text!r}: use a whole number 0 to 100")
+    return int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,7 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("routine", help="a routine id, e.g. desk-break")
     run.add_argument("--plain", action="store_true", help="print each step as a line of text")
     _add_session_options(run, argparse.SUPPRESS)
-    parser.set_defaults(speed=1.0, mute=False)
+
+    doctor = commands.add_parser("doctor", help="show what works here: sound, voice, folders")
+    doctor.add_argument("--play", action="store_true", help="also play a cue and say a word")
+    parser.set_defaults(speed=1.0, mute=False, volume=None, sound=None, voice=None)
     return parser
 
 
@@ -85,14 +95,33 @@ def _add_session_options(parser: argparse.ArgumentParser, default: object) -> No
         help="run sessions N times faster, for previews and testing (default 1)",
     )
     parser.add_argument("--mute", action="store_true", default=default, help="no sound")
+    parser.add_argument(
+        "--volume", type=_volume, default=default, metavar="0-100", help="cue and voice volume"
+    )
+    parser.add_argument(
+        "--sound",
+        choices=SOUND_BACKENDS,
+        default=default,
+        metavar="BACKEND",
+        help=f"how to play cues: {', '.join(SOUND_BACKENDS)} (default auto: the first that works)",
+    )
+    parser.add_argument(
+        "--voice",
+        choices=VOICE_MODES,
+        default=default,
+        help="spoken announcements (espeak-ng): on, full (form cues too) or off",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # A bare --voice means "on"; said here so it never swallows the command that follows it.
+    argv = ["--voice=on" if arg == "--voice" else arg for arg in argv]
     try:
         args = build_parser().parse_args(argv)
         handler = _COMMANDS.get(args.command or "", _default)
         return handler(args)
-    except UsageError as error:
+    except (UsageError, ConfigError) as error:
         print(f"stretchtimer: {error}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. `stretchtimer list | head`
@@ -116,8 +145,21 @@ def _app(
     from .tui.app import StretchTimerApp
 
     load = (lambda: catalog) if catalog is not None else None
-    StretchTimerApp(routine_id=routine_id, speed=args.speed, mute=args.mute, load=load).run()
+    StretchTimerApp(
+        routine_id=routine_id,
+        speed=args.speed,
+        mute=args.mute,
+        load=load,
+        settings=_settings(args),
+    ).run()
     return EXIT_OK
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """The config file's settings, with what was given on the command line on top."""
+    from .config import load_settings
+
+    return load_settings().replace(volume=args.volume, sound=args.sound, voice=args.voice)
 
 
 def _load() -> Catalog:
@@ -223,7 +265,15 @@ def _run(args: argparse.Namespace) -> int:
     if not args.plain:
         return _app(args, args.routine, catalog)
     timeline = _timeline(catalog, catalog.routine(args.routine))
-    return run_plain(timeline, speed=args.speed)
+    return run_plain(timeline, speed=args.speed, settings=_settings(args), mute=args.mute)
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from .doctor import report
+
+    for line in report(_settings(args), play=args.play):
+        print(line)
+    return EXIT_OK
 
 
 _COMMANDS = {
@@ -232,6 +282,7 @@ _COMMANDS = {
     "validate": _validate,
     "schema": _schema,
     "run": _run,
+    "doctor": _doctor,
 }
 
 

@@ -13,11 +13,13 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .clock import Clock
+from .config import Settings
 from .engine import (
     Command,
+    CueDue,
     Engine,
     Event,
     Finished,
@@ -30,6 +32,9 @@ from .engine import (
 )
 from .plan import Timeline
 from .text import clock, step_line
+
+if TYPE_CHECKING:
+    from .sound.player import Player
 
 KEYS = {
     " ": Command.TOGGLE,
@@ -47,13 +52,33 @@ def run_plain(
     speed: float = 1.0,
     out: TextIO | None = None,
     clock_: Clock | None = None,
+    settings: Settings | None = None,
+    mute: bool = False,
 ) -> int:
     """Run a session in plain mode; 0 when it finished or the user stopped it."""
-    asyncio.run(_session(timeline, speed, out or sys.stdout, clock_))
+    from .sound.player import Player
+
+    out = out or sys.stdout
+    settings = settings or Settings()
+    ring = (lambda: print("\a", end="", file=out, flush=True)) if out.isatty() else None
+    player = Player(settings.sound, volume=settings.volume, muted=mute, ring=ring).start()
+    try:
+        asyncio.run(_session(timeline, speed, out, clock_, player, settings.voice))
+    finally:
+        player.close()  # the last chime rings out before we exit
     return 0
 
 
-async def _session(timeline: Timeline, speed: float, out: TextIO, clock_: Clock | None) -> Summary:
+async def _session(
+    timeline: Timeline,
+    speed: float,
+    out: TextIO,
+    clock_: Clock | None,
+    player: Player,
+    voice: str,
+) -> Summary:
+    from .sound.announcer import voice_for
+
     engine = Engine(timeline, clock_, speed)
     interactive = sys.stdin.isatty()
 
@@ -75,9 +100,17 @@ async def _session(timeline: Timeline, speed: float, out: TextIO, clock_: Clock 
             say(final_line(event.summary))
 
     engine.subscribe(show)
+    engine.subscribe(
+        lambda event: player.play(event.cue.kind) if isinstance(event, CueDue) else None
+    )
+    announcer, voice_status = voice_for(player, voice, timeline, speed)
+    if announcer is not None:
+        engine.subscribe(announcer)
+    await asyncio.to_thread(player.ready.wait, 2.0)
     keys = "  Keys: space pause, n skip, N next exercise, b back, q stop." if interactive else ""
     count = len(timeline.exercises)
     say(f"{timeline.routine.name}: {count} exercises, {clock(timeline.total)}.{keys}")
+    say(f"{player.status.capitalize()}; {voice_status}.")
     loop = asyncio.get_running_loop()
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(number, engine.send, Command.STOP)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -12,11 +13,14 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from ..clock import Clock
+from ..config import Settings
 from ..paths import config_dir
 
 if TYPE_CHECKING:  # the models and engine load after the first frame
     from ..catalog import Catalog
-    from ..engine import Summary
+    from ..engine import Engine, Summary
+    from ..plan import Timeline
+    from ..sound.player import Player
 
 SAFETY_SEEN_FILE = "safety-note-seen"
 
@@ -37,6 +41,7 @@ class StretchTimerApp(App[None]):
     BINDINGS = [Binding("ctrl+c", "quit_now", "Quit", show=False, priority=True)]
 
     muted: reactive[bool] = reactive(False)
+    backend_status: reactive[str] = reactive("sound: starting")
 
     def __init__(
         self,
@@ -46,26 +51,53 @@ class StretchTimerApp(App[None]):
         mute: bool = False,
         clock: Clock | None = None,
         load: Callable[[], Catalog] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
         self.routine_id = routine_id
         self.speed = speed
         self.clock = clock
+        self.settings = settings or Settings()
         self._load = load
         self.catalog: Catalog | None = None
+        self.player: Player | None = None
         self.set_reactive(StretchTimerApp.muted, mute)
 
     @property
     def sound_status(self) -> str:
-        return "sound: muted" if self.muted else "sound: off, not built yet"
+        return "sound: muted" if self.muted else self.backend_status
+
+    def watch_muted(self, muted: bool) -> None:
+        if self.player is not None:
+            self.player.muted = muted
 
     def on_mount(self) -> None:
+        from ..sound.player import Player
         from .picker_screen import PickerScreen
+
+        self.player = Player(
+            self.settings.sound,
+            volume=self.settings.volume,
+            muted=self.muted,
+            ring=lambda: self._from_sound_thread(self.bell),
+            on_status=lambda status: self._from_sound_thread(
+                lambda: setattr(self, "backend_status", status)
+            ),
+        ).start()
 
         if self.routine_id is not None:
             self.start_session(self.routine_id)
         else:
             self.push_screen(PickerScreen())
+
+    def _from_sound_thread(self, callback: Callable[[], object]) -> None:
+        """Run `callback` on the app's loop; the sound thread may outlive the app by a moment."""
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(callback)
+
+    def on_unmount(self) -> None:
+        if self.player is not None:
+            self.player.close()
 
     def load_catalog(self) -> Catalog:
         """Load the catalog once (the picker calls this off the first frame, in a thread)."""
@@ -102,6 +134,7 @@ class StretchTimerApp(App[None]):
         routine = catalog.routine(routine_id)
         timeline = plan(routine, catalog.routine_exercises(routine))
         engine = Engine(timeline, self.clock, self.speed)
+        self._add_sound(engine, timeline)
 
         def show_summary(summary: Summary | None) -> None:
             from .summary_screen import SummaryScreen
@@ -110,6 +143,23 @@ class StretchTimerApp(App[None]):
                 self.push_screen(SummaryScreen(summary, timeline), self._back_to_picker)
 
         self.push_screen(SessionScreen(engine), show_summary)
+
+    def _add_sound(self, engine: Engine, timeline: Timeline) -> None:
+        """Cues for every CueDue, and the voice when it is on."""
+        from ..engine import CueDue
+        from ..sound.announcer import voice_for
+
+        player = self.player
+        if player is None:
+            return
+        engine.subscribe(
+            lambda event: player.play(event.cue.kind) if isinstance(event, CueDue) else None
+        )
+        announcer, status = voice_for(player, self.settings.voice, timeline, self.speed)
+        if announcer is not None:
+            engine.subscribe(announcer)
+        elif self.settings.voice != "off":
+            self.notify(status.capitalize(), severity="warning")
 
     def _back_to_picker(self, _: None = None) -> None:
         from .picker_screen import PickerScreen

@@ -83,6 +83,7 @@ class SessionScreen(Screen[Summary]):
     def on_mount(self) -> None:
         self.engine.subscribe(lambda event: self.post_message(EngineEvent(event)))
         self.watch(self.app, "muted", self.update_sound_status)
+        self.watch(self.app, "backend_status", self.update_sound_status)
         self.run_worker(self.engine.run(), name="engine", exit_on_error=False)
 
     # --- keys -------------------------------------------------------------------------------
@@ -171,5 +172,5 @@ class SessionScreen(Screen[Summary]):
             f"{state}{clock(remaining)} {headline(step)} - {step.exercise.name}"
         )
 
-    def update_sound_status(self, _: bool = False) -> None:
+    def update_sound_status(self, _: object = None) -> None:
         self.query_one("#sound-status", Label).update(app_of(self).sound_status)

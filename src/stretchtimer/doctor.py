@@ -1,0 +1,90 @@
+"""`stretchtimer doctor`: what works on this machine, in plain lines, for bug reports and setup."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+
+from . import __version__
+from .config import Settings, config_path
+from .paths import data_dir, user_exercises_dir
+
+
+def report(settings: Settings, play: bool = False) -> Iterator[str]:
+    yield f"stretchtimer {__version__}, Python {sys.version.split()[0]} on {sys.platform}"
+    yield from _sound(settings, play)
+    yield from _voice(settings, play)
+    yield "Folders:"
+    config = config_path()
+    yield _row("config", f"{config} ({'found' if config.exists() else 'not there, defaults'})")
+    yield _row("your exercises", str(user_exercises_dir()))
+    yield _row("data", str(data_dir()))
+    yield "Terminal:"
+    size = shutil.get_terminal_size(fallback=(0, 0))
+    yield _row("size", f"{size.columns}x{size.lines}" if size.columns else "not a terminal")
+    yield _row("colours", _colours())
+
+
+def _sound(settings: Settings, play: bool) -> Iterator[str]:
+    from .sound.backends import ORDER
+    from .sound.player import Player
+
+    yield f"Sound (setting: {settings.sound}, volume {settings.volume}):"
+    ring = (lambda: print("\a", end="", flush=True)) if sys.stdout.isatty() else None
+    player = Player(settings.sound, volume=settings.volume, ring=ring).start()
+    player.ready.wait(5.0)
+    for name in ORDER:
+        if name == "off":
+            continue
+        state = f"not usable: {player.missing[name]}" if name in player.missing else "works"
+        if settings.sound not in ("auto", name) and name not in player.missing:
+            state = "not tried (another backend is set)"
+        yield _row(name, state)
+    yield _row("plays through", player.status.removeprefix("sound: "))
+    if play:
+        player.play("session-done")
+        yield _row("test", "played the session-done chime")
+    player.close()
+
+
+def _voice(settings: Settings, play: bool) -> Iterator[str]:
+    from .sound.speech import ENGINES, find_speaker
+
+    yield f"Voice (setting: {settings.voice}):"
+    speaker, missing = find_speaker()
+    for name in ENGINES:
+        if name in missing:
+            yield _row(name, missing[name])
+        elif speaker is not None and speaker.name == name:
+            yield _row(name, f"found: {shutil.which(name)}")
+            break
+    if speaker is None:
+        return
+    if play:
+        from .sound.clips import ClipError
+        from .sound.player import Player
+
+        try:
+            clip = speaker.render("stretch timer is ready")
+        except ClipError as error:
+            yield _row("test", f"failed: {error}")
+            return
+        player = Player(settings.sound, volume=settings.volume).start()
+        player.play_clip(clip)
+        player.close()
+        yield _row("test", f"said a {clip.seconds:.1f} s phrase")
+
+
+def _colours() -> str:
+    if "NO_COLOR" in os.environ:
+        return "none (NO_COLOR is set)"
+    if os.environ.get("COLORTERM") in ("truecolor", "24bit"):
+        return "true colour"
+    term = os.environ.get("TERM", "")
+    return "256" if "256" in term else term or "unknown"
+
+
+def _row(name: str, value: str) -> str:
+    return f"  {name:<14} {value}"

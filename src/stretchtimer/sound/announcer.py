@@ -1,0 +1,92 @@
+"""The voice at run time: turns engine events into phrases (voice.py says which and when),
+renders them off the event loop, and hands each to the player when the scheduler says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from ..engine import Event
+from ..plan import Timeline
+from ..voice import Phrase, VoiceScheduler, phrases, script
+from .clips import Clip, ClipError
+from .player import Player
+from .speech import Speaker
+
+log = logging.getLogger(__name__)
+
+
+class Announcer:
+    """An engine subscriber that speaks. Scheduling runs on the event loop's own clock."""
+
+    def __init__(
+        self,
+        player: Player,
+        speaker: Speaker,
+        timeline: Timeline,
+        speed: float = 1.0,
+        full: bool = False,
+    ) -> None:
+        self.player = player
+        self.speaker = speaker
+        self.timeline = timeline
+        self.speed = speed
+        self.full = full
+        self.scheduler = VoiceScheduler()
+        self._clips: dict[str, Clip] = {}
+        self._timer: asyncio.TimerHandle | None = None
+        self._warming: asyncio.Future[None] | None = None
+
+    async def __call__(self, event: Event) -> None:
+        loop = asyncio.get_running_loop()
+        if self._warming is None:  # render the rest of the session's phrases in the background
+            self._warming = loop.run_in_executor(None, self._render_all)
+        for phrase in phrases(event, self.timeline, self.speed, self.full):
+            clip = await self._clip(phrase)
+            if clip is not None:
+                self.scheduler.offer(phrase, clip.seconds, loop.time())
+        self._arm(loop)
+
+    async def _clip(self, phrase: Phrase) -> Clip | None:
+        if phrase.text not in self._clips:
+            try:
+                self._clips[phrase.text] = await asyncio.to_thread(self.speaker.render, phrase.text)
+            except ClipError as error:
+                log.warning("%s", error)
+                return None
+        return self._clips[phrase.text]
+
+    def _render_all(self) -> None:
+        for text in sorted(script(self.timeline, self.full), key=len):
+            if text not in self._clips:
+                with contextlib.suppress(ClipError):
+                    self._clips[text] = self.speaker.render(text)
+
+    def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Wake once, when the next waiting phrase is due."""
+        if self._timer is not None:
+            self._timer.cancel()
+        start = self.scheduler.next_start()
+        self._timer = None if start is None else loop.call_at(start, self._speak, loop)
+
+    def _speak(self, loop: asyncio.AbstractEventLoop) -> None:
+        for slot in self.scheduler.due(loop.time()):
+            self.player.play_clip(self._clips[slot.phrase.text])
+        self._arm(loop)
+
+
+def voice_for(
+    player: Player, voice: str, timeline: Timeline, speed: float
+) -> tuple[Announcer | None, str]:
+    """The announcer for `voice` (off, on, full) if a speech engine is here, and a status."""
+    if voice == "off":
+        return None, "voice: off"
+    from .speech import find_speaker
+
+    speaker, _ = find_speaker()
+    if speaker is None:
+        return None, "voice: off, no espeak-ng or say found"
+    announcer = Announcer(player, speaker, timeline, speed, full=voice == "full")
+    return announcer, f"voice: {speaker.name}"

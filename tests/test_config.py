@@ -53,3 +53,9 @@ def test_bad_files_name_file_line_and_key(tmp_path: Path, text: str, expected: s
     message = str(caught.value)
     assert message.startswith(f"{path}{expected}")
     assert "\n" not in message
+
+
+def test_the_readme_example_is_a_valid_config(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    assert load_settings(write(tmp_path, example)) == Settings()  # it shows the defaults

@@ -48,7 +48,10 @@ class Terminal:
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
     term = Terminal(f"stretchtimer-test-{uuid.uuid4().hex}")
+    no_device = tmp_path / "no-device.conf"  # ALSA with a sound card that is not there
+    no_device.write_text("pcm.!default { type hw card 99 }\nctl.!default { type hw card 99 }\n")
     command = (
+        f"ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:{no_device} "
         f"STRETCHTIMER_CONFIG_DIR={tmp_path / 'config'} STRETCHTIMER_DATA_DIR={tmp_path / 'data'} "
         f"{STRETCHTIMER} --speed 10; echo EXITED-$?; sleep 30"
     )
@@ -77,6 +80,8 @@ def test_pick_pause_resume_skip_and_quit_in_a_real_terminal(terminal: Terminal) 
     terminal.wait_for("WARM-UP  1 of 6")
     session = terminal.wait_for("space Pause")
     assert "Neck Roll" in session
+    session = terminal.wait_for("sound: terminal bell")  # no audio device: the next backend
+    assert "ALSA" not in session  # and nothing from ALSA on the screen
 
     terminal.keys("space")
     paused = terminal.wait_for("PAUSED")

@@ -201,3 +201,21 @@ def test_volume_scales_samples_on_a_square_law() -> None:
 def test_every_cue_kind_has_a_sound() -> None:
     for kind in CueKind:
         assert cue_clip(kind).seconds > 0
+
+
+def test_the_voice_goes_through_the_same_player(tmp_path: Path) -> None:
+    from stretchtimer.sound.speech import CommandSpeaker
+
+    done = stretchtimer(
+        "run", "desk-break", "--plain", "--speed", "30", "--voice", env=alsa_capture(tmp_path)
+    )
+    assert done.returncode == 0, done.stderr
+    assert "voice: espeak-ng." in done.stdout
+    speaker = CommandSpeaker("espeak-ng")
+    sizes = captured(tmp_path)
+    cues = [len(cue_clip(kind).scaled(70).frames) for kind in planned_cues("desk-break")]
+    assert len(sizes) > len(cues)  # the cues and the phrases
+    first = speaker.render("First up: Neck Roll. 2 rounds.")
+    last = speaker.render("Session done. Well done.")
+    assert sizes[1] == len(first.frames)  # right after the exercise-start cue
+    assert len(last.frames) in sizes[-2:]  # said in full, beside the last chime

@@ -116,7 +116,10 @@ async def _session(
         loop.add_signal_handler(number, engine.send, Command.STOP)
     try:
         with _keyboard(engine) if interactive else contextlib.nullcontext():
-            return await engine.run()
+            summary = await engine.run()
+            if announcer is not None:
+                await announcer.finish()
+            return summary
     finally:
         for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             loop.remove_signal_handler(number)

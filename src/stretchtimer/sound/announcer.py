@@ -64,6 +64,13 @@ class Announcer:
                 with contextlib.suppress(ClipError):
                     self._clips[text] = self.speaker.render(text)
 
+    async def finish(self, limit: float = 10.0) -> None:
+        """Let the phrases still waiting be said (the session is over, the loop may end)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit
+        while (start := self.scheduler.next_start()) is not None and start < deadline:
+            await asyncio.sleep(max(0.0, start - loop.time()) + 0.001)
+
     def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
         """Wake once, when the next waiting phrase is due."""
         if self._timer is not None:

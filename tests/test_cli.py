@@ -180,6 +180,15 @@ def test_plain_run_prints_a_line_per_step_and_a_final_line() -> None:
     assert f"{len(data['timeline'])} of {len(data['timeline'])} steps done, 0 skipped" in lines[-1]
 
 
+def test_plain_run_shows_the_safety_note_the_first_time_only() -> None:
+    first = run("run", "desk-break", "--plain", "--speed", "1000", "--mute").stdout
+    assert first.startswith("Move slowly and gently")
+    assert "it is not medical advice." in first.split("Desk Break:")[0]
+    again = run("run", "desk-break", "--plain", "--speed", "1000", "--mute").stdout
+    assert again.startswith("Desk Break:")
+    assert "not medical advice" not in again
+
+
 def test_plain_run_stops_cleanly_on_sigint_and_sigterm() -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         process = subprocess.Popen(
@@ -190,8 +199,8 @@ def test_plain_run_stops_cleanly_on_sigint_and_sigterm() -> None:
             text=True,
         )
         assert process.stdout is not None
-        first = process.stdout.readline()
-        assert first.startswith("Desk Break:")
+        while not (line := process.stdout.readline()).startswith("Sound:"):
+            assert line, "no sound line"
         time.sleep(0.3)
         process.send_signal(signum)
         out, err = process.communicate(timeout=10)

@@ -15,7 +15,8 @@ from textual.pilot import Pilot
 
 from stretchtimer.clock import ManualClock
 from stretchtimer.config import Settings
-from stretchtimer.tui.app import SAFETY_SEEN_FILE, StretchTimerApp
+from stretchtimer.safety import SAFETY_SEEN_FILE
+from stretchtimer.tui.app import StretchTimerApp
 
 Snap = Callable[..., bool]
 NO_SOUND = Settings(sound="off")  # the same status line on every machine

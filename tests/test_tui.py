@@ -12,7 +12,8 @@ from textual.widgets import Digits, Label, OptionList, Select, SelectionList, St
 
 from stretchtimer.clock import ManualClock
 from stretchtimer.engine import State
-from stretchtimer.tui.app import SAFETY_SEEN_FILE, StretchTimerApp
+from stretchtimer.safety import SAFETY_SEEN_FILE
+from stretchtimer.tui.app import StretchTimerApp
 from stretchtimer.tui.help_screen import HelpScreen
 from stretchtimer.tui.picker_screen import PickerScreen
 from stretchtimer.tui.quit_screen import QuitScreen

@@ -150,7 +150,7 @@ def test_a_bumped_phrase_past_its_patience_is_dropped() -> None:
 class FakeSpeaker:
     name = "fake"
 
-    def render(self, text: str) -> Clip:
+    def render(self, text: str, volume: int = 100) -> Clip:
         frames = b"\0\0" * int(44100 * seconds_to_say(text))
         return Clip(text, frames)
 

@@ -67,7 +67,7 @@ def _voice(settings: Settings, play: bool) -> Iterator[str]:
         from .sound.player import Player
 
         try:
-            clip = speaker.render("stretch timer is ready")
+            clip = speaker.render("stretch timer is ready", settings.volume)
         except ClipError as error:
             yield _row("test", f"failed: {error}")
             return

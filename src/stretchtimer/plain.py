@@ -31,7 +31,8 @@ from .engine import (
     Summary,
 )
 from .plan import Timeline
-from .text import clock, step_line
+from .safety import remember_safety_seen, safety_seen
+from .text import SAFETY_NOTE, clock, step_line
 
 if TYPE_CHECKING:
     from .sound.player import Player
@@ -108,6 +109,9 @@ async def _session(
         engine.subscribe(announcer)
     await asyncio.to_thread(player.ready.wait, 2.0)
     keys = "  Keys: space pause, n skip, N next exercise, b back, q stop." if interactive else ""
+    if not safety_seen():
+        say(SAFETY_NOTE.strip() + "\n")
+        remember_safety_seen()
     count = len(timeline.exercises)
     say(f"{timeline.routine.name}: {count} exercises, {clock(timeline.total)}.{keys}")
     say(f"{player.status.capitalize()}; {voice_status}.")

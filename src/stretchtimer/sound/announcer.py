@@ -62,7 +62,7 @@ class Announcer:
         for text in sorted(script(self.timeline, self.full), key=len):
             if text not in self._clips:
                 with contextlib.suppress(ClipError):
-                    self._clips[text] = self.speaker.render(text)
+                    self._clips[text] = self.speaker.render(text, self.player.volume)
 
     async def finish(self, limit: float = 10.0) -> None:
         """Let the phrases still waiting be said (the session is over, the loop may end)."""

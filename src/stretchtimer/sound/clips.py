@@ -27,15 +27,15 @@ class Clip:
         return len(self.frames) / (self.rate * self.channels * self.width)
 
     def scaled(self, volume: int) -> Clip:
-        """The clip at `volume` (0-100), on a square-law curve so the steps sound even."""
-        gain = (max(0, min(100, volume)) / 100) ** 2
-        if gain == 1:
+        """The clip at `volume` (0-100). A loop in Python: done once per clip, then cached."""
+        factor = gain(volume)
+        if factor == 1:
             return self
         samples = array.array("h")
         samples.frombytes(self.frames)
         if sys.byteorder == "big":  # WAV data is little-endian
             samples.byteswap()
-        scaled = array.array("h", (int(sample * gain) for sample in samples))
+        scaled = array.array("h", (int(sample * factor) for sample in samples))
         if sys.byteorder == "big":
             scaled.byteswap()
         return Clip(self.name, scaled.tobytes(), self.rate, self.channels, self.width)
@@ -48,6 +48,11 @@ class Clip:
             out.setframerate(self.rate)
             out.writeframes(self.frames)
         return buffer.getvalue()
+
+
+def gain(volume: int) -> float:
+    """Volume 0-100 as a factor, on a square-law curve so the steps sound even."""
+    return (max(0, min(100, volume)) / 100) ** 2
 
 
 class ClipError(Exception):

@@ -59,7 +59,7 @@ class Player:
             self._queue.put(kind)
 
     def play_clip(self, clip: Clip) -> None:
-        """Play a clip made elsewhere (a spoken phrase) the same way as a cue."""
+        """Play a clip made elsewhere (a spoken phrase), already at this player's volume."""
         if not self.muted:
             self._queue.put(clip)
 
@@ -109,7 +109,7 @@ class Player:
         volume = self.volume
         try:
             if isinstance(item, Clip):
-                return item.scaled(volume)
+                return item
             key = (str(item), volume)
             if key not in self._clips:
                 self._clips[key] = self._load(str(item)).scaled(volume)

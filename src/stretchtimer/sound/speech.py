@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .backends import Unavailable
-from .clips import Clip, ClipError, read_wav
+from .clips import Clip, ClipError, gain, read_wav
 
 ENGINES = ("espeak-ng", "espeak", "say")
 WORDS_PER_MINUTE = 160
@@ -21,7 +21,9 @@ WORDS_PER_MINUTE = 160
 class Speaker(Protocol):
     name: str
 
-    def render(self, text: str) -> Clip: ...
+    def render(self, text: str, volume: int = 100) -> Clip:
+        """The phrase as a clip, already at `volume` (so the player need not scale it)."""
+        ...
 
 
 class CommandSpeaker:
@@ -34,12 +36,13 @@ class CommandSpeaker:
         self.name = program
         self._path = path
 
-    def render(self, text: str) -> Clip:
+    def render(self, text: str, volume: int = 100) -> Clip:
         try:
             if self.name == "say":
-                return self._render_say(text)
+                return self._render_say(text).scaled(volume)
+            amplitude = str(round(100 * gain(volume)))  # espeak scales for us, in C
             done = subprocess.run(
-                [self._path, "--stdout", "-s", str(WORDS_PER_MINUTE), "--", text],
+                [self._path, "--stdout", "-s", str(WORDS_PER_MINUTE), "-a", amplitude, "--", text],
                 capture_output=True,
                 timeout=10,
                 check=True,

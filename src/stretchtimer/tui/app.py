@@ -14,15 +14,13 @@ from textual.screen import Screen
 
 from ..clock import Clock
 from ..config import Settings
-from ..paths import config_dir
+from ..safety import remember_safety_seen, safety_seen
 
 if TYPE_CHECKING:  # the models and engine load after the first frame
     from ..catalog import Catalog
     from ..engine import Engine, Summary
     from ..plan import Timeline
     from ..sound.player import Player
-
-SAFETY_SEEN_FILE = "safety-note-seen"
 
 
 def app_of(node: DOMNode) -> StretchTimerApp:
@@ -114,11 +112,12 @@ class StretchTimerApp(App[None]):
 
     def start_session(self, routine_id: str) -> None:
         """Show the safety note once ever, then the session; its summary after it ends."""
-        if not self.safety_seen():
+        if not safety_seen():
             from .safety_screen import SafetyScreen
 
             def after_note(_: None) -> None:
-                self.remember_safety_seen()
+                if not remember_safety_seen():
+                    self.notify("Could not save that the safety note was read.", severity="warning")
                 self._open_session(routine_id)
 
             self.push_screen(SafetyScreen(), after_note)
@@ -166,18 +165,6 @@ class StretchTimerApp(App[None]):
 
         if not any(isinstance(screen, PickerScreen) for screen in self.screen_stack):
             self.push_screen(PickerScreen())
-
-    # --- safety note ------------------------------------------------------------------------
-
-    def safety_seen(self) -> bool:
-        return (config_dir() / SAFETY_SEEN_FILE).exists()
-
-    def remember_safety_seen(self) -> None:
-        try:
-            config_dir().mkdir(parents=True, exist_ok=True)
-            (config_dir() / SAFETY_SEEN_FILE).touch()
-        except OSError:
-            self.notify("Could not save that the safety note was read.", severity="warning")
 
     # --- app-wide actions -------------------------------------------------------------------
 

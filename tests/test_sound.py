@@ -198,7 +198,7 @@ def test_volume_scales_samples_on_a_square_law() -> None:
     assert clip.scaled(0).frames == bytes(8)
 
 
-def test_every_cue_kind_has_a_sound() -> None:
+def test_every_cue_kind_loads_as_a_clip() -> None:
     for kind in CueKind:
         assert cue_clip(kind).seconds > 0
 

@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     doctor = commands.add_parser("doctor", help="show what works here: sound, voice, folders")
     doctor.add_argument("--play", action="store_true", help="also play a cue and say a word")
-    parser.set_defaults(speed=1.0, mute=False, volume=None, sound=None, voice=None)
+    parser.set_defaults(speed=1.0, mute=False, volume=None, sound=None, voice=None, log=None)
     return parser
 
 
@@ -110,6 +110,14 @@ def _add_session_options(parser: argparse.ArgumentParser, default: object) -> No
         choices=VOICE_MODES,
         default=default,
         help="spoken announcements (espeak-ng): on, full (form cues too) or off",
+    )
+    parser.add_argument(
+        "--no-log",
+        dest="log",
+        action="store_const",
+        const=False,
+        default=default,
+        help="do not keep this session in the history",
     )
 
 
@@ -159,7 +167,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     """The config file's settings, with what was given on the command line on top."""
     from .config import load_settings
 
-    return load_settings().replace(volume=args.volume, sound=args.sound, voice=args.voice)
+    return load_settings().replace(
+        volume=args.volume, sound=args.sound, voice=args.voice, log=args.log
+    )
 
 
 def _load() -> Catalog:

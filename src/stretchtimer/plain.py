@@ -35,6 +35,7 @@ from .safety import remember_safety_seen, safety_seen
 from .text import SAFETY_NOTE, clock, step_line
 
 if TYPE_CHECKING:
+    from .history import SessionLog
     from .sound.player import Player
 
 KEYS = {
@@ -62,12 +63,24 @@ def run_plain(
     out = out or sys.stdout
     settings = settings or Settings()
     ring = (lambda: print("\a", end="", file=out, flush=True)) if out.isatty() else None
+    history = _open_history(timeline, speed) if settings.log else None
     player = Player(settings.sound, volume=settings.volume, muted=mute, ring=ring).start()
     try:
-        asyncio.run(_session(timeline, speed, out, clock_, player, settings.voice))
+        asyncio.run(_session(timeline, speed, out, clock_, player, settings.voice, history))
     finally:
         player.close()  # the last chime rings out before we exit
+        if history is not None:
+            history.close()
     return 0
+
+
+def _open_history(timeline: Timeline, speed: float) -> SessionLog | None:
+    """The session's log, or None after one line on stderr when the history cannot be kept."""
+    from .history import open_log
+
+    return open_log(
+        timeline, speed, warn=lambda text: print(f"stretchtimer: {text}", file=sys.stderr)
+    )
 
 
 async def _session(
@@ -77,6 +90,7 @@ async def _session(
     clock_: Clock | None,
     player: Player,
     voice: str,
+    history: SessionLog | None = None,
 ) -> Summary:
     from .sound.announcer import voice_for
 
@@ -101,6 +115,8 @@ async def _session(
             say(final_line(event.summary))
 
     engine.subscribe(show)
+    if history is not None:
+        engine.subscribe(history)
     engine.subscribe(
         lambda event: player.play(event.cue.kind) if isinstance(event, CueDue) else None
     )

@@ -50,6 +50,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             started_at TEXT NOT NULL,       -- UTC, ISO 8601
             ended_at TEXT,                  -- UTC; the last write while running
             planned_seconds REAL NOT NULL,
+            exercise_count INTEGER NOT NULL DEFAULT 0,
             active_seconds REAL NOT NULL DEFAULT 0,
             paused_seconds REAL NOT NULL DEFAULT 0,
             state TEXT NOT NULL,            -- running (or cut short), finished, stopped
@@ -124,7 +125,8 @@ class SessionRecord:
     planned_seconds: float
     active_seconds: float
     paused_seconds: float
-    state: str  # running (cut short if not live), finished, stopped
+    state: str  # running (or cut short), finished, stopped
+    exercise_count: int = 0  # in the routine, done or not
     speed: float = 1.0
     feeling_before: int | None = None
     feeling_after: int | None = None
@@ -139,9 +141,14 @@ class SessionRecord:
         return sum(1 for e in self.exercises if e.outcome == "skipped")
 
     @property
+    def preview(self) -> bool:
+        """Run faster than real time (--speed): kept and listed, but not counted as exercise."""
+        return self.speed > 1
+
+    @property
     def counts(self) -> bool:
         """A session counts towards the weekly goal once at least one exercise was done."""
-        return self.done > 0
+        return self.done > 0 and not self.preview
 
 
 # --- the store ------------------------------------------------------------------------------
@@ -208,14 +215,15 @@ class HistoryStore:
         with self.connection:
             cursor = self.connection.execute(
                 "INSERT INTO sessions (routine_id, routine_name, started_at, ended_at,"
-                " planned_seconds, state, speed, feeling_before)"
-                " VALUES (?, ?, ?, ?, ?, 'running', ?, ?)",
+                " planned_seconds, exercise_count, state, speed, feeling_before)"
+                " VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)",
                 (
                     timeline.routine.id,
                     timeline.routine.name,
                     _stamp(started_at),
                     _stamp(started_at),
                     timeline.total,
+                    len(timeline.exercises),
                     speed,
                     feeling_before,
                 ),
@@ -278,16 +286,17 @@ class HistoryStore:
         with self.connection:  # one read transaction: a consistent snapshot
             rows = self.connection.execute(
                 "SELECT id, routine_id, routine_name, started_at, ended_at, planned_seconds,"
-                " active_seconds, paused_seconds, state, speed, feeling_before, feeling_after"
+                " active_seconds, paused_seconds, state, speed, feeling_before, feeling_after,"
+                " exercise_count"
                 f" FROM sessions {where} ORDER BY started_at, id",
                 params,
             ).fetchall()
             exercises: dict[int, list[ExerciseRecord]] = {}
-            first = rows[0][0] if rows else 0
             for row in self.connection.execute(
                 "SELECT session_id, position, exercise_id, name, areas, outcome, seconds,"
-                " planned_seconds FROM exercises WHERE session_id >= ? ORDER BY position",
-                (first,),
+                " planned_seconds FROM exercises"
+                f" WHERE session_id IN (SELECT id FROM sessions {where}) ORDER BY position",
+                params,
             ):
                 exercises.setdefault(row[0], []).append(
                     ExerciseRecord(
@@ -308,6 +317,7 @@ class HistoryStore:
                 speed=row[9],
                 feeling_before=row[10],
                 feeling_after=row[11],
+                exercise_count=row[12],
                 exercises=tuple(exercises.get(row[0], ())),
             )
             for row in rows

@@ -305,3 +305,47 @@ def test_kill_9_mid_session_keeps_the_finished_exercises() -> None:
     assert logged[:2] == [("neck-roll", "done"), ("shoulder-roll", "done")]
     assert len(logged) <= 3  # the one in progress is lost, nothing more
     assert session.active_seconds > 0
+
+
+def test_plain_mode_asks_how_the_back_feels_in_a_terminal() -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stretchtimer", "run", "desk-break", "--plain", "--mute"],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.close(follower)
+    assert process.stdout is not None
+
+    def expect(text: str) -> None:
+        for line in process.stdout:  # type: ignore[union-attr]
+            if text in line:
+                return
+        raise AssertionError(f"no line with {text!r}")
+
+    try:
+        expect("How stiff or sore is your back right now?")
+        os.write(leader, b"6")
+        expect("Noted: 6 of 10.")
+        os.write(leader, b"q")
+        expect("Stopped: ")
+        expect("And now, how stiff or sore is it?")
+        os.write(leader, b"x")
+        expect("Noted: 10 of 10 (before: 6).")
+        assert process.wait(timeout=10) == 0
+    finally:
+        process.kill()
+        os.close(leader)
+    [session] = read_sessions()
+    assert (session.state, session.feeling_before, session.feeling_after) == ("stopped", 6, 10)
+
+
+def test_plain_mode_without_a_terminal_never_asks() -> None:
+    out, _ = plain("--speed", "1000").communicate(timeout=60)
+    assert "stiff or sore" not in out
+    [session] = read_sessions()
+    assert session.feeling_before is None and session.feeling_after is None

@@ -447,7 +447,9 @@ class SessionLog:
         self.now = now
         self.warn = warn
         self.session_id: int | None = None
+        self.started_at: datetime | None = None
         self.feeling_before: int | None = None
+        self.feeling_after: int | None = None
         self.ended = False
         self.write_seconds: list[float] = []  # how long each write took, for the benchmark
         self._outcomes = [Outcome.PENDING] * len(timeline.steps)
@@ -482,6 +484,7 @@ class SessionLog:
             self._write(lambda: self.store.set_feeling(self._id, before=value))
 
     def set_feeling_after(self, value: int) -> None:
+        self.feeling_after = value
         if self.session_id is not None:
             self._write(lambda: self.store.set_feeling(self._id, after=value))
 
@@ -519,8 +522,34 @@ class SessionLog:
                 self._save([left])
 
     def _start(self) -> None:
+        self.started_at = self.now()
         self.session_id = self.store.start_session(
-            self.timeline, self.now(), self.speed, self.feeling_before
+            self.timeline, self.started_at, self.speed, self.feeling_before
+        )
+
+    def record(self, summary: Summary) -> SessionRecord:
+        """This session as the history will hold it once the summary is written, without
+        waiting for (or racing) the write: the summary screen counts it towards the week."""
+        outcomes = {p: "done" for p in summary.exercises_done}
+        outcomes.update({p: "skipped" for p in summary.exercises_skipped})
+        started = self.started_at or self.now()
+        return SessionRecord(
+            id=self.session_id or 0,
+            routine_id=self.timeline.routine.id,
+            routine_name=self.timeline.routine.name,
+            started_at=started,
+            ended_at=self.now(),
+            planned_seconds=self.timeline.total,
+            active_seconds=summary.active_seconds,
+            paused_seconds=summary.paused_seconds,
+            state=str(summary.state),
+            exercise_count=len(self.timeline.exercises),
+            speed=self.speed,
+            feeling_before=self.feeling_before,
+            feeling_after=self.feeling_after,
+            exercises=tuple(
+                self._record(p, outcomes.get(p)) for p in sorted(set(self._seconds) | set(outcomes))
+            ),
         )
 
     def _end(self, summary: Summary) -> None:

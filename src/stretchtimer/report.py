@@ -177,3 +177,17 @@ def stats_json(stats: Stats) -> dict[str, Any]:
         "pain_change": None if stats.pain_change is None else round(stats.pain_change, 2),
         "pain_sessions": stats.pain_pairs,
     }
+
+
+def goal_line(stats: Stats, this: SessionRecord) -> str:
+    """The summary screen's line: this session against the week's goal."""
+    if this.preview:
+        return f"A preview at x{this.speed:g}: kept in the history, not counted towards your goal."
+    if not this.counts:
+        return f"This week: {stats.this_week.sessions} of {stats.goal} sessions (none done here)."
+    week = stats.this_week
+    if week.met:
+        weeks = f"{stats.streak} week{'s' if stats.streak != 1 else ''}"
+        return f"This week: {week.sessions} of {stats.goal} sessions - goal met. Streak: {weeks}."
+    more = "1 more session" if stats.to_go == 1 else f"{stats.to_go} more sessions"
+    return f"This week: {week.sessions} of {stats.goal} sessions - {more} to reach your goal."

@@ -144,7 +144,10 @@ class StretchTimerApp(App[None]):
             from .summary_screen import SummaryScreen
 
             if summary is not None:
-                self.push_screen(SummaryScreen(summary, timeline), self._summary_closed)
+                log = self.history
+                ask = log if self.settings.ask_feeling and log and log.session_id else None
+                screen = SummaryScreen(summary, timeline, self.week_progress(summary), ask)
+                self.push_screen(screen, self._summary_closed)
 
         self.push_screen(SessionScreen(engine), show_summary)
 
@@ -158,6 +161,19 @@ class StretchTimerApp(App[None]):
         self.history = open_log(timeline, self.speed, warn=self.history_warning)
         if self.history is not None:
             engine.subscribe(self.history)
+
+    def week_progress(self, summary: Summary) -> str | None:
+        """This session against the week's goal, or None when it is not being logged."""
+        if self.history is None or self.history.session_id is None:
+            return None
+        from ..history import read_sessions, utc_now
+        from ..report import goal_line
+        from ..stats import compute
+
+        this = self.history.record(summary)
+        others = [s for s in read_sessions(warn=self.history_warning) if s.id != this.id]
+        stats = compute([*others, this], utc_now(), goal=self.settings.weekly_goal)
+        return goal_line(stats, this)
 
     def history_warning(self, text: str) -> None:
         """Say once per run that the history has a problem; the session goes on regardless."""

@@ -9,14 +9,18 @@ from pathlib import Path
 import pytest
 from conftest import make_exercise, make_routine
 from test_tui import advance, running, seen_safety, session_of, settle
+from textual.binding import Binding
 from textual.pilot import Pilot
-from textual.widgets import Label
+from textual.widgets import Label, OptionList, Sparkline, Static
 
 from stretchtimer.clock import ManualClock
 from stretchtimer.config import Settings
 from stretchtimer.history import ExerciseRecord, HistoryStore, db_path, read_sessions, utc_now
 from stretchtimer.plan import plan
 from stretchtimer.tui.app import StretchTimerApp
+from stretchtimer.tui.help_screen import HelpScreen
+from stretchtimer.tui.history_screen import HistoryScreen
+from stretchtimer.tui.picker_screen import PickerScreen
 from stretchtimer.tui.summary_screen import SummaryScreen
 
 
@@ -167,3 +171,135 @@ async def test_the_summary_of_a_preview_or_an_unlogged_session(user_config: Path
         await finish(pilot, clock)
         assert not pilot.app.screen.query("#summary-goal")
         assert not pilot.app.screen.query_one("#summary-feeling", Label).display
+
+
+def log_area_sessions() -> None:
+    """Two sessions this week working the lower and middle back, one with how it felt."""
+    timeline = plan(make_routine("one"), [make_exercise("one")])
+    store = HistoryStore.open()
+    assert store is not None
+    with store:
+        for before, after in ((6, 4), (None, None)):
+            session_id = store.start_session(timeline, utc_now(), feeling_before=before)
+            done = [
+                ExerciseRecord(0, "bridge", "Bridge", ("lower-back",), "done", 300.0, 300.0),
+                ExerciseRecord(1, "twist", "Twist", ("middle-back", "neck"), "done", 120.0, 120.0),
+                ExerciseRecord(2, "row", "Row", ("shoulders", "chest"), "done", 60.0, 60.0),
+            ]
+            store.save_progress(
+                session_id, done, at=utc_now(), active_seconds=480, paused_seconds=0
+            )
+            if after is not None:
+                store.set_feeling(session_id, after=after)
+
+
+async def picker(pilot: Pilot[None]) -> PickerScreen:
+    for worker in list(pilot.app.workers):
+        await worker.wait()
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, PickerScreen)
+    return screen
+
+
+async def test_the_picker_shows_the_week_and_marks_the_routine_for_the_neglected_area() -> None:
+    log_area_sessions()
+    app = StretchTimerApp(clock=ManualClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await picker(pilot)
+        assert str(screen.query_one("#picker-progress", Label).content) == (
+            "This week: 2 of 3, streak 0 weeks"
+        )
+        assert screen.neglected == "upper-back"
+        options = screen.query_one("#routines", OptionList)
+        prompts = {
+            options.get_option_at_index(i).id: str(options.get_option_at_index(i).prompt)
+            for i in range(options.option_count)
+        }
+        marked = [key for key, prompt in prompts.items() if prompt.endswith(" *")]
+        assert marked == [screen.marked] and screen.marked is not None
+        assert "upper-back" in screen.timelines[screen.marked].routine.focus
+        options.highlighted = list(prompts).index(screen.marked)
+        await settle(pilot)
+        details = str(screen.query_one("#routine-details", Static).content)
+        assert details.startswith("* For your upper back: the area you worked least")
+
+
+async def test_no_history_no_mark_and_an_empty_history_screen() -> None:
+    app = StretchTimerApp(clock=ManualClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await picker(pilot)
+        assert str(screen.query_one("#picker-progress", Label).content) == ""
+        assert screen.marked is None
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert str(app.screen.query_one("#history-week", Label).content).startswith(
+            "No sessions yet"
+        )
+
+
+async def test_h_opens_the_history_screen_and_escape_goes_back() -> None:
+    log_area_sessions()
+    app = StretchTimerApp(clock=ManualClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await picker(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+
+        def content(selector: str) -> str:
+            return str(screen.query_one(selector, Label | Static).content)
+
+        assert content("#history-title") == "History - the last 8 weeks"
+        assert content("#history-week") == (
+            "This week: 2 of 3 sessions, 1 to go.  Streak: 0 weeks."
+        )
+        days = screen.query_one("#history-days", Sparkline)
+        assert len(days.data or []) == 56 and list(days.data or [])[-1] == 2
+        assert content("#history-axis").endswith("today")
+        weeks = content("#history-weeks").splitlines()
+        assert len(weeks) == 10 and weeks[-2].split()[-2:] == ["2", "16"]
+        areas = content("#history-areas").splitlines()
+        assert areas[1].split()[:3] == ["lower", "back", "10"]
+        assert any(line.startswith("upper back") and "<- least" in line for line in areas)
+        pain = content("#history-pain")
+        assert pain.startswith("Stiffness or pain eased by 2.0 on average")
+        assert pain.endswith("week by week: - - - - - - - 6")
+        assert content("#history-recent").count("Test Routine") == 2
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+
+
+async def test_the_picker_header_catches_up_after_a_session(user_config: Path) -> None:
+    seen_safety(user_config)
+    log_sessions(2)
+    clock = ManualClock()
+    app = StretchTimerApp(clock=clock, speed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await picker(pilot)
+        assert str(screen.query_one("#picker-progress", Label).content).startswith(
+            "This week: 2 of 3"
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        await finish(pilot, clock)
+        await pilot.press("enter")
+        screen = await picker(pilot)
+        assert str(screen.query_one("#picker-progress", Label).content) == (
+            "This week: 3 of 3, streak 1 week"
+        )
+
+
+async def test_help_and_footer_name_the_history_key() -> None:
+    app = StretchTimerApp(clock=ManualClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await picker(pilot)
+        assert any(b.key == "h" and b.show for b in screen.BINDINGS if isinstance(b, Binding))
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        texts = [str(widget.content) for widget in app.screen.query(Static)]
+        assert any("your history" in text for text in texts)

@@ -17,6 +17,7 @@ r          restart this step
 m          mute or unmute sound
 ?          this help
 q          quit (asks first; what you did is kept)
+h          (in the list of routines) your history: weeks, streak, body areas
 ctrl+p     every command
 s          (here) read the safety note again"""
 

@@ -29,6 +29,7 @@ class Week:
 @dataclass(frozen=True, slots=True)
 class Stats:
     goal: int
+    today: date
     weeks: tuple[Week, ...]  # oldest first; the last one is this week
     streak: int  # weeks in a row that met the goal (this week counts once met)
     areas: dict[str, float]  # minutes per body area over the last 4 weeks, every area
@@ -93,6 +94,7 @@ def compute(
     ]
     return Stats(
         goal=goal,
+        today=today,
         weeks=shown,
         streak=streak(counted, this_monday, goal),
         areas=areas,

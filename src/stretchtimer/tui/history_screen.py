@@ -64,7 +64,7 @@ def week_line(stats: Stats) -> str:
 
 def days_axis(stats: Stats) -> str:
     """The dates under the sparkline: its first day on the left, today on the right."""
-    first = stats.weeks[-1].start + timedelta(days=6) - timedelta(days=len(stats.days) - 1)
+    first = stats.today - timedelta(days=len(stats.days) - 1)
     width = len(stats.days)
     left = first.strftime("%d %b")
     return left + "today".rjust(max(0, width - len(left)))
@@ -72,23 +72,23 @@ def days_axis(stats: Stats) -> str:
 
 def weeks_text(stats: Stats) -> str:
     most = max([stats.goal, *(w.sessions for w in stats.weeks)])
-    lines = ["Week of     sessions    min"]
+    lines = ["Week of  sessions  min"]
     for week in stats.weeks:
         mark = "*" if week.met else " "
         lines.append(
-            f"{week.start.strftime('%d %b'):<7} {bar(week.sessions, most, 8):<8} "
-            f"{week.sessions:>2}{mark} {week.minutes:>6.0f}"
+            f"{week.start.strftime('%d %b'):<6} {bar(week.sessions, most, 6):<6} "
+            f"{week.sessions:>2}{mark} {week.minutes:>4.0f}"
         )
-    lines.append(f"* {stats.goal} or more: the goal")
+    lines.append(f"* goal met ({stats.goal}+)")
     return "\n".join(lines)
 
 
 def areas_text(stats: Stats) -> str:
     top = max(stats.areas.values())
-    lines = [f"Body areas, last {AREA_DAYS // 7} weeks (min)"]
+    lines = [f"Areas, last {AREA_DAYS // 7} weeks (min)"]
     for area, minutes in sorted(stats.areas.items(), key=lambda item: -item[1]):
-        note = " <- least" if area == stats.neglected else ""
-        lines.append(f"{area.replace('-', ' '):<12}{minutes:>4.0f} {bar(minutes, top, 8)}{note}")
+        note = " least" if area == stats.neglected else ""
+        lines.append(f"{area.replace('-', ' '):<11}{minutes:>4.0f} {bar(minutes, top, 6):<6}{note}")
     return "\n".join(lines)
 
 

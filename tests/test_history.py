@@ -349,3 +349,30 @@ def test_plain_mode_without_a_terminal_never_asks() -> None:
     assert "stiff or sore" not in out
     [session] = read_sessions()
     assert session.feeling_before is None and session.feeling_after is None
+
+
+def test_a_failed_write_warns_once_and_is_made_good_at_the_next_exercise_end() -> None:
+    clock = VirtualClock()
+    line = timeline()
+    engine = Engine(line, clock)
+    warnings: list[str] = []
+    log = SessionLog(open_store(), line, now=lambda: T0, warn=warnings.append)
+    blocker = sqlite3.connect(db_path(), timeout=0)
+    log.store.connection.execute("PRAGMA busy_timeout = 0")  # fail at once, not in 2 s
+    blocker.execute("BEGIN EXCLUSIVE")  # another process holds the file
+    engine.subscribe(log)
+    clock.at(1.0, blocker.commit)  # ...and lets go during exercise one
+    asyncio.run(engine.run())
+    log.close()
+    blocker.close()
+    assert len(warnings) == 1 and "could not write to the history" in warnings[0]
+    [session] = read_sessions()
+    assert session.state == "finished" and session.done == 3
+
+
+def test_reading_a_corrupt_history_moves_it_aside_and_says_so() -> None:
+    data_dir().mkdir(parents=True)
+    db_path().write_bytes(b"garbage" * 1000)
+    warnings: list[str] = []
+    assert read_sessions(warn=warnings.append) == []
+    assert len(warnings) == 1 and "moved to" in warnings[0]

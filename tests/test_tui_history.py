@@ -305,3 +305,17 @@ async def test_help_and_footer_name_the_history_key() -> None:
         assert isinstance(app.screen, HelpScreen)
         texts = [str(widget.content) for widget in app.screen.query(Static)]
         assert any("your history" in text for text in texts)
+
+
+async def test_a_corrupt_history_is_moved_aside_with_one_notice() -> None:
+    db_path().parent.mkdir(parents=True)
+    db_path().write_bytes(b"not sqlite" * 500)
+    app = StretchTimerApp(clock=ManualClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await picker(pilot)
+        notes = [n.message for n in app._notifications]
+        assert len(notes) == 1 and "moved to history.sqlite3.corrupt-" in notes[0]
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+    assert len(list(db_path().parent.glob("history.sqlite3.corrupt-*"))) == 1

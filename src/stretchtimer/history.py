@@ -329,12 +329,14 @@ def read_sessions(
 ) -> list[SessionRecord]:
     """Every session since `since`; an empty list when there is no history yet.
 
-    A history that cannot be written (a read-only folder) is still read.
+    A corrupt file is moved aside (and `warn` says so); one that cannot be written (a
+    read-only folder) is still read, without a warning.
     """
     path = path or db_path()
     if not path.exists():
         return []
-    store = HistoryStore.open(path, warn=lambda _: None)
+    said: list[str] = []
+    store = HistoryStore.open(path, warn=said.append)
     if store is None:  # unwritable but perhaps readable
         try:
             connection = sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True)
@@ -343,6 +345,9 @@ def read_sessions(
             if warn is not None:
                 warn(f"cannot read the history in {path} ({error})")
             return []
+    elif warn is not None:
+        for text in said:
+            warn(text)
     try:
         return store.sessions(since)
     except sqlite3.Error as error:
@@ -522,7 +527,7 @@ class SessionLog:
                 self._save([left])
 
     def _start(self) -> None:
-        self.started_at = self.now()
+        self.started_at = self.started_at or self.now()
         self.session_id = self.store.start_session(
             self.timeline, self.started_at, self.speed, self.feeling_before
         )
@@ -554,7 +559,7 @@ class SessionLog:
 
     def _end(self, summary: Summary) -> None:
         self.ended = True
-        if self.session_id is None:
+        if self.started_at is None:  # stopped before it began: nothing to keep
             return
         outcomes = {p: "done" for p in summary.exercises_done}
         outcomes.update({p: "skipped" for p in summary.exercises_skipped})
@@ -567,6 +572,8 @@ class SessionLog:
         outcomes: dict[int, str] | None = None,
         summary: Summary | None = None,
     ) -> None:
+        if self.session_id is None and self.started_at is not None:
+            self._write(self._start)  # the first write failed (locked?): try again now
         if self.session_id is None:
             return
         records = [self._record(p, (outcomes or {}).get(p)) for p in positions]

@@ -119,10 +119,13 @@ class PickerScreen(Screen[None]):
         from ..history import read_sessions, utc_now
         from ..stats import compute
 
-        sessions = read_sessions()
+        app = app_of(self)
+        sessions = read_sessions(
+            warn=lambda text: self.app.call_from_thread(app.history_warning, text)
+        )
         if not sessions:
             return "", None
-        stats = compute(sessions, utc_now(), goal=app_of(self).settings.weekly_goal)
+        stats = compute(sessions, utc_now(), goal=app.settings.weekly_goal)
         week = stats.this_week
         streak = f"streak {stats.streak} week{'s' if stats.streak != 1 else ''}"
         return f"This week: {week.sessions} of {stats.goal}, {streak}", stats.neglected

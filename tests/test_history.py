@@ -376,3 +376,29 @@ def test_reading_a_corrupt_history_moves_it_aside_and_says_so() -> None:
     warnings: list[str] = []
     assert read_sessions(warn=warnings.append) == []
     assert len(warnings) == 1 and "moved to" in warnings[0]
+
+
+def test_a_closed_terminal_sighup_keeps_the_session_as_stopped() -> None:
+    process = plain("--speed", "20")
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "Rest. Next up: Shoulder Roll" in line:  # the first exercise is done
+            break
+    process.send_signal(signal.SIGHUP)
+    out, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert out.splitlines()[-1].startswith("Stopped: ")
+    [session] = read_sessions()
+    assert session.state == "stopped"
+    assert (session.exercises[0].exercise_id, session.exercises[0].outcome) == (
+        "neck-roll",
+        "done",
+    )
+
+
+def test_no_log_is_accepted_before_and_after_run() -> None:
+    from stretchtimer.cli import _settings, build_parser
+
+    for argv in (["--no-log"], ["run", "desk-break", "--no-log"], ["--no-log", "run", "x"]):
+        assert _settings(build_parser().parse_args(argv)).log is False
+    assert _settings(build_parser().parse_args(["run", "desk-break"])).log is True

@@ -501,7 +501,7 @@ class SessionLog:
     def _credit(self, at: float) -> None:
         assert self._mark is not None
         spent = max(0.0, at - self._mark)
-        self._mark = at
+        self._mark = max(self._mark, at)  # events carry their due time: never step back
         if self._paused:
             self._paused_total += spent
         else:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import make_exercise, make_routine
 
+from stretchtimer import history
 from stretchtimer.clock import VirtualClock
 from stretchtimer.engine import Command, Engine
 from stretchtimer.history import (
@@ -230,6 +231,26 @@ def test_a_read_only_data_dir_still_reads_the_history() -> None:
     finally:
         data_dir().chmod(0o700)
         db_path().chmod(0o600)
+
+
+def test_a_read_only_file_means_one_warning_no_log_and_it_is_still_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = VirtualClock()
+    engine, log = logged_run(clock)
+    asyncio.run(engine.run())
+    log.close()
+
+    def read_only(path: Path) -> sqlite3.Connection:  # as a read-only file opens, even as root
+        return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+
+    monkeypatch.setattr(history, "_open", read_only)
+    warnings: list[str] = []
+    assert history.open_log(timeline(), 1.0, warn=warnings.append) is None
+    assert len(warnings) == 1 and "readonly" in warnings[0]
+    assert "sessions are not logged" in warnings[0]
+    [session] = read_sessions(warn=warnings.append)
+    assert session.done == 3 and len(warnings) == 1
 
 
 def test_two_stores_write_at_once() -> None:

@@ -360,7 +360,7 @@ def read_sessions(
 
 def _connect(path: Path) -> sqlite3.Connection:
     """Open, switch to WAL, check and migrate; raises sqlite3 errors for the caller to sort."""
-    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    connection = _open(path)
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         check = connection.execute("PRAGMA quick_check").fetchone()[0]
@@ -370,12 +370,28 @@ def _connect(path: Path) -> sqlite3.Connection:
         connection.execute("PRAGMA synchronous = NORMAL")  # WAL: safe against crashes, fast
         connection.execute("PRAGMA foreign_keys = ON")
         _migrate(connection)
+        _check_writable(connection)
         # Python's context manager commits; keep statements in explicit transactions.
         connection.isolation_level = "DEFERRED"
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+
+
+def _check_writable(connection: sqlite3.Connection) -> None:
+    """Fail now, not at the first exercise's end, when the file cannot be written (a
+    read-only file opens read-only without a word): a write that is rolled back."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        connection.execute(f"PRAGMA user_version = {version}")
+    finally:
+        connection.execute("ROLLBACK")
 
 
 def _migrate(connection: sqlite3.Connection) -> None:

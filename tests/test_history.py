@@ -423,3 +423,17 @@ def test_no_log_is_accepted_before_and_after_run() -> None:
     for argv in (["--no-log"], ["run", "desk-break", "--no-log"], ["--no-log", "run", "x"]):
         assert _settings(build_parser().parse_args(argv)).log is False
     assert _settings(build_parser().parse_args(["run", "desk-break"])).log is True
+
+
+def test_doctor_names_the_history_file_and_counts_its_sessions() -> None:
+    from stretchtimer.config import Settings
+    from stretchtimer.doctor import _history
+
+    assert _history(Settings()) == f"{db_path()} (none yet)"
+    clock = VirtualClock()
+    engine, log = logged_run(clock)
+    asyncio.run(engine.run())
+    log.close()
+    assert _history(Settings(log=False)) == f"{db_path()} (1 session; log = false: not logging)"
+    db_path().write_bytes(b"junk" * 100)
+    assert "cannot read" in _history(Settings())

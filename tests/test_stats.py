@@ -274,3 +274,8 @@ def test_empty_history_says_how_to_start() -> None:
     assert result.returncode == 0
     assert result.stdout.startswith("No sessions in the last 30 days.")
     assert json.loads(cli("history", "--json").stdout) == []
+    assert (
+        cli("stats").stdout
+        == "No sessions yet. Start one with `stretchtimer`; your goal is 3 a week.\n"
+    )
+    assert json.loads(cli("stats", "--json").stdout)["streak_weeks"] == 0

@@ -333,9 +333,12 @@ def _stats(args: argparse.Namespace) -> int:
     from .stats import compute
 
     goal = _settings(args).weekly_goal
-    stats = compute(read_sessions(warn=_warn), utc_now(), goal=goal, weeks=args.weeks)
+    sessions = read_sessions(warn=_warn)
+    stats = compute(sessions, utc_now(), goal=goal, weeks=args.weeks)
     if args.json:
         _print_json(stats_json(stats))
+    elif not sessions:
+        print(f"No sessions yet. Start one with `stretchtimer`; your goal is {goal} a week.")
     else:
         print("\n".join(stats_lines(stats)))
     return EXIT_OK

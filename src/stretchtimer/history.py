@@ -283,7 +283,8 @@ class HistoryStore:
     def sessions(self, since: datetime | None = None) -> list[SessionRecord]:
         """Sessions started at or after `since` (all when None), oldest first."""
         where, params = ("WHERE started_at >= ?", (_stamp(since),)) if since else ("", ())
-        with self.connection:  # one read transaction: a consistent snapshot
+        with self.connection:  # one read transaction: sessions and exercises from one moment
+            self.connection.execute("BEGIN")
             rows = self.connection.execute(
                 "SELECT id, routine_id, routine_name, started_at, ended_at, planned_seconds,"
                 " active_seconds, paused_seconds, state, speed, feeling_before, feeling_after,"

@@ -437,3 +437,58 @@ def test_doctor_names_the_history_file_and_counts_its_sessions() -> None:
     assert _history(Settings(log=False)) == f"{db_path()} (1 session; log = false: not logging)"
     db_path().write_bytes(b"junk" * 100)
     assert "cannot read" in _history(Settings())
+
+
+def test_ctrl_c_in_a_terminal_leaves_without_asking_again() -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stretchtimer", "run", "desk-break", "--plain", "--mute"],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.close(follower)
+    assert process.stdout is not None
+    try:
+        for line in process.stdout:
+            if "How stiff or sore is your back right now?" in line:
+                break
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=10)  # well before the 30 s the question waits
+        assert process.returncode == 0
+    finally:
+        process.kill()
+        os.close(leader)
+    assert out.splitlines()[-1].startswith("Stopped: ")
+    assert "And now" not in out
+
+
+def test_many_first_opens_at_once_all_get_the_history(tmp_path: Path) -> None:
+    """Two terminals starting their first-ever session together race to create the file."""
+    import threading
+
+    def open_one(
+        path: Path, go: threading.Barrier, warnings: list[str], opened: list[bool]
+    ) -> None:
+        go.wait()
+        store = HistoryStore.open(path, warn=warnings.append)
+        opened.append(store is not None)
+        if store is not None:
+            store.close()
+
+    for attempt in range(15):
+        path = tmp_path / f"race-{attempt}" / "history.sqlite3"
+        warnings: list[str] = []
+        opened: list[bool] = []
+        go = threading.Barrier(4)
+        threads = [
+            threading.Thread(target=open_one, args=(path, go, warnings, opened)) for _ in range(4)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert warnings == [] and opened == [True] * 4, warnings

@@ -171,7 +171,7 @@ class HistoryStore:
         say: Warn = warn or (lambda text: log.warning("%s", text))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            return cls(_connect(path), path)
+            return cls(_connect_patiently(path), path)
         except NewerSchemaError:
             say(f"{path} is from a newer stretchtimer; sessions are not logged")
             return None
@@ -185,7 +185,7 @@ class HistoryStore:
                 return None
             say(f"{path.name} was unreadable ({error}): moved to {aside.name}, starting a new one")
             try:
-                return cls(_connect(path), path)
+                return cls(_connect_patiently(path), path)
             except (sqlite3.DatabaseError, NewerSchemaError) as again:
                 say(f"cannot start a new history in {path.parent} ({again})")
                 return None
@@ -367,7 +367,8 @@ def _connect(path: Path) -> sqlite3.Connection:
         check = connection.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             raise _CorruptError(f"quick_check: {check}")
-        connection.execute("PRAGMA journal_mode = WAL")
+        if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            connection.execute("PRAGMA journal_mode = WAL")  # once, when the file is new
         connection.execute("PRAGMA synchronous = NORMAL")  # WAL: safe against crashes, fast
         connection.execute("PRAGMA foreign_keys = ON")
         _migrate(connection)
@@ -378,6 +379,20 @@ def _connect(path: Path) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+def _connect_patiently(path: Path) -> sqlite3.Connection:
+    """`_connect`, tried again for up to the busy timeout while another process holds a lock
+    SQLite will not wait for (turning a brand-new file to WAL needs it to itself)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return _connect(path)
+        except sqlite3.OperationalError as error:
+            code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+            if code != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _open(path: Path) -> sqlite3.Connection:

@@ -107,6 +107,7 @@ async def _session(
     interactive = sys.stdin.isatty()
     asking_before = False
     answer: asyncio.Future[int | None] | None = None  # set while asking "and now?"
+    signalled = False  # Ctrl+C, a closed terminal or a kill: leave without asking
 
     def say(text: str) -> None:
         print(text, file=out, flush=True)
@@ -165,6 +166,8 @@ async def _session(
     loop = asyncio.get_running_loop()
 
     def stop() -> None:
+        nonlocal signalled
+        signalled = True
         engine.send(Command.STOP)
         if answer is not None and not answer.done():
             answer.set_result(None)
@@ -176,7 +179,7 @@ async def _session(
             summary = await engine.run()
             if announcer is not None:
                 await announcer.finish()
-            if ask and history is not None and history.session_id is not None:
+            if ask and not signalled and history is not None and history.session_id is not None:
                 say(feeling.AFTER)
                 answer = loop.create_future()
                 try:

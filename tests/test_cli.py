@@ -239,7 +239,8 @@ def test_plain_run_takes_single_keys_from_a_terminal() -> None:
             (b"n", ["Skipped 1 step.", "| Neck Roll | Roll"]),
             (b"N", ["Skipped", "| Shoulder Roll | Rest. Next up: Shoulder Roll"]),
             (b"b", ["| Neck Roll | Roll"]),  # back within 3 s: the previous step
-            (b"q", ["Stopped: "]),
+            (b"q", ["Stopped: ", "And now, how stiff or sore"]),
+            (b"\n", []),  # any key that is not 0-9 or x skips the question
         ]
         for key, expected in steps:
             os.write(leader, key)

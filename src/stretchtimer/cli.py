@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -50,6 +50,15 @@ def _volume(text: str) -> int:
     return int(text)
 
 
+def _positive_int(limit: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not text.isdigit() or not 1 <= int(text) <= limit:
+            raise argparse.ArgumentTypeError(f"invalid number {text!r}: use 1 to {limit}")
+        return int(text)
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="stretchtimer",
@@ -79,9 +88,31 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--plain", action="store_true", help="print each step as a line of text")
     _add_session_options(run, argparse.SUPPRESS)
 
+    history = commands.add_parser("history", help="the sessions you did, newest first")
+    history.add_argument(
+        "--days",
+        type=_positive_int(100_000),
+        default=30,
+        metavar="N",
+        help="sessions of the last N days (default 30)",
+    )
+    output = history.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON, with every exercise")
+    output.add_argument("--csv", action="store_true", help="print CSV, one row per session")
+
+    stats = commands.add_parser("stats", help="weeks against your goal, streak, body areas, pain")
+    stats.add_argument(
+        "--weeks",
+        type=_positive_int(520),
+        default=8,
+        metavar="N",
+        help="how many weeks to show (default 8)",
+    )
+    stats.add_argument("--json", action="store_true", help="print JSON")
+
     doctor = commands.add_parser("doctor", help="show what works here: sound, voice, folders")
     doctor.add_argument("--play", action="store_true", help="also play a cue and say a word")
-    parser.set_defaults(speed=1.0, mute=False, volume=None, sound=None, voice=None)
+    parser.set_defaults(speed=1.0, mute=False, volume=None, sound=None, voice=None, log=None)
     return parser
 
 
@@ -110,6 +141,14 @@ def _add_session_options(parser: argparse.ArgumentParser, default: object) -> No
         choices=VOICE_MODES,
         default=default,
         help="spoken announcements (espeak-ng): on, full (form cues too) or off",
+    )
+    parser.add_argument(
+        "--no-log",
+        dest="log",
+        action="store_const",
+        const=False,
+        default=default,
+        help="do not keep this session in the history",
     )
 
 
@@ -159,7 +198,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     """The config file's settings, with what was given on the command line on top."""
     from .config import load_settings
 
-    return load_settings().replace(volume=args.volume, sound=args.sound, voice=args.voice)
+    return load_settings().replace(
+        volume=args.volume, sound=args.sound, voice=args.voice, log=args.log
+    )
 
 
 def _load() -> Catalog:
@@ -268,6 +309,45 @@ def _run(args: argparse.Namespace) -> int:
     return run_plain(timeline, speed=args.speed, settings=_settings(args), mute=args.mute)
 
 
+def _history(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from .history import read_sessions, utc_now
+    from .report import history_csv, history_rows, session_json
+
+    sessions = read_sessions(since=utc_now() - timedelta(days=args.days), warn=_warn)
+    if args.json:
+        _print_json([session_json(session) for session in sessions])
+    elif args.csv:
+        print(history_csv(sessions), end="")
+    elif not sessions:
+        print(f"No sessions in the last {args.days} days. Start one with `stretchtimer`.")
+    else:
+        _table(*history_rows(sessions))
+    return EXIT_OK
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from .history import read_sessions, utc_now
+    from .report import stats_json, stats_lines
+    from .stats import compute
+
+    goal = _settings(args).weekly_goal
+    sessions = read_sessions(warn=_warn)
+    stats = compute(sessions, utc_now(), goal=goal, weeks=args.weeks)
+    if args.json:
+        _print_json(stats_json(stats))
+    elif not sessions:
+        print(f"No sessions yet. Start one with `stretchtimer`; your goal is {goal} a week.")
+    else:
+        print("\n".join(stats_lines(stats)))
+    return EXIT_OK
+
+
+def _warn(text: str) -> None:
+    print(f"stretchtimer: {text}", file=sys.stderr)
+
+
 def _doctor(args: argparse.Namespace) -> int:
     from .doctor import report
 
@@ -283,6 +363,8 @@ _COMMANDS = {
     "schema": _schema,
     "run": _run,
     "doctor": _doctor,
+    "history": _history,
+    "stats": _stats,
 }
 
 

@@ -21,6 +21,7 @@ def report(settings: Settings, play: bool = False) -> Iterator[str]:
     yield _row("config", f"{config} ({'found' if config.exists() else 'not there, defaults'})")
     yield _row("your exercises", str(user_exercises_dir()))
     yield _row("data", str(data_dir()))
+    yield _row("history", _history(settings))
     yield "Terminal:"
     size = shutil.get_terminal_size(fallback=(0, 0))
     yield _row("size", f"{size.columns}x{size.lines}" if size.columns else "not a terminal")
@@ -75,6 +76,27 @@ def _voice(settings: Settings, play: bool) -> Iterator[str]:
         player.play_clip(clip)
         player.close()
         yield _row("test", f"said a {clip.seconds:.1f} s phrase")
+
+
+def _history(settings: Settings) -> str:
+    """The history file and how many sessions it holds, read without changing anything."""
+    import sqlite3
+
+    from .history import db_path
+
+    path = db_path()
+    off = "; log = false: not logging" if not settings.log else ""
+    if not path.exists():
+        return f"{path} (none yet{off})"
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            (count,) = connection.execute("SELECT count(*) FROM sessions").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        return f"{path} (cannot read: {error}; the app will move it aside)"
+    return f"{path} ({count} session{'s' if count != 1 else ''}{off})"
 
 
 def _colours() -> str:

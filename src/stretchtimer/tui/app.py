@@ -19,6 +19,7 @@ from ..safety import remember_safety_seen, safety_seen
 if TYPE_CHECKING:  # the models and engine load after the first frame
     from ..catalog import Catalog
     from ..engine import Engine, Summary
+    from ..history import SessionLog
     from ..plan import Timeline
     from ..sound.player import Player
 
@@ -59,6 +60,8 @@ class StretchTimerApp(App[None]):
         self._load = load
         self.catalog: Catalog | None = None
         self.player: Player | None = None
+        self.history: SessionLog | None = None  # the current (or just ended) session's log
+        self._history_warned = False
         self.set_reactive(StretchTimerApp.muted, mute)
 
     @property
@@ -96,6 +99,7 @@ class StretchTimerApp(App[None]):
     def on_unmount(self) -> None:
         if self.player is not None:
             self.player.close()
+        self._close_history()
 
     def load_catalog(self) -> Catalog:
         """Load the catalog once (the picker calls this off the first frame, in a thread)."""
@@ -134,14 +138,57 @@ class StretchTimerApp(App[None]):
         timeline = plan(routine, catalog.routine_exercises(routine))
         engine = Engine(timeline, self.clock, self.speed)
         self._add_sound(engine, timeline)
+        self._add_history(engine, timeline)
 
         def show_summary(summary: Summary | None) -> None:
             from .summary_screen import SummaryScreen
 
             if summary is not None:
-                self.push_screen(SummaryScreen(summary, timeline), self._back_to_picker)
+                log = self.history
+                ask = log if self.settings.ask_feeling and log and log.session_id else None
+                screen = SummaryScreen(summary, timeline, self.week_progress(summary), ask)
+                self.push_screen(screen, self._summary_closed)
 
         self.push_screen(SessionScreen(engine), show_summary)
+
+    def _add_history(self, engine: Engine, timeline: Timeline) -> None:
+        """Log the session unless logging is off; a history that cannot be kept warns once."""
+        self._close_history()
+        if not self.settings.log:
+            return
+        from ..history import open_log
+
+        self.history = open_log(timeline, self.speed, warn=self.history_warning)
+        if self.history is not None:
+            engine.subscribe(self.history)
+
+    def week_progress(self, summary: Summary) -> str | None:
+        """This session against the week's goal, or None when it is not being logged."""
+        if self.history is None or self.history.session_id is None:
+            return None
+        from ..history import read_sessions, utc_now
+        from ..report import goal_line
+        from ..stats import compute
+
+        this = self.history.record(summary)
+        others = [s for s in read_sessions(warn=self.history_warning) if s.id != this.id]
+        stats = compute([*others, this], utc_now(), goal=self.settings.weekly_goal)
+        return goal_line(stats, this)
+
+    def history_warning(self, text: str) -> None:
+        """Say once per run that the history has a problem; the session goes on regardless."""
+        if not self._history_warned:
+            self._history_warned = True
+            self.notify(text[:1].upper() + text[1:], severity="warning", timeout=10)
+
+    def _close_history(self) -> None:
+        if self.history is not None:
+            self.history.close()
+            self.history = None
+
+    def _summary_closed(self, _: None = None) -> None:
+        self._close_history()
+        self._back_to_picker()
 
     def _add_sound(self, engine: Engine, timeline: Timeline) -> None:
         """Cues for every CueDue, and the voice when it is on."""

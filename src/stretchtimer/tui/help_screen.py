@@ -14,9 +14,12 @@ n  or  ->  skip this step
 N          skip to the next exercise
 p  or  <-  back: restart the step, or the previous step early in a step
 r          restart this step
+0-9, x     how stiff or sore your back is, 0-10 (while you first get
+           ready, and on the summary; optional)
 m          mute or unmute sound
 ?          this help
 q          quit (asks first; what you did is kept)
+h          (in the list of routines) your history: weeks, streak, body areas
 ctrl+p     every command
 s          (here) read the safety note again"""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -21,6 +22,7 @@ if TYPE_CHECKING:  # loaded with the catalog, off the first frame
     from ..plan import Timeline
 
 ANY = "any"
+MARK = "*"  # beside the routine for the area worked least lately
 
 
 def routine_fits(routine: Routine, timeline: Timeline, area: str, at_hand: set[str]) -> bool:
@@ -35,11 +37,29 @@ def routine_fits(routine: Routine, timeline: Timeline, area: str, at_hand: set[s
     return True
 
 
+def routine_for_area(timelines: Iterable[Timeline], area: str) -> str | None:
+    """The routine that gives `area` the largest share of its time (the shorter on a tie)."""
+    best: tuple[tuple[float, float], str] | None = None
+    for timeline in timelines:
+        if area not in timeline.routine.focus or timeline.total <= 0:
+            continue
+        on_area = sum(
+            timeline.exercise_seconds(position)
+            for position, exercise in enumerate(timeline.exercises)
+            if area in exercise.good_for
+        )
+        key = (on_area / timeline.total, -timeline.total)
+        if best is None or key > best[0]:
+            best = (key, timeline.routine.id)
+    return best[1] if best else None
+
+
 class PickerScreen(Screen[None]):
     """The first screen: pick a routine and press Enter."""
 
     BINDINGS = [
         Binding("enter", "start", "Start", priority=False),
+        Binding("h", "history", "History"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -48,6 +68,8 @@ class PickerScreen(Screen[None]):
         super().__init__()
         self.timelines: dict[str, Timeline] = {}
         self.loaded_once = False
+        self.neglected: str | None = None  # the area worked least lately, once there is history
+        self.marked: str | None = None  # the routine that covers it
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="picker-top"):
@@ -88,7 +110,33 @@ class PickerScreen(Screen[None]):
             )
             for routine_id in sorted(catalog.routines)
         }
+        progress, neglected = self.read_history()
         self.app.call_from_thread(self.loaded, catalog, timelines)
+        self.app.call_from_thread(self.history_loaded, progress, neglected)
+
+    def read_history(self) -> tuple[str, str | None]:
+        """The header's week line and the area worked least; nothing before the first session."""
+        from ..history import read_sessions, utc_now
+        from ..stats import compute
+
+        app = app_of(self)
+        sessions = read_sessions(
+            warn=lambda text: self.app.call_from_thread(app.history_warning, text)
+        )
+        if not sessions:
+            return "", None
+        stats = compute(sessions, utc_now(), goal=app.settings.weekly_goal)
+        week = stats.this_week
+        streak = f"streak {stats.streak} week{'s' if stats.streak != 1 else ''}"
+        return f"This week: {week.sessions} of {stats.goal}, {streak}", stats.neglected
+
+    @work(thread=True, exclusive=True, name="history")
+    def reload_history(self) -> None:
+        self.app.call_from_thread(self.history_loaded, *self.read_history())
+
+    def on_screen_resume(self) -> None:
+        if self.loaded_once:  # back from a session or the history: it may have changed
+            self.reload_history()
 
     def loaded(self, catalog: Catalog, timelines: dict[str, Timeline]) -> None:
         self.timelines = timelines
@@ -96,6 +144,13 @@ class PickerScreen(Screen[None]):
         for problem in catalog.problems:
             self.notify(f"Skipped {problem}", severity="warning", timeout=10)
         self.refresh_list()
+
+    def history_loaded(self, progress: str, neglected: str | None) -> None:
+        self.query_one("#picker-progress", Label).update(progress)
+        marked = routine_for_area(self.timelines.values(), neglected) if neglected else None
+        if (neglected, marked) != (self.neglected, self.marked):
+            self.neglected, self.marked = neglected, marked
+            self.refresh_list()
 
     # --- filters ----------------------------------------------------------------------------
 
@@ -123,22 +178,42 @@ class PickerScreen(Screen[None]):
             return
         width = max(len(t.routine.name) for t in shown)
         options.add_options(
-            Option(f"{t.routine.name.ljust(width)}  {clock(t.total):>5}", id=t.routine.id)
+            Option(
+                f"{t.routine.name.ljust(width)}  {clock(t.total):>5}"
+                + (f" {MARK}" if t.routine.id == self.marked else ""),
+                id=t.routine.id,
+            )
             for t in shown
         )
         ids = [t.routine.id for t in shown]
         options.highlighted = ids.index(highlighted) if highlighted in ids else 0
+        self.show_highlighted()
 
     @on(OptionList.OptionHighlighted, "#routines")
-    def show_details(self, event: OptionList.OptionHighlighted) -> None:
-        timeline = self.timelines.get(event.option.id or "")
+    def show_highlighted(self) -> None:
+        options = self.query_one("#routines", OptionList)
+        option = options.highlighted_option
+        timeline = self.timelines.get(option.id or "") if option else None
         if timeline is not None:
-            self.query_one("#routine-details", Static).update(describe(timeline))
+            text = describe(timeline)
+            if timeline.routine.id == self.marked and self.neglected:
+                area = self.neglected.replace("-", " ")
+                text = f"{MARK} For your {area}: the area you worked least these 4 weeks.\n\n{text}"
+            self.query_one("#routine-details", Static).update(text)
 
     @on(OptionList.OptionSelected, "#routines")
     def start_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
             app_of(self).start_session(event.option.id)
+
+    def action_history(self) -> None:
+        from ..history import read_sessions, utc_now
+        from ..stats import compute
+        from .history_screen import HistoryScreen
+
+        sessions = read_sessions(warn=app_of(self).history_warning)
+        stats = compute(sessions, utc_now(), goal=app_of(self).settings.weekly_goal)
+        self.app.push_screen(HistoryScreen(stats, sessions))
 
     def action_start(self) -> None:
         options = self.query_one("#routines", OptionList)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import math
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
+from .. import feeling
 from ..engine import (
     Command,
     Engine,
@@ -73,6 +74,7 @@ class SessionScreen(Screen[Summary]):
             with Vertical(id="now-text"):
                 yield Label("", id="headline")
                 yield Label("", id="counters")
+                yield Label("", id="feeling")
                 yield Label("PAUSED - press space to go on", id="paused")
         yield Static("", id="instructions", markup=False)
         yield Label("", id="up-next", markup=False)
@@ -125,6 +127,7 @@ class SessionScreen(Screen[Summary]):
         event: Event = message.event
         if isinstance(event, StepStarted):
             self.show_step(event.step)
+            self.ask_feeling(event.reason == "start" and event.step.kind is StepKind.PREPARE)
         elif isinstance(event, Tick):
             self.show_time(event.step, event.remaining)
         elif isinstance(event, Paused | Resumed):
@@ -132,6 +135,22 @@ class SessionScreen(Screen[Summary]):
             self.show_time(event.step, None)
         elif isinstance(event, Finished | Stopped):
             self.dismiss(event.summary)
+
+    def ask_feeling(self, first_prepare: bool) -> None:
+        """Ask how the back feels while the first exercise is prepared for, and only then."""
+        app = app_of(self)
+        asking = first_prepare and app.settings.ask_feeling and app.history is not None
+        if asking:
+            self.query_one("#feeling", Label).update(feeling.SHORT_BEFORE)
+        self.set_class(asking, "-asking")
+
+    def on_key(self, event: events.Key) -> None:
+        value = feeling.from_key(event.character)
+        history = app_of(self).history
+        if self.has_class("-asking") and value is not None and history is not None:
+            event.stop()
+            history.set_feeling_before(value)
+            self.query_one("#feeling", Label).update(feeling.noted(value))
 
     def show_step(self, step: Step) -> None:
         exercise = step.exercise

@@ -1,16 +1,24 @@
-"""What was done, at the end of a session or after quitting."""
+"""What was done, at the end of a session or after quitting: against the week's goal, and how
+the back feels now (one optional key)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
+from .. import feeling
 from ..engine import Summary
 from ..plan import Timeline
 from ..text import clock
+
+if TYPE_CHECKING:
+    from ..history import SessionLog
 
 
 class SummaryScreen(Screen[None]):
@@ -19,10 +27,19 @@ class SummaryScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, summary: Summary, timeline: Timeline) -> None:
+    def __init__(
+        self,
+        summary: Summary,
+        timeline: Timeline,
+        progress: str | None = None,
+        ask: SessionLog | None = None,
+    ) -> None:
+        """`progress` is the week's goal line; `ask` the session's log, to ask how it feels."""
         super().__init__()
         self.summary = summary
         self.timeline = timeline
+        self.progress = progress
+        self.session_log = ask
 
     def compose(self) -> ComposeResult:
         summary, timeline = self.summary, self.timeline
@@ -43,7 +60,21 @@ class SummaryScreen(Screen[None]):
         with Vertical(id="summary"):
             yield Label(title, id="summary-title")
             yield Static("\n".join(lines), markup=False, id="summary-text")
+            if self.progress:
+                yield Label(self.progress, id="summary-goal", markup=False)
+            yield Label(feeling.SHORT_AFTER, id="summary-feeling", markup=False)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_class(self.session_log is not None, "-asking")
+
+    def on_key(self, event: events.Key) -> None:
+        value = feeling.from_key(event.character)
+        if self.session_log is not None and value is not None:
+            event.stop()
+            self.session_log.set_feeling_after(value)
+            text = feeling.noted(value, self.session_log.feeling_before)
+            self.query_one("#summary-feeling", Label).update(text)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -1,0 +1,494 @@
+"""The history database, against real SQLite files in a temp dir (time is virtual)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import make_exercise, make_routine
+
+from stretchtimer import history
+from stretchtimer.clock import VirtualClock
+from stretchtimer.engine import Command, Engine
+from stretchtimer.history import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    HistoryStore,
+    SessionLog,
+    db_path,
+    read_sessions,
+)
+from stretchtimer.paths import data_dir
+from stretchtimer.plan import Timeline, plan
+
+T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def timeline() -> Timeline:
+    """Three one-hold exercises: prepare 5 + hold 10, then rest 10 + prepare 5 + hold 10 each."""
+    exercises = [make_exercise(name) for name in ("one", "two", "three")]
+    return plan(make_routine("one", "two", "three"), exercises)
+
+
+def open_store(path: Path | None = None) -> HistoryStore:
+    warnings: list[str] = []
+    store = HistoryStore.open(path or db_path(), warn=warnings.append)
+    assert store is not None and not warnings, warnings
+    return store
+
+
+def logged_run(clock: VirtualClock, speed: float = 1.0) -> tuple[Engine, SessionLog]:
+    line = timeline()
+    engine = Engine(line, clock, speed)
+    log = SessionLog(open_store(), line, speed, now=lambda: T0 + timedelta(seconds=clock.now()))
+    engine.subscribe(log)
+    return engine, log
+
+
+def rows(sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db_path()) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_a_finished_session_is_logged_with_every_exercise() -> None:
+    clock = VirtualClock()
+    engine, log = logged_run(clock)
+    asyncio.run(engine.run())
+    log.close()
+    [session] = read_sessions()
+    assert (session.routine_id, session.state) == ("test-routine", "finished")
+    assert session.started_at == T0
+    assert session.planned_seconds == session.active_seconds == 65
+    assert session.paused_seconds == 0
+    assert [(e.exercise_id, e.outcome) for e in session.exercises] == [
+        ("one", "done"),
+        ("two", "done"),
+        ("three", "done"),
+    ]
+    assert [e.seconds for e in session.exercises] == [15, 25, 25]
+    assert session.exercises[0].areas == ("neck",)
+    assert session.counts and session.done == 3
+
+
+def test_each_exercise_is_written_when_it_ends_before_the_session_does() -> None:
+    clock = VirtualClock()
+    engine, log = logged_run(clock)
+    seen: dict[float, list[tuple[object, ...]]] = {}
+    for moment in (1.0, 16.0, 41.0):  # in exercise one, two, three
+
+        def look(moment: float = moment) -> None:
+            seen[moment] = rows("SELECT position, outcome FROM exercises ORDER BY position")
+
+        clock.at(moment, look)
+    asyncio.run(engine.run())
+    log.close()
+    assert seen == {1.0: [], 16.0: [(0, "done")], 41.0: [(0, "done"), (1, "done")]}
+
+
+def test_pauses_skips_and_a_stop_are_kept() -> None:
+    clock = VirtualClock()
+    engine, log = logged_run(clock, speed=2.0)
+    clock.at(1.0, lambda: engine.send(Command.PAUSE))
+    clock.at(4.0, lambda: engine.send(Command.RESUME))  # 3 s paused = 6 session seconds
+    # exercise one (15 s at speed 2) ends at 7.5 + 3 paused: 1.5 s into two, skip the rest of it
+    clock.at(12.0, lambda: engine.send(Command.SKIP_EXERCISE))
+    clock.at(14.0, lambda: engine.send(Command.STOP))  # 2 s (4 session s) into exercise three
+    asyncio.run(engine.run())
+    log.close()
+    [session] = read_sessions()
+    assert session.state == "stopped" and session.speed == 2.0
+    assert session.paused_seconds == pytest.approx(6)
+    assert session.active_seconds == pytest.approx(22)
+    outcomes = [(e.exercise_id, e.outcome) for e in session.exercises]
+    assert outcomes == [("one", "done"), ("two", "skipped"), ("three", "partial")]
+    assert [e.seconds for e in session.exercises] == pytest.approx([15, 3, 4])
+    assert not read_sessions(since=T0 + timedelta(seconds=1))
+
+
+def test_back_into_an_earlier_exercise_rewrites_it() -> None:
+    clock = VirtualClock()
+    engine, log = logged_run(clock)
+    clock.at(15.5, lambda: engine.send(Command.BACK))  # early in two's rest: back to one's hold
+    clock.at(16.0, lambda: engine.send(Command.STOP))
+    asyncio.run(engine.run())
+    log.close()
+    [session] = read_sessions()
+    assert [(e.position, e.outcome) for e in session.exercises] == [(0, "partial"), (1, "partial")]
+
+
+def test_a_session_stopped_before_it_started_is_not_logged() -> None:
+    engine, log = logged_run(VirtualClock())
+    engine.send(Command.STOP)
+    asyncio.run(engine.run(start=False))
+    log.close()
+    assert read_sessions() == []
+
+
+def test_feelings_before_and_after_are_stored() -> None:
+    clock = VirtualClock()
+    engine, log = logged_run(clock)
+    log.set_feeling_before(6)  # pressed before the first write: goes in with the start row
+    asyncio.run(engine.run())
+    log.set_feeling_after(3)
+    log.close()
+    [session] = read_sessions()
+    assert (session.feeling_before, session.feeling_after) == (6, 3)
+    with open_store() as store, pytest.raises(ValueError):
+        store.set_feeling(session.id, after=11)
+
+
+def test_an_older_schema_is_migrated_and_keeps_its_sessions() -> None:
+    data_dir().mkdir(parents=True)
+    with sqlite3.connect(db_path()) as connection:
+        for statement in MIGRATIONS[1]:
+            connection.execute(statement)
+        connection.execute(
+            "INSERT INTO sessions (routine_id, routine_name, started_at, planned_seconds, state)"
+            " VALUES ('desk-break', 'Desk Break', '2026-11-20T08:00:00.000+00:00', 301, 'finished')"
+        )
+        connection.execute("PRAGMA user_version = 1")
+    connection.close()
+    with open_store() as store:
+        [session] = store.sessions()
+        store.set_feeling(session.id, before=4)
+    assert rows("PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert rows("PRAGMA journal_mode") == [("wal",)]
+    [session] = read_sessions()
+    assert session.routine_name == "Desk Break" and session.feeling_before == 4
+    assert session.started_at == datetime(2026, 11, 20, 8, tzinfo=UTC)
+
+
+def test_a_newer_schema_is_left_alone() -> None:
+    data_dir().mkdir(parents=True)
+    with sqlite3.connect(db_path()) as connection:
+        connection.execute("PRAGMA user_version = 99")
+    connection.close()
+    warnings: list[str] = []
+    assert HistoryStore.open(warn=warnings.append) is None
+    assert len(warnings) == 1 and "newer stretchtimer" in warnings[0]
+    assert rows("PRAGMA user_version") == [(99,)]
+
+
+def test_a_corrupt_database_is_moved_aside_and_a_new_one_started() -> None:
+    data_dir().mkdir(parents=True)
+    db_path().write_bytes(b"this is not a database" * 100)
+    warnings: list[str] = []
+    store = HistoryStore.open(warn=warnings.append)
+    assert store is not None
+    store.close()
+    assert len(warnings) == 1 and "moved to history.sqlite3.corrupt-" in warnings[0]
+    [aside] = data_dir().glob("history.sqlite3.corrupt-*")
+    assert aside.read_bytes().startswith(b"this is not a database")
+    assert read_sessions() == []
+
+
+def test_a_damaged_page_is_caught_by_the_check_on_open() -> None:
+    clock = VirtualClock()
+    engine, log = logged_run(clock)
+    asyncio.run(engine.run())
+    log.close()
+    with sqlite3.connect(db_path()) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    connection.close()
+    data = bytearray(db_path().read_bytes())
+    data[page_size + 8 : page_size * 2] = b"\xff" * (page_size - 8)  # garble page 2
+    db_path().write_bytes(bytes(data))
+    warnings: list[str] = []
+    store = HistoryStore.open(warn=warnings.append)
+    assert store is not None and len(warnings) == 1 and "moved to" in warnings[0]
+    store.close()
+
+
+def test_an_unwritable_data_dir_means_one_warning_and_no_log(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    warnings: list[str] = []
+    assert HistoryStore.open(blocker / "data" / "history.sqlite3", warn=warnings.append) is None
+    assert len(warnings) == 1 and "sessions are not logged" in warnings[0]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only folders anyway")
+def test_a_read_only_data_dir_still_reads_the_history() -> None:
+    clock = VirtualClock()
+    engine, log = logged_run(clock)
+    asyncio.run(engine.run())
+    log.close()
+    data_dir().chmod(0o500)
+    db_path().chmod(0o400)
+    try:
+        warnings: list[str] = []
+        assert HistoryStore.open(warn=warnings.append) is None
+        assert len(warnings) == 1
+        assert len(read_sessions()) == 1
+    finally:
+        data_dir().chmod(0o700)
+        db_path().chmod(0o600)
+
+
+def test_a_read_only_file_means_one_warning_no_log_and_it_is_still_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = VirtualClock()
+    engine, log = logged_run(clock)
+    asyncio.run(engine.run())
+    log.close()
+
+    def read_only(path: Path) -> sqlite3.Connection:  # as a read-only file opens, even as root
+        return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+
+    monkeypatch.setattr(history, "_open", read_only)
+    warnings: list[str] = []
+    assert history.open_log(timeline(), 1.0, warn=warnings.append) is None
+    assert len(warnings) == 1 and "readonly" in warnings[0]
+    assert "sessions are not logged" in warnings[0]
+    [session] = read_sessions(warn=warnings.append)
+    assert session.done == 3 and len(warnings) == 1
+
+
+def test_two_stores_write_at_once() -> None:
+    first, second = open_store(), open_store()
+    line = timeline()
+    a = first.start_session(line, T0)
+    b = second.start_session(line, T0 + timedelta(seconds=1))
+    for store, session_id in ((first, a), (second, b), (first, a)):
+        store.save_progress(session_id, [], at=T0, active_seconds=1, paused_seconds=0)
+    first.close()
+    second.close()
+    assert [s.id for s in read_sessions()] == [a, b]
+
+
+# --- through the command line ---------------------------------------------------------------
+
+
+def plain(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "stretchtimer", "run", "desk-break", "--plain", "--mute", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def test_plain_runs_in_two_terminals_at_once_both_log() -> None:
+    runs = [plain("--speed", "400") for _ in range(2)]
+    for process in runs:
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 0 and err == "", err
+        assert out.splitlines()[-1].startswith("Finished:")
+    sessions = read_sessions()
+    assert [(s.state, s.done) for s in sessions] == [("finished", 6), ("finished", 6)]
+
+
+def test_no_log_keeps_nothing() -> None:
+    process = plain("--speed", "1000", "--no-log")
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert not db_path().exists()
+
+
+def test_an_unwritable_data_dir_still_runs_the_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("STRETCHTIMER_DATA_DIR", str(tmp_path / "a-file" / "data"))
+    out, err = plain("--speed", "1000").communicate(timeout=60)
+    assert out.splitlines()[-1].startswith("Finished:")
+    [line] = err.splitlines()
+    assert line.startswith("stretchtimer: cannot write the history in")
+
+
+def test_kill_9_mid_session_keeps_the_finished_exercises() -> None:
+    process = plain("--speed", "20")  # about 2.5 s an exercise: time to read and kill
+    assert process.stdout is not None
+    try:
+        # once the fourth exercise begins, the first two ended a whole exercise ago
+        for line in process.stdout:
+            if "Rest. Next up: Scapular Squeeze" in line:
+                break
+        else:
+            raise AssertionError("the session ended early")
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        process.kill()
+    [session] = read_sessions()
+    assert session.state == "running"  # it never got to say it ended
+    logged = [(e.exercise_id, e.outcome) for e in session.exercises]
+    assert logged[:2] == [("neck-roll", "done"), ("shoulder-roll", "done")]
+    assert {outcome for _, outcome in logged} == {"done"} and len(logged) < 6
+    assert session.active_seconds > 0
+
+
+def test_plain_mode_asks_how_the_back_feels_in_a_terminal() -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stretchtimer", "run", "desk-break", "--plain", "--mute"],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.close(follower)
+    assert process.stdout is not None
+
+    def expect(text: str) -> None:
+        for line in process.stdout:  # type: ignore[union-attr]
+            if text in line:
+                return
+        raise AssertionError(f"no line with {text!r}")
+
+    try:
+        expect("How stiff or sore is your back right now?")
+        os.write(leader, b"6")
+        expect("Noted: 6 of 10.")
+        os.write(leader, b"q")
+        expect("Stopped: ")
+        expect("And now, how stiff or sore is it?")
+        os.write(leader, b"x")
+        expect("Noted: 10 of 10 (before: 6).")
+        assert process.wait(timeout=10) == 0
+    finally:
+        process.kill()
+        os.close(leader)
+    [session] = read_sessions()
+    assert (session.state, session.feeling_before, session.feeling_after) == ("stopped", 6, 10)
+
+
+def test_plain_mode_without_a_terminal_never_asks() -> None:
+    out, _ = plain("--speed", "1000").communicate(timeout=60)
+    assert "stiff or sore" not in out
+    [session] = read_sessions()
+    assert session.feeling_before is None and session.feeling_after is None
+
+
+def test_a_failed_write_warns_once_and_is_made_good_at_the_next_exercise_end() -> None:
+    clock = VirtualClock()
+    line = timeline()
+    engine = Engine(line, clock)
+    warnings: list[str] = []
+    log = SessionLog(open_store(), line, now=lambda: T0, warn=warnings.append)
+    blocker = sqlite3.connect(db_path(), timeout=0)
+    log.store.connection.execute("PRAGMA busy_timeout = 0")  # fail at once, not in 2 s
+    blocker.execute("BEGIN EXCLUSIVE")  # another process holds the file
+    engine.subscribe(log)
+    clock.at(1.0, blocker.commit)  # ...and lets go during exercise one
+    asyncio.run(engine.run())
+    log.close()
+    blocker.close()
+    assert len(warnings) == 1 and "could not write to the history" in warnings[0]
+    [session] = read_sessions()
+    assert session.state == "finished" and session.done == 3
+
+
+def test_reading_a_corrupt_history_moves_it_aside_and_says_so() -> None:
+    data_dir().mkdir(parents=True)
+    db_path().write_bytes(b"garbage" * 1000)
+    warnings: list[str] = []
+    assert read_sessions(warn=warnings.append) == []
+    assert len(warnings) == 1 and "moved to" in warnings[0]
+
+
+def test_a_closed_terminal_sighup_keeps_the_session_as_stopped() -> None:
+    process = plain("--speed", "20")
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "Rest. Next up: Shoulder Roll" in line:  # the first exercise is done
+            break
+    process.send_signal(signal.SIGHUP)
+    out, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert out.splitlines()[-1].startswith("Stopped: ")
+    [session] = read_sessions()
+    assert session.state == "stopped"
+    assert (session.exercises[0].exercise_id, session.exercises[0].outcome) == (
+        "neck-roll",
+        "done",
+    )
+
+
+def test_no_log_is_accepted_before_and_after_run() -> None:
+    from stretchtimer.cli import _settings, build_parser
+
+    for argv in (["--no-log"], ["run", "desk-break", "--no-log"], ["--no-log", "run", "x"]):
+        assert _settings(build_parser().parse_args(argv)).log is False
+    assert _settings(build_parser().parse_args(["run", "desk-break"])).log is True
+
+
+def test_doctor_names_the_history_file_and_counts_its_sessions() -> None:
+    from stretchtimer.config import Settings
+    from stretchtimer.doctor import _history
+
+    assert _history(Settings()) == f"{db_path()} (none yet)"
+    clock = VirtualClock()
+    engine, log = logged_run(clock)
+    asyncio.run(engine.run())
+    log.close()
+    assert _history(Settings(log=False)) == f"{db_path()} (1 session; log = false: not logging)"
+    db_path().write_bytes(b"junk" * 100)
+    assert "cannot read" in _history(Settings())
+
+
+def test_ctrl_c_in_a_terminal_leaves_without_asking_again() -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stretchtimer", "run", "desk-break", "--plain", "--mute"],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.close(follower)
+    assert process.stdout is not None
+    try:
+        for line in process.stdout:
+            if "How stiff or sore is your back right now?" in line:
+                break
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=10)  # well before the 30 s the question waits
+        assert process.returncode == 0
+    finally:
+        process.kill()
+        os.close(leader)
+    assert out.splitlines()[-1].startswith("Stopped: ")
+    assert "And now" not in out
+
+
+def test_many_first_opens_at_once_all_get_the_history(tmp_path: Path) -> None:
+    """Two terminals starting their first-ever session together race to create the file."""
+    import threading
+
+    def open_one(
+        path: Path, go: threading.Barrier, warnings: list[str], opened: list[bool]
+    ) -> None:
+        go.wait()
+        store = HistoryStore.open(path, warn=warnings.append)
+        opened.append(store is not None)
+        if store is not None:
+            store.close()
+
+    for attempt in range(15):
+        path = tmp_path / f"race-{attempt}" / "history.sqlite3"
+        warnings: list[str] = []
+        opened: list[bool] = []
+        go = threading.Barrier(4)
+        threads = [
+            threading.Thread(target=open_one, args=(path, go, warnings, opened)) for _ in range(4)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert warnings == [] and opened == [True] * 4, warnings

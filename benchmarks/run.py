@@ -1,6 +1,6 @@
 """Every figure of stretchtimer against its baseline, in one run: one table, also written down.
 
-    .venv/bin/python benchmarks/run.py           # the full run, about 12 minutes: prints the
+    .venv/bin/python benchmarks/run.py           # the full run, about 10 minutes: prints the
                                                  # table, writes benchmarks/results.md and the
                                                  # table between the markers in README.md
     .venv/bin/python benchmarks/run.py --quick   # about 2 minutes, 3 repeats: prints only

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/run.py           # the full run, about 10 minutes: prints the
                                                  # table, writes benchmarks/results.md and the
                                                  # table between the markers in README.md
-    .venv/bin/python benchmarks/run.py --quick   # about 2 minutes, 3 repeats: prints only
+    .venv/bin/python benchmarks/run.py --quick   # about 1.5 minutes, 3 repeats: prints only
 
 Each figure is measured in the same run as its baseline, --repeat times (5 by default), and
 given as the median with the lowest and highest in brackets, and as the ratio of the two
@@ -291,7 +291,8 @@ def header(
         f"- machine: {machine()}",
         f"- software: Textual {textual.__version__}, {tool_version(['tmux', '-V'])}, {termdown}",
         f"- repeats: {args.repeat} of each figure; CPU windows of {args.cpu_seconds:g} s with "
-        "the four programs side by side; the timing runners side by side in two processes",
+        f"the {'four' if found.argv else 'three'} programs side by side; the timing runners "
+        "side by side in two processes",
     ]
 
 

@@ -231,7 +231,7 @@ class Programs:
         return [str(STRETCHTIMER), "run", "desk-break", "--speed", "1"]
 
     def plain(self) -> list[str]:
-        """The same session in plain mode (its first line starts with PLAIN_MARKER)."""
+        """The same session in plain mode (its first step's line starts with PLAIN_MARKER)."""
         return [*self.session(), "--plain"]
 
     def bare_label(self) -> list[str]:
@@ -447,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     print()
     print(
-        f"Figures: median over {args.repeat} runs (lowest to highest); ratio = stretchtimer's "
+        f"Figures: median over {args.repeat} runs [lowest to highest]; ratio = stretchtimer's "
         f"median / bare Textual's. CPU over {args.cpu_seconds:g} s windows from the first "
         f'"{SESSION_MARKER}" of `stretchtimer run desk-break` at speed 1; the baseline is a bare '
         "app with a Digits clock updated once a second."

@@ -23,7 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from timing import one_minute, spread
+from common import spread
+from timing import one_minute
 
 from stretchtimer.clock import MonotonicClock
 from stretchtimer.engine import CueDue, Engine, Event

@@ -17,14 +17,18 @@ own process (the machine needs two cores for that not to skew the figures; `--se
 them one after the other in this process instead).
 
     .venv/bin/python benchmarks/timing.py            # about 2.5 minutes
-    .venv/bin/python benchmarks/timing.py --quick    # about 20 seconds
+    .venv/bin/python benchmarks/timing.py --quick    # about 15 seconds
+
+The scenarios: `one_minute()`, a routine of exactly 60 s built from the models (a hold with
+halfway and 3-2-1 cues, reps, a timed move), at speed 1; and the built-in `full-back-session`
+(warm-up, strengthening, stretches: 37 minutes planned) at speed 100. benchmarks/run.py runs
+the same two through `run_scenarios`.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import multiprocessing
 import os
 import platform
@@ -34,8 +38,12 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from common import ms, spread
+
+from stretchtimer.catalog import load_catalog
 from stretchtimer.clock import MonotonicClock
 from stretchtimer.engine import CueDue, Engine, Event, Finished
 from stretchtimer.models import Exercise, Routine
@@ -90,35 +98,6 @@ def one_minute() -> Timeline:
     return timeline
 
 
-LONG_DOSES: tuple[dict[str, Any], ...] = (
-    {"kind": "hold", "seconds": 30, "repeats": 2, "relax": 10, "per_side": True},
-    {"kind": "reps", "reps": 12, "sets": 3, "tempo": 2.5, "rest": 45},
-    {"kind": "timed", "seconds": 45},
-    {
-        "kind": "rounds",
-        "parts": [
-            {"do": "Roll the shoulders back", "reps": 5, "tempo": 2.0},
-            {"do": "Roll the shoulders forward", "reps": 5, "tempo": 2.0},
-        ],
-        "rounds": 3,
-        "rest": 15,
-    },
-    {"kind": "hold", "seconds": 20, "repeats": 3, "relax": 5},
-    {"kind": "reps", "reps": 10, "sets": 2, "tempo": 3.0, "rest": 30, "per_side": True},
-)
-
-
-def full_session(at_least: float) -> Timeline:
-    """A full back session of holds, reps, timed moves and rounds lasting `at_least` seconds."""
-    exercises: list[Exercise] = []
-    for number, dose in enumerate(itertools.cycle(LONG_DOSES), start=1):
-        exercises.append(exercise(f"move-{number}", dose))
-        timeline = plan(routine(exercises, prepare=10, rest=15), exercises)
-        if timeline.total >= at_least:
-            return timeline
-    raise AssertionError("unreachable")
-
-
 @dataclass(frozen=True)
 class Scenario:
     name: str  # a key of BUILDERS
@@ -136,18 +115,16 @@ class Scenario:
         )
 
 
-def forty_minutes() -> Timeline:
-    return full_session(40 * 60)
-
-
-def a_few_minutes() -> Timeline:
-    return full_session(4 * 60)
+def full_back_session() -> Timeline:
+    """The built-in `full-back-session` routine (the user's own files are not read)."""
+    catalog = load_catalog(user_dir=Path("/nonexistent"))
+    routine = catalog.routine("full-back-session")
+    return plan(routine, catalog.routine_exercises(routine))
 
 
 BUILDERS: dict[str, Callable[[], Timeline]] = {
     "minute": one_minute,
-    "long": forty_minutes,
-    "short": a_few_minutes,
+    "full-back-session": full_back_session,
 }
 
 # --- the two runners ------------------------------------------------------------------------
@@ -229,6 +206,7 @@ def _result(
 
 
 RUNNERS = {"engine": run_engine, "naive sleeps": run_naive}
+Row = tuple[Scenario, Timeline, str, list[Run]]  # what run_scenarios gives: one per runner
 
 
 def measure(builder: str, runner: str, speed: float) -> Run:
@@ -240,20 +218,8 @@ def measure(builder: str, runner: str, speed: float) -> Run:
 # --- reporting ------------------------------------------------------------------------------
 
 
-def ms(seconds: float) -> float:
-    return seconds * 1000.0
-
-
 def minutes(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
-
-
-def spread(values: list[float], digits: int = 1) -> str:
-    """'median (min-max)' over the repeats."""
-    middle = statistics.median(values)
-    if len(values) == 1:
-        return f"{middle:.{digits}f}"
-    return f"{middle:.{digits}f} ({min(values):.{digits}f} to {max(values):.{digits}f})"
 
 
 def verdict(runs: list[Run]) -> str:
@@ -272,7 +238,7 @@ def verdict(runs: list[Run]) -> str:
     return "yes" if not misses else "no: " + ", ".join(misses)
 
 
-def table(rows: list[tuple[Scenario, Timeline, str, list[Run]]]) -> Iterator[str]:
+def table(rows: list[Row]) -> Iterator[str]:
     yield (
         "| routine | speed | runner | runs | planned wall (s) | drift (ms) "
         "| cue lateness median (ms) | cue lateness max (ms) | cues/run | CPU (% of a core) "
@@ -301,10 +267,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         description=__doc__.split("\n\n")[0] if __doc__ else None,
         epilog=(
             "Default run: the 60 s routine at speed 1 once (--realtime-repeat, each repeat "
-            "costs 60 s, 120 s with --serial), then the ~40-minute routine at speed 100 "
-            "--repeat times (24 s a repeat, twice that with --serial): about 2.5 minutes. "
-            "--quick runs the 60 s routine at speed 5 and a ~6-minute routine at speed 100, "
-            "once each: about 20 seconds. "
+            "costs 60 s, 120 s with --serial), then the built-in full-back-session (37 "
+            "minutes) at speed 100 --repeat times (22 s a repeat, twice that with --serial): "
+            "about 2.5 minutes. --quick runs the 60 s routine at speed 5 and "
+            "full-back-session at speed 1000, once each: about 15 seconds. "
             f"Targets: drift under {TARGET_DRIFT_MS:g} ms, cue lateness median under "
             f"{TARGET_CUE_MEDIAN_MS:g} ms and max under {TARGET_CUE_MAX_MS:g} ms."
         ),
@@ -314,7 +280,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=3,
         metavar="N",
-        help="runs of the sped-up long routine; figures are the median (min to max) over "
+        help="runs of full-back-session at speed 100; figures are the median (min to max) over "
         "the runs (default 3)",
     )
     parser.add_argument(
@@ -343,27 +309,23 @@ def scenarios(args: argparse.Namespace) -> list[Scenario]:
     if args.quick:
         return [
             Scenario("minute", 5.0, 1),
-            Scenario("short", 100.0, 1),
+            Scenario("full-back-session", 1000.0, 1),
         ]
     return [
         Scenario("minute", 1.0, args.realtime_repeat),
-        Scenario("long", 100.0, args.repeat),
+        Scenario("full-back-session", 100.0, args.repeat),
     ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse(argv)
-    serial = args.serial or (os.cpu_count() or 1) < 2
-    print(
-        f"# stretchtimer timing: Python {platform.python_version()} on {platform.system()}, "
-        f"{os.cpu_count()} CPUs, runners {'one after the other' if serial else 'side by side'}"
-    )
-    rows: list[tuple[Scenario, Timeline, str, list[Run]]] = []
+def run_scenarios(scenarios: list[Scenario], serial: bool) -> list[Row]:
+    """Every scenario with both runners, side by side in two processes unless `serial`;
+    one row per scenario and runner."""
+    rows: list[Row] = []
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
         if not serial:  # start both workers before the clock matters
             list(pool.map(int, ["1", "2"]))
-        for scenario in scenarios(args):
+        for scenario in scenarios:
             timeline = scenario.build()
             print(f"- {scenario.describe(timeline)}", file=sys.stderr, flush=True)
             results: dict[str, list[Run]] = {runner: [] for runner in RUNNERS}
@@ -379,6 +341,17 @@ def main(argv: list[str] | None = None) -> int:
                     for runner, future in futures.items():
                         results[runner].append(future.result())
             rows += [(scenario, timeline, runner, runs) for runner, runs in results.items()]
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    serial = args.serial or (os.cpu_count() or 1) < 2
+    print(
+        f"# stretchtimer timing: Python {platform.python_version()} on {platform.system()}, "
+        f"{os.cpu_count()} CPUs, runners {'one after the other' if serial else 'side by side'}"
+    )
+    rows = run_scenarios(scenarios(args), serial)
     print()
     for line in table(rows):
         print(line)

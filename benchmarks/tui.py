@@ -22,6 +22,10 @@ dialog appears) and an empty temporary data folder. Figures:
   core. The two programs of a repeat run at the same time, each in its own tmux server.
 - peak RSS: VmHWM from /proc/<pid>/status at the end of the CPU window, in MiB.
 
+`side_by_side` runs any number of programs in one such window; benchmarks/run.py adds plain
+mode (`stretchtimer run desk-break --speed 1 --plain`, from its first step line "[0:00]") and
+termdown to the same windows.
+
 Each figure is the median over the repeats, with the lowest and highest in brackets; the ratio
 is stretchtimer's median over the baseline's.
 
@@ -50,6 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import textual
+from common import ms, ratio, spread, yes
 
 TARGET_STARTUP_RATIO = 1.5
 TARGET_CPU_PERCENT = 1.0
@@ -63,6 +68,7 @@ STRETCHTIMER = Path(sys.executable).parent / "stretchtimer"
 TITLE_MARKER = "choose a routine"
 LIST_MARKER = "Desk Break"
 SESSION_MARKER = "WARM-UP"
+PLAIN_MARKER = "[0:00]"
 BARE_MARKER = "ready"
 
 BARE_LABEL = """\
@@ -224,6 +230,10 @@ class Programs:
     def session(self) -> list[str]:
         return [str(STRETCHTIMER), "run", "desk-break", "--speed", "1"]
 
+    def plain(self) -> list[str]:
+        """The same session in plain mode (its first step's line starts with PLAIN_MARKER)."""
+        return [*self.session(), "--plain"]
+
     def bare_label(self) -> list[str]:
         return [sys.executable, str(self.root / "bare_label.py")]
 
@@ -271,32 +281,59 @@ def measure_startup(programs: Programs, results: Results, repeat: int) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Contender:
+    """One program of a CPU window: its name, its command line and what shows it is up."""
+
+    name: str
+    argv: list[str]
+    marker: str
+
+
+@dataclass(frozen=True)
+class Usage:
+    cpu: float  # % of one core over the window
+    rss: float  # peak RSS (VmHWM) at the end of the window, MiB
+
+
+def side_by_side(
+    contenders: list[Contender], env: dict[str, str], seconds: float
+) -> dict[str, Usage]:
+    """One CPU window: every program in its own tmux server at the same time. The window
+    starts once all of them show their markers, and nothing polls their terminals during it."""
+    terminals = {contender.name: Terminal(contender.name) for contender in contenders}
+    try:
+        for contender in contenders:
+            terminals[contender.name].launch(contender.argv, env)
+        for contender in contenders:
+            terminals[contender.name].wait_for(contender.marker)
+        pids = {name: terminal.pid for name, terminal in terminals.items()}
+        start = {name: (time.monotonic(), cpu_seconds(pid)) for name, pid in pids.items() if pid}
+        time.sleep(seconds)
+        usage: dict[str, Usage] = {}
+        for name, (wall, cpu) in start.items():
+            pid = pids[name]
+            assert pid is not None
+            share = 100 * (cpu_seconds(pid) - cpu) / (time.monotonic() - wall)
+            usage[name] = Usage(share, peak_rss_mib(pid))
+        return usage
+    finally:
+        for terminal in terminals.values():
+            terminal.close()
+
+
 def measure_cpu(programs: Programs, results: Results, repeat: int, seconds: float) -> None:
-    """Both programs side by side, each in its own tmux server; the window starts once both
-    show their markers, and nothing polls their terminals during it."""
+    """The session and the bare clock side by side, `repeat` windows of `seconds`."""
+    contenders = [
+        Contender("session", programs.session(), SESSION_MARKER),
+        Contender("clock", programs.bare_clock(), BARE_MARKER),
+    ]
     for number in range(1, repeat + 1):
-        app, bare = Terminal("session"), Terminal("clock")
-        try:
-            app.launch(programs.session(), programs.env)
-            bare.launch(programs.bare_clock(), programs.env)
-            app.wait_for(SESSION_MARKER)
-            bare.wait_for(BARE_MARKER)
-            assert app.pid is not None and bare.pid is not None
-            start = {pid: (time.monotonic(), cpu_seconds(pid)) for pid in (app.pid, bare.pid)}
-            time.sleep(seconds)
-            share: dict[int, float] = {}
-            for pid, (wall, cpu) in start.items():
-                share[pid] = 100 * (cpu_seconds(pid) - cpu) / (time.monotonic() - wall)
-            results.cpu.append(share[app.pid])
-            results.bare_cpu.append(share[bare.pid])
-            results.rss.append(peak_rss_mib(app.pid))
-            results.bare_rss.append(peak_rss_mib(bare.pid))
-            still = app.screen()
-            if SESSION_MARKER not in still and "STRENGTH" not in still:
-                print(f"  note: the session screen changed:\n{still}", file=sys.stderr)
-        finally:
-            app.close()
-            bare.close()
+        usage = side_by_side(contenders, programs.env, seconds)
+        results.cpu.append(usage["session"].cpu)
+        results.bare_cpu.append(usage["clock"].cpu)
+        results.rss.append(usage["session"].rss)
+        results.bare_rss.append(usage["clock"].rss)
         print(
             f"  CPU {number}/{repeat}: stretchtimer {results.cpu[-1]:.2f} % "
             f"({results.rss[-1]:.1f} MiB), bare {results.bare_cpu[-1]:.2f} % "
@@ -307,27 +344,6 @@ def measure_cpu(programs: Programs, results: Results, repeat: int, seconds: floa
 
 
 # --- reporting ------------------------------------------------------------------------------
-
-
-def ms(seconds: float) -> float:
-    return seconds * 1000.0
-
-
-def spread(values: list[float], digits: int = 1) -> str:
-    """'median (min to max)' over the repeats."""
-    middle = statistics.median(values)
-    if len(values) == 1:
-        return f"{middle:.{digits}f}"
-    return f"{middle:.{digits}f} ({min(values):.{digits}f} to {max(values):.{digits}f})"
-
-
-def ratio(ours: list[float], base: list[float]) -> float:
-    below = statistics.median(base)
-    return statistics.median(ours) / below if below > 0 else float("inf")
-
-
-def yes(ok: bool) -> str:
-    return "yes" if ok else "no"
 
 
 def table(results: Results) -> Iterator[str]:
@@ -431,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     print()
     print(
-        f"Figures: median over {args.repeat} runs (lowest to highest); ratio = stretchtimer's "
+        f"Figures: median over {args.repeat} runs [lowest to highest]; ratio = stretchtimer's "
         f"median / bare Textual's. CPU over {args.cpu_seconds:g} s windows from the first "
         f'"{SESSION_MARKER}" of `stretchtimer run desk-break` at speed 1; the baseline is a bare '
         "app with a Digits clock updated once a second."

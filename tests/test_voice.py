@@ -156,6 +156,8 @@ class FakeSpeaker:
 
 
 class FakePlayer:
+    volume = 100
+
     def __init__(self) -> None:
         self.played: list[tuple[str, float]] = []
 

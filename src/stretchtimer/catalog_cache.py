@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -92,15 +91,15 @@ def write(key: Key, catalog: Catalog, path: Path | None = None) -> bool:
             for problem in catalog.problems
         ],
     }
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # one per writing process
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".catalog-", dir=path.parent)
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
+            with temporary.open("w", encoding="utf-8") as out:
                 json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
             os.replace(temporary, path)
         except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            temporary.unlink(missing_ok=True)
             raise
     except OSError as error:
         log.debug("cannot save the catalog cache %s: %s", path, error)

@@ -71,7 +71,6 @@ class StretchTimerApp(App[None]):
 
     def on_mount(self) -> None:
         from ..sound.player import Player
-        from .picker_screen import PickerScreen
 
         self.player = Player(
             self.settings.sound,
@@ -86,6 +85,8 @@ class StretchTimerApp(App[None]):
         if self.routine_id is not None:
             self.start_session(self.routine_id)
         else:
+            from .picker_screen import PickerScreen  # a session alone never needs it
+
             self.push_screen(PickerScreen())
 
     def _from_sound_thread(self, callback: Callable[[], object]) -> None:

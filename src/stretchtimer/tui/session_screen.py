@@ -81,6 +81,10 @@ class SessionScreen(Screen[Summary]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # The widgets redrawn every second, found once rather than by a query each time.
+        self._countdown = self.query_one(Countdown)
+        self._exercise_bar = self.query_one("#exercise-bar", TimeBar)
+        self._session_bar = self.query_one("#session-bar", TimeBar)
         self.engine.subscribe(lambda event: self.post_message(EngineEvent(event)))
         self.watch(self.app, "muted", self.update_sound_status)
         self.watch(self.app, "backend_status", self.update_sound_status)
@@ -141,7 +145,8 @@ class SessionScreen(Screen[Summary]):
         self.query_one("#headline", Label).update(headline(step))
         self.query_one("#counters", Label).update(step.counters)
         self.query_one("#up-next", Label).update(up_next(step, self.timeline))
-        self.set_class(step.kind is not StepKind.WORK, "-resting")
+        # On the countdown, not the screen: a class change restyles the node and its children.
+        self._countdown.set_class(step.kind is not StepKind.WORK, "-resting")
 
     def show_exercise(self, exercise: Exercise, position: int) -> None:
         total = len(self.timeline.exercises)
@@ -160,13 +165,13 @@ class SessionScreen(Screen[Summary]):
         session = self.engine.session
         if remaining is None:
             remaining = math.ceil(session.step_remaining(now))
-        self.query_one(Countdown).show_seconds(remaining)
+        self._countdown.show_seconds(remaining)
         position = session.position(now)
         this = step.exercise_index
-        self.query_one("#exercise-bar", TimeBar).show(
+        self._exercise_bar.show(
             position - self.timeline.exercise_start(this), self.timeline.exercise_seconds(this)
         )
-        self.query_one("#session-bar", TimeBar).show(position, self.timeline.total)
+        self._session_bar.show(position, self.timeline.total)
         state = "PAUSED - " if session.state == "paused" else ""
         app_of(self).set_terminal_title(
             f"{state}{clock(remaining)} {headline(step)} - {step.exercise.name}"

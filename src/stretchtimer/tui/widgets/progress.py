@@ -44,9 +44,12 @@ class TimeBar(Horizontal):
         yield FillBar(classes="time-bar--bar")
         yield Label("", classes="time-bar--time")
 
+    def on_mount(self) -> None:
+        self._bar = self.query_one(FillBar)
+        self._time = self.query_one(".time-bar--time", Label)
+
     def show(self, elapsed: float, total: float) -> None:
-        self.query_one(FillBar).show_fraction(elapsed / total if total > 0 else 1.0)
-        time_label = self.query_one(".time-bar--time", Label)
+        self._bar.show_fraction(elapsed / total if total > 0 else 1.0)
         text = f"{clock(elapsed, up=False)} / {clock(total)}"
-        if text != time_label.content:
-            time_label.update(text, layout=False)  # fixed width in the stylesheet
+        if text != self._time.content:
+            self._time.update(text, layout=False)  # fixed width in the stylesheet

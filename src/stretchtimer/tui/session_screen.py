@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -142,9 +143,9 @@ class SessionScreen(Screen[Summary]):
         if step.exercise_index != self._shown_exercise:
             self._shown_exercise = step.exercise_index
             self.show_exercise(exercise, step.exercise_index)
-        self.query_one("#headline", Label).update(headline(step))
-        self.query_one("#counters", Label).update(step.counters)
-        self.query_one("#up-next", Label).update(up_next(step, self.timeline))
+        show_line(self.query_one("#headline", Label), headline(step))
+        show_line(self.query_one("#counters", Label), step.counters)
+        show_line(self.query_one("#up-next", Label), up_next(step, self.timeline))
         # On the countdown, not the screen: a class change restyles the node and its children.
         self._countdown.set_class(step.kind is not StepKind.WORK, "-resting")
 
@@ -179,3 +180,17 @@ class SessionScreen(Screen[Summary]):
 
     def update_sound_status(self, _: object = None) -> None:
         self.query_one("#sound-status", Label).update(app_of(self).sound_status)
+
+
+def show_line(label: Label, text: str) -> None:
+    """Change a label whose width is set by the stylesheet (not by its text).
+
+    A new layout of the screen (and with it a repaint of every widget) is asked for only when
+    the old or the new text may wrap onto more lines; otherwise only the label is redrawn.
+    """
+    old = str(label.content)
+    if text == old:
+        return
+    width = label.size.width
+    fits = width > 0 and cell_len(text) <= width and cell_len(old) <= width
+    label.update(text, layout=not fits)

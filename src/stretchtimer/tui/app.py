@@ -80,7 +80,10 @@ class StretchTimerApp(App[None]):
             on_status=lambda status: self._from_sound_thread(
                 lambda: setattr(self, "backend_status", status)
             ),
-        ).start()
+        )
+        # Its thread probes the sound devices: after the first frame, not competing with it.
+        # Cues asked for meanwhile wait in its queue.
+        self.call_after_refresh(self.player.start)
 
         if self.routine_id is not None:
             self.start_session(self.routine_id)

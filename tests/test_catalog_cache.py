@@ -202,3 +202,18 @@ def test_a_cache_hit_needs_neither_yaml_nor_pydantic_validators(user_config: Pat
     )
     assert result.stdout.split(" ", 1)[0] == "False", result.stdout
     assert "[]" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("module", ["models", "vocab", "catalog", "catalog_cache"])
+def test_a_change_to_the_validating_code_makes_a_new_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str
+) -> None:
+    import importlib
+
+    target = importlib.import_module(f"stretchtimer.{module}")
+    copy = tmp_path / f"{module}.py"
+    copy.write_text(Path(target.__file__ or "").read_text())
+    monkeypatch.setattr(target, "__file__", str(copy))
+    before = catalog_cache.key_of([])
+    copy.write_text(copy.read_text() + "\n# changed\n")
+    assert catalog_cache.key_of([]) != before

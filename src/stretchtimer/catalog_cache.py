@@ -4,8 +4,9 @@ One JSON file in the data folder holds what the last full load found: every vali
 exercise and routine (as plain data, with the fields each file gave), what replaced what, and
 the problems of the broken files, so those are still reported on every run. It is keyed on
 every YAML file's path, size, inode and change times, on the program's version and on the
-code that validates (models.py, catalog.py): any change to any of these makes a full load,
-which writes a new file. A missing, unreadable or damaged cache file is the same as no cache.
+code that validates or saves (models.py, vocab.py, catalog.py, this file): any change to any
+of these makes a full load, which writes a new file. A missing, unreadable or damaged cache
+file is the same as no cache.
 
 On a hit the models are rebuilt with `model_construct`, which trusts the data as it was
 validated when it was saved: neither PyYAML nor pydantic's validators are needed.
@@ -50,13 +51,16 @@ def _stamp(path: Path) -> list[int]:
 
 def key_of(files: list[tuple[Path, bool]]) -> Key | None:
     """What the catalog read from `files` (path, built-in) depends on; None if a file vanished."""
-    from . import catalog
+    import sys
 
+    from . import catalog, vocab
+
+    code = (models, vocab, catalog, sys.modules[__name__])  # the rules, and this file's format
     try:
         return {
             "format": FORMAT,
             "version": __version__,
-            "code": [_stamp(Path(module.__file__ or "")) for module in (models, catalog)],
+            "code": [_stamp(Path(module.__file__ or "")) for module in code],
             "files": [[str(path), builtin, *_stamp(path)] for path, builtin in files],
         }
     except OSError:

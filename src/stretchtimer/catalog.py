@@ -2,29 +2,41 @@
 
 Every problem becomes one `path:line: field: message` line. A broken file is reported and
 skipped; it never hides the other files or the built-ins.
+
+`load_catalog` keeps what it found (the validated data and the problems) in a cache keyed on
+every file's size and times (catalog_cache.py); while no file changes, a load reads that cache
+and imports neither PyYAML nor pydantic's validators.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import yaml
 from pydantic import ValidationError
 
 from .models import AnyDose, Exercise, Routine, apply_override
 from .paths import builtin_exercises_dir, user_exercises_dir
 
+if TYPE_CHECKING:  # PyYAML is imported only when a file is read (not on a cache hit)
+    import yaml
+
 MAX_FILE_BYTES = 256 * 1024
 MAX_PROBLEMS_PER_FILE = 20
 
-try:  # libyaml is several times faster; marks and safety are the same
-    from yaml import CSafeLoader as SafeLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader  # type: ignore[assignment]
+
+@functools.cache
+def _safe_loader() -> type[yaml.SafeLoader]:
+    import yaml
+
+    try:  # libyaml is several times faster; marks and safety are the same
+        return yaml.CSafeLoader  # type: ignore[return-value]
+    except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+        return yaml.SafeLoader
 
 
 @dataclass(frozen=True, order=True)
@@ -66,7 +78,8 @@ class Entry:
 
     item: Document
     path: Path
-    node: yaml.Node
+    node: yaml.Node | None
+    """The file's YAML tree, for line numbers; None when the entry came from the cache."""
     builtin: bool
 
 
@@ -100,7 +113,9 @@ def parse_text(text: str, shown: str) -> tuple[Document, yaml.Node]:
 
 
 def _compose(text: str, shown: str) -> tuple[yaml.Node, Any]:
-    loader = SafeLoader(text)
+    import yaml
+
+    loader = _safe_loader()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -147,6 +162,8 @@ def _locate(root: yaml.Node, loc: tuple[int | str, ...], kind: str) -> tuple[int
     Parts that are not keys in the file (the tag of a union) are skipped, except the name of
     a missing field.
     """
+    import yaml
+
     node, line, name = root, _line(root), ""
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
@@ -220,8 +237,8 @@ class Catalog:
         result = []
         for item in routine.exercises:
             exercise = self.exercise(item.exercise)
-            if item.dose is not None:
-                dose: AnyDose = apply_override(exercise.dose, item.dose)
+            if item.dose is not None:  # checked when the catalog was loaded
+                dose: AnyDose = apply_override(exercise.dose, item.dose, validate=False)
                 exercise = exercise.model_copy(update={"dose": dose})
             result.append(exercise)
         return result
@@ -235,21 +252,38 @@ class Catalog:
         return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def load_catalog(builtin_dir: Path | None = None, user_dir: Path | None = None) -> Catalog:
-    """Load the built-ins, then the user's files on top; broken files become problems."""
-    catalog = Catalog()
-    for folder, builtin in (
+def load_catalog(
+    builtin_dir: Path | None = None, user_dir: Path | None = None, *, cache: bool = True
+) -> Catalog:
+    """Load the built-ins, then the user's files on top; broken files become problems.
+
+    With `cache`, a catalog saved by an earlier load is used while no file has changed, and
+    a fresh load is saved for the next one.
+    """
+    from . import catalog_cache
+
+    folders = (
         (builtin_dir or builtin_exercises_dir(), True),
         (user_dir or user_exercises_dir(), False),
-    ):
-        _load_folder(catalog, folder, builtin)
+    )
+    found = [(path, builtin) for folder, builtin in folders for path in yaml_files(folder)]
+    key = catalog_cache.key_of(found) if cache else None
+    if key is not None:
+        cached = catalog_cache.read(key)
+        if cached is not None:
+            return cached
+    catalog = Catalog()
+    for builtin in (True, False):
+        _load_files(catalog, [path for path, kind in found if kind is builtin], builtin)
     _check_routines(catalog)
+    if key is not None:
+        catalog_cache.write(key, catalog)
     return catalog
 
 
-def _load_folder(catalog: Catalog, folder: Path, builtin: bool) -> None:
+def _load_files(catalog: Catalog, paths: list[Path], builtin: bool) -> None:
     seen: dict[str, Path] = {}
-    for path in yaml_files(folder):
+    for path in paths:
         try:
             item, node = read_file(path)
         except CatalogError as error:
@@ -308,7 +342,11 @@ def _first_error(error: ValidationError) -> str:
     return f"{where}: {_message(detail)}" if where else _message(detail)
 
 
-def _item_line(routine_node: yaml.Node, index: int) -> int:
+def _item_line(routine_node: yaml.Node | None, index: int) -> int:
+    import yaml
+
+    if routine_node is None:
+        return 1
     if isinstance(routine_node, yaml.MappingNode):
         for key, value in routine_node.value:
             if key.value == "exercises" and isinstance(value, yaml.SequenceNode):

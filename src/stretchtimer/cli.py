@@ -297,14 +297,14 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .plain import run_plain
-
     catalog = _load()
     if args.routine not in catalog.routines:
         hint = catalog.suggest(args.routine, catalog.routines)
         raise UsageError(f"unknown routine '{args.routine}'{hint}")
     if not args.plain:
         return _app(args, args.routine, catalog)
+    from .plain import run_plain
+
     timeline = _timeline(catalog, catalog.routine(args.routine))
     return run_plain(timeline, speed=args.speed, settings=_settings(args), mute=args.mute)
 

@@ -8,7 +8,6 @@ milliseconds.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
 import itertools
 import time
@@ -30,9 +29,18 @@ class MonotonicClock:
         return time.monotonic()
 
     async def wait(self, wake: asyncio.Event, deadline: float | None) -> None:
-        timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), timeout)
+        if deadline is None:
+            await wake.wait()
+            return
+        # A timer that sets `wake` rather than asyncio.wait_for, which wraps the wait in a
+        # task of its own each time: this runs once or twice a second for a whole session.
+        timer = asyncio.get_running_loop().call_later(
+            max(0.0, deadline - time.monotonic()), wake.set
+        )
+        try:
+            await wake.wait()
+        finally:
+            timer.cancel()
 
 
 class VirtualClock:

@@ -33,9 +33,14 @@ MAX_COUNT = 1000
 
 
 class Strict(BaseModel):
-    """Base for every file model: no coercion, no unknown keys, immutable."""
+    """Base for every file model: no coercion, no unknown keys, immutable.
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    Validators are built on first validation (`defer_build`), not at import: a catalog read
+    from the cache (catalog_cache.py) is rebuilt with `model_construct` and never needs them,
+    which keeps pydantic's schema building (several MiB) out of a running session.
+    """
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
 
 class Amount(Strict):
@@ -240,13 +245,19 @@ class Routine(Strict):
 AnyDose = HoldDose | RepsDose | TimedDose | RoundsDose
 
 
-def apply_override(dose: AnyDose, override: DoseOverride) -> AnyDose:
-    """Return `dose` with the routine's changes; a field the dose kind lacks is an error."""
+def apply_override(dose: AnyDose, override: DoseOverride, *, validate: bool = True) -> AnyDose:
+    """Return `dose` with the routine's changes; a field the dose kind lacks is an error.
+
+    `validate=False` trusts that this very override was checked before (the catalog checks
+    every routine's overrides when it loads) and skips pydantic's validation.
+    """
     changes = override.given()
     wrong = sorted(name for name in changes if name not in type(dose).model_fields)
     if wrong:
         raise ValueError(f"'{wrong[0]}' does not apply to a {dose.kind} dose")
     merged = {**dict(dose), **changes}
+    if not validate:
+        return type(dose).model_construct(**merged)
     return type(dose).model_validate(merged)
 
 

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import os
-from importlib.resources import files
 from pathlib import Path
 
 APP_NAME = "stretchtimer"
 
 
 def _package_dir(name: str) -> Path:
-    """A folder shipped in the wheel, or the repo's top-level one when run from a checkout."""
-    installed = Path(str(files(APP_NAME))) / name
+    """A folder shipped in the wheel, or the repo's top-level one when run from a checkout.
+
+    The package's own folder is found from this file, as importlib.resources would for a
+    package on disk, without importing it (and zipfile) on the way to the first frame.
+    """
+    package = Path(__file__).resolve().parent
+    installed = package / name
     if installed.is_dir():
         return installed
-    return Path(__file__).resolve().parents[2] / name
+    return package.parents[1] / name
 
 
 def builtin_exercises_dir() -> Path:

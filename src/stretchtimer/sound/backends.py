@@ -5,11 +5,9 @@ with a short reason if not; `play` starts a clip and returns at once.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
@@ -103,6 +101,9 @@ class CommandBackend:
             raise PlaybackError(f"{self.name} exited with code {code}")
 
     def _file_for(self, clip: Clip) -> Path:
+        import hashlib  # here, not at the top: most sessions never get this far
+        import tempfile
+
         data = clip.wav_bytes()
         key = hashlib.sha1(data).hexdigest()[:16]
         if key not in self._files:

@@ -74,7 +74,6 @@ class StretchTimerApp(App[None]):
 
     def on_mount(self) -> None:
         from ..sound.player import Player
-        from .picker_screen import PickerScreen
 
         self.player = Player(
             self.settings.sound,
@@ -84,11 +83,16 @@ class StretchTimerApp(App[None]):
             on_status=lambda status: self._from_sound_thread(
                 lambda: setattr(self, "backend_status", status)
             ),
-        ).start()
+        )
+        # Its thread probes the sound devices: after the first frame, not competing with it.
+        # Cues asked for meanwhile wait in its queue.
+        self.call_after_refresh(self.player.start)
 
         if self.routine_id is not None:
             self.start_session(self.routine_id)
         else:
+            from .picker_screen import PickerScreen  # a session alone never needs it
+
             self.push_screen(PickerScreen())
 
     def _from_sound_thread(self, callback: Callable[[], object]) -> None:

@@ -7,8 +7,9 @@ from textual.message import Message
 from ..engine import Event, Tick
 
 
-class EngineEvent(Message):
-    """An engine event, delivered on the app's message queue."""
+class EngineEvent(Message, bubble=False):
+    """An engine event, delivered on the app's message queue (to the session screen only:
+    the app has nothing to do with it, so it does not bubble up)."""
 
     def __init__(self, event: Event) -> None:
         super().__init__()

@@ -96,7 +96,8 @@ class PickerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#routines", OptionList).focus()
-        self.load()
+        # A thread started now would hold the GIL while the first frame is being drawn.
+        self.call_after_refresh(self.load)
 
     @work(thread=True, exclusive=True, name="load")
     def load(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from rich.cells import cell_len
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -83,6 +84,10 @@ class SessionScreen(Screen[Summary]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # The widgets redrawn every second, found once rather than by a query each time.
+        self._countdown = self.query_one(Countdown)
+        self._exercise_bar = self.query_one("#exercise-bar", TimeBar)
+        self._session_bar = self.query_one("#session-bar", TimeBar)
         self.engine.subscribe(lambda event: self.post_message(EngineEvent(event)))
         self.watch(self.app, "muted", self.update_sound_status)
         self.watch(self.app, "backend_status", self.update_sound_status)
@@ -157,10 +162,11 @@ class SessionScreen(Screen[Summary]):
         if step.exercise_index != self._shown_exercise:
             self._shown_exercise = step.exercise_index
             self.show_exercise(exercise, step.exercise_index)
-        self.query_one("#headline", Label).update(headline(step))
-        self.query_one("#counters", Label).update(step.counters)
-        self.query_one("#up-next", Label).update(up_next(step, self.timeline))
-        self.set_class(step.kind is not StepKind.WORK, "-resting")
+        show_line(self.query_one("#headline", Label), headline(step))
+        show_line(self.query_one("#counters", Label), step.counters)
+        show_line(self.query_one("#up-next", Label), up_next(step, self.timeline))
+        # On the countdown, not the screen: a class change restyles the node and its children.
+        self._countdown.set_class(step.kind is not StepKind.WORK, "-resting")
 
     def show_exercise(self, exercise: Exercise, position: int) -> None:
         total = len(self.timeline.exercises)
@@ -179,13 +185,13 @@ class SessionScreen(Screen[Summary]):
         session = self.engine.session
         if remaining is None:
             remaining = math.ceil(session.step_remaining(now))
-        self.query_one(Countdown).show_seconds(remaining)
+        self._countdown.show_seconds(remaining)
         position = session.position(now)
         this = step.exercise_index
-        self.query_one("#exercise-bar", TimeBar).show(
+        self._exercise_bar.show(
             position - self.timeline.exercise_start(this), self.timeline.exercise_seconds(this)
         )
-        self.query_one("#session-bar", TimeBar).show(position, self.timeline.total)
+        self._session_bar.show(position, self.timeline.total)
         state = "PAUSED - " if session.state == "paused" else ""
         app_of(self).set_terminal_title(
             f"{state}{clock(remaining)} {headline(step)} - {step.exercise.name}"
@@ -193,3 +199,17 @@ class SessionScreen(Screen[Summary]):
 
     def update_sound_status(self, _: object = None) -> None:
         self.query_one("#sound-status", Label).update(app_of(self).sound_status)
+
+
+def show_line(label: Label, text: str) -> None:
+    """Change a label whose width is set by the stylesheet (not by its text).
+
+    A new layout of the screen (and with it a repaint of every widget) is asked for only when
+    the old or the new text may wrap onto more lines; otherwise only the label is redrawn.
+    """
+    old = str(label.content)
+    if text == old:
+        return
+    width = label.size.width
+    fits = width > 0 and cell_len(text) <= width and cell_len(old) <= width
+    label.update(text, layout=not fits)

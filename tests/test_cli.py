@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from terminal import Terminal
 
 from stretchtimer.catalog import load_catalog
 from stretchtimer.paths import builtin_exercises_dir
@@ -210,29 +211,9 @@ def test_plain_run_stops_cleanly_on_sigint_and_sigterm() -> None:
 
 
 def test_plain_run_takes_single_keys_from_a_terminal() -> None:
-    import pty
-
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "stretchtimer", "run", "desk-break", "--plain"],
-        stdin=follower,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    os.close(follower)
-    assert process.stdout is not None
-
-    def next_line_with(text: str) -> str:
-        for _ in range(200):
-            line = process.stdout.readline()  # type: ignore[union-attr]
-            if text in line:
-                return line
-        raise AssertionError(f"no line with {text!r}")
-
-    try:
-        assert "Keys: space pause" in next_line_with("Desk Break:")
-        next_line_with("Get ready")
+    with Terminal("run", "desk-break", "--plain") as terminal:
+        assert "Keys: space pause" in terminal.expect("Desk Break:")
+        terminal.expect("Get ready")
         steps = [
             (b" ", ["Paused."]),
             (b"p", ["Resumed."]),
@@ -243,13 +224,10 @@ def test_plain_run_takes_single_keys_from_a_terminal() -> None:
             (b"\n", []),  # any key that is not 0-9 or x skips the question
         ]
         for key, expected in steps:
-            os.write(leader, key)
+            terminal.press(key)
             for text in expected:
-                next_line_with(text)
-        assert process.wait(timeout=10) == 0
-    finally:
-        process.kill()
-        os.close(leader)
+                terminal.expect(text)
+        assert terminal.process.wait(timeout=10) == 0
 
 
 def test_readme_examples_are_valid_files(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_exercise, make_routine
+from terminal import Terminal
 
 from stretchtimer import history
 from stretchtimer.clock import VirtualClock
@@ -329,38 +330,16 @@ def test_kill_9_mid_session_keeps_the_finished_exercises() -> None:
 
 
 def test_plain_mode_asks_how_the_back_feels_in_a_terminal() -> None:
-    import pty
-
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "stretchtimer", "run", "desk-break", "--plain", "--mute"],
-        stdin=follower,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    os.close(follower)
-    assert process.stdout is not None
-
-    def expect(text: str) -> None:
-        for line in process.stdout:  # type: ignore[union-attr]
-            if text in line:
-                return
-        raise AssertionError(f"no line with {text!r}")
-
-    try:
-        expect("How stiff or sore is your back right now?")
-        os.write(leader, b"6")
-        expect("Noted: 6 of 10.")
-        os.write(leader, b"q")
-        expect("Stopped: ")
-        expect("And now, how stiff or sore is it?")
-        os.write(leader, b"x")
-        expect("Noted: 10 of 10 (before: 6).")
-        assert process.wait(timeout=10) == 0
-    finally:
-        process.kill()
-        os.close(leader)
+    with Terminal("run", "desk-break", "--plain", "--mute") as terminal:
+        terminal.expect("How stiff or sore is your back right now?")
+        terminal.press(b"6")
+        terminal.expect("Noted: 6 of 10.")
+        terminal.press(b"q")
+        terminal.expect("Stopped: ")
+        terminal.expect("And now, how stiff or sore is it?")
+        terminal.press(b"x")
+        terminal.expect("Noted: 10 of 10 (before: 6).")
+        assert terminal.process.wait(timeout=10) == 0
     [session] = read_sessions()
     assert (session.state, session.feeling_before, session.feeling_after) == ("stopped", 6, 10)
 
@@ -440,28 +419,11 @@ def test_doctor_names_the_history_file_and_counts_its_sessions() -> None:
 
 
 def test_ctrl_c_in_a_terminal_leaves_without_asking_again() -> None:
-    import pty
-
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "stretchtimer", "run", "desk-break", "--plain", "--mute"],
-        stdin=follower,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    os.close(follower)
-    assert process.stdout is not None
-    try:
-        for line in process.stdout:
-            if "How stiff or sore is your back right now?" in line:
-                break
-        process.send_signal(signal.SIGINT)
-        out, _ = process.communicate(timeout=10)  # well before the 30 s the question waits
-        assert process.returncode == 0
-    finally:
-        process.kill()
-        os.close(leader)
+    with Terminal("run", "desk-break", "--plain", "--mute") as terminal:
+        terminal.expect("How stiff or sore is your back right now?")
+        terminal.process.send_signal(signal.SIGINT)
+        out, _ = terminal.process.communicate(timeout=10)  # well before the question's 30 s
+        assert terminal.process.returncode == 0
     assert out.splitlines()[-1].startswith("Stopped: ")
     assert "And now" not in out
 

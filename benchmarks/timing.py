@@ -48,6 +48,7 @@ from stretchtimer.clock import MonotonicClock
 from stretchtimer.engine import CueDue, Engine, Event, Finished
 from stretchtimer.models import Exercise, Routine
 from stretchtimer.plan import Timeline, plan
+from stretchtimer.validate import validate
 
 TARGET_DRIFT_MS = 10.0
 TARGET_CUE_MEDIAN_MS = 3.0
@@ -57,7 +58,8 @@ TARGET_CUE_MAX_MS = 15.0
 
 
 def exercise(exercise_id: str, dose: dict[str, Any]) -> Exercise:
-    return Exercise.model_validate(
+    return validate(
+        Exercise,
         {
             "id": exercise_id,
             "name": exercise_id.replace("-", " ").title(),
@@ -68,12 +70,13 @@ def exercise(exercise_id: str, dose: dict[str, Any]) -> Exercise:
             "position": ["standing"],
             "steps": ["Do the move."],
             "dose": dose,
-        }
+        },
     )
 
 
 def routine(exercises: list[Exercise], prepare: int, rest: int) -> Routine:
-    return Routine.model_validate(
+    return validate(
+        Routine,
         {
             "id": "benchmark",
             "name": "Benchmark",
@@ -82,7 +85,7 @@ def routine(exercises: list[Exercise], prepare: int, rest: int) -> Routine:
             "prepare": prepare,
             "rest": rest,
             "exercises": [item.id for item in exercises],
-        }
+        },
     )
 
 

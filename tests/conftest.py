@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from stretchtimer.models import Exercise, Routine
+from stretchtimer.validate import validate
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +23,8 @@ def user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def make_exercise(exercise_id: str = "move", **dose: Any) -> Exercise:
     """A valid exercise with the given dose (default: one 10 s hold)."""
-    return Exercise.model_validate(
+    return validate(
+        Exercise,
         {
             "id": exercise_id,
             "name": exercise_id.replace("-", " ").title(),
@@ -33,12 +35,13 @@ def make_exercise(exercise_id: str = "move", **dose: Any) -> Exercise:
             "position": ["standing"],
             "steps": ["Do the move."],
             "dose": dose or {"kind": "hold", "seconds": 10},
-        }
+        },
     )
 
 
 def make_routine(*ids: str, prepare: int = 5, rest: int = 10) -> Routine:
-    return Routine.model_validate(
+    return validate(
+        Routine,
         {
             "id": "test-routine",
             "name": "Test Routine",
@@ -47,5 +50,5 @@ def make_routine(*ids: str, prepare: int = 5, rest: int = 10) -> Routine:
             "prepare": prepare,
             "rest": rest,
             "exercises": list(ids),
-        }
+        },
     )

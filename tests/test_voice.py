@@ -7,6 +7,7 @@ whole session is simulated in milliseconds.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import math
 
@@ -24,7 +25,7 @@ from stretchtimer.voice import Phrase, Priority, Slot, VoiceScheduler, phrases, 
 def sided_session() -> Timeline:
     """prepare 10 | right 30 s, switch, left 30 s | rest 15 | prepare | 2 sets of 3 reps."""
     stretch = make_exercise("stretch", kind="hold", seconds=30, per_side=True)
-    stretch = stretch.model_copy(update={"cues": ("Keep your back flat.", "Breathe out.")})
+    stretch = dataclasses.replace(stretch, cues=["Keep your back flat.", "Breathe out."])
     squats = make_exercise("squats", kind="reps", reps=3, sets=2, tempo=2, rest=10)
     return plan(make_routine("stretch", "squats", prepare=10, rest=15), [stretch, squats])
 

@@ -5,11 +5,12 @@ skipped; it never hides the other files or the built-ins.
 
 `load_catalog` keeps what it found (the validated data and the problems) in a cache keyed on
 every file's size and times (catalog_cache.py); while no file changes, a load reads that cache
-and imports neither PyYAML nor pydantic's validators.
+and imports neither PyYAML nor pydantic (validate.py, imported only here when a file is read).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 from collections.abc import Iterable
@@ -17,13 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from pydantic import ValidationError
-
 from .models import AnyDose, Exercise, Routine, apply_override
 from .paths import builtin_exercises_dir, user_exercises_dir
 
-if TYPE_CHECKING:  # PyYAML is imported only when a file is read (not on a cache hit)
+if TYPE_CHECKING:  # PyYAML and pydantic are imported only when a file is read (not on a hit)
     import yaml
+    from pydantic import ValidationError
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_PROBLEMS_PER_FILE = 20
@@ -105,9 +105,11 @@ def parse_text(text: str, shown: str) -> tuple[Document, yaml.Node]:
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
         _fail(shown, _line(node), "", f"expected a mapping of fields, found {kind}")
+    from .validate import ValidationError, validate
+
     model: type[Document] = Routine if "exercises" in data else Exercise
     try:
-        return model.model_validate(data), node
+        return validate(model, data), node
     except ValidationError as error:
         raise CatalogError(_problems_from(error, node, shown)) from None
 
@@ -145,10 +147,20 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
+# pydantic's words for an unknown key and a non-mapping where a dataclass is expected, and the
+# ones these messages used when the file classes were pydantic models
+_KINDS = {"unexpected_keyword_argument": "extra_forbidden", "dataclass_type": "model_type"}
+
+
+def _kind(detail: Any) -> str:
+    kind = str(detail["type"])
+    return _KINDS.get(kind, kind)
+
+
 def _problems_from(error: ValidationError, root: yaml.Node, shown: str) -> list[Problem]:
     problems: list[Problem] = []
     for detail in error.errors(include_url=False):
-        line, name = _locate(root, detail["loc"], detail["type"])
+        line, name = _locate(root, detail["loc"], _kind(detail))
         message = _message(detail)
         problem = Problem(shown, line, name, message)
         if problem not in problems:
@@ -186,11 +198,13 @@ def _locate(root: yaml.Node, loc: tuple[int | str, ...], kind: str) -> tuple[int
 
 
 def _message(detail: Any) -> str:
-    kind, text = detail["type"], str(detail["msg"])
+    kind, text = _kind(detail), str(detail["msg"])
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
         return "unknown field"
+    if detail["type"] == "dataclass_type":
+        text = f"Input should be a valid dictionary or instance of {detail['ctx']['class_name']}"
     text = text.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     text = text[:1].lower() + text[1:]
     value = detail.get("input")
@@ -239,7 +253,7 @@ class Catalog:
             exercise = self.exercise(item.exercise)
             if item.dose is not None:  # checked when the catalog was loaded
                 dose: AnyDose = apply_override(exercise.dose, item.dose, validate=False)
-                exercise = exercise.model_copy(update={"dose": dose})
+                exercise = dataclasses.replace(exercise, dose=dose)
             result.append(exercise)
         return result
 
@@ -305,6 +319,8 @@ def _load_files(catalog: Catalog, paths: list[Path], builtin: bool) -> None:
 
 def _check_routines(catalog: Catalog) -> None:
     """A routine must name known exercises and only change dose fields they have."""
+    from .validate import ValidationError
+
     for routine_id, entry in list(catalog.routines.items()):
         routine = entry.item
         assert isinstance(routine, Routine)

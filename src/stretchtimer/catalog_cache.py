@@ -4,12 +4,12 @@ One JSON file in the data folder holds what the last full load found: every vali
 exercise and routine (as plain data, with the fields each file gave), what replaced what, and
 the problems of the broken files, so those are still reported on every run. It is keyed on
 every YAML file's path, size, inode and change times, on the program's version and on the
-code that validates or saves (models.py, vocab.py, catalog.py, this file): any change to any
-of these makes a full load, which writes a new file. A missing, unreadable or damaged cache
-file is the same as no cache.
+code that validates or saves (models.py, vocab.py, validate.py, catalog.py, this file): any
+change to any of these makes a full load, which writes a new file. A missing, unreadable or
+damaged cache file is the same as no cache.
 
-On a hit the models are rebuilt with `model_construct`, which trusts the data as it was
-validated when it was saved: neither PyYAML nor pydantic's validators are needed.
+On a hit the models (plain dataclasses) are rebuilt directly, trusting the data as it was
+validated when it was saved: neither PyYAML nor pydantic is imported.
 """
 
 from __future__ import annotations
@@ -20,20 +20,18 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from . import __version__, models
 from .catalog import Catalog, Entry, Problem
 from .paths import data_dir
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 FILE_NAME = "catalog.json"
 
 Key = dict[str, Any]
 
-_MODELS: dict[str, type[BaseModel]] = {
+_MODELS: dict[str, type[models.Strict]] = {
     name: value
     for name, value in vars(models).items()
     if isinstance(value, type) and issubclass(value, models.Strict) and value is not models.Strict
@@ -55,12 +53,21 @@ def key_of(files: list[tuple[Path, bool]]) -> Key | None:
 
     from . import catalog, vocab
 
-    code = (models, vocab, catalog, sys.modules[__name__])  # the rules, and this file's format
+    # the rules, and this file's format; validate.py by its path unless it is already imported
+    # (importing it would import pydantic)
+    validate = sys.modules.get(f"{__package__}.validate")
+    code = [Path(module.__file__ or "") for module in (models, vocab, catalog)]
+    code.append(
+        Path(validate.__file__ or "")
+        if validate is not None
+        else Path(models.__file__ or "").with_name("validate.py")
+    )
+    code.append(Path(sys.modules[__name__].__file__ or ""))
     try:
         return {
             "format": FORMAT,
             "version": __version__,
-            "code": [_stamp(Path(module.__file__ or "")) for module in code],
+            "code": [_stamp(path) for path in code],
             "files": [[str(path), builtin, *_stamp(path)] for path, builtin in files],
         }
     except OSError:
@@ -115,13 +122,15 @@ def write(key: Key, catalog: Catalog, path: Path | None = None) -> bool:
 
 
 def encode(value: Any) -> Any:
-    """A model as {"$model": class name, "$set": fields given, "fields": {...}}, recursively."""
-    if isinstance(value, BaseModel):
-        return {
-            "$model": type(value).__name__,
-            "$set": sorted(value.model_fields_set),
-            "fields": {name: encode(getattr(value, name)) for name in type(value).model_fields},
-        }
+    """A model as {"$model": class name, "fields": {...}}, recursively; a dose override also
+    with "$set", the fields its file gave (they alone replace the exercise's)."""
+    if isinstance(value, models.Strict):
+        data: dict[str, Any] = {"$model": type(value).__name__}
+        if isinstance(value, models.DoseOverride):
+            data["$set"] = sorted(value.given_names())
+        names = models.field_names(type(value))
+        data["fields"] = {name: encode(getattr(value, name)) for name in names}
+        return data
     if isinstance(value, list | tuple):
         return [encode(item) for item in value]
     if value is None or isinstance(value, str | int | float):
@@ -134,9 +143,12 @@ def decode(data: Any) -> Any:
     if isinstance(data, dict):
         model = _MODELS[data["$model"]]
         fields = {name: decode(value) for name, value in data["fields"].items()}
-        if set(fields) != set(model.model_fields):
+        if set(fields) != set(models.field_names(model)):
             raise ValueError(f"the fields of {model.__name__} have changed")
-        return model.model_construct(_fields_set=set(data["$set"]), **fields)
+        item = model(**fields)
+        if isinstance(item, models.DoseOverride):
+            item.with_given(frozenset(data["$set"]))
+        return item
     if isinstance(data, list):
         return [decode(item) for item in data]
     return data

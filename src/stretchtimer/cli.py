@@ -402,14 +402,16 @@ def _source(catalog: Catalog, item_id: str, routine: bool) -> dict[str, Any]:
 
 
 def _exercise_json(catalog: Catalog, exercise: Exercise) -> dict[str, Any]:
-    data = exercise.model_dump(mode="json")
+    from .models import to_data
+
+    data: dict[str, Any] = to_data(exercise)
     data["dose_text"] = exercise.dose.describe()
     data.update(_source(catalog, exercise.id, routine=False))
     return data
 
 
 def _routine_json(catalog: Catalog, routine: Routine, with_steps: bool) -> dict[str, Any]:
-    from .models import equipment_needed
+    from .models import equipment_needed, to_data
 
     timeline = _timeline(catalog, routine)
     data: dict[str, Any] = {
@@ -426,7 +428,7 @@ def _routine_json(catalog: Catalog, routine: Routine, with_steps: bool) -> dict[
                 "id": exercise.id,
                 "name": exercise.name,
                 "phase": exercise.phase,
-                "dose": exercise.dose.model_dump(mode="json"),
+                "dose": to_data(exercise.dose),
                 "dose_text": exercise.dose.describe(),
                 "start_seconds": timeline.exercise_start(position),
                 "seconds": timeline.exercise_seconds(position),
@@ -519,11 +521,13 @@ def _print_exercise(catalog: Catalog, exercise: Exercise) -> None:
 
 def _ranges(exercise: Exercise) -> str:
     """' (the source allows 8-12 reps, 2-3 sets)' where the dose is a range."""
-    from .models import Amount
+    from .models import Amount, field_names
 
+    dose = exercise.dose
+    values = [(name, getattr(dose, name)) for name in field_names(type(dose))]
     spans = [
         f"{value.min}-{value.max} {name}"
-        for name, value in exercise.dose
+        for name, value in values
         if isinstance(value, Amount) and value.min != value.max
     ]
     return f" (range: {', '.join(spans)})" if spans else ""

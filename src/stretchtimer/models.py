@@ -1,48 +1,109 @@
 """The shape of exercise and routine files.
 
-These strict pydantic models are the single source of truth: the loader validates with them,
-`stretchtimer schema` publishes their JSON Schema, and everything downstream (the plan, the
-engine, the screens) can trust what it is handed.
+These strict, frozen stdlib dataclasses are the single source of truth: the loader validates
+files against them with pydantic (validate.py, the only module that imports it), `stretchtimer
+schema` publishes their JSON Schema, and everything downstream (the plan, the engine, the
+screens) can trust what it is handed.
+
+This module imports no pydantic: a catalog read from the cache (catalog_cache.py) is rebuilt
+from these classes directly, which keeps pydantic (several MiB) out of a running session. The
+rules live in the annotations: constraints as `annotated_types` metadata, descriptions as
+docstrings under the fields (`use_attribute_docstrings`), and the few rules annotated_types has
+no word for (a pattern, the dose's tag, an input in a shorter form) as `Rules` metadata or hooks
+that hand the work to validate.py when pydantic builds its validators.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from annotated_types import Ge, Le, MaxLen, MinLen
 
 from .vocab import AREAS, EQUIPMENT, PHASES, Area, Equipment, Phase, Position, Side
 
 __all__ = ["AREAS", "EQUIPMENT", "PHASES", "Area", "Equipment", "Phase", "Position", "Side"]
 
+MAX_COUNT = 1000
+
+# The configuration pydantic reads from each class (a plain dict: `pydantic.ConfigDict` is a
+# TypedDict). No coercion, no unknown keys, descriptions from the docstrings under the fields.
+CONFIG: dict[str, Any] = {"strict": True, "extra": "forbid", "use_attribute_docstrings": True}
+
+
+class Rules:
+    """Annotation metadata for what annotated_types cannot say, applied by validate.py.
+
+    `pattern`: a regular expression a string must match (validated and in the schema);
+    `tag`: the field that tells the classes of a union apart; `description`: the schema's
+    description of the type wherever it is used (a field's docstring still wins).
+    """
+
+    __slots__ = ("description", "pattern", "tag")
+
+    def __init__(
+        self, *, pattern: str | None = None, tag: str | None = None, description: str | None = None
+    ) -> None:
+        self.pattern, self.tag, self.description = pattern, tag, description
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from .validate import rules_schema
+
+        return rules_schema(self, source, handler)
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
+        json_schema = handler(schema)
+        if self.description is not None:
+            json_schema["description"] = self.description
+        return json_schema
+
+
 Id = Annotated[
     str,
-    Field(
+    MaxLen(60),
+    Rules(
         pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
-        max_length=60,
         description="Stable kebab-case identifier, e.g. `neck-roll`.",
     ),
 ]
-Line = Annotated[str, Field(min_length=1, max_length=300)]
-Seconds = Annotated[int, Field(ge=0, le=3600, description="Whole seconds.")]
+Name = Annotated[str, MinLen(1), MaxLen(60)]
+Line = Annotated[str, MinLen(1), MaxLen(300)]
+Seconds = Annotated[int, Ge(0), Le(3600), Rules(description="Whole seconds.")]
 Tempo = Annotated[
-    float, Field(ge=0.5, le=60, description="Seconds per repetition, so reps run hands-free.")
+    float,
+    Ge(0.5),
+    Le(60),
+    Rules(description="Seconds per repetition, so reps run hands-free."),
 ]
+Count = Annotated[int, Ge(1), Le(MAX_COUNT * 10)]
 
-MAX_COUNT = 1000
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Strict:
+    """Base for every file class: strict, no unknown keys, immutable.
 
-class Strict(BaseModel):
-    """Base for every file model: no coercion, no unknown keys, immutable.
-
-    Validators are built on first validation (`defer_build`), not at import: a catalog read
-    from the cache (catalog_cache.py) is rebuilt with `model_construct` and never needs them,
-    which keeps pydantic's schema building (several MiB) out of a running session.
+    `_from_input`, where a class overrides it, turns the short forms a file may use into the
+    full mapping before the fields are validated; `_remembers_given` keeps which fields a
+    file gave.
     """
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
+    __pydantic_config__: ClassVar[dict[str, Any]] = CONFIG
+    _remembers_given: ClassVar[bool] = False
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from .validate import class_schema
+
+        return class_schema(cls, source, handler)
+
+    @classmethod
+    def _from_input(cls, data: Any) -> Any:
+        """The input as the full mapping the fields are validated from (here: as it is)."""
+        return data
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Amount(Strict):
     """A number the source gives as a range (8-12 reps, 10-20 s).
 
@@ -50,13 +111,17 @@ class Amount(Strict):
     plain number (`reps: 10`) or the range (`reps: {min: 8, max: 12, default: 10}`).
     """
 
-    default: int = Field(ge=1, le=MAX_COUNT * 10, description="The value a session uses.")
-    min: int = Field(ge=1, le=MAX_COUNT * 10, description="Lowest value of the range.")
-    max: int = Field(ge=1, le=MAX_COUNT * 10, description="Highest value of the range.")
+    default: Count
+    """The value a session uses."""
+    min: Count
+    """Lowest value of the range."""
+    max: Count
+    """Highest value of the range."""
 
-    @model_validator(mode="before")
     @classmethod
-    def _from_number_or_range(cls, data: Any) -> Any:
+    def _from_input(cls, data: Any) -> Any:
+        if isinstance(data, Amount):
+            return data
         if isinstance(data, bool):
             raise ValueError("expected a whole number or {min, max, default}")
         if isinstance(data, int):
@@ -68,16 +133,18 @@ class Amount(Strict):
             return data
         raise ValueError("expected a whole number or {min, max, default}")
 
-    @model_validator(mode="after")
-    def _default_inside_range(self) -> Amount:
+    def __post_init__(self) -> None:
         if not self.min <= self.default <= self.max:
             raise ValueError(f"default {self.default} is outside the range {self.min}-{self.max}")
-        return self
 
     def __str__(self) -> str:
         if self.min == self.max:
             return str(self.default)
         return f"{self.default} ({self.min}-{self.max})"
+
+
+def _once() -> Amount:
+    return Amount(default=1, min=1, max=1)
 
 
 def _value(amount: Amount) -> str:
@@ -88,11 +155,14 @@ def _times(amount: Amount) -> str:
     return "once" if amount.default == 1 else f"{_value(amount)} times"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Sided(Strict):
     """Shared by every dose: a one-sided move is done on each side in turn."""
 
-    per_side: bool = Field(False, description="Done once for each side.")
-    first_side: Side = Field("right", description="Which side goes first.")
+    # pydantic reads docstrings only from the class being validated, not from its bases: a
+    # field of a base class gives its description in its metadata (pydantic reads that too).
+    per_side: bool = field(default=False, metadata={"description": "Done once for each side."})
+    first_side: Side = field(default="right", metadata={"description": "Which side goes first."})
 
     @property
     def sides(self) -> tuple[Side | None, ...]:
@@ -106,92 +176,108 @@ class Sided(Strict):
         return f"{text} each side" if self.per_side else text
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HoldDose(Sided):
     """Hold a position for N seconds, R times, relaxing between holds."""
 
     kind: Literal["hold"]
-    seconds: Amount = Field(description="Length of one hold in seconds.")
-    repeats: Amount = Field(
-        default_factory=lambda: Amount(default=1, min=1, max=1),
-        description="Holds per side.",
-    )
-    relax: Seconds = Field(0, description="Seconds to relax between holds.")
-    alternate: bool = Field(
-        False,
-        description="Per-side moves: change side after every hold instead of doing all "
-        "of one side first.",
-    )
+    seconds: Amount
+    """Length of one hold in seconds."""
+    repeats: Amount = field(default_factory=_once)
+    """Holds per side."""
+    relax: Seconds = 0
+    """Seconds to relax between holds."""
+    alternate: bool = False
+    """Per-side moves: change side after every hold instead of doing all of one side first."""
 
     def describe(self) -> str:
         times = f", {_times(self.repeats)}" if self.repeats.default > 1 else ""
         return self._each_side(f"hold {_value(self.seconds)} s{times}")
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RepsDose(Sided):
     """Sets of repetitions at a fixed tempo, resting between sets."""
 
     kind: Literal["reps"]
-    reps: Amount = Field(description="Repetitions per set.")
-    sets: Amount = Field(
-        default_factory=lambda: Amount(default=1, min=1, max=1), description="Number of sets."
-    )
+    reps: Amount
+    """Repetitions per set."""
+    sets: Amount = field(default_factory=_once)
+    """Number of sets."""
     tempo: Tempo
-    rest: Seconds = Field(0, description="Seconds of rest between sets.")
+    rest: Seconds = 0
+    """Seconds of rest between sets."""
 
     def describe(self) -> str:
         sets = f"{_value(self.sets)} x " if self.sets.default > 1 else ""
         return self._each_side(f"{sets}{_value(self.reps)} reps")
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TimedDose(Sided):
     """A continuous move for a set time (dynamic warm-ups)."""
 
     kind: Literal["timed"]
-    seconds: Amount = Field(description="How long to keep moving, in seconds.")
+    seconds: Amount
+    """How long to keep moving, in seconds."""
 
     def describe(self) -> str:
         return self._each_side(f"{_value(self.seconds)} s")
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RoundPart(Strict):
     """One part of a round, e.g. 'Roll your shoulders backwards', 5 times."""
 
-    do: Line = Field(description="What to do, read at a glance.")
-    reps: int = Field(1, ge=1, le=MAX_COUNT, description="Repetitions of this part.")
+    do: Line
+    """What to do, read at a glance."""
+    reps: Annotated[int, Ge(1), Le(MAX_COUNT)] = 1
+    """Repetitions of this part."""
     tempo: Tempo
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RoundsDose(Sided):
     """A sequence of parts repeated a number of rounds (5 back then 5 forward, 2-3 times)."""
 
     kind: Literal["rounds"]
-    parts: list[RoundPart] = Field(min_length=1, max_length=20)
-    rounds: Amount = Field(description="How many times the whole sequence is done.")
-    rest: Seconds = Field(0, description="Seconds of rest between rounds.")
+    parts: Annotated[list[RoundPart], MinLen(1), MaxLen(20)]
+    rounds: Amount
+    """How many times the whole sequence is done."""
+    rest: Seconds = 0
+    """Seconds of rest between rounds."""
 
     def describe(self) -> str:
         word = "round" if self.rounds.default == 1 else "rounds"
         return self._each_side(f"{_value(self.rounds)} {word}")
 
 
-Dose = Annotated[HoldDose | RepsDose | TimedDose | RoundsDose, Field(discriminator="kind")]
+AnyDose = HoldDose | RepsDose | TimedDose | RoundsDose
+Dose = Annotated[AnyDose, Rules(tag="kind")]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Exercise(Strict):
     """One movement: what it is for, how to do it, and how much of it."""
 
     id: Id
-    name: Annotated[str, Field(min_length=1, max_length=60)]
-    phase: Phase = Field(description="Where it belongs in a session.")
-    summary: Line = Field(description="One line: what the move does.")
-    good_for: list[Area] = Field(min_length=1, description="Body areas it helps.")
-    equipment: list[Equipment] = Field(
-        min_length=1, description="What you need; where several are listed, any one will do."
-    )
-    position: list[Position] = Field(min_length=1, description="Positions it is done in.")
-    steps: list[Line] = Field(min_length=1, max_length=20, description="Numbered steps.")
-    cues: list[Line] = Field(default_factory=list, max_length=20, description="Short form cues.")
-    safety: list[Line] = Field(default_factory=list, max_length=20, description="Safety notes.")
+    name: Name
+    phase: Phase
+    """Where it belongs in a session."""
+    summary: Line
+    """One line: what the move does."""
+    good_for: Annotated[list[Area], MinLen(1)]
+    """Body areas it helps."""
+    equipment: Annotated[list[Equipment], MinLen(1)]
+    """What you need; where several are listed, any one will do."""
+    position: Annotated[list[Position], MinLen(1)]
+    """Positions it is done in."""
+    steps: Annotated[list[Line], MinLen(1), MaxLen(20)]
+    """Numbered steps."""
+    cues: Annotated[list[Line], MaxLen(20)] = field(default_factory=list)
+    """Short form cues."""
+    safety: Annotated[list[Line], MaxLen(20)] = field(default_factory=list)
+    """Safety notes."""
     dose: Dose
 
     @property
@@ -199,8 +285,14 @@ class Exercise(Strict):
         return "none" in self.equipment
 
 
+@dataclass(frozen=True, kw_only=True)
 class DoseOverride(Strict):
     """A routine's change to an exercise's dose; only the fields given are replaced."""
+
+    # Which fields the file gave (an explicit `null` included) is kept with the instance (no
+    # slots, so it has a __dict__ for it), as `given()` reports it: validate.py records it
+    # when it validates a file, and the cache with `with_given`.
+    _remembers_given = True
 
     seconds: Amount | None = None
     repeats: Amount | None = None
@@ -214,35 +306,64 @@ class DoseOverride(Strict):
     first_side: Side | None = None
     alternate: bool | None = None
 
+    def given_names(self) -> frozenset[str]:
+        """The fields the file gave; without a record, those that are not None."""
+        recorded: frozenset[str] | None = self.__dict__.get("_given")
+        if recorded is not None:
+            return recorded
+        return frozenset(
+            f.name for f in dataclasses.fields(self) if getattr(self, f.name) is not None
+        )
+
     def given(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.model_fields_set}
+        return {name: getattr(self, name) for name in self.given_names()}
+
+    def with_given(self, names: frozenset[str]) -> DoseOverride:
+        """Record `names` as the fields the file gave; returns self."""
+        object.__setattr__(self, "_given", frozenset(names))
+        return self
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RoutineItem(Strict):
     """An exercise in a routine, by id, optionally with its own dose."""
 
     exercise: Id
     dose: DoseOverride | None = None
 
-    @model_validator(mode="before")
     @classmethod
-    def _from_bare_id(cls, data: Any) -> Any:
+    def _from_input(cls, data: Any) -> Any:
         return {"exercise": data} if isinstance(data, str) else data
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Routine(Strict):
     """An ordered list of exercises with the pauses between them."""
 
     id: Id
-    name: Annotated[str, Field(min_length=1, max_length=60)]
-    purpose: Line = Field(description="One line: who it is for and what it does.")
-    focus: list[Area] = Field(min_length=1, description="Body areas it targets.")
-    prepare: Seconds = Field(10, description="Seconds to get ready before each exercise.")
-    rest: Seconds = Field(15, description="Seconds of rest between exercises.")
-    exercises: list[RoutineItem] = Field(min_length=1, max_length=100)
+    name: Name
+    purpose: Line
+    """One line: who it is for and what it does."""
+    focus: Annotated[list[Area], MinLen(1)]
+    """Body areas it targets."""
+    prepare: Seconds = 10
+    """Seconds to get ready before each exercise."""
+    rest: Seconds = 15
+    """Seconds of rest between exercises."""
+    exercises: Annotated[list[RoutineItem], MinLen(1), MaxLen(100)]
 
 
-AnyDose = HoldDose | RepsDose | TimedDose | RoundsDose
+def field_names(cls: type[Strict]) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def to_data(value: Any) -> Any:
+    """A model as JSON-ready data (what pydantic's `model_dump(mode="json")` gave)."""
+    if isinstance(value, Strict):
+        return {name: to_data(getattr(value, name)) for name in field_names(type(value))}
+    if isinstance(value, list | tuple):
+        return [to_data(item) for item in value]
+    return value
 
 
 def apply_override(dose: AnyDose, override: DoseOverride, *, validate: bool = True) -> AnyDose:
@@ -252,13 +373,16 @@ def apply_override(dose: AnyDose, override: DoseOverride, *, validate: bool = Tr
     every routine's overrides when it loads) and skips pydantic's validation.
     """
     changes = override.given()
-    wrong = sorted(name for name in changes if name not in type(dose).model_fields)
+    names = field_names(type(dose))
+    wrong = sorted(name for name in changes if name not in names)
     if wrong:
         raise ValueError(f"'{wrong[0]}' does not apply to a {dose.kind} dose")
-    merged = {**dict(dose), **changes}
+    merged = {**{name: getattr(dose, name) for name in names}, **changes}
     if not validate:
-        return type(dose).model_construct(**merged)
-    return type(dose).model_validate(merged)
+        return type(dose)(**merged)
+    from .validate import validate as check
+
+    return check(type(dose), merged)
 
 
 def equipment_needed(exercises: list[Exercise]) -> list[str]:

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import TypeAdapter
-
-from .models import Exercise, Routine
+from .validate import json_schema
 
 
 def file_schema() -> dict[str, Any]:
-    schema = TypeAdapter(Exercise | Routine).json_schema()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "stretchtimer exercise or routine",
-        **schema,
+        **json_schema(),
     }

@@ -16,7 +16,8 @@ medians. The pieces, each a script of its own whose docstring says exactly how i
 - CPU and peak RSS (tui.py `side_by_side`): four programs at once, each in its own tmux server:
   `stretchtimer run desk-break` (the TUI session at speed 1), the same with `--plain`, a bare
   Textual app updating a Digits clock once a second, and termdown (anchor.py: `termdown 30m`
-  from a venv of its own under ~/.cache). Once all four are up, utime + stime from /proc over a
+  from a venv of its own under ~/.cache). Once all four are up, CPU time from /proc (each
+  thread's schedstat, in ns; tui.py `cpu_seconds`) over a
   --cpu-seconds window (30 s) in % of one core, and VmHWM at its end in MiB.
 - the catalog commands (commands.py): wall time of `stretchtimer list` and
   `stretchtimer show full-back-session` as fresh processes, against `python -c pass`.

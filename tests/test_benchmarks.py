@@ -48,7 +48,7 @@ def test_the_readme_shows_the_table_of_benchmarks_results(tmp_path: Path) -> Non
     readme = (ROOT / "README.md").read_text()
     block = readme.split(run.BLOCK_START, 1)[1].split(run.BLOCK_END, 1)[0]
     assert table_lines(block) == table_lines(results), "run benchmarks/run.py (the full run)"
-    assert len(table_lines(results)) == 2 + 18  # header, rule, one line per figure
+    assert len(table_lines(results)) == 2 + 20  # header, rule, one line per figure
 
 
 def test_the_runner_rewrites_only_its_block_of_the_readme(tmp_path: Path) -> None:

@@ -17,6 +17,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import run  # noqa: E402  (benchmarks/run.py, found through the path above)
 from common import ratio, spread  # noqa: E402
 
+FIGURES = 20  # rows of the table: every figure, with and without its second anchor
+
 
 def table_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.startswith("|")]
@@ -48,7 +50,7 @@ def test_the_readme_shows_the_table_of_benchmarks_results(tmp_path: Path) -> Non
     readme = (ROOT / "README.md").read_text()
     block = readme.split(run.BLOCK_START, 1)[1].split(run.BLOCK_END, 1)[0]
     assert table_lines(block) == table_lines(results), "run benchmarks/run.py (the full run)"
-    assert len(table_lines(results)) == 2 + 20  # header, rule, one line per figure
+    assert len(table_lines(results)) == 2 + FIGURES  # header, rule, one line per figure
 
 
 def test_the_runner_rewrites_only_its_block_of_the_readme(tmp_path: Path) -> None:
@@ -78,7 +80,7 @@ def test_a_quick_run_measures_every_figure_and_says_why_termdown_is_missing(
     assert done.returncode == 0, done.stderr
     rows = table_lines(results.read_text())[2:]
     assert table_lines(done.stdout)[2:] == rows
-    assert len(rows) == 18
+    assert len(rows) == FIGURES
     termdown = [row for row in rows if "termdown" in row]
     assert len(termdown) == 4
     assert all("not measured: no venv for termdown" in row for row in termdown)

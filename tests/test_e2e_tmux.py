@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -11,6 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from stretchtimer.history import read_sessions
+from stretchtimer.safety import SAFETY_SEEN_FILE
 
 STRETCHTIMER = Path(sys.executable).parent / "stretchtimer"
 
@@ -106,3 +111,25 @@ def test_pick_pause_resume_skip_and_quit_in_a_real_terminal(terminal: Terminal) 
     assert "Exercises skipped  1: Neck Roll" in summary
     terminal.keys("q")
     terminal.wait_for("EXITED-0")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_killed_or_closed_terminal_keeps_the_session_as_stopped(
+    tmp_path: Path, user_config: Path, signum: signal.Signals
+) -> None:
+    term = Terminal(f"stretchtimer-test-{uuid.uuid4().hex}")
+    (user_config / SAFETY_SEEN_FILE).touch()
+    env = f"STRETCHTIMER_CONFIG_DIR={user_config} STRETCHTIMER_DATA_DIR={tmp_path / 'data'}"
+    command = f"{env} {STRETCHTIMER} run desk-break --speed 20 --mute; echo EXITED-$?; sleep 30"
+    term.tmux("new-session", "-d", "-s", "t", "-x", "80", "-y", "24", command)
+    try:
+        term.wait_for("WARM-UP  2 of 6")
+        shell = term.tmux("display", "-p", "-t", "t", "#{pane_pid}").strip()
+        app = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True).stdout
+        os.kill(int(app.split()[0]), signum)
+        term.wait_for("EXITED-0")
+    finally:
+        subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True)
+    [session] = read_sessions()
+    assert session.state == "stopped"
+    assert (session.exercises[0].exercise_id, session.exercises[0].outcome) == ("neck-roll", "done")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import signal
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -88,12 +90,23 @@ class StretchTimerApp(App[None]):
         # Cues asked for meanwhile wait in its queue.
         self.call_after_refresh(self.player.start)
 
+        self._stop_on_signals()
         if self.routine_id is not None:
             self.start_session(self.routine_id)
         else:
             from .picker_screen import PickerScreen  # a session alone never needs it
 
             self.push_screen(PickerScreen())
+
+    def _stop_on_signals(self) -> None:
+        """A closed terminal (SIGHUP) or a kill (SIGTERM) ends the session as Ctrl+C does, so
+        the history says it was stopped and keeps the exercise in progress."""
+        if self.is_headless:  # under test: the test runner's own handlers stay
+            return
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self.action_quit_now)
 
     def _from_sound_thread(self, callback: Callable[[], object]) -> None:
         """Run `callback` on the app's loop; the sound thread may outlive the app by a moment."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -193,20 +193,24 @@ class Session:
         )
 
 
+def exercise_outcome(timeline: Timeline, outcomes: Sequence[Outcome], position: int) -> Outcome:
+    """DONE when all the exercise's work was done, SKIPPED when any of it was skipped, and
+    PENDING otherwise (not reached, or cut short)."""
+    work = [outcomes[i] for i in timeline.exercise_span(position) if timeline.steps[i].kind.is_work]
+    if Outcome.SKIPPED in work:
+        return Outcome.SKIPPED
+    if work and all(outcome is Outcome.DONE for outcome in work):
+        return Outcome.DONE
+    return Outcome.PENDING
+
+
 def _exercise_outcomes(
     timeline: Timeline, outcomes: tuple[Outcome, ...]
 ) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """An exercise is done when all its work was done, skipped when any work was skipped."""
-    done, skipped = [], []
-    for position in range(len(timeline.exercises)):
-        work = [
-            outcomes[i] for i in timeline.exercise_span(position) if timeline.steps[i].kind.is_work
-        ]
-        if Outcome.SKIPPED in work:
-            skipped.append(position)
-        elif work and all(outcome is Outcome.DONE for outcome in work):
-            done.append(position)
-    return tuple(done), tuple(skipped)
+    each = [exercise_outcome(timeline, outcomes, p) for p in range(len(timeline.exercises))]
+    done = tuple(p for p, outcome in enumerate(each) if outcome is Outcome.DONE)
+    skipped = tuple(p for p, outcome in enumerate(each) if outcome is Outcome.SKIPPED)
+    return done, skipped
 
 
 Result = tuple[Session, tuple[Event, ...]]

@@ -28,6 +28,7 @@ from .engine import (
     StepStarted,
     Stopped,
     Summary,
+    exercise_outcome,
 )
 from .paths import data_dir
 from .plan import Timeline
@@ -567,8 +568,7 @@ class SessionLog:
     def record(self, summary: Summary) -> SessionRecord:
         """This session as the history will hold it once the summary is written, without
         waiting for (or racing) the write: the summary screen counts it towards the week."""
-        outcomes = {p: "done" for p in summary.exercises_done}
-        outcomes.update({p: "skipped" for p in summary.exercises_skipped})
+        outcomes = _settled(summary)
         started = self.started_at or self.now()
         return SessionRecord(
             id=self.session_id or 0,
@@ -593,8 +593,7 @@ class SessionLog:
         self.ended = True
         if self.started_at is None:  # stopped before it began: nothing to keep
             return
-        outcomes = {p: "done" for p in summary.exercises_done}
-        outcomes.update({p: "skipped" for p in summary.exercises_skipped})
+        outcomes = _settled(summary)
         positions = sorted(set(self._seconds) | set(outcomes))
         self._save(positions, outcomes, summary)
 
@@ -636,13 +635,8 @@ class SessionLog:
         )
 
     def _mirrored_outcome(self, position: int) -> str:
-        span, steps = self.timeline.exercise_span(position), self.timeline.steps
-        work = [self._outcomes[i] for i in span if steps[i].kind.is_work]
-        if Outcome.SKIPPED in work:
-            return "skipped"
-        if work and all(outcome is Outcome.DONE for outcome in work):
-            return "done"
-        return "partial"
+        outcome = exercise_outcome(self.timeline, self._outcomes, position)
+        return OUTCOME_NAMES.get(outcome, "partial")
 
     def close(self) -> None:
         self.store.close()
@@ -661,6 +655,17 @@ class SessionLog:
                     log.warning("%s", text)
         finally:
             self.write_seconds.append(time.perf_counter() - started)
+
+
+OUTCOME_NAMES = {Outcome.DONE: "done", Outcome.SKIPPED: "skipped"}  # anything else: partial
+
+
+def _settled(summary: Summary) -> dict[int, str]:
+    """Each exercise's outcome as the session's summary settles it (position -> name)."""
+    return {
+        **{position: "done" for position in summary.exercises_done},
+        **{position: "skipped" for position in summary.exercises_skipped},
+    }
 
 
 def open_log(

@@ -279,13 +279,14 @@ def _show(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from .catalog import validate_paths
+    from .text import count
 
-    count, problems = validate_paths(args.paths)
+    checked, problems = validate_paths(args.paths)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         return EXIT_USAGE
-    print(f"{count} file{'s' if count != 1 else ''} valid")
+    print(f"{count(checked, 'file')} valid")
     return EXIT_OK
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from . import __version__
 from .config import Settings, config_path
 from .paths import data_dir, user_exercises_dir
+from .text import count
 
 
 def report(settings: Settings, play: bool = False) -> Iterator[str]:
@@ -91,12 +92,12 @@ def _history(settings: Settings) -> str:
     try:
         connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         try:
-            (count,) = connection.execute("SELECT count(*) FROM sessions").fetchone()
+            (sessions,) = connection.execute("SELECT count(*) FROM sessions").fetchone()
         finally:
             connection.close()
     except sqlite3.Error as error:
         return f"{path} (cannot read: {error}; the app will move it aside)"
-    return f"{path} ({count} session{'s' if count != 1 else ''}{off})"
+    return f"{path} ({count(sessions, 'session')}{off})"
 
 
 def _colours() -> str:

@@ -34,7 +34,7 @@ from .engine import (
 )
 from .plan import StepKind, Timeline
 from .safety import remember_safety_seen, safety_seen
-from .text import SAFETY_NOTE, clock, step_line
+from .text import SAFETY_NOTE, clock, count, step_line
 
 if TYPE_CHECKING:
     from .history import SessionLog
@@ -141,8 +141,7 @@ async def _session(
         elif isinstance(event, Resumed):
             say(f"[{clock(elapsed)}] Resumed.")
         elif isinstance(event, Skipped) and event.steps:
-            count = len(event.steps)
-            say(f"[{clock(elapsed)}] Skipped {count} step{'s' if count != 1 else ''}.")
+            say(f"[{clock(elapsed)}] Skipped {count(len(event.steps), 'step')}.")
         elif isinstance(event, Finished | Stopped):
             say(final_line(event.summary))
 
@@ -160,8 +159,8 @@ async def _session(
     if not safety_seen():
         say(SAFETY_NOTE.strip() + "\n")
         remember_safety_seen()
-    count = len(timeline.exercises)
-    say(f"{timeline.routine.name}: {count} exercises, {clock(timeline.total)}.{keys}")
+    exercises = count(len(timeline.exercises), "exercise")
+    say(f"{timeline.routine.name}: {exercises}, {clock(timeline.total)}.{keys}")
     say(f"{player.status.capitalize()}; {voice_status}.")
     loop = asyncio.get_running_loop()
 

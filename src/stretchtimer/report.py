@@ -14,7 +14,7 @@ from typing import Any
 
 from .history import SessionRecord
 from .stats import AREA_DAYS, Stats
-from .text import clock
+from .text import clock, count
 
 STATE_NAMES = {"finished": "finished", "stopped": "stopped", "running": "unfinished"}
 CSV_FIELDS = (
@@ -123,12 +123,10 @@ def bar(value: float, most: float, width: int = 20) -> str:
 def stats_lines(stats: Stats) -> list[str]:
     """`stretchtimer stats`: this week, the streak, the weeks, the areas, how it feels."""
     week = stats.this_week
-    plural = "s" if stats.goal != 1 else ""
     lines = [
-        f"This week: {week.sessions} of {stats.goal} session{plural}, "
+        f"This week: {week.sessions} of {count(stats.goal, 'session')}, "
         f"{week.minutes:.0f} min" + (" - goal met" if week.met else f" - {stats.to_go} to go"),
-        f"Streak: {stats.streak} week{'s' if stats.streak != 1 else ''} in a row "
-        f"with {stats.goal} or more sessions",
+        f"Streak: {count(stats.streak, 'week')} in a row with {stats.goal} or more sessions",
         "",
         "WEEK OF      SESSIONS  MINUTES",
     ]
@@ -153,8 +151,8 @@ def pain_line(stats: Stats) -> str:
         return "Stiffness or pain: not noted yet (0-10 before and after a session)"
     change = stats.pain_change
     trend = "eased" if change < 0 else "rose" if change > 0 else "stayed the same"
-    count = f"{stats.pain_pairs} session{'s' if stats.pain_pairs != 1 else ''}"
-    return f"Stiffness or pain {trend} by {abs(change):.1f} on average (0-10, over {count})"
+    sessions = count(stats.pain_pairs, "session")
+    return f"Stiffness or pain {trend} by {abs(change):.1f} on average (0-10, over {sessions})"
 
 
 def stats_json(stats: Stats) -> dict[str, Any]:
@@ -187,7 +185,7 @@ def goal_line(stats: Stats, this: SessionRecord) -> str:
         return f"This week: {stats.this_week.sessions} of {stats.goal} sessions (none done here)."
     week = stats.this_week
     if week.met:
-        weeks = f"{stats.streak} week{'s' if stats.streak != 1 else ''}"
-        return f"This week: {week.sessions} of {stats.goal} sessions - goal met. Streak: {weeks}."
-    more = "1 more session" if stats.to_go == 1 else f"{stats.to_go} more sessions"
+        streak = count(stats.streak, "week")
+        return f"This week: {week.sessions} of {stats.goal} sessions - goal met. Streak: {streak}."
+    more = count(stats.to_go, "more session")
     return f"This week: {week.sessions} of {stats.goal} sessions - {more} to reach your goal."

@@ -19,6 +19,11 @@ def clock(seconds: float, up: bool = True) -> str:
     return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
 
 
+def count(number: int, noun: str) -> str:
+    """'1 week', '3 weeks': a count with its noun, plural when it is not one."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def seconds_text(seconds: float) -> str:
     """'45 s' or '2.5 s'."""
     return f"{seconds:g} s"

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Label, Sparkline, Static
 from ..history import SessionRecord
 from ..report import STATE_NAMES, bar, pain_line
 from ..stats import AREA_DAYS, Stats
-from ..text import clock
+from ..text import clock, count
 
 
 class HistoryScreen(Screen[None]):
@@ -58,7 +58,7 @@ class HistoryScreen(Screen[None]):
 def week_line(stats: Stats) -> str:
     week = stats.this_week
     goal = "goal met" if week.met else f"{stats.to_go} to go"
-    streak = f"{stats.streak} week{'s' if stats.streak != 1 else ''}"
+    streak = count(stats.streak, "week")
     return f"This week: {week.sessions} of {stats.goal} sessions, {goal}.  Streak: {streak}."
 
 

@@ -119,6 +119,7 @@ class PickerScreen(Screen[None]):
         """The header's week line and the area worked least; nothing before the first session."""
         from ..history import read_sessions, utc_now
         from ..stats import compute
+        from ..text import count
 
         app = app_of(self)
         sessions = read_sessions(
@@ -128,8 +129,8 @@ class PickerScreen(Screen[None]):
             return "", None
         stats = compute(sessions, utc_now(), goal=app.settings.weekly_goal)
         week = stats.this_week
-        streak = f"streak {stats.streak} week{'s' if stats.streak != 1 else ''}"
-        return f"This week: {week.sessions} of {stats.goal}, {streak}", stats.neglected
+        streak = count(stats.streak, "week")
+        return f"This week: {week.sessions} of {stats.goal}, streak {streak}", stats.neglected
 
     @work(thread=True, exclusive=True, name="history")
     def reload_history(self) -> None:

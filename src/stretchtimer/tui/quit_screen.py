@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from ..engine import Summary
+from ..text import count
 
 
 class QuitScreen(ModalScreen[bool]):
@@ -25,7 +26,7 @@ class QuitScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         done = len(self.summary.exercises_done)
-        kept = f"{done} exercise{'s' if done != 1 else ''} done so far"
+        kept = f"{count(done, 'exercise')} done so far"
         with Vertical(id="quit", classes="dialog"):
             yield Label("Stop this session?", classes="dialog--title")
             yield Label(f"What you did is kept: {kept}, and a summary follows.")

@@ -25,6 +25,13 @@ from stretchtimer.tui.picker_screen import PickerScreen
 from stretchtimer.tui.summary_screen import SummaryScreen
 
 
+async def open_history(pilot: Pilot[None]) -> None:
+    """Press h; the picker reads the history in a thread, then shows it."""
+    await pilot.press("h")
+    await pilot.app.workers.wait_for_complete()
+    await settle(pilot)
+
+
 async def test_a_whole_session_in_the_app_is_logged(user_config: Path) -> None:
     async with running(user_config, speed=100) as (pilot, clock):
         await advance(pilot, clock, 4)
@@ -232,8 +239,7 @@ async def test_no_history_no_mark_and_an_empty_history_screen() -> None:
         screen = await picker(pilot)
         assert str(screen.query_one("#picker-progress", Label).content) == ""
         assert screen.marked is None
-        await pilot.press("h")
-        await settle(pilot)
+        await open_history(pilot)
         assert isinstance(app.screen, HistoryScreen)
         assert str(app.screen.query_one("#history-week", Label).content).startswith(
             "No sessions yet"
@@ -245,8 +251,7 @@ async def test_h_opens_the_history_screen_and_escape_goes_back() -> None:
     app = StretchTimerApp(clock=ManualClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await picker(pilot)
-        await pilot.press("h")
-        await settle(pilot)
+        await open_history(pilot)
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
 
@@ -315,7 +320,6 @@ async def test_a_corrupt_history_is_moved_aside_with_one_notice() -> None:
         await picker(pilot)
         notes = [n.message for n in app._notifications]
         assert len(notes) == 1 and "moved to history.sqlite3.corrupt-" in notes[0]
-        await pilot.press("h")
-        await settle(pilot)
+        await open_history(pilot)
         assert isinstance(app.screen, HistoryScreen)
     assert len(list(db_path().parent.glob("history.sqlite3.corrupt-*"))) == 1

@@ -18,8 +18,10 @@ from .app import app_of
 
 if TYPE_CHECKING:  # loaded with the catalog, off the first frame
     from ..catalog import Catalog
+    from ..history import SessionRecord
     from ..models import Routine
     from ..plan import Timeline
+    from ..stats import Stats
 
 ANY = "any"
 MARK = "*"  # beside the routine for the area worked least lately
@@ -115,19 +117,24 @@ class PickerScreen(Screen[None]):
         self.app.call_from_thread(self.loaded, catalog, timelines)
         self.app.call_from_thread(self.history_loaded, progress, neglected)
 
-    def read_history(self) -> tuple[str, str | None]:
-        """The header's week line and the area worked least; nothing before the first session."""
+    def read_stats(self) -> tuple[list[SessionRecord], Stats]:
+        """The logged sessions and their stats; called in a thread (SQLite reads the disk)."""
         from ..history import read_sessions, utc_now
         from ..stats import compute
-        from ..text import count
 
         app = app_of(self)
         sessions = read_sessions(
             warn=lambda text: self.app.call_from_thread(app.history_warning, text)
         )
+        return sessions, compute(sessions, utc_now(), goal=app.settings.weekly_goal)
+
+    def read_history(self) -> tuple[str, str | None]:
+        """The header's week line and the area worked least; nothing before the first session."""
+        from ..text import count
+
+        sessions, stats = self.read_stats()
         if not sessions:
             return "", None
-        stats = compute(sessions, utc_now(), goal=app.settings.weekly_goal)
         week = stats.this_week
         streak = count(stats.streak, "week")
         return f"This week: {week.sessions} of {stats.goal}, streak {streak}", stats.neglected
@@ -208,13 +215,15 @@ class PickerScreen(Screen[None]):
         if event.option.id:
             app_of(self).start_session(event.option.id)
 
+    @work(thread=True, exclusive=True, name="history-screen")
     def action_history(self) -> None:
-        from ..history import read_sessions, utc_now
-        from ..stats import compute
+        """Read the history off the event loop (years of sessions take tens of ms), then show it."""
+        sessions, stats = self.read_stats()
+        self.app.call_from_thread(self.show_history, sessions, stats)
+
+    def show_history(self, sessions: list[SessionRecord], stats: Stats) -> None:
         from .history_screen import HistoryScreen
 
-        sessions = read_sessions(warn=app_of(self).history_warning)
-        stats = compute(sessions, utc_now(), goal=app_of(self).settings.weekly_goal)
         self.app.push_screen(HistoryScreen(stats, sessions))
 
     def action_start(self) -> None:

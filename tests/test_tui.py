@@ -20,7 +20,7 @@ from stretchtimer.tui.quit_screen import QuitScreen
 from stretchtimer.tui.safety_screen import SafetyScreen
 from stretchtimer.tui.session_screen import SessionScreen
 from stretchtimer.tui.summary_screen import SummaryScreen
-from stretchtimer.tui.widgets.progress import TimeBar
+from stretchtimer.tui.widgets.progress import TimeBars
 
 
 def text(pilot: Pilot[None], selector: str) -> str:
@@ -146,8 +146,8 @@ async def test_session_shows_what_to_do_and_counts_down(user_config: Path) -> No
         assert text(pilot, "#headline").startswith("Roll your head")
         assert text(pilot, "#counters") == "round 1 of 2"
         assert text(pilot, "#up-next") == "Up next: Shoulder Roll, 2 rounds"
-        bar = session_of(pilot).query_one("#session-bar", TimeBar)
-        assert bar.time_text == "0:08 / 5:01"
+        bars = session_of(pilot).query_one(TimeBars)
+        assert bars.time_texts == ["0:08 / 0:48", "0:08 / 5:01"]
 
 
 async def test_space_pauses_freezes_the_countdown_and_resumes(user_config: Path) -> None:
@@ -264,6 +264,26 @@ async def test_small_terminal_and_resize_keep_the_countdown(user_config: Path) -
             await advance(pilot, clock, 1)
         assert countdown(pilot) == "0:07"
         assert screen.query_one(Digits).region.height == 3
+
+
+async def test_the_headline_keeps_two_lines_and_grows_when_it_needs_more(
+    user_config: Path,
+) -> None:
+    async with running(user_config, size=(44, 24)) as (pilot, _):
+        screen = session_of(pilot)
+        headline = screen.query_one("#headline", Label)
+        counters = screen.query_one("#counters", Label)
+
+        async def lines_after_skip() -> int:
+            await pilot.press("n")
+            await settle(pilot)
+            assert counters.region.y == headline.region.y + headline.region.height
+            return headline.region.height
+
+        assert headline.region.height == 2  # "Get ready"
+        assert await lines_after_skip() == 3  # "Roll your head ... your right shoulder"
+        assert await lines_after_skip() == 2  # "Roll your head in a slow circle the other way"
+        assert await lines_after_skip() == 3
 
 
 async def test_session_keys_are_in_the_command_palette(user_config: Path) -> None:

@@ -7,6 +7,7 @@ Heavy modules (Textual, the catalog) are imported inside the commands that need 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -181,6 +182,10 @@ def _default(args: argparse.Namespace) -> int:
 def _app(
     args: argparse.Namespace, routine_id: str | None = None, catalog: Catalog | None = None
 ) -> int:
+    # Starting the app builds hundreds of thousands of objects that live as long as it does and
+    # frees next to none, so the cyclic collector would only walk them again and again before
+    # the first frame. The app turns it back on once that frame is drawn.
+    gc.disable()
     from .tui.app import StretchTimerApp
 
     load = (lambda: catalog) if catalog is not None else None

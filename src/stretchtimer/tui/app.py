@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import signal
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -31,6 +32,15 @@ def app_of(node: DOMNode) -> StretchTimerApp:
     app = node.app
     assert isinstance(app, StretchTimerApp)
     return app
+
+
+def resume_garbage_collection() -> None:
+    """Turn the cyclic collector back on after the first frame, if the CLI paused it for the
+    start-up. What start-up built (modules, styles, widgets) lives as long as the app, so it is
+    frozen first: later collections skip it rather than walk it again."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 class StretchTimerApp(App[None]):
@@ -89,6 +99,7 @@ class StretchTimerApp(App[None]):
         # Its thread probes the sound devices: after the first frame, not competing with it.
         # Cues asked for meanwhile wait in its queue.
         self.call_after_refresh(self.player.start)
+        self.call_after_refresh(resume_garbage_collection)
 
         self._stop_on_signals()
         if self.routine_id is not None:

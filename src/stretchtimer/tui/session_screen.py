@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import math
 
-from rich.cells import cell_len
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
@@ -35,8 +35,9 @@ from ..text import clock, headline, up_next
 from .app import app_of
 from .messages import EngineEvent
 from .widgets.countdown import Countdown
-from .widgets.progress import TimeBar
+from .widgets.progress import TimeBars
 
+SHOWN_EVENTS = (StepStarted, Tick, Paused, Resumed, Finished, Stopped)
 PHASE_NAMES = {"warm-up": "WARM-UP", "strength": "STRENGTH", "stretch": "STRETCH"}
 
 
@@ -63,32 +64,35 @@ class SessionScreen(Screen[Summary]):
         self._shown_exercise: int | None = None
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="top-bar"):
-            yield Label(f"stretchtimer - {self.timeline.routine.name}", id="routine-name")
-            yield Label("", id="sound-status")
-        with Horizontal(id="phase-row"):
-            yield Label("", id="phase")
-            yield Label("", id="areas")
-        yield Label("", id="exercise-name")
+        # Textual repaints every widget whose container touches the box around what changed.
+        # So what changes every second (countdown, bars) sits together, and what changes once
+        # an exercise sits in containers of its own, out of that box.
+        with Vertical(id="header"):
+            with Horizontal(id="top-bar"):
+                yield Label(f"stretchtimer - {self.timeline.routine.name}", id="routine-name")
+                yield Label("", id="sound-status")
+            with Horizontal(id="phase-row"):
+                yield Label("", id="phase")
+                yield Label("", id="areas")
+            yield Label("", id="exercise-name")
         with Horizontal(id="now"):
             yield Countdown("0:00", id="countdown")
             with Vertical(id="now-text"):
-                yield Label("", id="headline")
-                yield Label("", id="counters")
+                yield Label("", id="headline", markup=False)
+                yield Label("", id="counters", markup=False)
                 yield Label("", id="feeling")
                 yield Label("PAUSED - press space to go on", id="paused")
-        yield Static("", id="instructions", markup=False)
-        yield Label("", id="up-next", markup=False)
-        yield TimeBar("exercise", id="exercise-bar")
-        yield TimeBar("session ", id="session-bar")
+        yield TimeBars("exercise", "session", id="bars")
+        with Vertical(id="details"):
+            yield Static("", id="instructions", markup=False)
+            yield Label("", id="up-next", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         # The widgets redrawn every second, found once rather than by a query each time.
         self._countdown = self.query_one(Countdown)
-        self._exercise_bar = self.query_one("#exercise-bar", TimeBar)
-        self._session_bar = self.query_one("#session-bar", TimeBar)
-        self.engine.subscribe(lambda event: self.post_message(EngineEvent(event)))
+        self._bars = self.query_one(TimeBars)
+        self.engine.subscribe(self.queue_shown_event)
         self.watch(self.app, "muted", self.update_sound_status)
         self.watch(self.app, "backend_status", self.update_sound_status)
         self.run_worker(self.engine.run(), name="engine", exit_on_error=False)
@@ -127,6 +131,12 @@ class SessionScreen(Screen[Summary]):
 
     # --- engine events ----------------------------------------------------------------------
 
+    def queue_shown_event(self, event: Event) -> None:
+        """Queue the events this screen shows (cues and skips are for the sound and the log):
+        each queued message wakes the screen's message loop."""
+        if isinstance(event, SHOWN_EVENTS):
+            self.post_message(EngineEvent(event))
+
     @on(EngineEvent)
     def show_event(self, message: EngineEvent) -> None:
         event: Event = message.event
@@ -145,17 +155,20 @@ class SessionScreen(Screen[Summary]):
         """Ask how the back feels while the first exercise is prepared for, and only then."""
         app = app_of(self)
         asking = first_prepare and app.settings.ask_feeling and app.history is not None
+        label = self.query_one("#feeling", Label)
         if asking:
-            self.query_one("#feeling", Label).update(feeling.SHORT_BEFORE)
-        self.set_class(asking, "-asking")
+            label.update(feeling.SHORT_BEFORE)
+        # On the label, not a class on the screen: that would restyle every widget.
+        label.display = asking
 
     def on_key(self, event: events.Key) -> None:
         value = feeling.from_key(event.character)
         history = app_of(self).history
-        if self.has_class("-asking") and value is not None and history is not None:
+        label = self.query_one("#feeling", Label)
+        if label.display and value is not None and history is not None:
             event.stop()
             history.set_feeling_before(value)
-            self.query_one("#feeling", Label).update(feeling.noted(value))
+            label.update(feeling.noted(value))
 
     def show_step(self, step: Step) -> None:
         exercise = step.exercise
@@ -188,28 +201,28 @@ class SessionScreen(Screen[Summary]):
         self._countdown.show_seconds(remaining)
         position = session.position(now)
         this = step.exercise_index
-        self._exercise_bar.show(
-            position - self.timeline.exercise_start(this), self.timeline.exercise_seconds(this)
+        self._bars.show(
+            (position - self.timeline.exercise_start(this), self.timeline.exercise_seconds(this)),
+            (position, self.timeline.total),
         )
-        self._session_bar.show(position, self.timeline.total)
         state = "PAUSED - " if session.state == "paused" else ""
         app_of(self).set_terminal_title(
             f"{state}{clock(remaining)} {headline(step)} - {step.exercise.name}"
         )
 
     def update_sound_status(self, _: object = None) -> None:
-        self.query_one("#sound-status", Label).update(app_of(self).sound_status)
+        show_line(self.query_one("#sound-status", Label), app_of(self).sound_status)
 
 
 def show_line(label: Label, text: str) -> None:
-    """Change a label whose width is set by the stylesheet (not by its text).
+    """Change a plain-text label whose width is set by the stylesheet (not by its text).
 
     A new layout of the screen (and with it a repaint of every widget) is asked for only when
-    the old or the new text may wrap onto more lines; otherwise only the label is redrawn.
+    the new text takes a different number of lines; otherwise only the label is redrawn.
     """
-    old = str(label.content)
-    if text == old:
+    if text == str(label.content):
         return
-    width = label.size.width
-    fits = width > 0 and cell_len(text) <= width and cell_len(old) <= width
-    label.update(text, layout=not fits)
+    width, height = label.size
+    rules = label.styles.get_render_rules()
+    same_height = width > 0 and Content(text).get_height(rules, width) == height
+    label.update(text, layout=not same_height)

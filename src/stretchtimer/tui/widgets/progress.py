@@ -1,4 +1,4 @@
-"""A labelled progress bar with elapsed and total time, drawn as one line of text."""
+"""Labelled progress bars with elapsed and total time, one line each, in one widget."""
 
 from __future__ import annotations
 
@@ -9,68 +9,77 @@ from ...text import clock
 
 LABEL_WIDTH = 9
 TIME_WIDTH = 17
-GAP = 1  # blank cells either side of the bar
+GAP = 1  # blank cells either side of a bar
 
 
-class TimeBar(Widget):
-    """'exercise ━━━━━━──────── 0:40 / 1:10', one widget that redraws only when its text
-    changes. (Label, bar and time were three widgets, and Textual's ProgressBar runs a timer
-    of its own: drawing the line here costs one small repaint a second.)"""
+class TimeBars(Widget):
+    """'exercise ━━━━━━──────── 0:40 / 1:10', a line for each label, redrawn only when a line
+    changes. They change together every second, and every widget Textual refreshes costs
+    messages and a repaint of its own, so they are one widget. (Textual's ProgressBar also runs
+    a timer of its own.)"""
 
-    COMPONENT_CLASSES = {"time-bar--label", "time-bar--bar"}
+    COMPONENT_CLASSES = {"time-bars--label", "time-bars--bar"}
     DEFAULT_CSS = """
-    TimeBar {
-        height: 1;
-        text-wrap: nowrap;  /* the line is made to fit; wrapping would squeeze its spaces */
+    TimeBars {
+        height: auto;
+        text-wrap: nowrap;  /* each line is made to fit; wrapping would squeeze its spaces */
         text-overflow: clip;
     }
-    TimeBar > .time-bar--label {
+    TimeBars > .time-bars--label {
         color: $text-muted;
     }
-    TimeBar > .time-bar--bar {
+    TimeBars > .time-bars--bar {
         color: $accent;
     }
     """
 
-    def __init__(self, label: str, *, id: str | None = None) -> None:
-        super().__init__(id=id, classes="time-bar")
-        self._label = label
-        self._fraction = 0.0
-        self.time_text = ""
-        """The time as shown, e.g. '0:40 / 1:10'."""
-        self._shown: tuple[int, str] | None = None
+    def __init__(self, *labels: str, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._labels = labels
+        self._fractions = [0.0] * len(labels)
+        self.time_texts = [""] * len(labels)
+        """The times as shown, e.g. '0:40 / 1:10', one per label."""
+        self._shown: list[tuple[int, str]] = []
 
-    def show(self, elapsed: float, total: float) -> None:
-        self._fraction = min(max(elapsed / total if total > 0 else 1.0, 0.0), 1.0)
-        self.time_text = f"{clock(elapsed, up=False)} / {clock(total)}"
-        if (self._filled(), self.time_text) != self._shown:
+    def show(self, *progress: tuple[float, float]) -> None:
+        """Each bar's (elapsed, total) seconds, in the order of the labels."""
+        for line, (elapsed, total) in enumerate(progress):
+            fraction = elapsed / total if total > 0 else 1.0
+            self._fractions[line] = min(max(fraction, 0.0), 1.0)
+            self.time_texts[line] = f"{clock(elapsed, up=False)} / {clock(total)}"
+        if self._lines() != self._shown:
             self.refresh()
 
     def _bar_width(self) -> int:
         return max(0, self.size.width - LABEL_WIDTH - TIME_WIDTH - 2 * GAP)
 
-    def _filled(self) -> int:
-        return round(self._fraction * self._bar_width())
+    def _lines(self) -> list[tuple[int, str]]:
+        width = self._bar_width()
+        return [
+            (round(fraction * width), time)
+            for fraction, time in zip(self._fractions, self.time_texts, strict=True)
+        ]
 
     def on_resize(self) -> None:
         self.refresh()
 
     def render(self) -> Content:
-        width, filled = self._bar_width(), self._filled()
-        self._shown = (filled, self.time_text)
-        time = self.time_text[-TIME_WIDTH:]
-        # The blanks before the time go with the bar, so the time is a run of its own (as it
-        # was when it was a right-aligned label: screenshots place it the same way).
-        blanks = " " * (GAP + TIME_WIDTH - len(time))
-        return Content.assemble(
-            (
-                self._label[:LABEL_WIDTH].ljust(LABEL_WIDTH),
-                self.get_visual_style("time-bar--label"),
-            ),
-            " " * GAP,
-            (
-                "━" * filled + "─" * (width - filled) + blanks,
-                self.get_visual_style("time-bar--bar"),
-            ),
-            time,
-        )
+        width = self._bar_width()
+        label_style = self.get_visual_style("time-bars--label")
+        bar_style = self.get_visual_style("time-bars--bar")
+        self._shown = self._lines()
+        lines = []
+        for label, (filled, time_text) in zip(self._labels, self._shown, strict=True):
+            time = time_text[-TIME_WIDTH:]
+            # The blanks before the time go with the bar, so the time is a run of its own (as
+            # it was when it was a right-aligned label: screenshots place it the same way).
+            blanks = " " * (GAP + TIME_WIDTH - len(time))
+            lines.append(
+                Content.assemble(
+                    (label[:LABEL_WIDTH].ljust(LABEL_WIDTH), label_style),
+                    " " * GAP,
+                    ("━" * filled + "─" * (width - filled) + blanks, bar_style),
+                    time,
+                )
+            )
+        return Content("\n").join(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -284,6 +285,19 @@ async def test_the_headline_keeps_two_lines_and_grows_when_it_needs_more(
         assert await lines_after_skip() == 3  # "Roll your head ... your right shoulder"
         assert await lines_after_skip() == 2  # "Roll your head in a slow circle the other way"
         assert await lines_after_skip() == 3
+
+
+async def test_the_collector_paused_for_the_start_up_is_back_after_the_first_frame() -> None:
+    gc.disable()  # as the CLI does before it imports the app
+    frozen_before = gc.get_freeze_count()
+    try:
+        async with StretchTimerApp().run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > frozen_before  # start-up's objects are not walked
+    finally:
+        gc.unfreeze()
+        gc.enable()
 
 
 async def test_session_keys_are_in_the_command_palette(user_config: Path) -> None:

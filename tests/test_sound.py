@@ -217,5 +217,7 @@ def test_the_voice_goes_through_the_same_player(tmp_path: Path) -> None:
     assert len(sizes) > len(cues)  # the cues and the phrases
     first = speaker.render("First up: Neck Roll. 2 rounds.")
     last = speaker.render("Session done. Well done.")
-    assert sizes[1] == len(first.frames)  # right after the exercise-start cue
+    # Right after the exercise-start cue; the phrase is rendered in a thread, so on a busy
+    # machine a countdown tick or two may go first.
+    assert len(first.frames) in sizes[1:5]
     assert len(last.frames) in sizes[-2:]  # said in full, beside the last chime

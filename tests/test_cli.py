@@ -241,3 +241,24 @@ def test_readme_examples_are_valid_files(tmp_path: Path) -> None:
         (tmp_path / f"example-{number}.yaml").write_text(block)
     result = run("validate", str(tmp_path))
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "shown"),
+    [
+        ({"TERM": "xterm-256color"}, "256 (TERM=xterm-256color)"),
+        ({"TERM": "xterm", "COLORTERM": "truecolor"}, "true colour (COLORTERM=truecolor)"),
+        ({"TERM": "xterm-256color", "NO_COLOR": "1"}, "none (NO_COLOR is set)"),
+        ({"TERM": ""}, "unknown (TERM is not set)"),
+    ],
+)
+def test_doctor_says_which_colours_and_which_setting_says_so(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], shown: str
+) -> None:
+    for name in ("COLORTERM", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    done = run("doctor")
+    assert done.returncode == 0, done.stderr
+    assert f"  colours        {shown}" in done.stdout.splitlines()

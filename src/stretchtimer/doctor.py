@@ -101,12 +101,16 @@ def _history(settings: Settings) -> str:
 
 
 def _colours() -> str:
+    """What the app will draw with, and the setting that says so (the app reads the same)."""
     if "NO_COLOR" in os.environ:
         return "none (NO_COLOR is set)"
-    if os.environ.get("COLORTERM") in ("truecolor", "24bit"):
-        return "true colour"
+    colorterm = os.environ.get("COLORTERM", "")
+    if colorterm in ("truecolor", "24bit"):
+        return f"true colour (COLORTERM={colorterm})"
     term = os.environ.get("TERM", "")
-    return "256" if "256" in term else term or "unknown"
+    if not term:
+        return "unknown (TERM is not set)"
+    return f"{'256' if '256' in term else '16'} (TERM={term})"
 
 
 def _row(name: str, value: str) -> str:

@@ -44,7 +44,8 @@ def at(seconds: float, *keys: str, then: int = 0) -> Callable[[Pilot[Any]], Awai
         assert app.player is not None
         await asyncio.to_thread(app.player.ready.wait, 5)  # "sound: off" is on screen
         for worker in app.workers:
-            if worker.name == "load":  # the picker's catalog, loaded off the first frame
+            # the picker's catalog, and the summary's week line: read in threads
+            if worker.name in ("load", "week-progress"):
                 await worker.wait()
         for _ in range(3):
             await pilot.pause()

@@ -101,6 +101,13 @@ async def finish(pilot: Pilot[None], clock: ManualClock) -> None:
         clock.advance(30)
         await settle(pilot)
     assert isinstance(pilot.app.screen, SummaryScreen)
+    await summary_read(pilot)
+
+
+async def summary_read(pilot: Pilot[None]) -> None:
+    """Wait for the summary's week line, read from the history in a thread."""
+    await pilot.app.workers.wait_for_complete()
+    await settle(pilot)
 
 
 def shown(pilot: Pilot[None], selector: str) -> str:
@@ -172,6 +179,7 @@ async def test_the_summary_shows_the_session_against_the_weeks_goal(user_config:
 async def test_the_summary_of_a_preview_or_an_unlogged_session(user_config: Path) -> None:
     async with session_app(user_config, speed=100) as (pilot, clock):
         await advance(pilot, clock, 4)
+        await summary_read(pilot)
         assert shown(pilot, "#summary-goal").startswith("A preview at x100: kept in the history")
     async with session_app(user_config, settings=Settings(log=False)) as (pilot, clock):
         await finish(pilot, clock)

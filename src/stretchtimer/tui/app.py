@@ -9,6 +9,7 @@ import signal
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -22,9 +23,11 @@ from ..safety import remember_safety_seen, safety_seen
 if TYPE_CHECKING:  # the models and engine load after the first frame
     from ..catalog import Catalog
     from ..engine import Engine, Summary
-    from ..history import SessionLog
+    from ..history import SessionLog, SessionRecord
     from ..plan import Timeline
     from ..sound.player import Player
+    from ..stats import Stats
+    from .summary_screen import SummaryScreen
 
 
 def app_of(node: DOMNode) -> StretchTimerApp:
@@ -172,10 +175,12 @@ class StretchTimerApp(App[None]):
             from .summary_screen import SummaryScreen
 
             if summary is not None:
-                log = self.history
-                ask = log if self.settings.ask_feeling and log and log.session_id else None
-                screen = SummaryScreen(summary, timeline, self.week_progress(summary), ask)
+                log = self.history if self.history and self.history.session_id else None
+                ask = log if self.settings.ask_feeling else None
+                screen = SummaryScreen(summary, timeline, logged=log is not None, ask=ask)
                 self.push_screen(screen, self._summary_closed)
+                if log is not None:
+                    self._show_week_progress(screen, log.record(summary))
 
         self.push_screen(SessionScreen(engine), show_summary)
 
@@ -190,18 +195,29 @@ class StretchTimerApp(App[None]):
         if self.history is not None:
             engine.subscribe(self.history)
 
-    def week_progress(self, summary: Summary) -> str | None:
-        """This session against the week's goal, or None when it is not being logged."""
-        if self.history is None or self.history.session_id is None:
-            return None
+    def read_history(self, this: SessionRecord | None = None) -> tuple[list[SessionRecord], Stats]:
+        """The logged sessions and their stats, with `this` session as it will be logged.
+
+        Called in a thread: SQLite reads the disk, and years of sessions take tens of ms.
+        """
         from ..history import read_sessions, utc_now
-        from ..report import goal_line
         from ..stats import compute
 
-        this = self.history.record(summary)
-        others = [s for s in read_sessions(warn=self.history_warning) if s.id != this.id]
-        stats = compute([*others, this], utc_now(), goal=self.settings.weekly_goal)
-        return goal_line(stats, this)
+        def warn(text: str) -> None:
+            self.call_from_thread(self.history_warning, text)
+
+        sessions = read_sessions(warn=warn)
+        if this is not None:
+            sessions = [*(s for s in sessions if s.id != this.id), this]
+        return sessions, compute(sessions, utc_now(), goal=self.settings.weekly_goal)
+
+    @work(thread=True, name="week-progress", exit_on_error=False)
+    def _show_week_progress(self, screen: SummaryScreen, this: SessionRecord) -> None:
+        """This session against the week's goal, on its summary (left blank if it fails)."""
+        from ..report import goal_line
+
+        _, stats = self.read_history(this)
+        self.call_from_thread(screen.show_progress, goal_line(stats, this))
 
     def history_warning(self, text: str) -> None:
         """Say once per run that the history has a problem; the session goes on regardless."""

@@ -107,22 +107,11 @@ class PickerScreen(Screen[None]):
         self.app.call_from_thread(self.loaded, catalog, timelines)
         self.app.call_from_thread(self.history_loaded, progress, neglected)
 
-    def read_stats(self) -> tuple[list[SessionRecord], Stats]:
-        """The logged sessions and their stats; called in a thread (SQLite reads the disk)."""
-        from ..history import read_sessions, utc_now
-        from ..stats import compute
-
-        app = app_of(self)
-        sessions = read_sessions(
-            warn=lambda text: self.app.call_from_thread(app.history_warning, text)
-        )
-        return sessions, compute(sessions, utc_now(), goal=app.settings.weekly_goal)
-
     def read_history(self) -> tuple[str, str | None]:
         """The header's week line and the area worked least; nothing before the first session."""
         from ..text import count
 
-        sessions, stats = self.read_stats()
+        sessions, stats = app_of(self).read_history()
         if not sessions:
             return "", None
         week = stats.this_week
@@ -212,7 +201,7 @@ class PickerScreen(Screen[None]):
     @work(thread=True, exclusive=True, name="history-screen")
     def action_history(self) -> None:
         """Read the history off the event loop (years of sessions take tens of ms), then show it."""
-        sessions, stats = self.read_stats()
+        sessions, stats = app_of(self).read_history()
         self.app.call_from_thread(self.show_history, sessions, stats)
 
     def show_history(self, sessions: list[SessionRecord], stats: Stats) -> None:

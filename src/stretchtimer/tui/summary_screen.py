@@ -31,14 +31,16 @@ class SummaryScreen(Screen[None]):
         self,
         summary: Summary,
         timeline: Timeline,
-        progress: str | None = None,
+        *,
+        logged: bool = False,
         ask: SessionLog | None = None,
     ) -> None:
-        """`progress` is the week's goal line; `ask` the session's log, to ask how it feels."""
+        """`logged`: the session is in the history, so a line shows it against the week's goal
+        (filled in by `show_progress`); `ask`: its log, to ask how the back feels now."""
         super().__init__()
         self.summary = summary
         self.timeline = timeline
-        self.progress = progress
+        self.logged = logged
         self.session_log = ask
 
     def compose(self) -> ComposeResult:
@@ -60,13 +62,17 @@ class SummaryScreen(Screen[None]):
         with Vertical(id="summary"):
             yield Label(title, id="summary-title")
             yield Static("\n".join(lines), markup=False, id="summary-text")
-            if self.progress:
-                yield Label(self.progress, id="summary-goal", markup=False)
-            yield Label(feeling.SHORT_AFTER, id="summary-feeling", markup=False)
+            if self.logged:
+                yield Label("", id="summary-goal", markup=False)
+            asking = Label(feeling.SHORT_AFTER, id="summary-feeling", markup=False)
+            asking.display = self.session_log is not None
+            yield asking
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.set_class(self.session_log is not None, "-asking")
+    def show_progress(self, line: str) -> None:
+        # No label once the screen has been left: the line came too late, and is not needed.
+        for label in self.query("#summary-goal").results(Label):
+            label.update(line)
 
     def on_key(self, event: events.Key) -> None:
         value = feeling.from_key(event.character)

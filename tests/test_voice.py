@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import itertools
 import math
+import time
 
 import pytest
 from conftest import make_exercise, make_routine
@@ -151,7 +152,13 @@ def test_a_bumped_phrase_past_its_patience_is_dropped() -> None:
 class FakeSpeaker:
     name = "fake"
 
-    def render(self, text: str, volume: int = 100) -> Clip:
+    def __init__(self, seconds: float = 0.0) -> None:
+        self.seconds = seconds  # how long a render takes
+        self.volumes: set[int] = set()
+
+    def render(self, text: str, volume: int) -> Clip:
+        time.sleep(self.seconds)
+        self.volumes.add(volume)
         frames = b"\0\0" * int(44100 * seconds_to_say(text))
         return Clip(text, frames)
 
@@ -181,3 +188,14 @@ async def test_the_announcer_plays_a_phrase_now_and_queues_the_next() -> None:
     assert waiting[0].start == pytest.approx(player.played[0][1] + seconds_to_say("Switch sides"))
     await announcer(StepStarted(0.0, timeline.steps[0]))  # a name: bumps "Halfway" behind it
     assert [s.phrase.text for s in announcer.scheduler][1].startswith("First up")
+
+
+async def test_every_phrase_is_rendered_at_the_players_volume() -> None:
+    timeline = sided_session()
+    # Renders take a moment, so the first phrase is rendered on demand, not by the warm-up.
+    player, speaker = FakePlayer(), FakeSpeaker(seconds=0.02)
+    player.volume = 30
+    announcer = Announcer(player, speaker, timeline)  # type: ignore[arg-type]
+    await announcer(StepStarted(0.0, timeline.steps[0]))  # said at once, before the warm-up
+    await announcer.finish(limit=0.1)
+    assert speaker.volumes == {30}

@@ -52,7 +52,7 @@ class Announcer:
     async def _clip(self, phrase: Phrase) -> Clip | None:
         if phrase.text not in self._clips:
             try:
-                self._clips[phrase.text] = await asyncio.to_thread(self.speaker.render, phrase.text)
+                self._clips[phrase.text] = await asyncio.to_thread(self._render, phrase.text)
             except ClipError as error:
                 log.warning("%s", error)
                 return None
@@ -62,7 +62,11 @@ class Announcer:
         for text in sorted(script(self.timeline, self.full), key=len):
             if text not in self._clips:
                 with contextlib.suppress(ClipError):
-                    self._clips[text] = self.speaker.render(text, self.player.volume)
+                    self._clips[text] = self._render(text)
+
+    def _render(self, text: str) -> Clip:
+        """A phrase at the player's volume (the player plays phrases as they come)."""
+        return self.speaker.render(text, self.player.volume)
 
     async def finish(self, limit: float = 10.0) -> None:
         """Let the phrases still waiting be said (the session is over, the loop may end)."""

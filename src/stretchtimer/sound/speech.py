@@ -21,7 +21,7 @@ WORDS_PER_MINUTE = 160
 class Speaker(Protocol):
     name: str
 
-    def render(self, text: str, volume: int = 100) -> Clip:
+    def render(self, text: str, volume: int) -> Clip:
         """The phrase as a clip, already at `volume` (so the player need not scale it)."""
         ...
 
@@ -36,7 +36,7 @@ class CommandSpeaker:
         self.name = program
         self._path = path
 
-    def render(self, text: str, volume: int = 100) -> Clip:
+    def render(self, text: str, volume: int) -> Clip:
         try:
             if self.name == "say":
                 return self._render_say(text).scaled(volume)

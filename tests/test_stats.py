@@ -17,7 +17,7 @@ from conftest import make_exercise, make_routine
 from stretchtimer.history import ExerciseRecord, HistoryStore, SessionRecord, read_sessions
 from stretchtimer.plan import plan
 from stretchtimer.report import history_csv, history_rows, stats_json, stats_lines
-from stretchtimer.stats import compute, streak, week_start
+from stretchtimer.stats import compute, streak
 
 NEW_YORK = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -113,7 +113,10 @@ def test_weeks_across_a_daylight_saving_change() -> None:
     by_week = {w.start: w.sessions for w in stats.weeks}
     assert by_week[date(2026, 10, 19)] == 1 and by_week[date(2026, 10, 26)] == 1
     summer = record(datetime(2026, 10, 18, 22, 30, tzinfo=UTC))  # 00:30 Monday 19 Oct (UTC+2)
-    assert week_start(summer.started_at.astimezone(BERLIN).date()) == date(2026, 10, 19)
+    stats = compute([summer, sunday, monday], NOW, weeks=7, tz=BERLIN)
+    by_week = {w.start: w.sessions for w in stats.weeks}
+    assert by_week[date(2026, 10, 12)] == 0  # not 23:30 on Sunday 18 Oct (UTC+1 all along)
+    assert by_week[date(2026, 10, 19)] == 2 and by_week[date(2026, 10, 26)] == 1
 
 
 def test_the_system_time_zone_is_used_by_default() -> None:

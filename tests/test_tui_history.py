@@ -13,6 +13,7 @@ from test_tui import advance, running, seen_safety, session_of, settle
 from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widgets import Label, OptionList, Sparkline, Static
+from textual.widgets._footer import FooterKey
 
 from stretchtimer.clock import ManualClock
 from stretchtimer.config import Settings
@@ -311,6 +312,8 @@ async def test_help_and_footer_name_the_history_key() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await picker(pilot)
         assert any(b.key == "h" and b.show for b in screen.BINDINGS if isinstance(b, Binding))
+        shown_keys = {(key.key, key.description) for key in screen.query(FooterKey)}
+        assert ("h", "History") in shown_keys  # on screen, in the footer
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)

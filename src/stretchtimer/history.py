@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 DB_NAME = "history.sqlite3"
 SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 2000  # another terminal's write takes a millisecond; never block longer
+# A session's log writes on the event loop, which must not stall: a write that would wait
+# longer fails, and is made good at the next exercise's end.
+LOG_WRITE_WAIT_MS = 50
 FEELING_MAX = 10
 
 Warn = Callable[[str], object]
@@ -163,16 +166,20 @@ class HistoryStore:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path | None = None, warn: Warn | None = None) -> HistoryStore | None:
+    def open(
+        cls, path: Path | None = None, warn: Warn | None = None, writable: bool = True
+    ) -> HistoryStore | None:
         """Open (create, migrate) the database; None, after one warning, if it cannot be used.
 
-        A corrupt file is moved aside (with a warning) and a fresh one is started.
+        A corrupt file is moved aside (with a warning) and a fresh one is started. `writable`
+        checks at once that it can be written; a reader leaves that out, so another
+        terminal's write in progress does not hold it up.
         """
         path = path or db_path()
         say: Warn = warn or (lambda text: log.warning("%s", text))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            return cls(_connect_patiently(path), path)
+            return cls(_connect_patiently(path, writable), path)
         except NewerSchemaError:
             say(f"{path} is from a newer stretchtimer; sessions are not logged")
             return None
@@ -186,7 +193,7 @@ class HistoryStore:
                 return None
             say(f"{path.name} was unreadable ({error}): moved to {aside.name}, starting a new one")
             try:
-                return cls(_connect_patiently(path), path)
+                return cls(_connect_patiently(path, writable), path)
             except (sqlite3.DatabaseError, NewerSchemaError) as again:
                 say(f"cannot start a new history in {path.parent} ({again})")
                 return None
@@ -338,7 +345,7 @@ def read_sessions(
     if not path.exists():
         return []
     said: list[str] = []
-    store = HistoryStore.open(path, warn=said.append)
+    store = HistoryStore.open(path, warn=said.append, writable=False)
     if store is None:  # unwritable but perhaps readable
         try:
             connection = sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True)
@@ -360,7 +367,7 @@ def read_sessions(
         store.close()
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, writable: bool = True) -> sqlite3.Connection:
     """Open, switch to WAL, check and migrate; raises sqlite3 errors for the caller to sort."""
     connection = _open(path)
     try:
@@ -373,7 +380,8 @@ def _connect(path: Path) -> sqlite3.Connection:
         connection.execute("PRAGMA synchronous = NORMAL")  # WAL: safe against crashes, fast
         connection.execute("PRAGMA foreign_keys = ON")
         _migrate(connection)
-        _check_writable(connection)
+        if writable:
+            _check_writable(connection)
         # Python's context manager commits; keep statements in explicit transactions.
         connection.isolation_level = "DEFERRED"
     except BaseException:
@@ -382,13 +390,13 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def _connect_patiently(path: Path) -> sqlite3.Connection:
+def _connect_patiently(path: Path, writable: bool = True) -> sqlite3.Connection:
     """`_connect`, tried again for up to the busy timeout while another process holds a lock
     SQLite will not wait for (turning a brand-new file to WAL needs it to itself)."""
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     while True:
         try:
-            return _connect(path)
+            return _connect(path, writable)
         except sqlite3.OperationalError as error:
             code = getattr(error, "sqlite_errorcode", 0) & 0xFF
             if code != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
@@ -480,6 +488,7 @@ class SessionLog:
         warn: Warn | None = None,
     ) -> None:
         self.store = store
+        store.connection.execute(f"PRAGMA busy_timeout = {LOG_WRITE_WAIT_MS}")
         self.timeline = timeline
         self.speed = speed
         self.now = now

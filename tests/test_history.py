@@ -443,6 +443,11 @@ def test_doctor_names_the_history_file_and_counts_its_sessions() -> None:
     assert _history(Settings(log=False)) == f"{db_path()} (1 session; log = false: not logging)"
     db_path().write_bytes(b"junk" * 100)
     assert "cannot read" in _history(Settings())
+    assert "the app will move it aside" in _history(Settings())
+    db_path().unlink()
+    db_path().mkdir()  # cannot be opened, but not damaged: nothing would be moved aside
+    assert "cannot read" in _history(Settings())
+    assert "move it aside" not in _history(Settings())
 
 
 def test_ctrl_c_in_a_terminal_leaves_without_asking_again() -> None:

@@ -83,7 +83,7 @@ def _history(settings: Settings) -> str:
     """The history file and how many sessions it holds, read without changing anything."""
     import sqlite3
 
-    from .history import db_path
+    from .history import db_path, is_corrupt
 
     path = db_path()
     off = "; log = false: not logging" if not settings.log else ""
@@ -95,8 +95,9 @@ def _history(settings: Settings) -> str:
             (sessions,) = connection.execute("SELECT count(*) FROM sessions").fetchone()
         finally:
             connection.close()
-    except sqlite3.Error as error:
-        return f"{path} (cannot read: {error}; the app will move it aside)"
+    except sqlite3.DatabaseError as error:
+        aside = "; the app will move it aside" if is_corrupt(error) else ""
+        return f"{path} (cannot read: {error}{aside})"
     return f"{path} ({count(sessions, 'session')}{off})"
 
 

@@ -184,7 +184,7 @@ class HistoryStore:
             say(f"{path} is from a newer stretchtimer; sessions are not logged")
             return None
         except sqlite3.DatabaseError as error:
-            if not _is_corrupt(error):
+            if not is_corrupt(error):
                 say(f"cannot write the history in {path.parent} ({error}); sessions are not logged")
                 return None
             aside = _move_aside(path)
@@ -443,7 +443,9 @@ class _CorruptError(sqlite3.DatabaseError):
     """The file opened but its pages do not check out."""
 
 
-def _is_corrupt(error: sqlite3.DatabaseError) -> bool:
+def is_corrupt(error: sqlite3.DatabaseError) -> bool:
+    """Whether the file itself is damaged (so it is moved aside), not merely locked or
+    read-only."""
     if isinstance(error, _CorruptError):
         return True
     code = getattr(error, "sqlite_errorcode", None)
@@ -504,7 +506,6 @@ class SessionLog:
         self._current: int | None = None
         self._mark: float | None = None  # clock time up to which time has been credited
         self._paused = False
-        self._active = 0.0
         self._paused_total = 0.0
         self._warned = False
 
@@ -547,9 +548,8 @@ class SessionLog:
         if self._paused:
             self._paused_total += spent
         else:
-            self._active += spent
-            if self._current is not None:
-                self._seconds[self._current] = self._seconds.get(self._current, 0.0) + spent
+            assert self._current is not None  # set with the mark, at the start
+            self._seconds[self._current] = self._seconds.get(self._current, 0.0) + spent
 
     def _step_started(self, event: StepStarted) -> None:
         step = event.step
@@ -566,7 +566,7 @@ class SessionLog:
             left = self._current
             self._current = step.exercise_index
             if left is not None:
-                self._save([left])
+                self._save([self._record(left, None)])
 
     def _start(self) -> None:
         self.started_at = self.started_at or self.now()
@@ -577,7 +577,6 @@ class SessionLog:
     def record(self, summary: Summary) -> SessionRecord:
         """This session as the history will hold it once the summary is written, without
         waiting for (or racing) the write: the summary screen counts it towards the week."""
-        outcomes = _settled(summary)
         started = self.started_at or self.now()
         return SessionRecord(
             id=self.session_id or 0,
@@ -593,31 +592,27 @@ class SessionLog:
             speed=self.speed,
             feeling_before=self.feeling_before,
             feeling_after=self.feeling_after,
-            exercises=tuple(
-                self._record(p, outcomes.get(p)) for p in sorted(set(self._seconds) | set(outcomes))
-            ),
+            exercises=tuple(self._exercises(summary)),
         )
 
     def _end(self, summary: Summary) -> None:
         self.ended = True
         if self.started_at is None:  # stopped before it began: nothing to keep
             return
+        self._save(self._exercises(summary), summary)
+
+    def _exercises(self, summary: Summary) -> list[ExerciseRecord]:
+        """Every exercise begun or settled, with the outcome the summary gives it."""
         outcomes = _settled(summary)
         positions = sorted(set(self._seconds) | set(outcomes))
-        self._save(positions, outcomes, summary)
+        return [self._record(position, outcomes.get(position)) for position in positions]
 
-    def _save(
-        self,
-        positions: Sequence[int],
-        outcomes: dict[int, str] | None = None,
-        summary: Summary | None = None,
-    ) -> None:
+    def _save(self, records: list[ExerciseRecord], summary: Summary | None = None) -> None:
         if self.session_id is None and self.started_at is not None:
             self._write(self._start)  # the first write failed (locked?): try again now
         if self.session_id is None:
             return
-        records = [self._record(p, (outcomes or {}).get(p)) for p in positions]
-        active = summary.active_seconds if summary else self._active * self.speed
+        active = summary.active_seconds if summary else sum(self._seconds.values()) * self.speed
         paused = summary.paused_seconds if summary else self._paused_total * self.speed
         state = str(summary.state) if summary else "running"
         self._write(

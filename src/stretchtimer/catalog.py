@@ -276,19 +276,17 @@ def load_catalog(
     """
     from . import catalog_cache
 
-    folders = (
-        (builtin_dir or builtin_exercises_dir(), True),
-        (user_dir or user_exercises_dir(), False),
-    )
-    found = [(path, builtin) for folder, builtin in folders for path in yaml_files(folder)]
+    builtins = yaml_files(builtin_dir or builtin_exercises_dir())
+    users = yaml_files(user_dir or user_exercises_dir())
+    found = [(path, True) for path in builtins] + [(path, False) for path in users]
     key = catalog_cache.key_of(found) if cache else None
     if key is not None:
         cached = catalog_cache.read(key)
         if cached is not None:
             return cached
     catalog = Catalog()
-    for builtin in (True, False):
-        _load_files(catalog, [path for path, kind in found if kind is builtin], builtin)
+    _load_files(catalog, builtins, builtin=True)
+    _load_files(catalog, users, builtin=False)
     _check_routines(catalog)
     if key is not None:
         catalog_cache.write(key, catalog)

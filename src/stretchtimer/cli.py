@@ -162,7 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = _COMMANDS.get(args.command or "", _default)
         return handler(args)
     except (UsageError, ConfigError) as error:
-        print(f"stretchtimer: {error}", file=sys.stderr)
+        from .text import warn
+
+        warn(str(error))
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. `stretchtimer list | head`
         sys.stderr.close()
@@ -210,10 +212,11 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _load() -> Catalog:
     from .catalog import load_catalog
+    from .text import warn
 
     catalog = load_catalog()
     for problem in catalog.problems:
-        print(f"stretchtimer: skipped {problem}", file=sys.stderr)
+        warn(f"skipped {problem}")
     return catalog
 
 
@@ -320,8 +323,9 @@ def _history(args: argparse.Namespace) -> int:
 
     from .history import read_sessions, utc_now
     from .report import history_csv, history_rows, session_json
+    from .text import warn
 
-    sessions = read_sessions(since=utc_now() - timedelta(days=args.days), warn=_warn)
+    sessions = read_sessions(since=utc_now() - timedelta(days=args.days), warn=warn)
     if args.json:
         _print_json([session_json(session) for session in sessions])
     elif args.csv:
@@ -337,9 +341,10 @@ def _stats(args: argparse.Namespace) -> int:
     from .history import read_sessions, utc_now
     from .report import stats_json, stats_lines
     from .stats import compute
+    from .text import warn
 
     goal = _settings(args).weekly_goal
-    sessions = read_sessions(warn=_warn)
+    sessions = read_sessions(warn=warn)
     stats = compute(sessions, utc_now(), goal=goal, weeks=args.weeks)
     if args.json:
         _print_json(stats_json(stats))
@@ -348,10 +353,6 @@ def _stats(args: argparse.Namespace) -> int:
     else:
         print("\n".join(stats_lines(stats)))
     return EXIT_OK
-
-
-def _warn(text: str) -> None:
-    print(f"stretchtimer: {text}", file=sys.stderr)
 
 
 def _doctor(args: argparse.Namespace) -> int:

@@ -28,8 +28,9 @@ __all__ = ["AREAS", "EQUIPMENT", "PHASES", "Area", "Equipment", "Phase", "Positi
 MAX_COUNT = 1000
 
 # The configuration pydantic reads from each class (a plain dict: `pydantic.ConfigDict` is a
-# TypedDict). No coercion, no unknown keys, descriptions from the docstrings under the fields.
-CONFIG: dict[str, Any] = {"strict": True, "extra": "forbid", "use_attribute_docstrings": True}
+# TypedDict). No coercion, no unknown keys. The descriptions (the docstrings under the fields)
+# are read only for the published schema: validate.py turns them on for it.
+CONFIG: dict[str, Any] = {"strict": True, "extra": "forbid", "use_attribute_docstrings": False}
 
 
 class Rules:

@@ -34,7 +34,7 @@ from .engine import (
 )
 from .plan import StepKind, Timeline
 from .safety import remember_safety_seen, safety_seen
-from .text import SAFETY_NOTE, clock, count, step_line
+from .text import SAFETY_NOTE, clock, count, step_line, warn
 
 if TYPE_CHECKING:
     from .history import SessionLog
@@ -85,9 +85,7 @@ def _open_history(timeline: Timeline, speed: float) -> SessionLog | None:
     """The session's log, or None after one line on stderr when the history cannot be kept."""
     from .history import open_log
 
-    return open_log(
-        timeline, speed, warn=lambda text: print(f"stretchtimer: {text}", file=sys.stderr)
-    )
+    return open_log(timeline, speed, warn=warn)
 
 
 async def _session(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 
 from .plan import Step, StepKind, Timeline
 
@@ -81,3 +82,8 @@ with a fall or an injury.
 After an injury, wait until pain, stiffness and swelling have eased before you train again.
 
 stretchtimer times exercises; it is not medical advice."""
+
+
+def warn(text: str) -> None:
+    """A problem, as every command reports one: a line on stderr."""
+    print(f"stretchtimer: {text}", file=sys.stderr)

@@ -37,7 +37,7 @@ def _adapter(model_type: Hashable, described: bool = False) -> TypeAdapter[Any]:
     try:
         return TypeAdapter(cast(Any, model_type))
     finally:
-        CONFIG["use_attribute_docstrings"] = True
+        CONFIG["use_attribute_docstrings"] = False
 
 
 def validate(model_type: type[T], data: Any) -> T:

@@ -20,12 +20,15 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from stretchtimer.catalog import load_catalog
-from stretchtimer.clock import VirtualClock
-from stretchtimer.engine import Engine
-from stretchtimer.history import ExerciseRecord, HistoryStore, SessionLog, read_sessions
-from stretchtimer.plan import plan
-from stretchtimer.stats import compute
+from stretchtimer.history.log import SessionLog
+from stretchtimer.history.records import ExerciseRecord
+from stretchtimer.history.stats import compute
+from stretchtimer.history.store import HistoryStore, read_sessions
+from stretchtimer.library.loader import load_catalog
+from stretchtimer.session.clock import VirtualClock
+from stretchtimer.session.engine import Engine
+from stretchtimer.session.plan import plan
+from stretchtimer.wiring import recorder
 
 
 def ms(seconds: float) -> str:
@@ -44,7 +47,7 @@ def writes(path: Path, repeats: int) -> list[float]:
             assert store is not None
             log = SessionLog(store, timeline)
             engine = Engine(timeline, VirtualClock())
-            engine.subscribe(log)
+            engine.subscribe(recorder(log))
             asyncio.run(engine.run())
             log.close()
             taken += log.write_seconds

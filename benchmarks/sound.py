@@ -26,9 +26,9 @@ from pathlib import Path
 from common import spread
 from timing import one_minute
 
-from stretchtimer.clock import MonotonicClock
-from stretchtimer.engine import CueDue, Engine, Event
-from stretchtimer.plan import CueKind
+from stretchtimer.session.clock import MonotonicClock
+from stretchtimer.session.engine import CueDue, Engine, Event
+from stretchtimer.session.plan import CueKind
 from stretchtimer.sound.announcer import voice_for
 from stretchtimer.sound.clips import Clip
 from stretchtimer.sound.player import Player

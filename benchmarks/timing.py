@@ -43,12 +43,12 @@ from typing import Any
 
 from common import ms, spread
 
-from stretchtimer.catalog import load_catalog
-from stretchtimer.clock import MonotonicClock
-from stretchtimer.engine import CueDue, Engine, Event, Finished
-from stretchtimer.models import Exercise, Routine
-from stretchtimer.plan import Timeline, plan
-from stretchtimer.validate import validate
+from stretchtimer.library.loader import load_catalog
+from stretchtimer.library.models import Exercise, Routine
+from stretchtimer.library.validation import validate
+from stretchtimer.session.clock import MonotonicClock
+from stretchtimer.session.engine import CueDue, Engine, Event, Finished
+from stretchtimer.session.plan import Timeline, plan
 
 TARGET_DRIFT_MS = 10.0
 TARGET_CUE_MEDIAN_MS = 3.0

@@ -32,8 +32,8 @@ SECONDS_IN = 2
 
 async def screenshot() -> str:
     """The session screen as an SVG (needs STRETCHTIMER_CONFIG_DIR set up, see main)."""
-    from stretchtimer.clock import ManualClock
-    from stretchtimer.config import Settings
+    from stretchtimer.session.clock import ManualClock
+    from stretchtimer.settings import Settings
     from stretchtimer.tui.app import StretchTimerApp
 
     clock = ManualClock()

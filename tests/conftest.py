@@ -1,4 +1,10 @@
-"""Shared fixtures: an empty user config dir for every test, and small model builders."""
+"""Shared by every test: an empty user config dir for each, small model builders, and where
+the repository is.
+
+The tests are grouped: `unit/` the core and each part on its own (no Textual app, no
+terminal), `app/` the Textual app driven by Pilot, `program/` whole programs (the command
+line in processes and terminals, tmux, real sound through ALSA, the installed wheel).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,11 @@ from typing import Any
 
 import pytest
 
-from stretchtimer.models import Exercise, Routine
-from stretchtimer.validate import validate
+from stretchtimer.library.models import Exercise, Routine
+from stretchtimer.library.validation import validate
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures"
 
 
 @pytest.fixture(autouse=True)

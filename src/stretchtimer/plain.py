@@ -1,9 +1,9 @@
 """Plain mode: the session as lines of text, for screen readers, plain terminals, logs and scripts.
 
 One line per step as it starts and a last line with what was done. When stdin is a terminal,
-single keys steer it (space/p pause, n skip, b back, q stop) and answer how the back feels
-(0-9, x for 10) before and after; Ctrl+C, SIGTERM and SIGHUP stop it cleanly and the last line
-is still printed.
+single keys steer it (the same keys as the app, from session/keys.py) and answer how the back
+feels (0-9, x for 10) before and after; Ctrl+C, SIGTERM and SIGHUP stop it cleanly and the last
+line is still printed.
 """
 
 from __future__ import annotations
@@ -13,15 +13,16 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, TextIO
+from collections.abc import Iterator
+from typing import TextIO
 
-from . import feeling
-from .clock import Clock
-from .config import Settings
-from .engine import (
+from stretchtimer.errors import warn
+from stretchtimer.format import clock, count
+from stretchtimer.safety import SAFETY_NOTE, remember_safety_seen, safety_seen
+from stretchtimer.session import feeling
+from stretchtimer.session.clock import Clock
+from stretchtimer.session.engine import (
     Command,
-    CueDue,
     Engine,
     Event,
     Finished,
@@ -32,25 +33,16 @@ from .engine import (
     Stopped,
     Summary,
 )
-from .plan import StepKind, Timeline
-from .safety import remember_safety_seen, safety_seen
-from .text import SAFETY_NOTE, clock, count, step_line, warn
-
-if TYPE_CHECKING:
-    from .history import SessionLog
-    from .sound.player import Player
+from stretchtimer.session.keys import by_character, help_lines, split_keys
+from stretchtimer.session.plan import Timeline
+from stretchtimer.session.words import step_line
+from stretchtimer.settings import Settings
+from stretchtimer.sound.player import Player
+from stretchtimer.wiring import SessionWiring
 
 AFTER_WAIT = 30.0  # seconds the "how does it feel now" question waits for a key
-
-KEYS = {
-    " ": Command.TOGGLE,
-    "p": Command.TOGGLE,
-    "n": Command.SKIP_STEP,
-    "N": Command.SKIP_EXERCISE,
-    "b": Command.BACK,
-    "r": Command.RESTART_STEP,
-    "q": Command.STOP,
-}
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+STOP_KEYS = ("y", "Y", "q", "\r", "\n")
 
 
 def run_plain(
@@ -62,134 +54,173 @@ def run_plain(
     mute: bool = False,
 ) -> int:
     """Run a session in plain mode; 0 when it finished or the user stopped it."""
-    from .sound.player import Player
-
     out = out or sys.stdout
     settings = settings or Settings()
     ring = (lambda: print("\a", end="", file=out, flush=True)) if out.isatty() else None
-    history = _open_history(timeline, speed) if settings.log else None
     player = Player(settings.sound, volume=settings.volume, muted=mute, ring=ring).start()
+    session = PlainSession(timeline, speed, out, clock_, player, settings)
     try:
-        ask = settings.ask_feeling and history is not None and sys.stdin.isatty()
-        asyncio.run(
-            _session(timeline, speed, out, clock_, player, settings.voice, history, ask=ask)
-        )
+        asyncio.run(session.run())
     finally:
         player.close()  # the last chime rings out before we exit
-        if history is not None:
-            history.close()
+        session.wiring.close()
     return 0
 
 
-def _open_history(timeline: Timeline, speed: float) -> SessionLog | None:
-    """The session's log, or None after one line on stderr when the history cannot be kept."""
-    from .history import open_log
+class PlainSession:
+    """One session printed as it goes, steered by single keys when stdin is a terminal."""
 
-    return open_log(timeline, speed, warn=warn)
+    def __init__(
+        self,
+        timeline: Timeline,
+        speed: float,
+        out: TextIO,
+        clock_: Clock | None,
+        player: Player,
+        settings: Settings,
+    ) -> None:
+        self.timeline = timeline
+        self.out = out
+        self.player = player
+        self.interactive = sys.stdin.isatty()
+        self.engine = Engine(timeline, clock_, speed)
+        self.engine.subscribe(self.show)
+        self.wiring = SessionWiring(self.engine, player, settings, warn=warn, speed=speed)
+        self.keys = by_character()
+        self.asking_before = False
+        self.answer: asyncio.Future[int | None] | None = None  # while asking "and now?"
+        self.resume_after_question: bool | None = None  # while asking "stop?"
+        self.signalled = False  # Ctrl+C, a closed terminal or a kill: leave without asking
 
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
 
-async def _session(
-    timeline: Timeline,
-    speed: float,
-    out: TextIO,
-    clock_: Clock | None,
-    player: Player,
-    voice: str,
-    history: SessionLog | None = None,
-    ask: bool = False,
-) -> Summary:
-    """Run the session; with `ask`, also ask how the back feels before and after."""
-    from .sound.announcer import voice_for
+    async def run(self) -> Summary:
+        await asyncio.to_thread(self.player.ready.wait, 2.0)
+        self.introduce()
+        loop = asyncio.get_running_loop()
+        for number in SIGNALS:
+            loop.add_signal_handler(number, self.stop_now)
+        try:
+            with self.keyboard() if self.interactive else contextlib.nullcontext():
+                summary = await self.engine.run()
+                await self.wiring.finish()
+                if not self.signalled and self.interactive and self.wiring.asks_after:
+                    await self.ask_after()
+                return summary
+        finally:
+            for number in SIGNALS:
+                loop.remove_signal_handler(number)
 
-    engine = Engine(timeline, clock_, speed)
-    interactive = sys.stdin.isatty()
-    asking_before = False
-    answer: asyncio.Future[int | None] | None = None  # set while asking "and now?"
-    signalled = False  # Ctrl+C, a closed terminal or a kill: leave without asking
+    def introduce(self) -> None:
+        if not safety_seen():
+            self.say(SAFETY_NOTE.strip() + "\n")
+            remember_safety_seen()
+        timeline = self.timeline
+        exercises = count(len(timeline.exercises), "exercise")
+        keys = "  Keys: space pause, n skip, N next exercise, p back, ? help, q stop."
+        self.say(
+            f"{timeline.routine.name}: {exercises}, {clock(timeline.total)}."
+            + (keys if self.interactive else "")
+        )
+        self.say(f"{self.player.status.capitalize()}; {self.wiring.voice_status}.")
 
-    def say(text: str) -> None:
-        print(text, file=out, flush=True)
-
-    def on_key(char: str) -> bool:
-        """Take a key for a feeling question; False leaves it to the session's keys."""
-        nonlocal asking_before
-        value = feeling.from_key(char)
-        if answer is not None:
-            if not answer.done():
-                answer.set_result(value)
-            return True
-        if asking_before and value is not None and history is not None:
-            asking_before = False
-            history.set_feeling_before(value)
-            say(feeling.noted(value))
-            return True
-        return False
-
-    def show(event: Event) -> None:
-        nonlocal asking_before
-        elapsed = engine.session.summary(event.at).active_seconds
+    def show(self, event: Event) -> None:
+        elapsed = self.engine.session.summary(event.at).active_seconds
         if isinstance(event, StepStarted):
-            say(step_line(event.step, timeline, elapsed))
-            first = event.reason == "start" and event.step.kind is StepKind.PREPARE
-            asking_before = ask and first  # only while the first exercise is prepared for
-            if asking_before:
-                say(feeling.BEFORE)
+            self.say(step_line(event.step, self.timeline, elapsed))
+            self.asking_before = self.interactive and self.wiring.asking_before(event)
+            if self.asking_before:
+                self.say(feeling.BEFORE)
         elif isinstance(event, Paused):
-            say(f"[{clock(elapsed)}] Paused. Press space to resume.")
+            self.say(f"[{clock(elapsed)}] Paused. Press space to resume.")
         elif isinstance(event, Resumed):
-            say(f"[{clock(elapsed)}] Resumed.")
+            self.say(f"[{clock(elapsed)}] Resumed.")
         elif isinstance(event, Skipped) and event.steps:
-            say(f"[{clock(elapsed)}] Skipped {count(len(event.steps), 'step')}.")
+            self.say(f"[{clock(elapsed)}] Skipped {count(len(event.steps), 'step')}.")
         elif isinstance(event, Finished | Stopped):
-            say(final_line(event.summary))
+            self.say(final_line(event.summary))
 
-    engine.subscribe(show)
-    if history is not None:
-        engine.subscribe(history)
-    engine.subscribe(
-        lambda event: player.play(event.cue.kind) if isinstance(event, CueDue) else None
-    )
-    announcer, voice_status = voice_for(player, voice, timeline, speed)
-    if announcer is not None:
-        engine.subscribe(announcer)
-    await asyncio.to_thread(player.ready.wait, 2.0)
-    keys = "  Keys: space pause, n skip, N next exercise, b back, q stop." if interactive else ""
-    if not safety_seen():
-        say(SAFETY_NOTE.strip() + "\n")
-        remember_safety_seen()
-    exercises = count(len(timeline.exercises), "exercise")
-    say(f"{timeline.routine.name}: {exercises}, {clock(timeline.total)}.{keys}")
-    say(f"{player.status.capitalize()}; {voice_status}.")
-    loop = asyncio.get_running_loop()
+    # --- keys -------------------------------------------------------------------------------
 
-    def stop() -> None:
-        nonlocal signalled
-        signalled = True
-        engine.send(Command.STOP)
-        if answer is not None and not answer.done():
-            answer.set_result(None)
+    def on_key(self, key: str) -> None:
+        """One key from the terminal: an answer to a question, or a session key."""
+        value = feeling.from_key(key)
+        if self.answer is not None:
+            if not self.answer.done():
+                self.answer.set_result(value)
+        elif self.resume_after_question is not None:
+            self.answer_stop(key in STOP_KEYS)
+        elif self.asking_before and value is not None:
+            self.asking_before = False
+            self.say(self.wiring.answer_before(value))
+        elif (entry := self.keys.get(key)) is not None:
+            if entry.command is not None:
+                self.engine.send(entry.command)
+            elif entry.action == "toggle_mute":
+                self.player.muted = not self.player.muted
+                self.say("Sound off." if self.player.muted else "Sound on.")
+            elif entry.action == "help":
+                self.say("\n".join(["Keys:", *(f"  {line}" for line in help_lines())]))
+            elif entry.action == "quit":
+                self.ask_stop()
 
-    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        loop.add_signal_handler(number, stop)
-    try:
-        with _keyboard(engine, on_key) if interactive else contextlib.nullcontext():
-            summary = await engine.run()
-            if announcer is not None:
-                await announcer.finish()
-            if ask and not signalled and history is not None and history.session_id is not None:
-                say(feeling.AFTER)
-                answer = loop.create_future()
-                try:
-                    value = await asyncio.wait_for(answer, AFTER_WAIT)
-                except TimeoutError:
-                    value = None
-                if value is not None:
-                    history.set_feeling_after(value)
-                    say(feeling.noted(value, history.feeling_before))
-            return summary
-    finally:
-        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            loop.remove_signal_handler(number)
+    def ask_stop(self) -> None:
+        """As in the app, quitting asks first (the session waits, paused)."""
+        if self.engine.state.is_over:
+            return
+        running = self.engine.state == "running"
+        if running:
+            self.engine.send(Command.PAUSE)
+        self.resume_after_question = running
+        done = count(len(self.engine.summary().exercises_done), "exercise")
+        self.say(f"Stop this session? What you did is kept ({done} done). y: stop, n: carry on")
+
+    def answer_stop(self, stop: bool) -> None:
+        resume, self.resume_after_question = self.resume_after_question, None
+        if stop:
+            self.engine.send(Command.STOP)
+        elif resume:
+            self.engine.send(Command.RESUME)
+
+    def stop_now(self) -> None:
+        """Ctrl+C, SIGTERM or SIGHUP: stop at once; what was done is kept."""
+        self.signalled = True
+        self.engine.send(Command.STOP)
+        if self.answer is not None and not self.answer.done():
+            self.answer.set_result(None)
+
+    async def ask_after(self) -> None:
+        self.say(feeling.AFTER)
+        self.answer = asyncio.get_running_loop().create_future()
+        try:
+            value = await asyncio.wait_for(self.answer, AFTER_WAIT)
+        except TimeoutError:
+            value = None
+        if value is not None:
+            self.say(self.wiring.answer_after(value))
+
+    @contextlib.contextmanager
+    def keyboard(self) -> Iterator[None]:
+        """Read single keys from the terminal without Enter, and put the terminal back after."""
+        import termios  # POSIX only: imported where keys are read
+        import tty
+
+        fd = sys.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+        loop = asyncio.get_running_loop()
+
+        def read() -> None:
+            for key in split_keys(os.read(fd, 64).decode(errors="ignore")):
+                self.on_key(key)
+
+        tty.setcbreak(fd)
+        loop.add_reader(fd, read)
+        try:
+            yield
+        finally:
+            loop.remove_reader(fd)
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
 def final_line(summary: Summary) -> str:
@@ -201,33 +232,3 @@ def final_line(summary: Summary) -> str:
         f"{len(summary.exercises_skipped)} skipped); "
         f"active {clock(summary.active_seconds)}, paused {clock(summary.paused_seconds)}."
     )
-
-
-@contextlib.contextmanager
-def _keyboard(engine: Engine, intercept: Callable[[str], bool]) -> Iterator[None]:
-    """Read single keys from the terminal without Enter, and put the terminal back after.
-
-    `intercept` sees each key first and returns True for the keys it took.
-    """
-    import termios
-    import tty
-
-    fd = sys.stdin.fileno()
-    saved = termios.tcgetattr(fd)
-    loop = asyncio.get_running_loop()
-
-    def on_key() -> None:
-        for char in os.read(fd, 64).decode(errors="ignore"):
-            if intercept(char):
-                continue
-            command = KEYS.get(char)
-            if command is not None:
-                engine.send(command)
-
-    tty.setcbreak(fd)
-    loop.add_reader(fd, on_key)
-    try:
-        yield
-    finally:
-        loop.remove_reader(fd)
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)

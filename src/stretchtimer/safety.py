@@ -4,7 +4,7 @@ a marker file in the config folder remembers that it was read.
 
 from __future__ import annotations
 
-from .paths import config_dir
+from stretchtimer.paths import config_dir
 
 SAFETY_SEEN_FILE = "safety-note-seen"
 
@@ -21,3 +21,16 @@ def remember_safety_seen() -> bool:
     except OSError:
         return False
     return True
+
+
+SAFETY_NOTE = """\
+Move slowly and gently, and only as far as feels comfortable. Stop at once if you feel sharp \
+pain.
+
+See a doctor or physiotherapist before you start if your back or neck pain is severe, spreads \
+down a leg below the knee, has lasted more than about six weeks, wakes you at night, or began \
+with a fall or an injury.
+
+After an injury, wait until pain, stiffness and swelling have eased before you train again.
+
+stretchtimer times exercises; it is not medical advice."""

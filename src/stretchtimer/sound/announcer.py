@@ -8,12 +8,12 @@ import asyncio
 import contextlib
 import logging
 
-from ..engine import Event
-from ..plan import Timeline
-from ..voice import Phrase, VoiceScheduler, phrases, script
-from .clips import Clip, ClipError
-from .player import Player
-from .speech import Speaker
+from stretchtimer.session.engine import Event
+from stretchtimer.session.plan import Timeline
+from stretchtimer.sound.clips import Clip, ClipError
+from stretchtimer.sound.player import Player
+from stretchtimer.sound.speech import Speaker
+from stretchtimer.sound.voice import Phrase, VoiceScheduler, phrases, script
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def voice_for(
     """The announcer for `voice` (off, on, full) if a speech engine is here, and a status."""
     if voice == "off":
         return None, "voice: off"
-    from .speech import find_speaker
+    from stretchtimer.sound.speech import find_speaker
 
     speaker, _ = find_speaker()
     if speaker is None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from .clips import Clip
+from stretchtimer.sound.clips import Clip
 
 PLAYERS = ("pw-play", "paplay", "aplay", "afplay")
 """System players tried after simpleaudio, in order (afplay is macOS's)."""
@@ -43,7 +43,7 @@ class SimpleaudioBackend:
 
     def __init__(self) -> None:
         if sys.platform.startswith("linux"):
-            from .alsa import default_device_problem
+            from stretchtimer.sound.alsa import default_device_problem
 
             problem = default_device_problem()  # also silences ALSA before simpleaudio loads
             if problem:

@@ -9,7 +9,7 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..paths import sounds_dir
+from stretchtimer.paths import sounds_dir
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from .backends import Backend, PlaybackError, find_backends
-from .clips import Clip, ClipError, cue_clip
+from stretchtimer.sound.backends import Backend, PlaybackError, find_backends
+from stretchtimer.sound.clips import Clip, ClipError, cue_clip
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import Protocol
 
-from .backends import Unavailable
-from .clips import Clip, ClipError, gain, read_wav
+from stretchtimer.sound.backends import Unavailable
+from stretchtimer.sound.clips import Clip, ClipError, gain, read_wav
 
 ENGINES = ("espeak-ng", "espeak", "say")
 WORDS_PER_MINUTE = 160

@@ -1,40 +1,42 @@
-"""The stretchtimer app: a picker, a session, and the screens around them."""
+"""The stretchtimer app: a picker, a session, and the screens around them.
+
+The app owns what outlives a screen (the settings, the catalog, the sound player, the current
+session's wiring) and passes each screen what it shows; screens post messages back up.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import gc
+import logging
 import signal
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.dom import DOMNode
+from textual.logging import TextualHandler
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from ..clock import Clock
-from ..config import Settings
-from ..safety import remember_safety_seen, safety_seen
+from stretchtimer.safety import remember_safety_seen, safety_seen
+from stretchtimer.session.clock import Clock
+from stretchtimer.settings import Settings
+from stretchtimer.tui.messages import StartRoutine, TitleChanged
 
-if TYPE_CHECKING:  # the models and engine load after the first frame
-    from ..catalog import Catalog
-    from ..engine import Engine, Summary
-    from ..history import SessionLog, SessionRecord
-    from ..plan import Timeline
-    from ..sound.player import Player
-    from ..stats import Stats
-    from .summary_screen import SummaryScreen
+if TYPE_CHECKING:  # the models, engine and history load after the first frame
+    from stretchtimer.history.records import SessionRecord
+    from stretchtimer.history.stats import Stats
+    from stretchtimer.library.catalog import Catalog
+    from stretchtimer.session.engine import Summary
+    from stretchtimer.session.plan import Timeline
+    from stretchtimer.sound.player import Player
+    from stretchtimer.tui.screens.summary_screen import SummaryScreen
+    from stretchtimer.wiring import SessionWiring
 
-
-def app_of(node: DOMNode) -> StretchTimerApp:
-    """The running app, typed, for screens that call its methods."""
-    app = node.app
-    assert isinstance(app, StretchTimerApp)
-    return app
+log = logging.getLogger(__name__)
 
 
 def resume_garbage_collection() -> None:
@@ -75,8 +77,9 @@ class StretchTimerApp(App[None]):
         self._load = load
         self.catalog: Catalog | None = None
         self.player: Player | None = None
-        self.history: SessionLog | None = None  # the current (or just ended) session's log
+        self.wiring: SessionWiring | None = None  # the current (or just ended) session's
         self._history_warned = False
+        self._log_handler = TextualHandler()
         self.set_reactive(StretchTimerApp.muted, mute)
 
     @property
@@ -86,10 +89,23 @@ class StretchTimerApp(App[None]):
     def watch_muted(self, muted: bool) -> None:
         if self.player is not None:
             self.player.muted = muted
+        self._show_sound_status()
+
+    def watch_backend_status(self) -> None:
+        self._show_sound_status()
+
+    def _show_sound_status(self) -> None:
+        from stretchtimer.tui.screens.session_screen import SessionScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, SessionScreen):
+                screen.sound_status = self.sound_status
 
     def on_mount(self) -> None:
-        from ..sound.player import Player
+        from stretchtimer.sound.player import Player
 
+        # What the modules log goes to Textual's log (`textual console` shows it).
+        logging.getLogger("stretchtimer").addHandler(self._log_handler)
         self.player = Player(
             self.settings.sound,
             volume=self.settings.volume,
@@ -108,9 +124,7 @@ class StretchTimerApp(App[None]):
         if self.routine_id is not None:
             self.start_session(self.routine_id)
         else:
-            from .picker_screen import PickerScreen  # a session alone never needs it
-
-            self.push_screen(PickerScreen())
+            self._show_picker()
 
     def _stop_on_signals(self) -> None:
         """A closed terminal (SIGHUP) or a kill (SIGTERM) ends the session as Ctrl+C does, so
@@ -130,7 +144,8 @@ class StretchTimerApp(App[None]):
     def on_unmount(self) -> None:
         if self.player is not None:
             self.player.close()
-        self._close_history()
+        self._close_wiring()
+        logging.getLogger("stretchtimer").removeHandler(self._log_handler)
 
     def load_catalog(self) -> Catalog:
         """Load the catalog once (the picker calls this off the first frame, in a thread)."""
@@ -138,17 +153,21 @@ class StretchTimerApp(App[None]):
             if self._load is not None:
                 self.catalog = self._load()
             else:
-                from ..catalog import load_catalog
+                from stretchtimer.library.loader import load_catalog
 
                 self.catalog = load_catalog()
         return self.catalog
 
     # --- sessions ---------------------------------------------------------------------------
 
+    @on(StartRoutine)
+    def routine_chosen(self, message: StartRoutine) -> None:
+        self.start_session(message.routine_id)
+
     def start_session(self, routine_id: str) -> None:
         """Show the safety note once ever, then the session; its summary after it ends."""
         if not safety_seen():
-            from .safety_screen import SafetyScreen
+            from stretchtimer.tui.screens.safety_screen import SafetyScreen
 
             def after_note(_: None) -> None:
                 if not remember_safety_seen():
@@ -160,48 +179,47 @@ class StretchTimerApp(App[None]):
             self._open_session(routine_id)
 
     def _open_session(self, routine_id: str) -> None:
-        from ..engine import Engine
-        from ..plan import plan
-        from .session_screen import SessionScreen
+        from stretchtimer.session.engine import Engine
+        from stretchtimer.session.plan import plan
+        from stretchtimer.tui.screens.session_screen import SessionScreen
+        from stretchtimer.wiring import SessionWiring
 
         catalog = self.load_catalog()
         routine = catalog.routine(routine_id)
         timeline = plan(routine, catalog.routine_exercises(routine))
         engine = Engine(timeline, self.clock, self.speed)
-        self._add_sound(engine, timeline)
-        self._add_history(engine, timeline)
+        self._close_wiring()
+        wiring = SessionWiring(
+            engine, self.player, self.settings, warn=self.history_warning, speed=self.speed
+        )
+        self.wiring = wiring
+        if self.settings.voice != "off" and wiring.announcer is None:
+            self.notify(wiring.voice_status.capitalize(), severity="warning")
 
         def show_summary(summary: Summary | None) -> None:
-            from .summary_screen import SummaryScreen
-
             if summary is not None:
-                log = self.history if self.history and self.history.session_id else None
-                ask = log if self.settings.ask_feeling else None
-                screen = SummaryScreen(summary, timeline, logged=log is not None, ask=ask)
-                self.push_screen(screen, self._summary_closed)
-                if log is not None:
-                    self._show_week_progress(screen, log.record(summary))
+                self._show_summary(summary, timeline, wiring)
 
-        self.push_screen(SessionScreen(engine), show_summary)
+        self.push_screen(SessionScreen(engine, wiring, self.sound_status), show_summary)
 
-    def _add_history(self, engine: Engine, timeline: Timeline) -> None:
-        """Log the session unless logging is off; a history that cannot be kept warns once."""
-        self._close_history()
-        if not self.settings.log:
-            return
-        from ..history import open_log
+    def _show_summary(self, summary: Summary, timeline: Timeline, wiring: SessionWiring) -> None:
+        from stretchtimer.tui.screens.summary_screen import SummaryScreen
 
-        self.history = open_log(timeline, self.speed, warn=self.history_warning)
-        if self.history is not None:
-            engine.subscribe(self.history)
+        record = wiring.record(summary)
+        ask = wiring if wiring.asks_after else None
+        screen = SummaryScreen(summary, timeline, logged=record is not None, ask=ask)
+        self.push_screen(screen, self._summary_closed)
+        if record is not None:
+            self._show_week_progress(screen, record)
 
     def read_history(self, this: SessionRecord | None = None) -> tuple[list[SessionRecord], Stats]:
         """The logged sessions and their stats, with `this` session as it will be logged.
 
         Called in a thread: SQLite reads the disk, and years of sessions take tens of ms.
         """
-        from ..history import read_sessions, utc_now
-        from ..stats import compute
+        from stretchtimer.history.records import utc_now
+        from stretchtimer.history.stats import compute
+        from stretchtimer.history.store import read_sessions
 
         def warn(text: str) -> None:
             self.call_from_thread(self.history_warning, text)
@@ -214,48 +232,32 @@ class StretchTimerApp(App[None]):
     @work(thread=True, name="week-progress", exit_on_error=False)
     def _show_week_progress(self, screen: SummaryScreen, this: SessionRecord) -> None:
         """This session against the week's goal, on its summary (left blank if it fails)."""
-        from ..report import goal_line
+        from stretchtimer.history.report import goal_line
 
         _, stats = self.read_history(this)
         self.call_from_thread(screen.show_progress, goal_line(stats, this))
 
     def history_warning(self, text: str) -> None:
         """Say once per run that the history has a problem; the session goes on regardless."""
+        log.warning("%s", text)
         if not self._history_warned:
             self._history_warned = True
             self.notify(text[:1].upper() + text[1:], severity="warning", timeout=10)
 
-    def _close_history(self) -> None:
-        if self.history is not None:
-            self.history.close()
-            self.history = None
+    def _close_wiring(self) -> None:
+        if self.wiring is not None:
+            self.wiring.close()
+            self.wiring = None
 
     def _summary_closed(self, _: None = None) -> None:
-        self._close_history()
-        self._back_to_picker()
+        self._close_wiring()
+        self._show_picker()
 
-    def _add_sound(self, engine: Engine, timeline: Timeline) -> None:
-        """Cues for every CueDue, and the voice when it is on."""
-        from ..engine import CueDue
-        from ..sound.announcer import voice_for
-
-        player = self.player
-        if player is None:
-            return
-        engine.subscribe(
-            lambda event: player.play(event.cue.kind) if isinstance(event, CueDue) else None
-        )
-        announcer, status = voice_for(player, self.settings.voice, timeline, self.speed)
-        if announcer is not None:
-            engine.subscribe(announcer)
-        elif self.settings.voice != "off":
-            self.notify(status.capitalize(), severity="warning")
-
-    def _back_to_picker(self, _: None = None) -> None:
-        from .picker_screen import PickerScreen
+    def _show_picker(self) -> None:
+        from stretchtimer.tui.screens.picker_screen import PickerScreen
 
         if not any(isinstance(screen, PickerScreen) for screen in self.screen_stack):
-            self.push_screen(PickerScreen())
+            self.push_screen(PickerScreen(self.load_catalog, self.read_history))
 
     # --- app-wide actions -------------------------------------------------------------------
 
@@ -263,25 +265,26 @@ class StretchTimerApp(App[None]):
         self.muted = not self.muted
 
     def action_help(self) -> None:
-        from .help_screen import HelpScreen
+        from stretchtimer.tui.screens.help_screen import HelpScreen
 
         self.push_screen(HelpScreen())
 
     def action_quit_now(self) -> None:
         """Ctrl+C: stop any session (so what was done is kept) and leave at once."""
-        from ..engine import Command
-        from .session_screen import SessionScreen
+        from stretchtimer.session.engine import Command
+        from stretchtimer.tui.screens.session_screen import SessionScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, SessionScreen):
                 screen.engine.send(Command.STOP)
         self.exit()
 
-    def set_terminal_title(self, title: str) -> None:
+    @on(TitleChanged)
+    def set_terminal_title(self, message: TitleChanged) -> None:
         """Name the terminal tab after the step, so a hidden tab still tells the time."""
         driver = self._driver
         if driver is not None and not self.is_headless:
-            clean = "".join(char for char in title if char.isprintable())
+            clean = "".join(char for char in message.title if char.isprintable())
             driver.write(f"\x1b]2;{clean}\x07")
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

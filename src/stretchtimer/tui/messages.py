@@ -1,10 +1,12 @@
-"""Messages from the engine to the screens."""
+"""Messages the screens post up to the app, and engine events carried to the session screen."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.message import Message
 
-from ..engine import Event, Tick
+from stretchtimer.session.engine import Event, Tick
 
 
 class EngineEvent(Message, bubble=False):
@@ -22,3 +24,20 @@ class EngineEvent(Message, bubble=False):
             and isinstance(self.event, Tick)
             and isinstance(message.event, Tick)
         )
+
+
+@dataclass
+class StartRoutine(Message):
+    """The person chose a routine (the picker asks the app to start it)."""
+
+    routine_id: str
+
+
+@dataclass
+class TitleChanged(Message):
+    """What the terminal's title should say now (the step and the time left)."""
+
+    title: str
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, TitleChanged)

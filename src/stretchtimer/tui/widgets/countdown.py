@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Digits
 
-from ...text import clock
+from stretchtimer.format import clock
 
 
 class Countdown(Digits):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
-from ...text import clock
+from stretchtimer.format import clock
 
 LABEL_WIDTH = 9
 TIME_WIDTH = 17

@@ -1,0 +1,183 @@
+"""The `stretchtimer` command line: its options, and `main`, which hands each command to
+commands.py."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from stretchtimer import __version__
+from stretchtimer.cli.commands import COMMANDS, default
+from stretchtimer.errors import EXIT_OK, EXIT_USAGE, BadInput, UsageError, warn
+from stretchtimer.settings import SOUND_BACKENDS, VOICE_MODES
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _positive_speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid speed {text!r}: give a number") from None
+    if not 0 < value <= 10_000:
+        raise argparse.ArgumentTypeError(f"invalid speed {text!r}: use a number from 0 to 10000")
+    return value
+
+
+def _volume(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 100:
+        raise argparse.ArgumentTypeError(f"invalid volume {text!r}: use a whole number 0 to 100")
+    return int(text)
+
+
+def _positive_int(limit: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not text.isdigit() or not 1 <= int(text) <= limit:
+            raise argparse.ArgumentTypeError(f"invalid number {text!r}: use 1 to {limit}")
+        return int(text)
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="stretchtimer",
+        description="A guided back-care workout timer: pick a routine and follow it hands-free.",
+        epilog="Run without a command to open the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_session_options(parser, argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    listing = commands.add_parser("list", help="list routines (or exercises) with their times")
+    listing.add_argument("--exercises", action="store_true", help="list exercises instead")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    show = commands.add_parser("show", help="show a routine's plan or an exercise's steps")
+    show.add_argument("id", help="a routine or exercise id, e.g. desk-break")
+    show.add_argument("--steps", action="store_true", help="print every step of the timeline")
+    show.add_argument("--json", action="store_true", help="print JSON (with the full timeline)")
+
+    validate = commands.add_parser("validate", help="check exercise and routine files")
+    validate.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+
+    commands.add_parser("schema", help="print the JSON Schema of exercise and routine files")
+
+    run = commands.add_parser("run", help="run a routine (in the app, or --plain)")
+    run.add_argument("routine", help="a routine id, e.g. desk-break")
+    run.add_argument("--plain", action="store_true", help="print each step as a line of text")
+    _add_session_options(run, argparse.SUPPRESS)
+
+    history = commands.add_parser("history", help="the sessions you did, newest first")
+    history.add_argument(
+        "--days",
+        type=_positive_int(100_000),
+        default=30,
+        metavar="N",
+        help="sessions of the last N days (default 30)",
+    )
+    output = history.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON, with every exercise")
+    output.add_argument("--csv", action="store_true", help="print CSV, one row per session")
+
+    stats = commands.add_parser("stats", help="weeks against your goal, streak, body areas, pain")
+    stats.add_argument(
+        "--weeks",
+        type=_positive_int(520),
+        default=8,
+        metavar="N",
+        help="how many weeks to show (default 8)",
+    )
+    stats.add_argument("--json", action="store_true", help="print JSON")
+
+    doctor = commands.add_parser("doctor", help="show what works here: sound, voice, folders")
+    doctor.add_argument("--play", action="store_true", help="also play a cue and say a word")
+    parser.set_defaults(
+        speed=1.0, mute=False, volume=None, sound=None, voice=None, log=None, log_file=None
+    )
+    return parser
+
+
+def _add_session_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """--speed and --mute, accepted before or after `run`."""
+    parser.add_argument(
+        "--speed",
+        type=_positive_speed,
+        default=default,
+        metavar="N",
+        help="run sessions N times faster, for previews and testing (default 1)",
+    )
+    parser.add_argument("--mute", action="store_true", default=default, help="no sound")
+    parser.add_argument(
+        "--volume", type=_volume, default=default, metavar="0-100", help="cue and voice volume"
+    )
+    parser.add_argument(
+        "--sound",
+        choices=SOUND_BACKENDS,
+        default=default,
+        metavar="BACKEND",
+        help=f"how to play cues: {', '.join(SOUND_BACKENDS)} (default auto: the first that works)",
+    )
+    parser.add_argument(
+        "--voice",
+        choices=VOICE_MODES,
+        default=default,
+        help="spoken announcements (espeak-ng): on, full (form cues too) or off",
+    )
+    parser.add_argument(
+        "--no-log",
+        dest="log",
+        action="store_const",
+        const=False,
+        default=default,
+        help="do not keep this session in the history",
+    )
+    parser.add_argument(
+        "--log",
+        dest="log_file",
+        type=Path,
+        default=default,
+        metavar="FILE",
+        help="write what the program does (for a bug report) to FILE",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # A bare --voice means "on"; said here so it never swallows the command that follows it.
+    argv = ["--voice=on" if arg == "--voice" else arg for arg in argv]
+    try:
+        args = build_parser().parse_args(argv)
+        if args.log_file is not None:
+            log_to(args.log_file)
+        handler = COMMANDS.get(args.command or "", default)
+        return handler(args)
+    except BadInput as error:
+        warn(str(error))
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `stretchtimer list | head`
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def log_to(path: Path) -> None:
+    """Send everything the modules log, debug and up, to a file (the app also shows it in
+    `textual console`)."""
+    import logging  # only with --log: the app's start does without it
+
+    try:
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write the log: {error.strerror or error}") from None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("stretchtimer")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)

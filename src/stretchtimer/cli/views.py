@@ -1,0 +1,210 @@
+"""Routines and exercises as text tables and JSON, for `list` and `show`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from stretchtimer.format import clock
+from stretchtimer.library.catalog import Catalog
+from stretchtimer.library.models import (
+    Amount,
+    Exercise,
+    Routine,
+    equipment_needed,
+    field_names,
+    to_data,
+)
+from stretchtimer.session.plan import Count, Step, Timeline, plan
+from stretchtimer.session.words import step_line
+
+
+def timeline_of(catalog: Catalog, routine: Routine) -> Timeline:
+    return plan(routine, catalog.routine_exercises(routine))
+
+
+def routines_json(catalog: Catalog) -> list[dict[str, Any]]:
+    return [
+        routine_json(catalog, catalog.routine(key), with_steps=False)
+        for key in sorted(catalog.routines)
+    ]
+
+
+def exercises_json(catalog: Catalog) -> list[dict[str, Any]]:
+    return [exercise_json(catalog, catalog.exercise(key)) for key in sorted(catalog.exercises)]
+
+
+Table = tuple[list[str], list[list[str]]]
+
+
+def routine_table(catalog: Catalog) -> Table:
+    rows = []
+    for key in sorted(catalog.routines):
+        routine = catalog.routine(key)
+        timeline = timeline_of(catalog, routine)
+        rows.append(
+            [
+                routine.id,
+                routine.name,
+                clock(timeline.total),
+                ", ".join(routine.focus),
+                ", ".join(equipment_needed(list(timeline.exercises))),
+            ]
+        )
+    return ["ID", "NAME", "TIME", "FOCUS", "EQUIPMENT"], rows
+
+
+def exercise_table(catalog: Catalog) -> Table:
+    rows = [
+        [e.id, e.name, e.phase, e.dose.describe(), ", ".join(e.good_for), "/".join(e.equipment)]
+        for e in (catalog.exercise(key) for key in sorted(catalog.exercises))
+    ]
+    return ["ID", "NAME", "PHASE", "DOSE", "GOOD FOR", "EQUIPMENT"], rows
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def table(header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print(
+            "  ".join(
+                str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)
+            ).rstrip()
+        )
+
+
+def _source(catalog: Catalog, item_id: str, routine: bool) -> dict[str, Any]:
+    entry = (catalog.routines if routine else catalog.exercises)[item_id]
+    replaced = catalog.replaced.get(item_id)
+    return {
+        "source": str(entry.path),
+        "builtin": entry.builtin,
+        "replaces_builtin": str(replaced) if replaced else None,
+    }
+
+
+def exercise_json(catalog: Catalog, exercise: Exercise) -> dict[str, Any]:
+    data: dict[str, Any] = to_data(exercise)
+    data["dose_text"] = exercise.dose.describe()
+    data.update(_source(catalog, exercise.id, routine=False))
+    return data
+
+
+def routine_json(catalog: Catalog, routine: Routine, with_steps: bool) -> dict[str, Any]:
+    timeline = timeline_of(catalog, routine)
+    data: dict[str, Any] = {
+        "id": routine.id,
+        "name": routine.name,
+        "purpose": routine.purpose,
+        "focus": list(routine.focus),
+        "equipment": equipment_needed(list(timeline.exercises)),
+        "prepare_seconds": routine.prepare,
+        "rest_seconds": routine.rest,
+        "total_seconds": timeline.total,
+        "exercises": [
+            {
+                "id": exercise.id,
+                "name": exercise.name,
+                "phase": exercise.phase,
+                "dose": to_data(exercise.dose),
+                "dose_text": exercise.dose.describe(),
+                "start_seconds": timeline.exercise_start(position),
+                "seconds": timeline.exercise_seconds(position),
+            }
+            for position, exercise in enumerate(timeline.exercises)
+        ],
+    }
+    data.update(_source(catalog, routine.id, routine=True))
+    if with_steps:
+        data["timeline"] = [_step_json(step) for step in timeline.steps]
+    return data
+
+
+def _step_json(step: Step) -> dict[str, Any]:
+    def count(value: Count | None) -> dict[str, int] | None:
+        return None if value is None else {"number": value.number, "total": value.total}
+
+    return {
+        "index": step.index,
+        "kind": str(step.kind),
+        "exercise_id": step.exercise.id,
+        "exercise_name": step.exercise.name,
+        "text": step.text,
+        "start_seconds": step.start,
+        "duration_seconds": step.duration,
+        "side": step.side,
+        "set": count(step.set),
+        "rep": count(step.rep),
+        "hold": count(step.hold),
+        "round": count(step.round),
+        "cues": [{"at": cue.at, "kind": str(cue.kind), "count": cue.count} for cue in step.cues],
+    }
+
+
+def print_routine(catalog: Catalog, routine: Routine, steps: bool) -> None:
+    timeline = timeline_of(catalog, routine)
+    print(f"{routine.name} ({routine.id}) - {clock(timeline.total)}")
+    print(routine.purpose)
+    print(f"Focus: {', '.join(routine.focus)}")
+    print(f"Equipment: {', '.join(equipment_needed(list(timeline.exercises)))}")
+    print(f"Get ready {routine.prepare} s before each exercise, rest {routine.rest} s between.")
+    if routine.id in catalog.replaced:
+        print(f"Your file {catalog.routines[routine.id].path} replaces the built-in routine.")
+    print()
+    if steps:
+        for step in timeline.steps:
+            print(step_line(step, timeline, step.start))
+        return
+    table(
+        ["#", "AT", "EXERCISE", "PHASE", "DOSE", "TIME"],
+        [
+            [
+                str(position + 1),
+                clock(timeline.exercise_start(position)),
+                exercise.name,
+                exercise.phase,
+                exercise.dose.describe(),
+                clock(timeline.exercise_seconds(position)),
+            ]
+            for position, exercise in enumerate(timeline.exercises)
+        ],
+    )
+    print(f"\nTotal: {clock(timeline.total)} ({len(timeline.steps)} steps; --steps lists them)")
+
+
+def print_exercise(catalog: Catalog, exercise: Exercise) -> None:
+    print(f"{exercise.name} ({exercise.id}) - {exercise.phase}")
+    print(exercise.summary)
+    if exercise.id in catalog.replaced:
+        print(f"Your file {catalog.exercises[exercise.id].path} replaces the built-in exercise.")
+    print(f"Good for: {', '.join(exercise.good_for)}")
+    print(f"Equipment: {' or '.join(exercise.equipment)}")
+    print(f"Position: {' or '.join(exercise.position)}")
+    print(f"Dose: {exercise.dose.describe()}{_ranges(exercise)}")
+    print("\nSteps:")
+    for number, text in enumerate(exercise.steps, 1):
+        print(f"  {number}. {text}")
+    if exercise.cues:
+        print("\nForm cues:")
+        for text in exercise.cues:
+            print(f"  - {text}")
+    if exercise.safety:
+        print("\nSafety:")
+        for text in exercise.safety:
+            print(f"  ! {text}")
+
+
+def _ranges(exercise: Exercise) -> str:
+    """' (the source allows 8-12 reps, 2-3 sets)' where the dose is a range."""
+
+    dose = exercise.dose
+    values = [(name, getattr(dose, name)) for name in field_names(type(dose))]
+    spans = [
+        f"{value.min}-{value.max} {name}"
+        for name, value in values
+        if isinstance(value, Amount) and value.min != value.max
+    ]
+    return f" (range: {', '.join(spans)})" if spans else ""

@@ -1,0 +1,191 @@
+"""The history and stats as text, JSON and CSV, for `stretchtimer history` and `stats`.
+
+Pure: records and stats in, strings and dicts out; local times use `tz` (system local time
+when None).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import tzinfo
+from typing import Any
+
+from stretchtimer.format import clock, count
+from stretchtimer.history.records import SessionRecord
+from stretchtimer.history.stats import AREA_DAYS, Stats
+
+STATE_NAMES = {"finished": "finished", "stopped": "stopped", "running": "unfinished"}
+CSV_FIELDS = (
+    "id",
+    "started_at",
+    "ended_at",
+    "routine_id",
+    "routine_name",
+    "state",
+    "exercises_done",
+    "exercises_skipped",
+    "exercises_total",
+    "planned_seconds",
+    "active_seconds",
+    "paused_seconds",
+    "speed",
+    "feeling_before",
+    "feeling_after",
+)
+
+
+def feeling_text(before: int | None, after: int | None) -> str:
+    """'5 -> 3', '5 -> ?', or '' when neither was given."""
+    if before is None and after is None:
+        return ""
+    return f"{'?' if before is None else before} -> {'?' if after is None else after}"
+
+
+def session_json(session: SessionRecord) -> dict[str, Any]:
+    return {
+        **_flat(session),
+        "exercises": [
+            {
+                "position": e.position,
+                "id": e.exercise_id,
+                "name": e.name,
+                "areas": list(e.areas),
+                "outcome": e.outcome,
+                "seconds": round(e.seconds, 3),
+                "planned_seconds": e.planned_seconds,
+            }
+            for e in session.exercises
+        ],
+    }
+
+
+def _flat(session: SessionRecord) -> dict[str, Any]:
+    return {
+        "id": session.id,
+        "started_at": session.started_at.isoformat(),
+        "ended_at": session.ended_at.isoformat() if session.ended_at else None,
+        "routine_id": session.routine_id,
+        "routine_name": session.routine_name,
+        "state": STATE_NAMES.get(session.state, session.state),
+        "exercises_done": session.done,
+        "exercises_skipped": session.skipped,
+        "exercises_total": session.exercise_count,
+        "planned_seconds": session.planned_seconds,
+        "active_seconds": round(session.active_seconds, 3),
+        "paused_seconds": round(session.paused_seconds, 3),
+        "speed": session.speed,
+        "feeling_before": session.feeling_before,
+        "feeling_after": session.feeling_after,
+    }
+
+
+def history_csv(sessions: Sequence[SessionRecord]) -> str:
+    """One row per session, times in UTC, for a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for session in sessions:
+        writer.writerow(_flat(session))
+    return out.getvalue()
+
+
+def history_rows(
+    sessions: Sequence[SessionRecord], tz: tzinfo | None = None
+) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of the history table, newest first, in local time."""
+    header = ["WHEN", "ROUTINE", "STATE", "DONE", "ACTIVE", "PAUSED", "FEELING"]
+    rows = []
+    for session in reversed(sessions):
+        when = session.started_at.astimezone(tz).strftime("%a %d %b %Y %H:%M")
+        speed = f" (x{session.speed:g})" if session.speed != 1 else ""
+        rows.append(
+            [
+                when,
+                session.routine_name + speed,
+                STATE_NAMES.get(session.state, session.state),
+                f"{session.done}/{session.exercise_count}",
+                clock(session.active_seconds, up=False),
+                clock(session.paused_seconds, up=False),
+                feeling_text(session.feeling_before, session.feeling_after),
+            ]
+        )
+    return header, rows
+
+
+def bar(value: float, most: float, width: int = 20) -> str:
+    if most <= 0 or value <= 0:
+        return ""
+    return "#" * max(1, round(width * value / most))
+
+
+def stats_lines(stats: Stats) -> list[str]:
+    """`stretchtimer stats`: this week, the streak, the weeks, the areas, how it feels."""
+    week = stats.this_week
+    lines = [
+        f"This week: {week.sessions} of {count(stats.goal, 'session')}, "
+        f"{week.minutes:.0f} min" + (" - goal met" if week.met else f" - {stats.to_go} to go"),
+        f"Streak: {count(stats.streak, 'week')} in a row with {stats.goal} or more sessions",
+        "",
+        "WEEK OF      SESSIONS  MINUTES",
+    ]
+    most = max(w.sessions for w in stats.weeks)
+    for w in stats.weeks:
+        mark = "*" if w.met else " "
+        sessions = f"{w.sessions:>3} {mark} {bar(w.sessions, max(most, stats.goal), 10):<10}"
+        lines.append(f"{w.start.strftime('%a %d %b'):<12} {sessions} {w.minutes:>5.0f}")
+    lines += ["(* the goal was met)", "", f"Body areas, last {AREA_DAYS // 7} weeks (minutes):"]
+    top = max(stats.areas.values())
+    for area, minutes in sorted(stats.areas.items(), key=lambda item: -item[1]):
+        note = "  <- least worked" if area == stats.neglected else ""
+        text = f"  {area.replace('-', ' '):<12} {minutes:>5.0f}  {bar(minutes, top)}{note}"
+        lines.append(text.rstrip())
+    lines.append("")
+    lines.append(pain_line(stats))
+    return lines
+
+
+def pain_line(stats: Stats) -> str:
+    if stats.pain_change is None:
+        return "Stiffness or pain: not noted yet (0-10 before and after a session)"
+    change = stats.pain_change
+    trend = "eased" if change < 0 else "rose" if change > 0 else "stayed the same"
+    sessions = count(stats.pain_pairs, "session")
+    return f"Stiffness or pain {trend} by {abs(change):.1f} on average (0-10, over {sessions})"
+
+
+def stats_json(stats: Stats) -> dict[str, Any]:
+    return {
+        "goal": stats.goal,
+        "streak_weeks": stats.streak,
+        "this_week": {"sessions": stats.this_week.sessions, "to_go": stats.to_go},
+        "weeks": [
+            {
+                "start": w.start.isoformat(),
+                "sessions": w.sessions,
+                "minutes": round(w.minutes, 1),
+                "met": w.met,
+            }
+            for w in stats.weeks
+        ],
+        "area_minutes": {area: round(m, 1) for area, m in stats.areas.items()},
+        "area_days": AREA_DAYS,
+        "neglected_area": stats.neglected,
+        "pain_change": None if stats.pain_change is None else round(stats.pain_change, 2),
+        "pain_sessions": stats.pain_pairs,
+    }
+
+
+def goal_line(stats: Stats, this: SessionRecord) -> str:
+    """The summary screen's line: this session against the week's goal."""
+    if this.preview:
+        return f"A preview at x{this.speed:g}: kept in the history, not counted towards your goal."
+    if not this.counts:
+        return f"This week: {stats.this_week.sessions} of {stats.goal} sessions (none done here)."
+    week = stats.this_week
+    if week.met:
+        streak = count(stats.streak, "week")
+        return f"This week: {week.sessions} of {stats.goal} sessions - goal met. Streak: {streak}."
+    more = count(stats.to_go, "more session")
+    return f"This week: {week.sessions} of {stats.goal} sessions - {more} to reach your goal."

@@ -1,0 +1,168 @@
+"""The loaded catalog, kept on disk so the next load skips YAML parsing and validation.
+
+One JSON file in the data folder holds what the last full load found: every validated
+exercise and routine (as plain data, with the fields each file gave), what replaced what, and
+the problems of the broken files, so those are still reported on every run. It is keyed on
+every YAML file's path, size, inode and change times, on the program's version and on the
+code that validates or saves (every module of the library package): any
+change to any of these makes a full load, which writes a new file. A missing, unreadable or
+damaged cache file is the same as no cache.
+
+On a hit the models (plain dataclasses) are rebuilt directly, trusting the data as it was
+validated when it was saved: neither PyYAML nor pydantic is imported.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from stretchtimer import __version__
+from stretchtimer.library import models
+from stretchtimer.library.catalog import Catalog, Entry, Problem
+from stretchtimer.paths import data_dir
+
+log = logging.getLogger(__name__)
+
+FORMAT = 2
+FILE_NAME = "catalog.json"
+CODE_DIR = Path(__file__).parent
+"""The library's code: a change to any of its modules makes a new key."""
+
+Key = dict[str, Any]
+
+_MODELS: dict[str, type[models.Strict]] = {
+    name: value
+    for name, value in vars(models).items()
+    if isinstance(value, type) and issubclass(value, models.Strict) and value is not models.Strict
+}
+
+
+def cache_path() -> Path:
+    return data_dir() / "cache" / FILE_NAME
+
+
+def _stamp(path: Path) -> list[int]:
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+def key_of(files: list[tuple[Path, bool]]) -> Key | None:
+    """What the catalog read from `files` (path, built-in) depends on; None if a file vanished.
+
+    The code is every module of this package (the rules, the loader and this file's format),
+    stamped by path: nothing is imported for it.
+    """
+    code = sorted(CODE_DIR.glob("*.py"))
+    try:
+        return {
+            "format": FORMAT,
+            "version": __version__,
+            "code": [[path.name, *_stamp(path)] for path in code],
+            "files": [[str(path), builtin, *_stamp(path)] for path, builtin in files],
+        }
+    except OSError:
+        return None
+
+
+def read(key: Key, path: Path | None = None) -> Catalog | None:
+    """The catalog saved under `key`, or None (no file, another key, or a damaged file)."""
+    path = path or cache_path()
+    try:
+        data = json.loads(path.read_bytes())
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        return _catalog(data)
+    except FileNotFoundError:
+        return None
+    except Exception as error:  # a damaged cache is only a slower start
+        log.debug("ignoring the catalog cache %s: %r", path, error)
+        return None
+
+
+def write(key: Key, catalog: Catalog, path: Path | None = None) -> bool:
+    """Save `catalog` under `key` (atomically); False if the folder is not writable."""
+    path = path or cache_path()
+    data = {
+        "key": key,
+        "exercises": [_entry(entry) for entry in catalog.exercises.values()],
+        "routines": [_entry(entry) for entry in catalog.routines.values()],
+        "replaced": {item_id: str(where) for item_id, where in catalog.replaced.items()},
+        "problems": [
+            [problem.path, problem.line, problem.field, problem.message]
+            for problem in catalog.problems
+        ],
+    }
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # one per writing process
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with temporary.open("w", encoding="utf-8") as out:
+                json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        log.debug("cannot save the catalog cache %s: %s", path, error)
+        return False
+    return True
+
+
+# --- models as plain data and back ----------------------------------------------------------
+
+
+def encode(value: Any) -> Any:
+    """A model as {"$model": class name, "fields": {...}}, recursively; a dose override also
+    with "$set", the fields its file gave (they alone replace the exercise's)."""
+    if isinstance(value, models.Strict):
+        data: dict[str, Any] = {"$model": type(value).__name__}
+        if isinstance(value, models.DoseOverride):
+            data["$set"] = sorted(value.given_names())
+        names = models.field_names(type(value))
+        data["fields"] = {name: encode(getattr(value, name)) for name in names}
+        return data
+    if isinstance(value, list | tuple):
+        return [encode(item) for item in value]
+    if value is None or isinstance(value, str | int | float):
+        return value
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def decode(data: Any) -> Any:
+    """The inverse of `encode`: models rebuilt without validation (they were valid when saved)."""
+    if isinstance(data, dict):
+        model = _MODELS[data["$model"]]
+        fields = {name: decode(value) for name, value in data["fields"].items()}
+        if set(fields) != set(models.field_names(model)):
+            raise ValueError(f"the fields of {model.__name__} have changed")
+        item = model(**fields)
+        if isinstance(item, models.DoseOverride):
+            item.with_given(frozenset(data["$set"]))
+        return item
+    if isinstance(data, list):
+        return [decode(item) for item in data]
+    return data
+
+
+def _entry(entry: Entry) -> dict[str, Any]:
+    return {"path": str(entry.path), "builtin": entry.builtin, "item": encode(entry.item)}
+
+
+def _catalog(data: dict[str, Any]) -> Catalog:
+    catalog = Catalog()
+    for table, kind, entries in (
+        (catalog.exercises, models.Exercise, data["exercises"]),
+        (catalog.routines, models.Routine, data["routines"]),
+    ):
+        for entry in entries:
+            item = decode(entry["item"])
+            if not isinstance(item, kind):
+                raise ValueError(f"expected {kind.__name__}, found {type(item).__name__}")
+            table[item.id] = Entry(item, Path(entry["path"]), None, bool(entry["builtin"]))
+    catalog.replaced = {item_id: Path(where) for item_id, where in data["replaced"].items()}
+    catalog.problems = [Problem(*problem) for problem in data["problems"]]
+    return catalog

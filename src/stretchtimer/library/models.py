@@ -1,0 +1,422 @@
+"""The shape of exercise and routine files.
+
+These strict, frozen stdlib dataclasses are the single source of truth: the loader validates
+files against them with pydantic (validation.py, the only module that imports it), `stretchtimer
+schema` publishes their JSON Schema, and everything downstream (the plan, the engine, the
+screens) can trust what it is handed.
+
+This module imports no pydantic: a catalog read from the cache (cache.py) is rebuilt
+from these classes directly, which keeps pydantic (several MiB) out of a running session. The
+rules live in the annotations: constraints as `annotated_types` metadata, descriptions as
+docstrings under the fields (`use_attribute_docstrings`), and the few rules annotated_types has
+no word for (a pattern, the dose's tag, an input in a shorter form) as `Rules` metadata or hooks
+that hand the work to validation.py when pydantic builds its validators.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar, Literal
+
+from annotated_types import Ge, Le, MaxLen, MinLen
+
+from stretchtimer.library.terms import (
+    AREAS,
+    EQUIPMENT,
+    PHASES,
+    Area,
+    Equipment,
+    Phase,
+    Position,
+    Side,
+)
+
+__all__ = ["AREAS", "EQUIPMENT", "PHASES", "Area", "Equipment", "Phase", "Position", "Side"]
+
+MAX_COUNT = 1000
+
+# The configuration pydantic reads from each class (a plain dict: `pydantic.ConfigDict` is a
+# TypedDict). No coercion, no unknown keys. The descriptions (the docstrings under the fields)
+# are read only for the published schema: validation.py turns them on for it.
+CONFIG: dict[str, Any] = {"strict": True, "extra": "forbid", "use_attribute_docstrings": False}
+
+
+class SchemaHooks:
+    """How the annotations here become pydantic validators: validation.py, the one module that
+    imports pydantic, installs its functions here when it is imported. pydantic calls these
+    only while validation.py builds a validator, so they are always installed by then; this
+    module never imports validation.py (a cached catalog must not load pydantic)."""
+
+    def class_schema(self, cls: type[Strict], source: Any, handler: Any) -> Any:
+        raise RuntimeError("import stretchtimer.library.validation to validate")
+
+    def rules_schema(self, rules: Rules, source: Any, handler: Any) -> Any:
+        raise RuntimeError("import stretchtimer.library.validation to validate")
+
+
+SCHEMA_HOOKS = SchemaHooks()
+
+
+class Rules:
+    """Annotation metadata for what annotated_types cannot say, applied by validation.py.
+
+    `pattern`: a regular expression a string must match (validated and in the schema);
+    `tag`: the field that tells the classes of a union apart; `description`: the schema's
+    description of the type wherever it is used (a field's docstring still wins).
+    """
+
+    __slots__ = ("description", "pattern", "tag")
+
+    def __init__(
+        self, *, pattern: str | None = None, tag: str | None = None, description: str | None = None
+    ) -> None:
+        self.pattern, self.tag, self.description = pattern, tag, description
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return SCHEMA_HOOKS.rules_schema(self, source, handler)
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
+        json_schema = handler(schema)
+        if self.description is not None:
+            json_schema["description"] = self.description
+        return json_schema
+
+
+Id = Annotated[
+    str,
+    MaxLen(60),
+    Rules(
+        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+        description="Stable kebab-case identifier, e.g. `neck-roll`.",
+    ),
+]
+Name = Annotated[str, MinLen(1), MaxLen(60)]
+Line = Annotated[str, MinLen(1), MaxLen(300)]
+Seconds = Annotated[int, Ge(0), Le(3600), Rules(description="Whole seconds.")]
+Tempo = Annotated[
+    float,
+    Ge(0.5),
+    Le(60),
+    Rules(description="Seconds per repetition, so reps run hands-free."),
+]
+Count = Annotated[int, Ge(1), Le(MAX_COUNT * 10)]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Strict:
+    """Base for every file class: strict, no unknown keys, immutable.
+
+    `_from_input`, where a class overrides it, turns the short forms a file may use into the
+    full mapping before the fields are validated; `_remembers_given` keeps which fields a
+    file gave.
+    """
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = CONFIG
+    _remembers_given: ClassVar[bool] = False
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return SCHEMA_HOOKS.class_schema(cls, source, handler)
+
+    @classmethod
+    def _from_input(cls, data: Any) -> Any:
+        """The input as the full mapping the fields are validated from (here: as it is)."""
+        return data
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Amount(Strict):
+    """A number the source gives as a range (8-12 reps, 10-20 s).
+
+    The range is kept so people can see it; `default` is what a session uses. In YAML write a
+    plain number (`reps: 10`) or the range (`reps: {min: 8, max: 12, default: 10}`).
+    """
+
+    default: Count
+    """The value a session uses."""
+    min: Count
+    """Lowest value of the range."""
+    max: Count
+    """Highest value of the range."""
+
+    @classmethod
+    def _from_input(cls, data: Any) -> Any:
+        if isinstance(data, Amount):
+            return data
+        if isinstance(data, bool):
+            raise ValueError("expected a whole number or {min, max, default}")
+        if isinstance(data, int):
+            return {"default": data, "min": data, "max": data}
+        if isinstance(data, dict):
+            low, high = data.get("min"), data.get("max")
+            if "default" not in data and isinstance(low, int) and isinstance(high, int):
+                return {**data, "default": (low + high) // 2}
+            return data
+        raise ValueError("expected a whole number or {min, max, default}")
+
+    def __post_init__(self) -> None:
+        if not self.min <= self.default <= self.max:
+            raise ValueError(f"default {self.default} is outside the range {self.min}-{self.max}")
+
+    def __str__(self) -> str:
+        if self.min == self.max:
+            return str(self.default)
+        return f"{self.default} ({self.min}-{self.max})"
+
+
+def _once() -> Amount:
+    return Amount(default=1, min=1, max=1)
+
+
+def _value(amount: Amount) -> str:
+    return str(amount.default)
+
+
+def _times(amount: Amount) -> str:
+    return "once" if amount.default == 1 else f"{_value(amount)} times"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sided(Strict):
+    """Shared by every dose: a one-sided move is done on each side in turn."""
+
+    # pydantic reads docstrings only from the class being validated, not from its bases: a
+    # field of a base class gives its description in its metadata (pydantic reads that too).
+    per_side: bool = field(default=False, metadata={"description": "Done once for each side."})
+    first_side: Side = field(default="right", metadata={"description": "Which side goes first."})
+
+    @property
+    def sides(self) -> tuple[Side | None, ...]:
+        """The sides in the order they are done; (None,) for a two-sided move."""
+        if not self.per_side:
+            return (None,)
+        other: Side = "left" if self.first_side == "right" else "right"
+        return (self.first_side, other)
+
+    def _each_side(self, text: str) -> str:
+        return f"{text} each side" if self.per_side else text
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HoldDose(Sided):
+    """Hold a position for N seconds, R times, relaxing between holds."""
+
+    kind: Literal["hold"]
+    seconds: Amount
+    """Length of one hold in seconds."""
+    repeats: Amount = field(default_factory=_once)
+    """Holds per side."""
+    relax: Seconds = 0
+    """Seconds to relax between holds."""
+    alternate: bool = False
+    """Per-side moves: change side after every hold instead of doing all of one side first."""
+
+    def describe(self) -> str:
+        times = f", {_times(self.repeats)}" if self.repeats.default > 1 else ""
+        return self._each_side(f"hold {_value(self.seconds)} s{times}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RepsDose(Sided):
+    """Sets of repetitions at a fixed tempo, resting between sets."""
+
+    kind: Literal["reps"]
+    reps: Amount
+    """Repetitions per set."""
+    sets: Amount = field(default_factory=_once)
+    """Number of sets."""
+    tempo: Tempo
+    rest: Seconds = 0
+    """Seconds of rest between sets."""
+
+    def describe(self) -> str:
+        sets = f"{_value(self.sets)} x " if self.sets.default > 1 else ""
+        return self._each_side(f"{sets}{_value(self.reps)} reps")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimedDose(Sided):
+    """A continuous move for a set time (dynamic warm-ups)."""
+
+    kind: Literal["timed"]
+    seconds: Amount
+    """How long to keep moving, in seconds."""
+
+    def describe(self) -> str:
+        return self._each_side(f"{_value(self.seconds)} s")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoundPart(Strict):
+    """One part of a round, e.g. 'Roll your shoulders backwards', 5 times."""
+
+    do: Line
+    """What to do, read at a glance."""
+    reps: Annotated[int, Ge(1), Le(MAX_COUNT)] = 1
+    """Repetitions of this part."""
+    tempo: Tempo
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoundsDose(Sided):
+    """A sequence of parts repeated a number of rounds (5 back then 5 forward, 2-3 times)."""
+
+    kind: Literal["rounds"]
+    parts: Annotated[list[RoundPart], MinLen(1), MaxLen(20)]
+    rounds: Amount
+    """How many times the whole sequence is done."""
+    rest: Seconds = 0
+    """Seconds of rest between rounds."""
+
+    def describe(self) -> str:
+        word = "round" if self.rounds.default == 1 else "rounds"
+        return self._each_side(f"{_value(self.rounds)} {word}")
+
+
+AnyDose = HoldDose | RepsDose | TimedDose | RoundsDose
+Dose = Annotated[AnyDose, Rules(tag="kind")]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Exercise(Strict):
+    """One movement: what it is for, how to do it, and how much of it."""
+
+    id: Id
+    name: Name
+    phase: Phase
+    """Where it belongs in a session."""
+    summary: Line
+    """One line: what the move does."""
+    good_for: Annotated[list[Area], MinLen(1)]
+    """Body areas it helps."""
+    equipment: Annotated[list[Equipment], MinLen(1)]
+    """What you need; where several are listed, any one will do."""
+    position: Annotated[list[Position], MinLen(1)]
+    """Positions it is done in."""
+    steps: Annotated[list[Line], MinLen(1), MaxLen(20)]
+    """Numbered steps."""
+    cues: Annotated[list[Line], MaxLen(20)] = field(default_factory=list)
+    """Short form cues."""
+    safety: Annotated[list[Line], MaxLen(20)] = field(default_factory=list)
+    """Safety notes."""
+    dose: Dose
+
+    @property
+    def needs_nothing(self) -> bool:
+        return "none" in self.equipment
+
+
+@dataclass(frozen=True, kw_only=True)
+class DoseOverride(Strict):
+    """A routine's change to an exercise's dose; only the fields given are replaced."""
+
+    # Which fields the file gave (an explicit `null` included) is kept with the instance (no
+    # slots, so it has a __dict__ for it), as `given()` reports it: validation.py records it
+    # when it validates a file, and the cache with `with_given`.
+    _remembers_given = True
+
+    seconds: Amount | None = None
+    repeats: Amount | None = None
+    relax: Seconds | None = None
+    reps: Amount | None = None
+    sets: Amount | None = None
+    tempo: Tempo | None = None
+    rest: Seconds | None = None
+    rounds: Amount | None = None
+    per_side: bool | None = None
+    first_side: Side | None = None
+    alternate: bool | None = None
+
+    def given_names(self) -> frozenset[str]:
+        """The fields the file gave; without a record, those that are not None."""
+        recorded: frozenset[str] | None = self.__dict__.get("_given")
+        if recorded is not None:
+            return recorded
+        return frozenset(
+            f.name for f in dataclasses.fields(self) if getattr(self, f.name) is not None
+        )
+
+    def given(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.given_names()}
+
+    def with_given(self, names: frozenset[str]) -> DoseOverride:
+        """Record `names` as the fields the file gave; returns self."""
+        object.__setattr__(self, "_given", frozenset(names))
+        return self
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoutineItem(Strict):
+    """An exercise in a routine, by id, optionally with its own dose."""
+
+    exercise: Id
+    dose: DoseOverride | None = None
+
+    @classmethod
+    def _from_input(cls, data: Any) -> Any:
+        return {"exercise": data} if isinstance(data, str) else data
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Routine(Strict):
+    """An ordered list of exercises with the pauses between them."""
+
+    id: Id
+    name: Name
+    purpose: Line
+    """One line: who it is for and what it does."""
+    focus: Annotated[list[Area], MinLen(1)]
+    """Body areas it targets."""
+    prepare: Seconds = 10
+    """Seconds to get ready before each exercise."""
+    rest: Seconds = 15
+    """Seconds of rest between exercises."""
+    exercises: Annotated[list[RoutineItem], MinLen(1), MaxLen(100)]
+
+
+def field_names(cls: type[Strict]) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def to_data(value: Any) -> Any:
+    """A model as JSON-ready data (what pydantic's `model_dump(mode="json")` gave)."""
+    if isinstance(value, Strict):
+        return {name: to_data(getattr(value, name)) for name in field_names(type(value))}
+    if isinstance(value, list | tuple):
+        return [to_data(item) for item in value]
+    return value
+
+
+def override_fields(dose: AnyDose, override: DoseOverride) -> dict[str, Any]:
+    """The fields of `dose` with the routine's changes; a field the dose kind lacks is an error.
+
+    The result is checked by validation.py when a file is loaded (`apply_override` trusts it).
+    """
+    changes = override.given()
+    names = field_names(type(dose))
+    wrong = sorted(name for name in changes if name not in names)
+    if wrong:
+        raise ValueError(f"'{wrong[0]}' does not apply to a {dose.kind} dose")
+    return {**{name: getattr(dose, name) for name in names}, **changes}
+
+
+def apply_override(dose: AnyDose, override: DoseOverride) -> AnyDose:
+    """`dose` with a routine's changes, which the catalog checked when it loaded the routine."""
+    return type(dose)(**override_fields(dose, override))
+
+
+def equipment_needed(exercises: list[Exercise]) -> list[str]:
+    """What a person must have for these exercises; alternatives read 'band/dumbbells'.
+
+    An alternative already covered by something required elsewhere is left out.
+    """
+    choices = [tuple(e.equipment) for e in exercises if not e.needs_nothing]
+    required = {choice[0] for choice in choices if len(choice) == 1}
+    needed: list[str] = []
+    for choice in choices:
+        text = "/".join(choice)
+        covered = len(choice) > 1 and required.intersection(choice)
+        if not covered and text not in needed:
+            needed.append(text)
+    return needed or ["none"]

@@ -1,0 +1,98 @@
+"""pydantic at the boundary: the only module that imports it.
+
+The file classes in models.py are plain frozen dataclasses; this module validates data
+against them (`validate`), publishes their JSON Schema (`json_schema`), and carries out the
+hooks models.py leaves in their annotations (`rules_schema`, `class_schema`) while pydantic
+builds its validators. It is imported when a file is read or the schema is printed, never
+when the catalog comes from the cache.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from pydantic import Discriminator, TypeAdapter, ValidationError
+from pydantic_core import core_schema
+
+from stretchtimer.library.models import CONFIG, SCHEMA_HOOKS, Exercise, Routine, Rules, Strict
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
+
+__all__ = ["ValidationError", "json_schema", "validate"]
+
+T = TypeVar("T")
+
+
+@functools.cache
+def _adapter(model_type: Hashable, described: bool = False) -> TypeAdapter[Any]:
+    """An adapter for `model_type`; `described` gives it the field descriptions.
+
+    pydantic finds those by reading each class's source (inspect: about 100 ms, half the load
+    of the built-in files), and only the published schema needs them, not validating a file.
+    """
+    CONFIG["use_attribute_docstrings"] = described
+    try:
+        return TypeAdapter(cast(Any, model_type))
+    finally:
+        CONFIG["use_attribute_docstrings"] = False
+
+
+def validate(model_type: type[T], data: Any) -> T:
+    """`data` (as read from a file) checked and built into `model_type`.
+
+    Raises ValidationError, whose errors name the location of each problem.
+    """
+    result: T = _adapter(cast(Hashable, model_type)).validate_python(data)
+    return result
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a file: an exercise or a routine."""
+    schema: dict[str, Any] = _adapter(Exercise | Routine, described=True).json_schema()
+    return schema
+
+
+def rules_schema(rules: Rules, source: Any, handler: GetCoreSchemaHandler) -> Any:
+    """The core schema of a type annotated with `models.Rules`."""
+    if rules.tag is not None:
+        return Discriminator(rules.tag).__get_pydantic_core_schema__(source, handler)
+    schema = dict(handler(source))
+    if rules.pattern is not None:
+        schema["pattern"] = rules.pattern
+    return schema
+
+
+def class_schema(cls: type[Strict], source: Any, handler: GetCoreSchemaHandler) -> Any:
+    """The core schema of a file class: pydantic's own for the dataclass, plus
+
+    - mappings are accepted as input (strict mode otherwise takes only instances of a
+      dataclass); the fields themselves stay strict;
+    - the class's own `_from_input`, if it has one, runs first (short forms: `reps: 10`);
+    - for `_remembers_given`, the fields given are recorded on the instance.
+    """
+    schema: dict[str, Any] = dict(handler(source))
+    if schema.get("type") == "dataclass":
+        schema["strict"] = False
+    ref = schema.pop("ref", None)
+    if cls._remembers_given:
+
+        def record(data: Any, build: core_schema.ValidatorFunctionWrapHandler) -> Any:
+            result = build(data)
+            if isinstance(data, dict) and not isinstance(data, cls):
+                result.with_given(frozenset(data))
+            return result
+
+        schema = dict(core_schema.no_info_wrap_validator_function(record, cast(Any, schema)))
+    if getattr(cls._from_input, "__func__", None) is not vars(Strict)["_from_input"].__func__:
+        before = core_schema.no_info_before_validator_function(cls._from_input, cast(Any, schema))
+        schema = dict(before)
+    if ref is not None:
+        schema["ref"] = ref
+    return schema
+
+
+SCHEMA_HOOKS.class_schema = class_schema  # type: ignore[method-assign]
+SCHEMA_HOOKS.rules_schema = rules_schema  # type: ignore[method-assign]

@@ -1,0 +1,574 @@
+"""The session engine: an explicit state machine over a timeline, and its async runner.
+
+The core is pure: `transition(session, command, now)` and `advance(session, now)` return a new
+`Session` and the events it caused, so every rule is tested without an event loop. Time is
+kept as deadlines from one origin (session start + planned offsets + paused time), never as a
+sum of sleeps, so a session cannot drift. `Engine` is the thin async shell that waits for the
+next deadline or command and hands events to subscribers. It knows nothing of screens or sound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from stretchtimer.session.clock import Clock, MonotonicClock
+from stretchtimer.session.plan import Cue, Step, Timeline
+
+log = logging.getLogger(__name__)
+
+BACK_RESTARTS_AFTER = 3.0  # seconds into a step after which "back" restarts it
+
+
+class State(StrEnum):
+    READY = "ready"
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+
+    @property
+    def is_over(self) -> bool:
+        return self in (State.FINISHED, State.STOPPED)
+
+
+class Command(StrEnum):
+    START = "start"
+    PAUSE = "pause"
+    RESUME = "resume"
+    TOGGLE = "toggle"
+    SKIP_STEP = "skip-step"
+    SKIP_EXERCISE = "skip-exercise"
+    BACK = "back"
+    RESTART_STEP = "restart-step"
+    STOP = "stop"
+
+
+class Outcome(StrEnum):
+    """A step's outcome."""
+
+    PENDING = "pending"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+class ExerciseOutcome(StrEnum):
+    """How an exercise ended: all its work done, any of it skipped, or cut short (stopped, or
+    left by going back)."""
+
+    DONE = "done"
+    SKIPPED = "skipped"
+    PARTIAL = "partial"
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened at clock time `at`."""
+
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class StepStarted(Event):
+    step: Step
+    reason: str = "next"  # next, skip, back, restart, start
+
+
+@dataclass(frozen=True, slots=True)
+class Tick(Event):
+    """The whole seconds left in the step (session time), each time that number changes."""
+
+    step: Step
+    remaining: int
+
+
+@dataclass(frozen=True, slots=True)
+class CueDue(Event):
+    step: Step
+    cue: Cue
+
+
+@dataclass(frozen=True, slots=True)
+class Paused(Event):
+    step: Step
+
+
+@dataclass(frozen=True, slots=True)
+class Resumed(Event):
+    step: Step
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped(Event):
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseEnded(Event):
+    """The session left an exercise (to another one, or at its end); going back to it later
+    ends it again, and the later report stands. Times are session seconds."""
+
+    position: int
+    outcome: ExerciseOutcome
+    seconds: float
+    """Time spent on it while running (its rest and get-ready included), pauses left out."""
+    active_seconds: float
+    """The session's running time so far."""
+    paused_seconds: float
+    """The session's paused time so far."""
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What was done, for the last line, the summary screen and the history log.
+
+    Times are in session seconds (at --speed N, N times the wall time).
+    """
+
+    state: State
+    steps_done: int
+    steps_skipped: int
+    steps_total: int
+    exercises_done: tuple[int, ...]
+    exercises_skipped: tuple[int, ...]
+    active_seconds: float
+    paused_seconds: float
+    exercises: tuple[ExerciseEnded, ...] = ()
+    """The last report of every exercise the session left, in their order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finished(Event):
+    summary: Summary
+
+
+@dataclass(frozen=True, slots=True)
+class Stopped(Event):
+    summary: Summary
+
+
+# --- the pure core --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Session:
+    """Everything the engine knows at one moment; replaced, never changed."""
+
+    timeline: Timeline
+    speed: float = 1.0
+    state: State = State.READY
+    index: int = 0
+    origin: float = 0.0  # clock time of plan offset 0, moved by pauses, skips and backs
+    paused_at: float | None = None
+    next_cue: int = 0  # cues of the current step already fired
+    announced: int = 0  # whole seconds left last ticked
+    outcomes: tuple[Outcome, ...] = field(default=())
+    paused_total: float = 0.0  # clock seconds
+    exercise_seconds: tuple[float, ...] = ()  # clock seconds run per exercise, to `running_since`
+    running_since: float | None = None
+    reports: tuple[ExerciseEnded | None, ...] = ()  # each exercise's last end, by position
+
+    @classmethod
+    def new(cls, timeline: Timeline, speed: float = 1.0) -> Session:
+        if not speed > 0 or math.isinf(speed):
+            raise ValueError("speed must be a positive number")
+        return cls(
+            timeline,
+            speed,
+            outcomes=(Outcome.PENDING,) * len(timeline.steps),
+            exercise_seconds=(0.0,) * len(timeline.exercises),
+            reports=(None,) * len(timeline.exercises),
+        )
+
+    @property
+    def step(self) -> Step:
+        return self.timeline.steps[self.index]
+
+    def due(self, offset: float) -> float:
+        """Clock time at which the plan offset `offset` (session seconds) is reached."""
+        return self.origin + offset / self.speed
+
+    def step_elapsed(self, now: float) -> float:
+        """Session seconds into the current step (frozen while paused)."""
+        anchor = self.paused_at if self.paused_at is not None else now
+        if self.state is State.READY:
+            return 0.0
+        return min(
+            max(0.0, (anchor - self.origin) * self.speed - self.step.start), self.step.duration
+        )
+
+    def step_remaining(self, now: float) -> float:
+        return self.step.duration - self.step_elapsed(now)
+
+    def position(self, now: float) -> float:
+        """Where in the plan the session is, in session seconds (skips jump, pauses hold)."""
+        if self.state is State.FINISHED:
+            return self.timeline.total
+        return self.step.start + self.step_elapsed(now)
+
+    def paused_seconds(self, now: float) -> float:
+        """Session seconds spent paused, up to `now`."""
+        paused = self.paused_total + ((now - self.paused_at) if self.paused_at is not None else 0)
+        return paused * self.speed
+
+    def summary(self, now: float) -> Summary:
+        done, skipped = _exercise_outcomes(self.timeline, self.outcomes)
+        return Summary(
+            state=self.state,
+            steps_done=self.outcomes.count(Outcome.DONE),
+            steps_skipped=self.outcomes.count(Outcome.SKIPPED),
+            steps_total=len(self.outcomes),
+            exercises_done=done,
+            exercises_skipped=skipped,
+            active_seconds=_active_until(self, now) * self.speed,
+            paused_seconds=self.paused_seconds(now),
+            exercises=tuple(report for report in self.reports if report is not None),
+        )
+
+
+def exercise_outcome(
+    timeline: Timeline, outcomes: Sequence[Outcome], position: int
+) -> ExerciseOutcome:
+    """DONE when all the exercise's work was done, SKIPPED when any of it was skipped, and
+    PARTIAL otherwise (not reached, or cut short)."""
+    work = [outcomes[i] for i in timeline.exercise_span(position) if timeline.steps[i].kind.is_work]
+    if Outcome.SKIPPED in work:
+        return ExerciseOutcome.SKIPPED
+    if work and all(outcome is Outcome.DONE for outcome in work):
+        return ExerciseOutcome.DONE
+    return ExerciseOutcome.PARTIAL
+
+
+def _exercise_outcomes(
+    timeline: Timeline, outcomes: tuple[Outcome, ...]
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    each = [exercise_outcome(timeline, outcomes, p) for p in range(len(timeline.exercises))]
+    done = tuple(p for p, outcome in enumerate(each) if outcome is ExerciseOutcome.DONE)
+    skipped = tuple(p for p, outcome in enumerate(each) if outcome is ExerciseOutcome.SKIPPED)
+    return done, skipped
+
+
+Result = tuple[Session, tuple[Event, ...]]
+Handler = Callable[[Session, float], Result]
+
+
+def _start(session: Session, now: float) -> Result:
+    if not session.timeline.steps:
+        return _end(session, now, State.FINISHED)
+    session = replace(session, state=State.RUNNING, origin=now, running_since=now)
+    return _enter(session, 0, now, "start")
+
+
+def _pause(session: Session, now: float) -> Result:
+    session = replace(_credit(session, now), state=State.PAUSED, paused_at=now, running_since=None)
+    return session, (Paused(now, session.step),)
+
+
+def _active_until(session: Session, now: float) -> float:
+    """Clock seconds spent running, counting the current run up to `now`."""
+    running = now - session.running_since if session.running_since is not None else 0.0
+    return sum(session.exercise_seconds) + running
+
+
+def _credit(session: Session, until: float) -> Session:
+    """Count the running time up to `until` to the current exercise."""
+    if session.running_since is None:
+        return session
+    seconds = list(session.exercise_seconds)
+    seconds[session.step.exercise_index] += max(0.0, until - session.running_since)
+    return replace(session, exercise_seconds=tuple(seconds), running_since=until)
+
+
+def _exercise_ended(session: Session, at: float) -> tuple[Session, ExerciseEnded]:
+    """Report the current exercise's end at `at`, its running time credited up to then."""
+    session = _credit(session, at)
+    position = session.step.exercise_index
+    report = ExerciseEnded(
+        at,
+        position,
+        exercise_outcome(session.timeline, session.outcomes, position),
+        session.exercise_seconds[position] * session.speed,
+        _active_until(session, at) * session.speed,
+        session.paused_seconds(at),
+    )
+    reports = list(session.reports)
+    reports[position] = report
+    return replace(session, reports=tuple(reports)), report
+
+
+def _resume(session: Session, now: float) -> Result:
+    held = now - (session.paused_at if session.paused_at is not None else now)
+    session = replace(
+        session,
+        state=State.RUNNING,
+        origin=session.origin + held,
+        paused_at=None,
+        paused_total=session.paused_total + held,
+        running_since=now,
+    )
+    return session, (Resumed(now, session.step),)
+
+
+def _skip_step(session: Session, now: float) -> Result:
+    return _skip_to(session, session.index + 1, now)
+
+
+def _skip_exercise(session: Session, now: float) -> Result:
+    span = session.timeline.exercise_span(session.step.exercise_index)
+    return _skip_to(session, span[-1] + 1, now)
+
+
+def _skip_to(session: Session, target: int, now: float) -> Result:
+    outcomes = list(session.outcomes)
+    skipped = []
+    for index in range(session.index, target):
+        if outcomes[index] is Outcome.PENDING:
+            outcomes[index] = Outcome.SKIPPED
+            skipped.append(session.timeline.steps[index])
+    session = replace(session, outcomes=tuple(outcomes))
+    event = Skipped(now, tuple(skipped))
+    if target >= len(session.timeline.steps):
+        session, events = _end(session, now, State.FINISHED)
+        return session, (event, *events)
+    session, events = _enter(session, target, now, "skip")
+    return session, (event, *events)
+
+
+def _back(session: Session, now: float) -> Result:
+    if session.step_elapsed(now) > BACK_RESTARTS_AFTER:
+        return _restart_step(session, now)
+    if session.index == 0:
+        return session, ()
+    outcomes = list(session.outcomes)
+    outcomes[session.index] = outcomes[session.index - 1] = Outcome.PENDING
+    session = replace(session, outcomes=tuple(outcomes))
+    return _enter(session, session.index - 1, now, "back")
+
+
+def _restart_step(session: Session, now: float) -> Result:
+    return _enter(session, session.index, now, "restart")
+
+
+def _stop(session: Session, now: float) -> Result:
+    return _end(session, now, State.STOPPED)
+
+
+def _enter(session: Session, index: int, now: float, reason: str) -> Result:
+    """Make step `index` current, starting now (or at the moment of the pause)."""
+    anchor = session.paused_at if session.paused_at is not None else now
+    step = session.timeline.steps[index]
+    ended: tuple[Event, ...] = ()
+    if reason != "start" and step.exercise_index != session.step.exercise_index:
+        session, report = _exercise_ended(session, now)
+        ended = (report,)
+    left = math.ceil(step.duration)
+    session = replace(
+        session,
+        index=index,
+        origin=anchor - step.start / session.speed,
+        next_cue=0,
+        announced=left,
+    )
+    return session, (*ended, StepStarted(now, step, reason), Tick(now, step, left))
+
+
+def _end(session: Session, now: float, state: State) -> Result:
+    """Finish or stop; the exercise in progress ends too, if the session had begun."""
+    if session.state is State.PAUSED:
+        session, _ = _resume(session, now)
+    ended: tuple[Event, ...] = ()
+    if session.state is State.RUNNING:
+        session, report = _exercise_ended(session, now)
+        ended = (report,)
+    session = replace(session, state=state, running_since=None)
+    summary = session.summary(now)
+    return session, (*ended, (Finished if state is State.FINISHED else Stopped)(now, summary))
+
+
+TRANSITIONS: dict[tuple[State, Command], Handler] = {
+    (State.READY, Command.START): _start,
+    (State.READY, Command.TOGGLE): _start,
+    (State.READY, Command.STOP): _stop,
+    (State.RUNNING, Command.PAUSE): _pause,
+    (State.RUNNING, Command.TOGGLE): _pause,
+    (State.RUNNING, Command.SKIP_STEP): _skip_step,
+    (State.RUNNING, Command.SKIP_EXERCISE): _skip_exercise,
+    (State.RUNNING, Command.BACK): _back,
+    (State.RUNNING, Command.RESTART_STEP): _restart_step,
+    (State.RUNNING, Command.STOP): _stop,
+    (State.PAUSED, Command.RESUME): _resume,
+    (State.PAUSED, Command.TOGGLE): _resume,
+    (State.PAUSED, Command.SKIP_STEP): _skip_step,
+    (State.PAUSED, Command.SKIP_EXERCISE): _skip_exercise,
+    (State.PAUSED, Command.BACK): _back,
+    (State.PAUSED, Command.RESTART_STEP): _restart_step,
+    (State.PAUSED, Command.STOP): _stop,
+}
+"""Every legal (state, command) pair; anything else is ignored."""
+
+
+def transition(session: Session, command: Command, now: float) -> Result:
+    """Apply a command at clock time `now`; an illegal command changes nothing."""
+    handler = TRANSITIONS.get((session.state, command))
+    if handler is None:
+        return session, ()
+    caught_up: tuple[Event, ...] = ()
+    if session.state is State.RUNNING:  # act on the session as it is at `now`
+        session, caught_up = advance(session, now)
+        handler = TRANSITIONS.get((session.state, command))
+        if handler is None:  # it finished meanwhile
+            return session, caught_up
+    session, events = handler(session, now)
+    events = (*caught_up, *events)
+    if session.state is State.RUNNING:
+        session, more = advance(session, now)
+        events = (*events, *more)
+    return session, events
+
+
+def advance(session: Session, now: float) -> Result:
+    """Let time pass up to `now`: fire due cues and ticks, end steps whose deadline passed."""
+    events: list[Event] = []
+    steps = session.timeline.steps
+    while session.state is State.RUNNING:
+        step = steps[session.index]
+        cues = step.cues
+        fired = session.next_cue
+        while fired < len(cues) and now >= session.due(step.start + cues[fired].at):
+            events.append(CueDue(session.due(step.start + cues[fired].at), step, cues[fired]))
+            fired += 1
+        announced = session.announced
+        while announced > 1 and now >= session.due(step.end - (announced - 1)):
+            announced -= 1
+        if announced != session.announced:
+            events.append(Tick(session.due(step.end - announced), step, announced))
+        session = replace(session, next_cue=fired, announced=announced)
+        if now < session.due(step.end):
+            break
+        outcomes = list(session.outcomes)
+        outcomes[session.index] = Outcome.DONE
+        session = replace(session, outcomes=tuple(outcomes))
+        ended_at = session.due(step.end)
+        if session.index + 1 >= len(steps):
+            session, final = _end(session, ended_at, State.FINISHED)
+            events.extend(final)
+            break
+        nxt = steps[session.index + 1]
+        if nxt.exercise_index != step.exercise_index:
+            session, report = _exercise_ended(session, ended_at)
+            events.append(report)
+        session = replace(
+            session, index=session.index + 1, next_cue=0, announced=math.ceil(nxt.duration)
+        )
+        events += [StepStarted(ended_at, nxt), Tick(ended_at, nxt, session.announced)]
+    return session, tuple(events)
+
+
+def next_deadline(session: Session) -> float | None:
+    """When something is next due (a cue, a tick, the end of the step); None when idle."""
+    if session.state is not State.RUNNING:
+        return None
+    step = session.step
+    deadline = session.due(step.end)
+    if session.next_cue < len(step.cues):
+        deadline = min(deadline, session.due(step.start + step.cues[session.next_cue].at))
+    if session.announced > 1:
+        deadline = min(deadline, session.due(step.end - (session.announced - 1)))
+    return deadline
+
+
+# --- the async shell ------------------------------------------------------------------------
+
+Subscriber = Callable[[Event], object]
+
+
+class Engine:
+    """Runs a timeline in real (or virtual) time and tells subscribers what happens.
+
+    Commands are applied at once by `send`; `run` sleeps until the next deadline or command.
+    Each subscriber has its own queue and task, so a slow or failing one delays only itself.
+    """
+
+    def __init__(self, timeline: Timeline, clock: Clock | None = None, speed: float = 1.0) -> None:
+        self.clock = clock or MonotonicClock()
+        self.session = Session.new(timeline, speed)
+        self._wake = asyncio.Event()
+        self._queues: list[asyncio.Queue[Event | None]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._subscribers: list[Subscriber] = []
+
+    @property
+    def state(self) -> State:
+        return self.session.state
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        self._subscribers.append(subscriber)
+
+    def send(self, command: Command) -> None:
+        """Apply a command now; safe to call from key handlers on the same event loop."""
+        self.session, events = transition(self.session, command, self.clock.now())
+        self._publish(events)
+        self._wake.set()
+
+    def summary(self) -> Summary:
+        return self.session.summary(self.clock.now())
+
+    async def run(self, start: bool = True) -> Summary:
+        """Run until the session is finished or stopped, and return its summary."""
+        self._start_subscribers()
+        try:
+            if start:
+                self.send(Command.START)
+            while not self.session.state.is_over:
+                self._wake.clear()
+                await self.clock.wait(self._wake, next_deadline(self.session))
+                self.session, events = advance(self.session, self.clock.now())
+                self._publish(events)
+        except asyncio.CancelledError:
+            if not self.session.state.is_over:
+                self.send(Command.STOP)
+            raise
+        finally:
+            await self._close_subscribers()
+        return self.summary()
+
+    def _publish(self, events: tuple[Event, ...]) -> None:
+        for queue in self._queues:
+            for event in events:
+                queue.put_nowait(event)
+
+    def _start_subscribers(self) -> None:
+        for subscriber in self._subscribers:
+            queue: asyncio.Queue[Event | None] = asyncio.Queue()
+            self._queues.append(queue)
+            self._tasks.append(asyncio.create_task(_deliver(queue, subscriber)))
+
+    async def _close_subscribers(self, grace: float = 1.0) -> None:
+        for queue in self._queues:
+            queue.put_nowait(None)
+        if self._tasks:
+            _, late = await asyncio.wait(self._tasks, timeout=grace)
+            for task in late:
+                task.cancel()
+        self._queues.clear()
+        self._tasks.clear()
+
+
+async def _deliver(queue: asyncio.Queue[Event | None], subscriber: Subscriber) -> None:
+    failed = False
+    while (event := await queue.get()) is not None:
+        try:
+            result = subscriber(event)
+            if asyncio.iscoroutine(result):
+                await result
+        except Exception:
+            if not failed:  # say it once; keep delivering to it, the timer is unaffected
+                log.exception("subscriber %r failed", subscriber)
+                failed = True

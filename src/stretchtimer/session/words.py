@@ -1,0 +1,48 @@
+"""What a step says in words: the instruction, the headline, what comes next, and plain mode's
+line. Shared by plain mode, the app and the voice so they all say the same."""
+
+from __future__ import annotations
+
+from stretchtimer.format import clock, seconds_text
+from stretchtimer.session.plan import Step, StepKind, Timeline
+
+
+def what_now(step: Step, timeline: Timeline) -> str:
+    """The instruction for a step, with what comes next where the step is a pause."""
+    if step.kind in (StepKind.PREPARE, StepKind.EXERCISE_REST):
+        upcoming = timeline.exercises[step.exercise_index]
+        lead = "First up" if step.exercise_index == 0 else "Next up"
+        verb = "Get ready. " if step.kind is StepKind.PREPARE else "Rest. "
+        return f"{verb}{lead}: {upcoming.name}, {upcoming.dose.describe()}"
+    return step.text
+
+
+def step_line(step: Step, timeline: Timeline, elapsed: float) -> str:
+    """One line per step for plain mode: session clock, exercise, what to do, counters, length."""
+    parts = [
+        f"[{clock(elapsed)}]",
+        timeline.exercises[step.exercise_index].name,
+        what_now(step, timeline),
+    ]
+    if step.counters:
+        parts.append(step.counters)
+    parts.append(seconds_text(step.duration))
+    return " | ".join(parts)
+
+
+def up_next(step: Step, timeline: Timeline) -> str:
+    """What comes after this exercise; during a prepare or rest, the exercise about to start."""
+    position = step.exercise_index
+    if step.kind not in (StepKind.PREPARE, StepKind.EXERCISE_REST):
+        position += 1
+    if position >= len(timeline.exercises):
+        return "Up next: the end of the session"
+    upcoming = timeline.exercises[position]
+    return f"Up next: {upcoming.name}, {upcoming.dose.describe()}"
+
+
+def headline(step: Step) -> str:
+    """The few words that say what to do now: 'Hold - left side', 'Rep 4 of 12', 'Rest'."""
+    if step.side and step.kind is StepKind.WORK:
+        return f"{step.text} - {step.side} side"
+    return step.text

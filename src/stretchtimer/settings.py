@@ -1,0 +1,104 @@
+"""The user's settings: `config.toml` in the config folder; every key is optional.
+
+Command-line options override what the file says. A bad file is bad input: one line naming the
+file, line and key, and exit code 2 (raised as ConfigError for the CLI to print).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stretchtimer.paths import config_dir
+
+SOUND_BACKENDS = ("auto", "simpleaudio", "pw-play", "paplay", "aplay", "afplay", "bell", "off")
+VOICE_MODES = ("off", "on", "full")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    volume: int = 70
+    """Cue and voice loudness, 0-100."""
+    sound: str = "auto"
+    """A playback backend from SOUND_BACKENDS; auto tries them in order."""
+    voice: str = "off"
+    """Spoken announcements: off, on, or full (form cues read out during long holds too)."""
+    log: bool = True
+    """Keep every session in the history database."""
+    ask_feeling: bool = True
+    """Ask for stiffness or pain 0-10 before and after a session."""
+    weekly_goal: int = 3
+    """Sessions a week that count towards the streak."""
+
+    def replace(self, **changes: Any) -> Settings:
+        """These settings with command-line overrides; None means "not given"."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message is one line."""
+
+
+_RANGES = {"volume": (0, 100), "weekly_goal": (1, 50)}
+_CHOICES = {"sound": SOUND_BACKENDS, "voice": VOICE_MODES}
+
+
+def config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Settings from the file, or the defaults when there is none."""
+    path = path or config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}:1: cannot read: {error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"\(at line (\d+)", str(error))
+        line = found.group(1) if found else "1"
+        message = re.sub(r"\s*\(at line.*\)$", "", str(error))
+        raise ConfigError(f"{path}:{line}: {message}") from None
+    return _settings(path, text, data)
+
+
+def _settings(path: Path, text: str, data: dict[str, Any]) -> Settings:
+    fields = {field.name: field for field in dataclasses.fields(Settings)}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+
+        def fail(message: str, key: str = key) -> ConfigError:
+            return ConfigError(f"{path}:{_line_of(text, key)}: {key}: {message}")
+
+        field = fields.get(key)
+        if field is None:
+            raise fail(f"unknown setting; known: {', '.join(fields)}")
+        expected = type(field.default)
+        if type(value) is not expected:
+            raise fail(f"expected {_type_name(expected)}, got {value!r}")
+        low, high = _RANGES.get(key, (None, None))
+        if low is not None and high is not None and not low <= data[key] <= high:
+            raise fail(f"{value} is out of range; use {low} to {high}")
+        if key in _CHOICES and value not in _CHOICES[key]:
+            raise fail(f"{value!r} is not one of {', '.join(_CHOICES[key])}")
+        values[key] = value
+    return Settings(**values)
+
+
+def _line_of(text: str, key: str) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", line):
+            return number
+    return 1
+
+
+def _type_name(kind: type) -> str:
+    return {bool: "true or false", int: "a whole number", str: "text"}.get(kind, kind.__name__)

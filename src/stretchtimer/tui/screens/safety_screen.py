@@ -1,0 +1,29 @@
+"""The safety note, shown before the very first session and from help."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from stretchtimer.safety import SAFETY_NOTE
+
+
+class SafetyScreen(ModalScreen[None]):
+    """Enter (or Escape) goes on."""
+
+    BINDINGS = [
+        Binding("enter", "dismiss", "Go on"),
+        Binding("escape", "dismiss", "Go on", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="safety", classes="dialog"):
+            yield Label("Before you start", classes="dialog--title")
+            yield Static(SAFETY_NOTE, markup=False, id="safety-text")
+            yield Label("Press Enter to go on", classes="dialog--keys")
+
+    def action_dismiss(self) -> None:  # type: ignore[override]
+        self.dismiss(None)

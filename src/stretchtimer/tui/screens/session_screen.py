@@ -1,0 +1,234 @@
+"""The session: what to do now, a big countdown, and where you are, readable at a glance.
+
+The screen drives the engine with key presses and redraws from the engine's events; it keeps
+no time of its own.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static
+
+from stretchtimer.format import clock
+from stretchtimer.library.models import Exercise
+from stretchtimer.session import feeling
+from stretchtimer.session.engine import (
+    Command,
+    Engine,
+    Event,
+    Finished,
+    Paused,
+    Resumed,
+    StepStarted,
+    Stopped,
+    Summary,
+    Tick,
+)
+from stretchtimer.session.keys import SESSION_KEYS, display
+from stretchtimer.session.plan import Step, StepKind, Timeline
+from stretchtimer.session.words import headline, up_next
+from stretchtimer.tui.messages import EngineEvent, TitleChanged
+from stretchtimer.tui.widgets.countdown import Countdown
+from stretchtimer.tui.widgets.progress import TimeBars
+
+if TYPE_CHECKING:
+    from stretchtimer.wiring import SessionWiring
+
+SHOWN_EVENTS = (StepStarted, Tick, Paused, Resumed, Finished, Stopped)
+APP_ACTIONS = {"toggle_mute", "help"}  # the keys that act on the whole app, not the session
+PHASE_NAMES = {"warm-up": "WARM-UP", "strength": "STRENGTH", "stretch": "STRETCH"}
+
+
+class SessionScreen(Screen[Summary]):
+    """Follows one session; dismissed with the session's summary when it ends."""
+
+    BINDINGS = [
+        Binding(
+            ",".join(entry.keys),
+            f"app.{entry.action}" if entry.action in APP_ACTIONS else entry.action,
+            entry.label,
+            key_display=display(entry.keys[0]),
+        )
+        for entry in SESSION_KEYS
+    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]
+
+    sound_status: reactive[str] = reactive("", init=False)
+    """What the sound plays through, set by the app."""
+
+    def __init__(self, engine: Engine, wiring: SessionWiring, sound_status: str = "") -> None:
+        super().__init__()
+        self.engine = engine
+        self.wiring = wiring
+        self.set_reactive(SessionScreen.sound_status, sound_status)
+        self.timeline: Timeline = engine.session.timeline
+        self._shown_exercise: int | None = None
+
+    def compose(self) -> ComposeResult:
+        # Textual repaints every widget whose container touches the box around what changed.
+        # So what changes every second (countdown, bars) sits together, and what changes once
+        # an exercise sits in containers of its own, out of that box.
+        with Vertical(id="header"):
+            with Horizontal(id="top-bar"):
+                yield Label(f"stretchtimer - {self.timeline.routine.name}", id="routine-name")
+                yield Label("", id="sound-status")
+            with Horizontal(id="phase-row"):
+                yield Label("", id="phase")
+                yield Label("", id="areas")
+            yield Label("", id="exercise-name")
+        with Horizontal(id="now"):
+            yield Countdown("0:00", id="countdown")
+            with Vertical(id="now-text"):
+                yield Label("", id="headline", markup=False)
+                yield Label("", id="counters", markup=False)
+                yield Label("", id="feeling")
+                yield Label("PAUSED - press space to go on", id="paused")
+        yield TimeBars("exercise", "session", id="bars")
+        with Vertical(id="details"):
+            yield Static("", id="instructions", markup=False)
+            yield Label("", id="up-next", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # The widgets redrawn every second, found once rather than by a query each time.
+        self._countdown = self.query_one(Countdown)
+        self._bars = self.query_one(TimeBars)
+        self.engine.subscribe(self.queue_shown_event)
+        self.watch_sound_status(self.sound_status)
+        self.run_worker(self.engine.run(), name="engine", exit_on_error=False)
+
+    # --- keys -------------------------------------------------------------------------------
+
+    def action_toggle_pause(self) -> None:
+        self.engine.send(Command.TOGGLE)
+
+    def action_skip_step(self) -> None:
+        self.engine.send(Command.SKIP_STEP)
+
+    def action_skip_exercise(self) -> None:
+        self.engine.send(Command.SKIP_EXERCISE)
+
+    def action_back(self) -> None:
+        self.engine.send(Command.BACK)
+
+    def action_restart_step(self) -> None:
+        self.engine.send(Command.RESTART_STEP)
+
+    def action_quit(self) -> None:
+        from stretchtimer.tui.screens.quit_screen import QuitScreen
+
+        was_running = self.engine.state == "running"
+        if was_running:
+            self.engine.send(Command.PAUSE)
+
+        def answered(stop: bool | None) -> None:
+            if stop:
+                self.engine.send(Command.STOP)
+            elif was_running:
+                self.engine.send(Command.RESUME)
+
+        self.app.push_screen(QuitScreen(self.engine.summary()), answered)
+
+    # --- engine events ----------------------------------------------------------------------
+
+    def queue_shown_event(self, event: Event) -> None:
+        """Queue the events this screen shows (cues and skips are for the sound and the log):
+        each queued message wakes the screen's message loop."""
+        if isinstance(event, SHOWN_EVENTS):
+            self.post_message(EngineEvent(event))
+
+    @on(EngineEvent)
+    def show_event(self, message: EngineEvent) -> None:
+        event: Event = message.event
+        if isinstance(event, StepStarted):
+            self.show_step(event.step)
+            self.ask_feeling(self.wiring.asking_before(event))
+        elif isinstance(event, Tick):
+            self.show_time(event.step, event.remaining)
+        elif isinstance(event, Paused | Resumed):
+            self.set_class(isinstance(event, Paused), "-paused")
+            self.show_time(event.step, None)
+        elif isinstance(event, Finished | Stopped):
+            self.dismiss(event.summary)
+
+    def ask_feeling(self, asking: bool) -> None:
+        """Ask how the back feels while the first exercise is prepared for, and only then."""
+        label = self.query_one("#feeling", Label)
+        if asking:
+            label.update(feeling.SHORT_BEFORE)
+        # On the label, not a class on the screen: that would restyle every widget.
+        label.display = asking
+
+    def on_key(self, event: events.Key) -> None:
+        value = feeling.from_key(event.character)
+        label = self.query_one("#feeling", Label)
+        if label.display and value is not None:
+            event.stop()
+            label.update(self.wiring.answer_before(value))
+
+    def show_step(self, step: Step) -> None:
+        exercise = step.exercise
+        if step.exercise_index != self._shown_exercise:
+            self._shown_exercise = step.exercise_index
+            self.show_exercise(exercise, step.exercise_index)
+        show_line(self.query_one("#headline", Label), headline(step))
+        show_line(self.query_one("#counters", Label), step.counters)
+        show_line(self.query_one("#up-next", Label), up_next(step, self.timeline))
+        # On the countdown, not the screen: a class change restyles the node and its children.
+        self._countdown.set_class(step.kind is not StepKind.WORK, "-resting")
+
+    def show_exercise(self, exercise: Exercise, position: int) -> None:
+        total = len(self.timeline.exercises)
+        phase = PHASE_NAMES[exercise.phase]
+        self.query_one("#phase", Label).update(f"{phase}  {position + 1} of {total}")
+        self.query_one("#areas", Label).update(", ".join(exercise.good_for).replace("-", " "))
+        self.query_one("#exercise-name", Label).update(exercise.name)
+        lines = [f"{number}. {text}" for number, text in enumerate(exercise.steps, 1)]
+        lines += [f"> {cue}" for cue in exercise.cues]
+        lines += [f"! {note}" for note in exercise.safety]
+        self.query_one("#instructions", Static).update("\n".join(lines))
+
+    def show_time(self, step: Step, remaining: int | None) -> None:
+        """Redraw the countdown and both bars from the engine's state (once a second)."""
+        now = self.engine.clock.now()
+        session = self.engine.session
+        if remaining is None:
+            remaining = math.ceil(session.step_remaining(now))
+        self._countdown.show_seconds(remaining)
+        position = session.position(now)
+        this = step.exercise_index
+        self._bars.show(
+            (position - self.timeline.exercise_start(this), self.timeline.exercise_seconds(this)),
+            (position, self.timeline.total),
+        )
+        state = "PAUSED - " if session.state == "paused" else ""
+        self.post_message(
+            TitleChanged(f"{state}{clock(remaining)} {headline(step)} - {step.exercise.name}")
+        )
+
+    def watch_sound_status(self, status: str) -> None:
+        show_line(self.query_one("#sound-status", Label), status)
+
+
+def show_line(label: Label, text: str) -> None:
+    """Change a plain-text label whose width is set by the stylesheet (not by its text).
+
+    A new layout of the screen (and with it a repaint of every widget) is asked for only when
+    the new text takes a different number of lines; otherwise only the label is redrawn.
+    """
+    if text == str(label.content):
+        return
+    width, height = label.size
+    rules = label.styles.get_render_rules()
+    same_height = width > 0 and Content(text).get_height(rules, width) == height
+    label.update(text, layout=not same_height)

@@ -1,0 +1,84 @@
+"""What was done, at the end of a session or after quitting: against the week's goal, and how
+the back feels now (one optional key)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static
+
+from stretchtimer.format import clock
+from stretchtimer.session import feeling
+from stretchtimer.session.engine import Summary
+from stretchtimer.session.plan import Timeline
+
+if TYPE_CHECKING:
+    from stretchtimer.wiring import SessionWiring
+
+
+class SummaryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "back", "Routines"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        summary: Summary,
+        timeline: Timeline,
+        *,
+        logged: bool = False,
+        ask: SessionWiring | None = None,
+    ) -> None:
+        """`logged`: the session is in the history, so a line shows it against the week's goal
+        (filled in by `show_progress`); `ask`: its wiring, to ask how the back feels now."""
+        super().__init__()
+        self.summary = summary
+        self.timeline = timeline
+        self.logged = logged
+        self.asking = ask
+
+    def compose(self) -> ComposeResult:
+        summary, timeline = self.summary, self.timeline
+        finished = summary.state == "finished"
+        title = "Well done: session finished" if finished else "Session stopped"
+        names = [exercise.name for exercise in timeline.exercises]
+        done = [names[i] for i in summary.exercises_done]
+        skipped = [names[i] for i in summary.exercises_skipped]
+        lines = [
+            f"{timeline.routine.name}",
+            "",
+            f"Exercises done     {len(done)} of {len(names)}",
+            f"Exercises skipped  {len(skipped)}" + (f": {', '.join(skipped)}" if skipped else ""),
+            f"Active time        {clock(summary.active_seconds, up=False)}",
+            f"Paused             {clock(summary.paused_seconds, up=False)}",
+            f"Planned            {clock(timeline.total)}",
+        ]
+        with Vertical(id="summary"):
+            yield Label(title, id="summary-title")
+            yield Static("\n".join(lines), markup=False, id="summary-text")
+            if self.logged:
+                yield Label("", id="summary-goal", markup=False)
+            asking = Label(feeling.SHORT_AFTER, id="summary-feeling", markup=False)
+            asking.display = self.asking is not None
+            yield asking
+        yield Footer()
+
+    def show_progress(self, line: str) -> None:
+        # No label once the screen has been left: the line came too late, and is not needed.
+        for label in self.query("#summary-goal").results(Label):
+            label.update(line)
+
+    def on_key(self, event: events.Key) -> None:
+        value = feeling.from_key(event.character)
+        if self.asking is not None and value is not None:
+            event.stop()
+            self.query_one("#summary-feeling", Label).update(self.asking.answer_after(value))
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,151 @@
+"""What a session has besides its screen, attached the same way for every front end: the cue
+sounds, the voice, the history, and the question of how the back feels.
+
+The engine reports what happens; this module hands each report to whoever acts on it. Plain
+mode and the app both build a session through `SessionWiring`, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from stretchtimer.history.log import SessionLog, open_log
+from stretchtimer.history.records import SessionRecord
+from stretchtimer.session import feeling
+from stretchtimer.session.engine import (
+    CueDue,
+    Engine,
+    Event,
+    ExerciseEnded,
+    Finished,
+    StepStarted,
+    Stopped,
+    Summary,
+)
+from stretchtimer.settings import Settings
+from stretchtimer.sound.announcer import Announcer, voice_for
+from stretchtimer.sound.player import Player
+
+log = logging.getLogger(__name__)
+
+Warn = Callable[[str], object]
+
+
+class SessionWiring:
+    """The cues, voice, log and feeling question of one session.
+
+    Built before the engine runs; `close` it once the session (and its summary) is over.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        player: Player | None,
+        settings: Settings,
+        *,
+        warn: Warn,
+        speed: float = 1.0,
+    ) -> None:
+        timeline = engine.session.timeline
+        self.settings = settings
+        self.log: SessionLog | None = open_log(timeline, speed, warn) if settings.log else None
+        self.announcer: Announcer | None = None
+        self.voice_status = "voice: off"
+        # One subscriber for what takes no time (each subscriber is a task woken per event);
+        # the voice, which renders speech, has its own.
+        handlers: list[Callable[[Event], None]] = [_note]
+        if self.log is not None:
+            handlers.append(recorder(self.log))
+        if player is not None:
+            handlers.append(lambda event: _play_cue(player, event))
+
+        def handle(event: Event) -> None:
+            for handler in handlers:
+                handler(event)
+
+        engine.subscribe(handle)
+        if player is not None:
+            self.announcer, self.voice_status = voice_for(player, settings.voice, timeline, speed)
+            if self.announcer is not None:
+                engine.subscribe(self.announcer)
+
+    # --- how does your back feel? -----------------------------------------------------------
+
+    @property
+    def asks_feeling(self) -> bool:
+        """The question is asked only where the answer is kept."""
+        return self.settings.ask_feeling and self.log is not None
+
+    def asking_before(self, event: StepStarted) -> bool:
+        """Whether the question before the session is up from this step on."""
+        return self.asks_feeling and feeling.asked_before(event)
+
+    def answer_before(self, value: int) -> str:
+        """Keep the answer given before the session; what to show for it."""
+        assert self.log is not None
+        self.log.set_feeling_before(value)
+        return feeling.noted(value)
+
+    @property
+    def asks_after(self) -> bool:
+        """After the session, only when it was logged (not stopped before it began)."""
+        return self.asks_feeling and self.log is not None and self.log.session_id is not None
+
+    def answer_after(self, value: int) -> str:
+        assert self.log is not None
+        self.log.set_feeling_after(value)
+        return feeling.noted(value, self.log.feeling_before)
+
+    # --- the end ----------------------------------------------------------------------------
+
+    @property
+    def logged(self) -> bool:
+        return self.log is not None and self.log.session_id is not None
+
+    def record(self, summary: Summary) -> SessionRecord | None:
+        """The session as the history will keep it, or None when it is not kept."""
+        if self.log is None or self.log.session_id is None:
+            return None
+        return self.log.record(summary)
+
+    async def finish(self) -> None:
+        """Let the voice say what it still has to say."""
+        if self.announcer is not None:
+            await self.announcer.finish()
+
+    def close(self) -> None:
+        if self.log is not None:
+            self.log.close()
+            self.log = None
+
+
+def recorder(log: SessionLog) -> Callable[[Event], None]:
+    """An engine subscriber that writes down what the engine reports: the start, each
+    exercise's end, and the session's end."""
+
+    def keep(event: Event) -> None:
+        if isinstance(event, StepStarted) and event.reason == "start":
+            log.started()
+        elif isinstance(event, ExerciseEnded):
+            log.exercise_ended(event)
+        elif isinstance(event, Finished | Stopped):
+            log.session_ended(event.summary)
+
+    return keep
+
+
+def _note(event: Event) -> None:
+    """The session's course in the log (`--log FILE`, `textual console`)."""
+    if isinstance(event, StepStarted) and event.reason != "next":
+        log.debug("%s: step %d (%s)", event.reason, event.step.index, event.step.text)
+    elif isinstance(event, ExerciseEnded):
+        log.info("exercise %d ended: %s, %.1f s", event.position, event.outcome, event.seconds)
+    elif isinstance(event, Finished | Stopped):
+        summary = event.summary
+        log.info("session %s: active %.1f s", summary.state, summary.active_seconds)
+
+
+def _play_cue(player: Player, event: Event) -> None:
+    if isinstance(event, CueDue):
+        player.play(event.cue.kind)

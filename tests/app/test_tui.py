@@ -1,0 +1,326 @@
+"""The app driven by Textual's Pilot, with time moved by hand (no real waiting)."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Digits, Label, OptionList, Select, SelectionList, Static
+
+from stretchtimer.safety import SAFETY_SEEN_FILE
+from stretchtimer.session.clock import ManualClock
+from stretchtimer.session.engine import State
+from stretchtimer.tui.app import StretchTimerApp
+from stretchtimer.tui.screens.help_screen import HelpScreen
+from stretchtimer.tui.screens.picker_screen import PickerScreen
+from stretchtimer.tui.screens.quit_screen import QuitScreen
+from stretchtimer.tui.screens.safety_screen import SafetyScreen
+from stretchtimer.tui.screens.session_screen import SessionScreen
+from stretchtimer.tui.screens.summary_screen import SummaryScreen
+from stretchtimer.tui.widgets.progress import TimeBars
+
+
+def text(pilot: Pilot[None], selector: str) -> str:
+    return str(pilot.app.screen.query_one(selector, Label | Static).content)
+
+
+def countdown(pilot: Pilot[None]) -> str:
+    return pilot.app.screen.query_one(Digits).value
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(3):
+        await pilot.pause()
+
+
+async def advance(pilot: Pilot[None], clock: ManualClock, seconds: float) -> None:
+    """Let `seconds` pass one at a time, as the engine would see real time pass."""
+    whole = int(seconds)
+    for _ in range(whole):
+        clock.advance(1)
+        await settle(pilot)
+    if seconds > whole:
+        clock.advance(seconds - whole)
+        await settle(pilot)
+
+
+def session_of(pilot: Pilot[None]) -> SessionScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen), screen
+    return screen
+
+
+def seen_safety(config: Path) -> None:
+    (config / SAFETY_SEEN_FILE).touch()
+
+
+@asynccontextmanager
+async def running(
+    config: Path, routine: str = "desk-break", speed: float = 1.0, size: tuple[int, int] = (80, 24)
+) -> AsyncIterator[tuple[Pilot[None], ManualClock]]:
+    """The app straight into a session (safety note already read), with time moved by hand."""
+    seen_safety(config)
+    clock = ManualClock()
+    app = StretchTimerApp(routine_id=routine, clock=clock, speed=speed)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        yield pilot, clock
+
+
+# --- picker ---------------------------------------------------------------------------------
+
+
+async def test_picker_lists_routines_with_times_and_a_preview() -> None:
+    app = StretchTimerApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        options = app.screen.query_one("#routines", OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any(p.startswith("Desk Break") and p.endswith("5:01") for p in prompts)
+        assert len(prompts) == 6
+        details = text(pilot, "#routine-details")
+        assert details.startswith("Desk Break - 5:01")
+        assert "1. Neck Roll - 2 rounds" in details
+        await pilot.press("down")
+        assert text(pilot, "#routine-details").startswith("Full Back Session")
+
+
+async def test_picker_filters_by_area_and_equipment() -> None:
+    app = StretchTimerApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#area", Select).value = "lower-back"
+        await settle(pilot)
+        options = screen.query_one("#routines", OptionList)
+        ids = {options.get_option_at_index(i).id for i in range(options.option_count)}
+        assert ids == {"lower-back", "full-back-session", "strength-no-equipment", "warm-up"}
+        screen.query_one("#area", Select).clear()
+        screen.query_one("#equipment", SelectionList).deselect_all()
+        await settle(pilot)
+        ids = {options.get_option_at_index(i).id for i in range(options.option_count)}
+        assert ids == {"desk-break"}
+        screen.query_one("#equipment", SelectionList).select("wall")
+        await settle(pilot)
+        ids = {options.get_option_at_index(i).id for i in range(options.option_count)}
+        assert ids == {"desk-break", "strength-no-equipment"}
+
+
+async def test_enter_shows_the_safety_note_once_then_the_session(user_config: Path) -> None:
+    app = StretchTimerApp(clock=ManualClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SafetyScreen)
+        assert "sharp pain" in text(pilot, "#safety-text")
+        assert "below the knee" in text(pilot, "#safety-text")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert session_of(pilot).timeline.routine.id == "desk-break"
+    assert (user_config / SAFETY_SEEN_FILE).exists()
+    app = StretchTimerApp(routine_id="warm-up", clock=ManualClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert session_of(pilot).timeline.routine.id == "warm-up"
+
+
+# --- session --------------------------------------------------------------------------------
+
+
+async def test_session_shows_what_to_do_and_counts_down(user_config: Path) -> None:
+    async with running(user_config) as (pilot, clock):
+        assert text(pilot, "#exercise-name") == "Neck Roll"
+        assert text(pilot, "#phase") == "WARM-UP  1 of 6"
+        assert text(pilot, "#headline") == "Get ready"
+        assert text(pilot, "#up-next") == "Up next: Neck Roll, 2 rounds"
+        assert countdown(pilot) == "0:08"
+        assert "1. Sit or stand tall" in text(pilot, "#instructions")
+        await advance(pilot, clock, 3)
+        assert countdown(pilot) == "0:05"
+        await advance(pilot, clock, 5)
+        assert text(pilot, "#headline").startswith("Roll your head")
+        assert text(pilot, "#counters") == "round 1 of 2"
+        assert text(pilot, "#up-next") == "Up next: Shoulder Roll, 2 rounds"
+        bars = session_of(pilot).query_one(TimeBars)
+        assert bars.time_texts == ["0:08 / 0:48", "0:08 / 5:01"]
+
+
+async def test_space_pauses_freezes_the_countdown_and_resumes(user_config: Path) -> None:
+    async with running(user_config) as (pilot, clock):
+        await advance(pilot, clock, 2)
+        await pilot.press("space")
+        await settle(pilot)
+        screen = session_of(pilot)
+        assert screen.has_class("-paused")
+        assert screen.query_one("#paused", Label).display
+        assert str(screen.query_one("#paused", Label).content).startswith("PAUSED")
+        frozen = countdown(pilot)
+        await advance(pilot, clock, 30)
+        assert countdown(pilot) == frozen == "0:06"
+        assert screen.engine.state is State.PAUSED
+        await pilot.press("space")
+        await advance(pilot, clock, 1)
+        assert not screen.has_class("-paused")
+        assert countdown(pilot) == "0:05"
+
+
+async def test_skip_back_restart_and_next_exercise_keys(user_config: Path) -> None:
+    async with running(user_config) as (pilot, clock):
+        engine = session_of(pilot).engine
+        await pilot.press("n")
+        await settle(pilot)
+        assert engine.session.index == 1 and text(pilot, "#counters") == "round 1 of 2"
+        await pilot.press("right")
+        await settle(pilot)
+        assert engine.session.index == 2
+        await pilot.press("p")  # early in the step: previous step
+        await settle(pilot)
+        assert engine.session.index == 1
+        await advance(pilot, clock, 5)
+        await pilot.press("left")  # more than 3 s in: restart the step
+        await settle(pilot)
+        assert engine.session.index == 1 and countdown(pilot) == "0:10"
+        await advance(pilot, clock, 4)
+        await pilot.press("r")
+        await settle(pilot)
+        assert countdown(pilot) == "0:10"
+        await pilot.press("N")
+        await settle(pilot)
+        assert text(pilot, "#exercise-name") == "Shoulder Roll"
+        assert text(pilot, "#phase") == "WARM-UP  2 of 6"
+
+
+async def test_mute_help_and_quit_confirm(user_config: Path) -> None:
+    async with running(user_config) as (pilot, _clock):
+        app = pilot.app
+        assert isinstance(app, StretchTimerApp) and app.player is not None
+        await asyncio.to_thread(app.player.ready.wait, 5)
+        await settle(pilot)
+        assert text(pilot, "#sound-status") == app.player.status != "sound: starting"
+        await pilot.press("m")
+        await settle(pilot)
+        assert text(pilot, "#sound-status") == "sound: muted"
+        assert app.player.muted
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SafetyScreen)
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        engine = session_of(pilot).engine
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, QuitScreen)
+        assert engine.state is State.PAUSED  # the timer waits while you decide
+        await pilot.press("n")
+        await settle(pilot)
+        assert engine.state is State.RUNNING
+        await pilot.press("q", "y")
+        await settle(pilot)
+        assert engine.state is State.STOPPED
+        assert isinstance(app.screen, SummaryScreen)
+        assert "Session stopped" in text(pilot, "#summary-title")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+
+
+async def test_a_whole_session_ends_on_the_summary(user_config: Path) -> None:
+    async with running(user_config, speed=100) as (pilot, clock):
+        app = pilot.app
+        await advance(pilot, clock, 4)  # 400 s of plan: past the 301 s routine
+        assert isinstance(app.screen, SummaryScreen)
+        summary = text(pilot, "#summary-text")
+        assert "Exercises done     6 of 6" in summary
+        assert "Well done" in text(pilot, "#summary-title")
+
+
+async def test_ctrl_c_stops_the_session_and_exits(user_config: Path) -> None:
+    seen_safety(user_config)
+    app = StretchTimerApp(routine_id="desk-break", clock=ManualClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        engine = session_of(pilot).engine
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        assert engine.state is State.STOPPED
+    assert app.return_code == 0
+
+
+async def test_small_terminal_and_resize_keep_the_countdown(user_config: Path) -> None:
+    async with running(user_config, "lower-back", size=(60, 20)) as (pilot, clock):
+        screen = session_of(pilot)
+        assert screen.has_class("-narrow") and screen.has_class("-short")
+        assert screen.query_one(Digits).region.height == 3
+        for size in [(40, 12), (120, 40), (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await advance(pilot, clock, 1)
+        assert countdown(pilot) == "0:07"
+        assert screen.query_one(Digits).region.height == 3
+
+
+async def test_the_headline_keeps_two_lines_and_grows_when_it_needs_more(
+    user_config: Path,
+) -> None:
+    async with running(user_config, size=(44, 24)) as (pilot, _):
+        screen = session_of(pilot)
+        headline = screen.query_one("#headline", Label)
+        counters = screen.query_one("#counters", Label)
+
+        async def lines_after_skip() -> int:
+            await pilot.press("n")
+            await settle(pilot)
+            assert counters.region.y == headline.region.y + headline.region.height
+            return headline.region.height
+
+        assert headline.region.height == 2  # "Get ready"
+        assert await lines_after_skip() == 3  # "Roll your head ... your right shoulder"
+        assert await lines_after_skip() == 2  # "Roll your head in a slow circle the other way"
+        assert await lines_after_skip() == 3
+
+
+async def test_the_collector_paused_for_the_start_up_is_back_after_the_first_frame() -> None:
+    gc.disable()  # as the CLI does before it imports the app
+    frozen_before = gc.get_freeze_count()
+    try:
+        async with StretchTimerApp().run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > frozen_before  # start-up's objects are not walked
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+async def test_session_keys_are_in_the_command_palette(user_config: Path) -> None:
+    seen_safety(user_config)
+    app = StretchTimerApp(routine_id="desk-break", clock=ManualClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = session_of(pilot)
+        commands = {command.title: command for command in app.get_system_commands(screen)}
+        expected = {"Pause", "Skip", "Next exercise", "Back", "Restart", "Help", "Mute"}
+        assert expected <= set(commands)
+        commands["Pause"].callback()
+        await settle(pilot)
+        assert screen.engine.state is State.PAUSED
+
+
+async def test_what_the_modules_log_goes_to_textuals_log() -> None:
+    import logging
+
+    from textual.logging import TextualHandler
+
+    logger = logging.getLogger("stretchtimer")
+    app = StretchTimerApp(routine_id="desk-break", mute=True, clock=ManualClock())
+    async with app.run_test(size=(80, 24)):
+        assert any(isinstance(handler, TextualHandler) for handler in logger.handlers)
+    assert not any(isinstance(handler, TextualHandler) for handler in logger.handlers)

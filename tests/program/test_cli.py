@@ -1,0 +1,287 @@
+"""The command line, run as a subprocess the way a person or a script runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from terminal import Terminal
+
+from stretchtimer.library.loader import load_catalog
+from stretchtimer.library.schema import file_schema
+from stretchtimer.paths import builtin_exercises_dir
+
+BUILTIN_ROUTINES = {
+    "desk-break",
+    "neck-and-shoulders",
+    "lower-back",
+    "warm-up",
+    "strength-no-equipment",
+    "full-back-session",
+}
+
+
+def run(*args: str, stdin: str | None = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "stretchtimer", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=60,
+        env=os.environ,
+    )
+
+
+def test_version_and_help_on_every_command() -> None:
+    assert run("--version").stdout.startswith("stretchtimer ")
+    for command in ([], ["list"], ["show"], ["validate"], ["schema"], ["run"]):
+        result = run(*command, "--help")
+        assert result.returncode == 0 and "usage: stretchtimer" in result.stdout
+    assert "N times faster" in run("run", "--help").stdout
+
+
+def test_list_shows_routines_with_computed_durations() -> None:
+    result = run("list")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["ID", "NAME", "TIME"]
+    assert {line.split()[0] for line in lines[1:]} >= BUILTIN_ROUTINES
+
+
+def test_list_json_matches_the_plan() -> None:
+    routines = json.loads(run("list", "--json").stdout)
+    by_id = {r["id"]: r for r in routines}
+    assert set(by_id) >= BUILTIN_ROUTINES
+    desk = by_id["desk-break"]
+    assert 4 * 60 <= desk["total_seconds"] <= 6 * 60
+    assert desk["equipment"] == ["none"]
+    assert 7 * 60 <= by_id["neck-and-shoulders"]["total_seconds"] <= 9 * 60
+    assert 9 * 60 <= by_id["lower-back"]["total_seconds"] <= 11 * 60
+    phases = [e["phase"] for e in by_id["full-back-session"]["exercises"]]
+    assert phases == sorted(phases, key=["warm-up", "strength", "stretch"].index)
+    assert set(phases) == {"warm-up", "strength", "stretch"}
+    for routine in routines:
+        assert routine["name"] and routine["total_seconds"] == pytest.approx(
+            sum(e["seconds"] for e in routine["exercises"])
+        )
+
+
+def test_list_exercises_json_has_the_whole_library() -> None:
+    exercises = json.loads(run("list", "--exercises", "--json").stdout)
+    assert len(exercises) >= 22
+    for exercise in exercises:
+        assert exercise["id"] and exercise["name"] and exercise["steps"]
+        assert exercise["dose"]["kind"] in {"hold", "reps", "timed", "rounds"}
+
+
+def test_show_routine_lists_exercises_and_total() -> None:
+    result = run("show", "desk-break")
+    assert result.returncode == 0
+    assert "Desk Break" in result.stdout and "Total:" in result.stdout
+    assert "Neck Roll" in result.stdout
+
+
+def test_show_routine_json_carries_the_timeline() -> None:
+    data = json.loads(run("show", "full-back-session", "--json").stdout)
+    assert data["id"] == "full-back-session" and data["name"]
+    steps = data["timeline"]
+    assert steps[0]["kind"] == "prepare"
+    assert steps[-1]["cues"][-1]["kind"] == "session-done"
+    assert data["total_seconds"] == pytest.approx(
+        steps[-1]["start_seconds"] + steps[-1]["duration_seconds"]
+    )
+
+
+def test_show_exercise_in_text_and_json() -> None:
+    text = run("show", "row").stdout
+    assert "Steps:" in text and "range: 8-12 reps" in text
+    data = json.loads(run("show", "knee-to-chest", "--json").stdout)
+    assert data["id"] == "knee-to-chest" and data["name"]
+    assert "back" in " ".join(data["steps"]).lower()  # done lying on the back
+
+
+def test_unknown_ids_and_bad_arguments_are_one_line_and_exit_2() -> None:
+    for args, expected in [
+        (
+            ["show", "desk-brake"],
+            "unknown routine or exercise 'desk-brake' (did you mean 'desk-break'?)",
+        ),
+        (["run", "nope", "--plain"], "unknown routine 'nope'"),
+        (["run", "desk-break", "--speed", "fast"], "invalid speed 'fast'"),
+        (["run", "desk-break", "--speed", "-2"], "invalid speed '-2'"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["list", "--bogus"], "unrecognized arguments: --bogus"),
+    ]:
+        result = run(*args)
+        assert result.returncode == 2, (args, result)
+        assert result.stdout == ""
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+        assert expected in result.stderr
+
+
+def test_validate_good_and_bad_files(tmp_path: Path) -> None:
+    assert run("validate", str(builtin_exercises_dir())).returncode == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nname: X\nphase: nope\n")
+    result = run("validate", str(bad), str(tmp_path / "missing.yaml"))
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert f"{bad}:3: phase: input should be" in result.stderr
+    assert f"{tmp_path / 'missing.yaml'}:1: no such file or folder" in lines
+    assert all(line.startswith(str(tmp_path)) for line in lines)
+
+
+def test_broken_user_file_is_reported_and_the_rest_still_loads(user_config: Path) -> None:
+    (user_config / "exercises" / "broken.yaml").write_text("id: [oops\n")
+    mine = (builtin_exercises_dir() / "neck-roll.yaml").read_text()
+    (user_config / "exercises" / "neck-roll.yaml").write_text(
+        mine.replace("name: Neck Roll", "name: My Neck Roll")
+    )
+    result = run("list")
+    assert result.returncode == 0
+    assert {line.split()[0] for line in result.stdout.splitlines()[1:]} >= BUILTIN_ROUTINES
+    assert result.stderr.startswith("stretchtimer: skipped ")
+    assert "broken.yaml:2: invalid YAML" in result.stderr
+    shown = run("show", "neck-roll")
+    assert "My Neck Roll" in shown.stdout and "replaces the built-in" in shown.stdout
+
+
+def test_schema_is_json_schema_and_the_shipped_copy_is_current() -> None:
+    schema = json.loads(run("schema").stdout)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    shipped = json.loads((builtin_exercises_dir() / "stretchtimer.schema.json").read_text())
+    assert shipped == file_schema(), (
+        "regenerate: stretchtimer schema > exercises/stretchtimer.schema.json"
+    )
+
+
+def test_builtin_files_are_valid_and_named_by_id() -> None:
+    catalog = load_catalog()
+    assert catalog.problems == []
+    assert len(catalog.exercises) >= 22 and set(catalog.routines) >= BUILTIN_ROUTINES
+    for entry in [*catalog.exercises.values(), *catalog.routines.values()]:
+        assert entry.path.stem == entry.item.id
+
+
+def test_plain_run_prints_a_line_per_step_and_a_final_line() -> None:
+    result = run("run", "desk-break", "--plain", "--speed", "500", "--mute")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    data = json.loads(run("show", "desk-break", "--json").stdout)
+    step_lines = [line for line in lines if line.startswith("[")]
+    assert len(step_lines) == len(data["timeline"])
+    assert step_lines[0].startswith("[0:00] | Neck Roll | Get ready. First up: Neck Roll")
+    assert lines[-1].startswith("Finished: ")
+    assert f"{len(data['timeline'])} of {len(data['timeline'])} steps done, 0 skipped" in lines[-1]
+
+
+def test_plain_run_shows_the_safety_note_the_first_time_only() -> None:
+    first = run("run", "desk-break", "--plain", "--speed", "1000", "--mute").stdout
+    assert first.startswith("Move slowly and gently")
+    assert "it is not medical advice." in first.split("Desk Break:")[0]
+    again = run("run", "desk-break", "--plain", "--speed", "1000", "--mute").stdout
+    assert again.startswith("Desk Break:")
+    assert "not medical advice" not in again
+
+
+def test_plain_run_stops_cleanly_on_sigint_and_sigterm() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "stretchtimer", "run", "desk-break", "--plain"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        assert process.stdout is not None
+        while not (line := process.stdout.readline()).startswith("Sound:"):
+            assert line, "no sound line"
+        time.sleep(0.3)
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=10)
+        assert process.returncode == 0, err
+        assert err == ""
+        assert out.splitlines()[-1].startswith("Stopped: ")
+
+
+def test_plain_run_takes_single_keys_from_a_terminal() -> None:
+    with Terminal("run", "desk-break", "--plain") as terminal:
+        assert "Keys: space pause" in terminal.expect("Desk Break:")
+        terminal.expect("Get ready")
+        steps = [  # the keys of the app (session/keys.py), doing the same
+            (b" ", ["Paused."]),
+            (b" ", ["Resumed."]),
+            (b"n", ["Skipped 1 step.", "| Neck Roll | Roll"]),
+            (b"N", ["Skipped", "| Shoulder Roll | Rest. Next up: Shoulder Roll"]),
+            (b"p", ["| Neck Roll | Roll"]),  # back within 3 s: the previous step
+            (b"\x1b[C", ["Skipped 1 step."]),  # the right arrow skips, as n does
+            (b"?", ["Keys:", "pause or resume", "restart this step"]),
+            (b"m", ["Sound off."]),
+            (b"q", ["Stop this session?"]),  # asks first, as the app does
+            (b"n", ["Resumed."]),  # no: the session goes on
+            (b"q", ["Stop this session?"]),
+            (b"y", ["Stopped: ", "And now, how stiff or sore"]),
+            (b"\n", []),  # any key that is not 0-9 or x skips the question
+        ]
+        for key, expected in steps:
+            terminal.press(key)
+            for text in expected:
+                terminal.expect(text)
+        assert terminal.process.wait(timeout=10) == 0
+
+
+def test_readme_examples_are_valid_files(tmp_path: Path) -> None:
+    import re
+
+    readme = (REPO / "README.md").read_text()
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, flags=re.S)
+    whole = [block for block in blocks if block.lstrip().startswith("# yaml-language-server")]
+    assert len(whole) == 2, "the README shows one full exercise and one full routine"
+    for number, block in enumerate(whole):
+        (tmp_path / f"example-{number}.yaml").write_text(block)
+    result = run("validate", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "shown"),
+    [
+        ({"TERM": "xterm-256color"}, "256 (TERM=xterm-256color)"),
+        ({"TERM": "xterm", "COLORTERM": "truecolor"}, "true colour (COLORTERM=truecolor)"),
+        ({"TERM": "xterm-256color", "NO_COLOR": "1"}, "none (NO_COLOR is set)"),
+        ({"TERM": ""}, "unknown (TERM is not set)"),
+    ],
+)
+def test_doctor_says_which_colours_and_which_setting_says_so(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], shown: str
+) -> None:
+    for name in ("COLORTERM", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    done = run("doctor")
+    assert done.returncode == 0, done.stderr
+    assert f"  colours        {shown}" in done.stdout.splitlines()
+
+
+def test_log_writes_what_the_session_did_to_a_file(tmp_path: Path) -> None:
+    log = tmp_path / "stretchtimer.log"
+    done = run("--log", str(log), "run", "desk-break", "--plain", "--speed", "1000", "--mute")
+    assert done.returncode == 0, done.stderr
+    text = log.read_text()
+    assert "stretchtimer.wiring: exercise 0 ended: done" in text
+    assert "session finished" in text
+    assert "stretchtimer.wiring" not in done.stdout + done.stderr  # only in the file
+
+
+def test_a_log_file_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    done = run("--log", str(tmp_path / "missing" / "x.log"), "list")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "cannot write the log" in done.stderr

@@ -1,0 +1,135 @@
+"""End to end: the installed `stretchtimer` in a real terminal (tmux), read as a person would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from stretchtimer.history.store import read_sessions
+from stretchtimer.safety import SAFETY_SEEN_FILE
+
+STRETCHTIMER = Path(sys.executable).parent / "stretchtimer"
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+
+
+class Terminal:
+    """A detached tmux session on its own server socket."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def tmux(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True
+        )
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "t")
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "t", *keys)
+
+    def wait_for(self, text: str, timeout: float = 15) -> str:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen:\n{self.screen()}")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    term = Terminal(f"stretchtimer-test-{uuid.uuid4().hex}")
+    no_device = tmp_path / "no-device.conf"  # ALSA with a sound card that is not there
+    no_device.write_text("pcm.!default { type hw card 99 }\nctl.!default { type hw card 99 }\n")
+    command = (
+        f"ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:{no_device} "
+        f"STRETCHTIMER_CONFIG_DIR={tmp_path / 'config'} STRETCHTIMER_DATA_DIR={tmp_path / 'data'} "
+        f"{STRETCHTIMER} --speed 10; echo EXITED-$?; sleep 30"
+    )
+    term.tmux("new-session", "-d", "-s", "t", "-x", "80", "-y", "24", command)
+    try:
+        yield term
+    finally:
+        subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True)
+
+
+def countdown_rows(screen: str) -> list[str]:
+    """The three rows of big digits: the first rows drawn with box characters."""
+    lines = screen.splitlines()
+    start = next(i for i, line in enumerate(lines) if "━" in line)
+    rows = [line[:16] for line in lines[start : start + 3]]
+    assert any(char in "".join(rows) for char in "┃╻╹"), rows
+    return rows
+
+
+def test_pick_pause_resume_skip_and_quit_in_a_real_terminal(terminal: Terminal) -> None:
+    picker = terminal.wait_for("Desk Break               5:01")
+    assert "choose a routine" in picker and "Equipment at hand" in picker
+    terminal.keys("Enter")
+    terminal.wait_for("Before you start")  # the safety note, the first time only
+    terminal.keys("Enter")
+    terminal.wait_for("WARM-UP  1 of 6")
+    session = terminal.wait_for("space Pause")
+    assert "Neck Roll" in session
+    session = terminal.wait_for("sound: terminal bell")  # no audio device: the next backend
+    assert "ALSA" not in session  # and nothing from ALSA on the screen
+
+    terminal.keys("space")
+    paused = terminal.wait_for("PAUSED")
+    time.sleep(1.5)  # 15 s of session time at --speed 10
+    still = terminal.screen()
+    assert "PAUSED" in still
+    assert countdown_rows(still) == countdown_rows(paused), "the countdown moved while paused"
+
+    terminal.keys("space")
+    time.sleep(0.6)
+    running = terminal.screen()
+    assert "PAUSED" not in running
+
+    terminal.keys("N")
+    terminal.wait_for("WARM-UP  2 of 6")
+    terminal.wait_for("Shoulder Roll")
+
+    terminal.keys("q")
+    terminal.wait_for("Stop this session?")
+    terminal.keys("y")
+    summary = terminal.wait_for("Session stopped")
+    assert "Exercises skipped  1: Neck Roll" in summary
+    terminal.keys("q")
+    terminal.wait_for("EXITED-0")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_killed_or_closed_terminal_keeps_the_session_as_stopped(
+    tmp_path: Path, user_config: Path, signum: signal.Signals
+) -> None:
+    term = Terminal(f"stretchtimer-test-{uuid.uuid4().hex}")
+    (user_config / SAFETY_SEEN_FILE).touch()
+    env = f"STRETCHTIMER_CONFIG_DIR={user_config} STRETCHTIMER_DATA_DIR={tmp_path / 'data'}"
+    command = f"{env} {STRETCHTIMER} run desk-break --speed 20 --mute; echo EXITED-$?; sleep 30"
+    term.tmux("new-session", "-d", "-s", "t", "-x", "80", "-y", "24", command)
+    try:
+        term.wait_for("WARM-UP  2 of 6")
+        shell = term.tmux("display", "-p", "-t", "t", "#{pane_pid}").strip()
+        app = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True).stdout
+        os.kill(int(app.split()[0]), signum)
+        term.wait_for("EXITED-0")
+    finally:
+        subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True)
+    [session] = read_sessions()
+    assert session.state == "stopped"
+    assert (session.exercises[0].exercise_id, session.exercises[0].outcome) == ("neck-roll", "done")

@@ -1,0 +1,131 @@
+"""The history kept by whole programs: plain-mode sessions in real processes and terminals."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from terminal import Terminal
+
+from stretchtimer.history.store import (
+    db_path,
+    read_sessions,
+)
+
+T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def plain(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "stretchtimer", "run", "desk-break", "--plain", "--mute", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def test_plain_runs_in_two_terminals_at_once_both_log() -> None:
+    runs = [plain("--speed", "400") for _ in range(2)]
+    for process in runs:
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 0 and err == "", err
+        assert out.splitlines()[-1].startswith("Finished:")
+    sessions = read_sessions()
+    assert [(s.state, s.done) for s in sessions] == [("finished", 6), ("finished", 6)]
+
+
+def test_no_log_keeps_nothing() -> None:
+    process = plain("--speed", "1000", "--no-log")
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert not db_path().exists()
+
+
+def test_an_unwritable_data_dir_still_runs_the_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("STRETCHTIMER_DATA_DIR", str(tmp_path / "a-file" / "data"))
+    out, err = plain("--speed", "1000").communicate(timeout=60)
+    assert out.splitlines()[-1].startswith("Finished:")
+    [line] = err.splitlines()
+    assert line.startswith("stretchtimer: cannot write the history in")
+
+
+def test_kill_9_mid_session_keeps_the_finished_exercises() -> None:
+    process = plain("--speed", "20")  # about 2.5 s an exercise: time to read and kill
+    assert process.stdout is not None
+    try:
+        # once the fourth exercise begins, the first two ended a whole exercise ago
+        for line in process.stdout:
+            if "Rest. Next up: Scapular Squeeze" in line:
+                break
+        else:
+            raise AssertionError("the session ended early")
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        process.kill()
+    [session] = read_sessions()
+    assert session.state == "running"  # it never got to say it ended
+    logged = [(e.exercise_id, e.outcome) for e in session.exercises]
+    assert logged[:2] == [("neck-roll", "done"), ("shoulder-roll", "done")]
+    assert {outcome for _, outcome in logged} == {"done"} and len(logged) < 6
+    assert session.active_seconds > 0
+
+
+def test_plain_mode_asks_how_the_back_feels_in_a_terminal() -> None:
+    with Terminal("run", "desk-break", "--plain", "--mute") as terminal:
+        terminal.expect("How stiff or sore is your back right now?")
+        terminal.press(b"6")
+        terminal.expect("Noted: 6 of 10.")
+        terminal.press(b"q")
+        terminal.expect("Stop this session?")
+        terminal.press(b"y")
+        terminal.expect("Stopped: ")
+        terminal.expect("And now, how stiff or sore is it?")
+        terminal.press(b"x")
+        terminal.expect("Noted: 10 of 10 (before: 6).")
+        assert terminal.process.wait(timeout=10) == 0
+    [session] = read_sessions()
+    assert (session.state, session.feeling_before, session.feeling_after) == ("stopped", 6, 10)
+
+
+def test_plain_mode_without_a_terminal_never_asks() -> None:
+    out, _ = plain("--speed", "1000").communicate(timeout=60)
+    assert "stiff or sore" not in out
+    [session] = read_sessions()
+    assert session.feeling_before is None and session.feeling_after is None
+
+
+def test_a_closed_terminal_sighup_keeps_the_session_as_stopped() -> None:
+    process = plain("--speed", "20")
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "Rest. Next up: Shoulder Roll" in line:  # the first exercise is done
+            break
+    process.send_signal(signal.SIGHUP)
+    out, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert out.splitlines()[-1].startswith("Stopped: ")
+    [session] = read_sessions()
+    assert session.state == "stopped"
+    assert (session.exercises[0].exercise_id, session.exercises[0].outcome) == (
+        "neck-roll",
+        "done",
+    )
+
+
+def test_ctrl_c_in_a_terminal_leaves_without_asking_again() -> None:
+    with Terminal("run", "desk-break", "--plain", "--mute") as terminal:
+        terminal.expect("How stiff or sore is your back right now?")
+        terminal.process.send_signal(signal.SIGINT)
+        out = terminal.finish(timeout=10)  # well before the question's 30 s
+        assert terminal.process.returncode == 0
+    assert out.splitlines()[-1].startswith("Stopped: ")
+    assert "And now" not in out

@@ -1,0 +1,275 @@
+"""Loading files: good ones load, every bad one gives `path:line: field: message` lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stretchtimer.library.loader import (
+    CatalogError,
+    load_catalog,
+    parse_text,
+    read_file,
+    validate_paths,
+)
+from stretchtimer.library.models import Exercise, Routine
+
+GOOD_EXERCISE = """\
+id: wall-sit
+name: Wall Sit
+phase: strength
+summary: Sit against a wall.
+good_for: [lower-back]
+equipment: [wall]
+position: [standing]
+steps:
+  - Lean your back on the wall.
+  - Slide down.
+cues: [Breathe]
+dose:
+  kind: hold
+  seconds: {min: 10, max: 20, default: 15}
+  repeats: 3
+  relax: 5
+"""
+
+GOOD_ROUTINE = """\
+id: my-break
+name: My Break
+purpose: A short test break.
+focus: [neck]
+prepare: 5
+rest: 10
+exercises:
+  - wall-sit
+  - exercise: wall-sit
+    dose: {repeats: 2}
+"""
+
+
+def write(folder: Path, name: str, text: str | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text)
+    return path
+
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises(CatalogError) as caught:
+        parse_text(text, "f.yaml")
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_good_files_load_with_ranges_kept(tmp_path: Path) -> None:
+    item, _ = read_file(write(tmp_path, "a.yaml", GOOD_EXERCISE))
+    assert isinstance(item, Exercise)
+    assert item.dose.kind == "hold"
+    assert (item.dose.seconds.min, item.dose.seconds.default, item.dose.seconds.max) == (10, 15, 20)
+    routine, _ = read_file(write(tmp_path, "r.yaml", GOOD_ROUTINE))
+    assert isinstance(routine, Routine)
+    assert [item.exercise for item in routine.exercises] == ["wall-sit", "wall-sit"]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("phase: strength", "phase: strenght"),
+            "f.yaml:3: phase: input should be 'warm-up', "
+            "'strength' or 'stretch' (got 'strenght'); did you mean 'strength'?",
+        ),
+        (("name: Wall Sit\n", ""), "f.yaml:1: name: required field is missing"),
+        (("cues: [Breathe]", "cue: [Breathe]"), "f.yaml:11: cue: unknown field"),
+        (
+            ("  repeats: 3", "  repeats: three"),
+            "f.yaml:15: dose.repeats: expected a whole number or {min, max, default} (got 'three')",
+        ),
+        (
+            ("default: 15}", "default: 25}"),
+            "f.yaml:14: dose.seconds: default 25 is outside the range 10-20",
+        ),
+        (
+            ("  - Slide down.", "  - 12"),
+            "f.yaml:10: steps[2]: input should be a valid string (got 12)",
+        ),
+        (("kind: hold", "kind: hodl"), "f.yaml:13: dose: input tag 'hodl' found using 'kind' "),
+        (
+            ("relax: 5", "relax: 99999"),
+            "f.yaml:16: dose.relax: input should be less than or equal to 3600 (got 99999)",
+        ),
+        (("[lower-back]", "lower-back"), "f.yaml:5: good_for: input should be a valid list"),
+    ],
+)
+def test_each_problem_names_line_and_field(change: tuple[str, str], expected: str) -> None:
+    old, new = change
+    assert old in GOOD_EXERCISE
+    found = problems_of(GOOD_EXERCISE.replace(old, new))
+    assert any(line.startswith(expected) for line in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "f.yaml:1: file is empty"),
+        ("# only a comment\n", "f.yaml:1: file is empty"),
+        ("- a\n- b\n", "f.yaml:1: expected a mapping of fields, found a list"),
+        ("just words", "f.yaml:1: expected a mapping of fields, found a single value"),
+        ("id: [unclosed\nname: x\n", "f.yaml:2: invalid YAML"),
+        ("a: 1\n---\nb: 2\n", "f.yaml:2: invalid YAML: expected a single document"),
+        (
+            "id: !!python/object:os.system x\n",
+            "f.yaml:1: invalid YAML: could not determine a constructor for the tag",
+        ),
+        ("a: &x 1\nb: *y\n", "f.yaml:2: invalid YAML: found undefined alias"),
+        ("[" * 5000 + "]" * 5000, "f.yaml:1: invalid YAML"),
+        ("id: " + "9" * 5000 + "\n", "f.yaml:1: invalid value"),
+    ],
+)
+def test_broken_files_give_one_line_not_a_traceback(text: str, expected: str) -> None:
+    found = problems_of(text)
+    assert len(found) == 1 and found[0].startswith(expected), found
+
+
+def test_binary_and_huge_files_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match=r"b\.yaml:1: not UTF-8 text"):
+        read_file(write(tmp_path, "b.yaml", bytes(range(256))))
+    with pytest.raises(CatalogError, match=r"h\.yaml:1: file is larger than 256 KiB"):
+        read_file(write(tmp_path, "h.yaml", "a: " + "x" * 300_000))
+
+
+def test_user_file_replaces_a_builtin_and_broken_ones_are_skipped(
+    tmp_path: Path, user_config: Path
+) -> None:
+    builtin = tmp_path / "builtin"
+    write(builtin, "wall-sit.yaml", GOOD_EXERCISE)
+    write(builtin, "routines/my-break.yaml", GOOD_ROUTINE)
+    user = user_config / "exercises"
+    write(user, "mine.yaml", GOOD_EXERCISE.replace("name: Wall Sit", "name: My Wall Sit"))
+    write(user, "broken.yaml", "id: [")
+    write(user, "other.yaml", GOOD_EXERCISE.replace("wall-sit", "other-sit"))
+    catalog = load_catalog(builtin_dir=builtin)
+    assert catalog.exercise("wall-sit").name == "My Wall Sit"
+    assert catalog.replaced == {"wall-sit": builtin / "wall-sit.yaml"}
+    assert "other-sit" in catalog.exercises and "my-break" in catalog.routines
+    assert [p.path for p in catalog.problems] == [str(user / "broken.yaml")]
+
+
+def test_routine_with_unknown_exercise_suggests_the_closest(tmp_path: Path) -> None:
+    write(tmp_path, "wall-sit.yaml", GOOD_EXERCISE)
+    write(tmp_path, "r.yaml", GOOD_ROUTINE.replace("  - wall-sit\n", "  - wall-sitt\n"))
+    count, problems = validate_paths([tmp_path])
+    assert count == 2
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'r.yaml'}:8: exercises[1]: unknown exercise 'wall-sitt' "
+        "(did you mean 'wall-sit'?)"
+    ]
+
+
+def test_routine_override_must_fit_the_dose_kind(tmp_path: Path) -> None:
+    write(tmp_path, "wall-sit.yaml", GOOD_EXERCISE)
+    write(tmp_path, "r.yaml", GOOD_ROUTINE.replace("{repeats: 2}", "{reps: 2}"))
+    _, problems = validate_paths([tmp_path])
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'r.yaml'}:9: exercises[2].dose: 'reps' does not apply to a hold dose"
+    ]
+
+
+def test_duplicate_ids_in_one_folder_are_reported(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD_EXERCISE)
+    write(tmp_path, "b.yaml", GOOD_EXERCISE)
+    catalog = load_catalog(builtin_dir=tmp_path)
+    assert len(catalog.problems) == 1
+    assert "'wall-sit' is also defined in" in catalog.problems[0].message
+
+
+def test_routine_exercises_apply_overrides(tmp_path: Path) -> None:
+    write(tmp_path, "wall-sit.yaml", GOOD_EXERCISE)
+    write(tmp_path, "routines/my-break.yaml", GOOD_ROUTINE)
+    catalog = load_catalog(builtin_dir=tmp_path)
+    plain, changed = catalog.routine_exercises(catalog.routine("my-break"))
+    assert plain.dose == catalog.exercise("wall-sit").dose
+    assert changed.id == "wall-sit" and changed.dose.kind == "hold"
+    assert changed.dose.repeats.default == 2  # the routine's {repeats: 2}
+    assert changed.dose.seconds == plain.dose.seconds  # the rest is the exercise's own
+
+
+yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20))
+yaml_values = st.recursive(
+    yaml_scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+FIELDS = [
+    "id",
+    "name",
+    "phase",
+    "summary",
+    "good_for",
+    "equipment",
+    "position",
+    "steps",
+    "cues",
+    "safety",
+    "dose",
+    "kind",
+    "seconds",
+    "reps",
+    "sets",
+    "tempo",
+    "exercises",
+    "focus",
+    "purpose",
+    "min",
+    "max",
+    "default",
+    "parts",
+    "rounds",
+    "do",
+]
+documents = st.dictionaries(st.sampled_from(FIELDS), yaml_values, max_size=12)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.text(max_size=300))
+def test_no_text_makes_the_loader_raise_anything_else(text: str) -> None:
+    try:
+        parse_text(text, "f.yaml")
+    except CatalogError as error:
+        assert error.problems and all(str(p).startswith("f.yaml:") for p in error.problems)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(documents)
+def test_no_structure_makes_the_loader_raise_anything_else(document: dict[str, object]) -> None:
+    import yaml
+
+    text = yaml.safe_dump(document)
+    try:
+        parse_text(text, "f.yaml")
+    except CatalogError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert "\n" not in str(problem)
+            assert 1 <= problem.line <= text.count("\n") + 1
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.binary(max_size=200))
+def test_no_bytes_make_the_loader_raise_anything_else(data: bytes) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.yaml"
+        path.write_bytes(data)
+        try:
+            read_file(path)
+        except CatalogError as error:
+            assert error.problems

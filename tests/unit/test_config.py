@@ -1,0 +1,62 @@
+"""Settings from config.toml: defaults, overrides, and one-line errors naming file, line, key."""
+
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from stretchtimer.settings import ConfigError, Settings, config_path, load_settings
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_file_gives_defaults() -> None:
+    assert not config_path().exists()
+    assert load_settings() == Settings()
+
+
+def test_values_are_read(tmp_path: Path) -> None:
+    path = write(tmp_path, 'volume = 40\nvoice = "full"\nlog = false\nweekly_goal = 4\n')
+    settings = load_settings(path)
+    assert (settings.volume, settings.voice, settings.log, settings.weekly_goal) == (
+        40,
+        "full",
+        False,
+        4,
+    )
+    assert settings.sound == "auto"
+
+
+def test_command_line_overrides_only_what_was_given() -> None:
+    settings = Settings(volume=40).replace(volume=None, sound="bell")
+    assert (settings.volume, settings.sound) == (40, "bell")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("volume = 40\nvolume2 = 3\n", ":2: volume2: unknown setting"),
+        ("\nvolume = 400\n", ":2: volume: 400 is out of range; use 0 to 100"),
+        ('volume = "loud"\n', ":1: volume: expected a whole number, got 'loud'"),
+        ("log = 1\n", ":1: log: expected true or false, got 1"),
+        ('\n\nsound = "speaker"\n', ":3: sound: 'speaker' is not one of auto,"),
+        ("volume = \n", ":1: Invalid value"),
+    ],
+)
+def test_bad_files_name_file_line_and_key(tmp_path: Path, text: str, expected: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}{expected}")
+    assert "\n" not in message
+
+
+def test_the_readme_example_is_a_valid_config(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    assert load_settings(write(tmp_path, example)) == Settings()  # it shows the defaults

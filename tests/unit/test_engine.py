@@ -1,0 +1,379 @@
+"""The engine's rules, with time passed in by hand (pure core) or by a virtual clock (runner)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+import pytest
+from conftest import make_exercise, make_routine
+
+from stretchtimer.session.clock import VirtualClock
+from stretchtimer.session.engine import (
+    TRANSITIONS,
+    Command,
+    CueDue,
+    Engine,
+    Event,
+    ExerciseEnded,
+    ExerciseOutcome,
+    Finished,
+    Outcome,
+    Paused,
+    Resumed,
+    Session,
+    Skipped,
+    State,
+    StepStarted,
+    Stopped,
+    Tick,
+    advance,
+    next_deadline,
+    transition,
+)
+from stretchtimer.session.plan import CueKind, Timeline, plan
+
+
+def two_exercises() -> Timeline:
+    """prepare 5 | hold 10, relax 5, hold 10 | rest 10 | prepare 5 | 3 reps x 2 s = 51 s."""
+    first = make_exercise("first", kind="hold", seconds=10, repeats=2, relax=5)
+    second = make_exercise("second", kind="reps", reps=3, tempo=2)
+    return plan(make_routine("first", "second", prepare=5, rest=10), [first, second])
+
+
+def started(now: float = 100.0, speed: float = 1.0) -> Session:
+    session, _ = transition(Session.new(two_exercises(), speed), Command.START, now)
+    return session
+
+
+def at(session: Session, now: float) -> Session:
+    return advance(session, now)[0]
+
+
+# --- the state table ------------------------------------------------------------------------
+
+ALL_STATES = list(State)
+ALL_COMMANDS = list(Command)
+
+
+def session_in(state: State) -> Session:
+    session = started()
+    if state is State.READY:
+        return Session.new(two_exercises())
+    if state is State.PAUSED:
+        return transition(at(session, 106), Command.PAUSE, 106)[0]
+    if state is State.FINISHED:
+        return at(session, 1000)
+    if state is State.STOPPED:
+        return transition(session, Command.STOP, 101)[0]
+    return session
+
+
+@pytest.mark.parametrize(("state", "command"), itertools.product(ALL_STATES, ALL_COMMANDS))
+def test_every_command_in_every_state_is_handled_or_ignored(state: State, command: Command) -> None:
+    session = session_in(state)
+    after, events = transition(session, command, 106.0)
+    if (state, command) not in TRANSITIONS:
+        assert after is session and events == ()
+    else:
+        assert events, f"{command} in {state} should say what it did"
+
+
+@pytest.mark.parametrize(
+    ("state", "command", "expected"),
+    [
+        (State.READY, Command.START, State.RUNNING),
+        (State.READY, Command.TOGGLE, State.RUNNING),
+        (State.READY, Command.STOP, State.STOPPED),
+        (State.RUNNING, Command.PAUSE, State.PAUSED),
+        (State.RUNNING, Command.TOGGLE, State.PAUSED),
+        (State.RUNNING, Command.STOP, State.STOPPED),
+        (State.RUNNING, Command.SKIP_STEP, State.RUNNING),
+        (State.PAUSED, Command.RESUME, State.RUNNING),
+        (State.PAUSED, Command.TOGGLE, State.RUNNING),
+        (State.PAUSED, Command.SKIP_STEP, State.PAUSED),
+        (State.PAUSED, Command.BACK, State.PAUSED),
+        (State.PAUSED, Command.STOP, State.STOPPED),
+    ],
+)
+def test_state_changes(state: State, command: Command, expected: State) -> None:
+    assert transition(session_in(state), command, 106.0)[0].state is expected
+
+
+def test_finished_and_stopped_ignore_everything() -> None:
+    for state in (State.FINISHED, State.STOPPED):
+        session = session_in(state)
+        for command in Command:
+            assert transition(session, command, 2000)[0] is session
+
+
+# --- time -----------------------------------------------------------------------------------
+
+
+def test_steps_end_on_planned_deadlines_from_one_origin() -> None:
+    session = started(now=100)
+    assert session.index == 0 and next_deadline(session) == 101  # first tick: 4 s left
+    session = at(session, 104.999)
+    assert session.index == 0
+    session = at(session, 105)
+    assert session.index == 1 and session.step.text == "Hold"
+    session = at(session, 100 + 25.5)  # prepare 5 + hold 10 + relax 5 + 5.5 into hold 2
+    assert session.index == 3
+    assert session.step_remaining(125.5) == pytest.approx(4.5)
+
+
+def test_speed_divides_every_duration() -> None:
+    session = started(now=0, speed=10)
+    session = at(session, 0.5)  # 5 s of plan
+    assert session.index == 1
+    assert at(session, 5.1 - 1e-9).state is State.RUNNING
+    finished = at(session, 5.1)  # 51 s of plan
+    assert finished.state is State.FINISHED
+    summary = finished.summary(5.1)
+    assert summary.active_seconds == pytest.approx(51)
+
+
+def test_pause_freezes_the_step_and_pushes_deadlines_back() -> None:
+    session = at(started(now=0), 7)  # 2 s into the first hold
+    session, events = transition(session, Command.PAUSE, 7)
+    assert isinstance(events[0], Paused)
+    assert next_deadline(session) is None
+    assert session.step_remaining(50) == pytest.approx(8)  # frozen while paused
+    session, events = transition(session, Command.RESUME, 57)
+    assert isinstance(events[0], Resumed)
+    assert at(session, 64.9).index == 1
+    assert at(session, 65).index == 2  # hold ended 8 s after the resume
+    summary = at(session, 65).summary(65)
+    assert summary.paused_seconds == pytest.approx(50)
+    assert summary.active_seconds == pytest.approx(15)
+
+
+def test_skip_step_marks_it_skipped_and_starts_the_next_now() -> None:
+    session = at(started(now=0), 6)
+    session, events = transition(session, Command.SKIP_STEP, 6)
+    assert isinstance(events[0], Skipped) and events[0].steps[0].index == 1
+    assert isinstance(events[1], StepStarted) and events[1].step.index == 2
+    assert session.outcomes[:3] == (Outcome.DONE, Outcome.SKIPPED, Outcome.PENDING)
+    assert session.step_remaining(6) == 5  # relax starts in full
+    assert at(session, 11).index == 3
+
+
+def test_skip_exercise_goes_to_the_next_exercise() -> None:
+    session = at(started(now=0), 6)
+    session, _ = transition(session, Command.SKIP_EXERCISE, 6)
+    assert session.step.exercise.id == "second" and session.step.kind == "exercise-rest"
+    assert session.outcomes[1:4] == (Outcome.SKIPPED,) * 3
+    summary = session.summary(6)
+    assert summary.exercises_skipped == (0,)
+
+
+def test_skipping_past_the_end_finishes() -> None:
+    session = started(now=0)
+    session, _ = transition(session, Command.SKIP_EXERCISE, 1)
+    session, events = transition(session, Command.SKIP_EXERCISE, 2)
+    assert session.state is State.FINISHED
+    assert isinstance(events[-1], Finished)
+    assert events[-1].summary.steps_skipped == len(session.timeline.steps)
+
+
+def test_back_restarts_the_step_when_more_than_3_s_in() -> None:
+    session = at(started(now=0), 9)  # 4 s into the first hold
+    session, events = transition(session, Command.BACK, 9)
+    assert session.index == 1
+    assert isinstance(events[0], StepStarted) and events[0].reason == "restart"
+    assert session.step_remaining(9) == 10
+
+
+def test_back_goes_to_the_previous_step_early_in_a_step() -> None:
+    session = at(started(now=0), 16)  # 1 s into relax
+    session, _ = transition(session, Command.BACK, 16)
+    assert session.index == 1 and session.outcomes[1] is Outcome.PENDING
+    assert session.step_remaining(16) == 10
+
+
+def test_back_at_the_very_start_is_ignored() -> None:
+    session = at(started(now=0), 1)
+    assert transition(session, Command.BACK, 1) == (session, ())
+
+
+def test_restart_step_while_paused_stays_paused_with_full_time() -> None:
+    session = at(started(now=0), 9)
+    session, _ = transition(session, Command.PAUSE, 9)
+    session, _ = transition(session, Command.RESTART_STEP, 12)
+    assert session.state is State.PAUSED
+    assert session.step_remaining(30) == 10
+    session, _ = transition(session, Command.RESUME, 40)
+    assert at(session, 49.9).index == 1 and at(session, 50).index == 2
+
+
+def test_stop_keeps_what_was_done() -> None:
+    session = at(started(now=0), 20)
+    session, events = transition(session, Command.STOP, 20)
+    assert isinstance(events[-1], Stopped)
+    summary = events[-1].summary
+    assert summary.steps_done == 3 and summary.steps_skipped == 0  # prepare, hold, relax
+    assert summary.active_seconds == pytest.approx(20)
+
+
+def test_cues_fire_once_at_their_offsets() -> None:
+    session = started(now=0)
+    events: list[Event] = []
+    for now in range(0, 60):
+        session, new = advance(session, float(now))
+        events.extend(new)
+    cues = [(e.at, e.cue.kind) for e in events if isinstance(e, CueDue)]
+    expected = [(t, c.kind) for t, c in session.timeline.cue_times() if t > 0]
+    assert cues == expected  # (the cue at 0 came with START)
+    ticks = [e.remaining for e in events if isinstance(e, Tick) and e.step.index == 1]
+    assert ticks == [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]
+
+
+def test_a_late_wakeup_fires_missed_cues_once_with_their_due_times() -> None:
+    session = started(now=0)
+    session, events = advance(session, 40.0)  # overslept by 40 s
+    cue_times = [e.at for e in events if isinstance(e, CueDue)]
+    due = [t for t, _ in session.timeline.cue_times() if 0 < t <= 40]
+    assert cue_times == due
+    assert advance(session, 40.0)[1] == ()  # nothing twice
+
+
+def test_bad_speed_is_refused() -> None:
+    for speed in (0, -1, float("inf"), float("nan")):
+        with pytest.raises(ValueError):
+            Session.new(two_exercises(), speed)
+
+
+# --- the async runner -----------------------------------------------------------------------
+
+
+async def test_runner_finishes_a_long_session_in_virtual_time() -> None:
+    exercises = [
+        make_exercise(f"m{i}", kind="hold", seconds=60, repeats=5, relax=30) for i in range(8)
+    ]
+    timeline = plan(make_routine(*[e.id for e in exercises], prepare=10, rest=20), exercises)
+    assert timeline.total > 40 * 60
+    clock = VirtualClock(start=1000)
+    engine = Engine(timeline, clock)
+    seen: list[Event] = []
+    engine.subscribe(seen.append)
+    summary = await asyncio.wait_for(engine.run(), timeout=10)
+    assert summary.state is State.FINISHED
+    assert clock.now() == 1000 + timeline.total
+    assert isinstance(seen[-1], Finished)
+    assert sum(isinstance(e, CueDue) for e in seen) == len(timeline.cue_times())
+
+
+async def test_runner_applies_commands_at_their_times() -> None:
+    clock = VirtualClock()
+    engine = Engine(two_exercises(), clock)
+    clock.at(7, lambda: engine.send(Command.PAUSE))
+    clock.at(20, lambda: engine.send(Command.RESUME))
+    clock.at(21, lambda: engine.send(Command.SKIP_EXERCISE))
+    summary = await asyncio.wait_for(engine.run(), timeout=10)
+    assert summary.state is State.FINISHED
+    assert summary.paused_seconds == 13
+    assert summary.exercises_skipped == (0,) and summary.exercises_done == (1,)
+    # 7 s, then the rest of exercise 2 (rest 10 + prepare 5 + 6) after the skip at 21
+    assert clock.now() == 21 + 21
+
+
+async def test_a_failing_or_slow_subscriber_does_not_delay_the_timer() -> None:
+    clock = VirtualClock()
+    engine = Engine(two_exercises(), clock)
+    good: list[Event] = []
+
+    def broken(event: Event) -> None:
+        raise RuntimeError("boom")
+
+    async def slow(event: Event) -> None:
+        await asyncio.sleep(3600)
+
+    engine.subscribe(broken)
+    engine.subscribe(slow)
+    engine.subscribe(good.append)
+    summary = await asyncio.wait_for(engine.run(), timeout=5)
+    assert summary.state is State.FINISHED
+    assert isinstance(good[-1], Finished)
+    assert any(isinstance(e, CueDue) and e.cue.kind is CueKind.SESSION_DONE for e in good)
+
+
+async def test_cancelling_the_runner_stops_the_session_and_tells_subscribers() -> None:
+    clock = VirtualClock()
+    engine = Engine(two_exercises(), clock)
+    seen: list[Event] = []
+    engine.subscribe(seen.append)
+    clock.at(6, lambda: engine.send(Command.PAUSE))
+    task = asyncio.create_task(engine.run())
+    for _ in range(50):
+        await asyncio.sleep(0)
+    assert engine.state is State.PAUSED
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert engine.state is State.STOPPED
+    assert isinstance(seen[-1], Stopped)
+
+
+# --- an exercise's end, as the engine reports it ---------------------------------------------
+
+
+def ends(events: tuple[Event, ...]) -> list[ExerciseEnded]:
+    return [event for event in events if isinstance(event, ExerciseEnded)]
+
+
+def test_each_exercise_end_is_reported_with_its_time_and_outcome() -> None:
+    session, events = advance(started(), 100 + 51)
+    first, second = ends(events)
+    assert (first.position, first.outcome, first.at) == (0, ExerciseOutcome.DONE, 130.0)
+    assert first.seconds == 30 and first.active_seconds == 30 and first.paused_seconds == 0
+    assert (second.position, second.outcome, second.seconds) == (1, ExerciseOutcome.DONE, 21)
+    assert session.summary(151).exercises == (first, second)
+    kinds = [type(event) for event in events]
+    assert kinds.index(ExerciseEnded) < kinds.index(StepStarted, kinds.index(ExerciseEnded))
+    assert kinds[-2:] == [ExerciseEnded, Finished]  # the last exercise ends with the session
+
+
+def test_paused_time_is_not_an_exercises_time() -> None:
+    session, _ = transition(at(started(), 110), Command.PAUSE, 110)
+    session, _ = transition(session, Command.RESUME, 117)
+    _, events = advance(session, 137)
+    [first] = ends(events)
+    assert (first.seconds, first.paused_seconds, first.at) == (30, 7, 137)
+
+
+def test_skipping_an_exercise_reports_it_skipped_with_the_time_spent() -> None:
+    _, events = transition(at(started(), 112), Command.SKIP_EXERCISE, 112)
+    [first] = ends(events)
+    assert (first.position, first.outcome, first.seconds) == (0, ExerciseOutcome.SKIPPED, 12)
+
+
+def test_a_stop_reports_the_exercise_in_progress_as_partial() -> None:
+    session = at(started(), 135)  # 5 s into the rest before the second exercise
+    _, events = transition(session, Command.STOP, 135)
+    [second] = ends(events)
+    assert (second.position, second.outcome, second.seconds) == (1, ExerciseOutcome.PARTIAL, 5)
+    assert isinstance(events[-1], Stopped) and events[-1].summary.exercises[-1] == second
+
+
+def test_going_back_into_an_exercise_ends_it_again_later_with_all_its_time() -> None:
+    session = at(started(), 131)  # 1 s into the second exercise's rest
+    session, events = transition(session, Command.BACK, 131)  # back to the first's last hold
+    [left] = ends(events)
+    assert (left.position, left.outcome, left.seconds) == (1, ExerciseOutcome.PARTIAL, 1)
+    session, events = advance(session, 141)
+    [again] = ends(events)
+    assert (again.position, again.outcome, again.seconds) == (0, ExerciseOutcome.DONE, 40)
+    session, _ = advance(session, 200)
+    reports = session.summary(200).exercises
+    assert [(r.position, r.seconds) for r in reports] == [(0, 40), (1, 22)]
+    assert sum(r.seconds for r in reports) == session.summary(200).active_seconds
+
+
+def test_exercise_times_are_session_seconds_at_any_speed() -> None:
+    _, events = advance(started(speed=3.0), 100 + 51 / 3)
+    assert [round(end.seconds, 9) for end in ends(events)] == [30, 21]
+
+
+def test_a_session_stopped_before_it_began_reports_no_exercise() -> None:
+    _, events = transition(Session.new(two_exercises()), Command.STOP, 100)
+    assert ends(events) == [] and events[-1].summary.exercises == ()  # type: ignore[attr-defined]

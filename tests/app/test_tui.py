@@ -324,3 +324,55 @@ async def test_what_the_modules_log_goes_to_textuals_log() -> None:
     async with app.run_test(size=(80, 24)):
         assert any(isinstance(handler, TextualHandler) for handler in logger.handlers)
     assert not any(isinstance(handler, TextualHandler) for handler in logger.handlers)
+
+
+async def test_the_routines_come_before_the_history_and_then_the_sound_starts() -> None:
+    """The list is what a person acts on: it does not wait for the history, the filters or
+    the sound thread's probe of the devices, which all come after it."""
+    shown: list[str] = []
+    app = StretchTimerApp()
+
+    def read_history_slowly(this: object = None) -> tuple[list[object], object]:
+        shown.append(f"history read while the list showed {listed()} routines")
+        raise RuntimeError("no history here")  # the worker fails; the list must not care
+
+    def listed() -> int:
+        options = app.screen.query_one("#routines", OptionList)
+        return sum(1 for i in range(options.option_count) if options.get_option_at_index(i).id)
+
+    app.read_history = read_history_slowly  # type: ignore[method-assign, assignment]
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.player is not None and not app.player.started
+        await settle(pilot)
+        await settle(pilot)
+        assert listed() == 6
+        assert shown == ["history read while the list showed 6 routines"]
+        assert app.screen.query("#area") and app.screen.query("#equipment")
+        assert app.player.started
+
+
+async def test_the_sound_status_is_on_the_session_screen_from_its_first_frame(
+    user_config: Path,
+) -> None:
+    seen_safety(user_config)
+    app = StretchTimerApp(routine_id="desk-break", mute=True, clock=ManualClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert text(pilot, "#sound-status") == "sound: muted"
+
+
+async def test_the_key_bar_fits_the_width_and_its_keys_can_be_clicked(user_config: Path) -> None:
+    from stretchtimer.tui.widgets.key_bar import KeyBar
+
+    async with running(user_config, size=(100, 24)) as (pilot, _):
+        bar = pilot.app.screen.query_one(KeyBar)
+        assert "q Quit" in str(bar.render()) and "^p Commands" in str(bar.render())
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        line = str(bar.render())
+        assert "q Quit" in line and "Commands" not in line  # the palette's key goes first
+        assert len(line) <= bar.size.width
+        assert session_of(pilot).engine.state == State.RUNNING
+        await pilot.click(KeyBar, offset=(line.index("Pause") - 2, 0))  # on "space Pause"
+        await settle(pilot)
+        assert session_of(pilot).engine.state == State.PAUSED

@@ -13,7 +13,6 @@ from test_tui import advance, running, seen_safety, session_of, settle
 from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widgets import Label, OptionList, Sparkline, Static
-from textual.widgets._footer import FooterKey
 
 from stretchtimer.history.records import ExerciseRecord, utc_now
 from stretchtimer.history.store import HistoryStore, db_path, read_sessions
@@ -25,6 +24,7 @@ from stretchtimer.tui.screens.help_screen import HelpScreen
 from stretchtimer.tui.screens.history_screen import HistoryScreen
 from stretchtimer.tui.screens.picker_screen import PickerScreen
 from stretchtimer.tui.screens.summary_screen import SummaryScreen
+from stretchtimer.tui.widgets.key_bar import KeyBar
 
 
 async def open_history(pilot: Pilot[None]) -> None:
@@ -313,8 +313,8 @@ async def test_help_and_footer_name_the_history_key() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await picker(pilot)
         assert any(b.key == "h" and b.show for b in screen.BINDINGS if isinstance(b, Binding))
-        shown_keys = {(key.key, key.description) for key in screen.query(FooterKey)}
-        assert ("h", "History") in shown_keys  # on screen, in the footer
+        shown = str(screen.query_one(KeyBar).render())
+        assert "h History" in shown  # on screen, in the key bar
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)

@@ -53,6 +53,10 @@ class Player:
         self._thread.start()
         return self
 
+    @property
+    def started(self) -> bool:
+        return self._thread.ident is not None
+
     def play(self, kind: str) -> None:
         """Play the built-in cue `kind` (e.g. 'rep') soon; never blocks, never raises."""
         if not self.muted:

@@ -24,7 +24,7 @@ from textual.screen import Screen
 from stretchtimer.safety import remember_safety_seen, safety_seen
 from stretchtimer.session.clock import Clock
 from stretchtimer.settings import Settings
-from stretchtimer.tui.messages import StartRoutine, TitleChanged
+from stretchtimer.tui.messages import RoutinesShown, StartRoutine, TitleChanged
 
 if TYPE_CHECKING:  # the models, engine and history load after the first frame
     from stretchtimer.history.records import SessionRecord
@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the models, engine and history load after the first frame
     from stretchtimer.session.engine import Summary
     from stretchtimer.session.plan import Timeline
     from stretchtimer.sound.player import Player
+    from stretchtimer.tui.screens.session_screen import SessionScreen
     from stretchtimer.tui.screens.summary_screen import SummaryScreen
     from stretchtimer.wiring import SessionWiring
 
@@ -78,6 +79,7 @@ class StretchTimerApp(App[None]):
         self.catalog: Catalog | None = None
         self.player: Player | None = None
         self.wiring: SessionWiring | None = None  # the current (or just ended) session's
+        self.session_screen: SessionScreen | None = None  # while a session runs
         self._history_warned = False
         self._log_handler = TextualHandler()
         self.set_reactive(StretchTimerApp.muted, mute)
@@ -95,11 +97,8 @@ class StretchTimerApp(App[None]):
         self._show_sound_status()
 
     def _show_sound_status(self) -> None:
-        from stretchtimer.tui.screens.session_screen import SessionScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, SessionScreen):
-                screen.sound_status = self.sound_status
+        if self.session_screen is not None:
+            self.session_screen.sound_status = self.sound_status
 
     def on_mount(self) -> None:
         from stretchtimer.sound.player import Player
@@ -115,16 +114,12 @@ class StretchTimerApp(App[None]):
                 lambda: setattr(self, "backend_status", status)
             ),
         )
-        # Its thread probes the sound devices: after the first frame, not competing with it.
-        # Cues asked for meanwhile wait in its queue.
-        self.call_after_refresh(self.player.start)
         self.call_after_refresh(resume_garbage_collection)
-
         self._stop_on_signals()
         if self.routine_id is not None:
             self.start_session(self.routine_id)
         else:
-            self._show_picker()
+            self._show_picker()  # the player starts once the routines are on screen
 
     def _stop_on_signals(self) -> None:
         """A closed terminal (SIGHUP) or a kill (SIGTERM) ends the session as Ctrl+C does, so
@@ -184,6 +179,9 @@ class StretchTimerApp(App[None]):
         from stretchtimer.tui.screens.session_screen import SessionScreen
         from stretchtimer.wiring import SessionWiring
 
+        # The sound thread probes the devices: after the next frame, not competing with it.
+        # Cues asked for meanwhile wait in its queue.
+        self.call_after_refresh(self.start_player)
         catalog = self.load_catalog()
         routine = catalog.routine(routine_id)
         timeline = plan(routine, catalog.routine_exercises(routine))
@@ -197,10 +195,12 @@ class StretchTimerApp(App[None]):
             self.notify(wiring.voice_status.capitalize(), severity="warning")
 
         def show_summary(summary: Summary | None) -> None:
+            self.session_screen = None
             if summary is not None:
                 self._show_summary(summary, timeline, wiring)
 
-        self.push_screen(SessionScreen(engine, wiring, self.sound_status), show_summary)
+        self.session_screen = SessionScreen(engine, wiring, self.sound_status)
+        self.push_screen(self.session_screen, show_summary)
 
     def _show_summary(self, summary: Summary, timeline: Timeline, wiring: SessionWiring) -> None:
         from stretchtimer.tui.screens.summary_screen import SummaryScreen
@@ -253,6 +253,12 @@ class StretchTimerApp(App[None]):
         self._close_wiring()
         self._show_picker()
 
+    @on(RoutinesShown)
+    def start_player(self) -> None:
+        """Start the sound thread (it probes the devices) if it is not running yet."""
+        if self.player is not None and not self.player.started:
+            self.player.start()
+
     def _show_picker(self) -> None:
         from stretchtimer.tui.screens.picker_screen import PickerScreen
 
@@ -272,11 +278,9 @@ class StretchTimerApp(App[None]):
     def action_quit_now(self) -> None:
         """Ctrl+C: stop any session (so what was done is kept) and leave at once."""
         from stretchtimer.session.engine import Command
-        from stretchtimer.tui.screens.session_screen import SessionScreen
 
-        for screen in self.screen_stack:
-            if isinstance(screen, SessionScreen):
-                screen.engine.send(Command.STOP)
+        if self.session_screen is not None:
+            self.session_screen.engine.send(Command.STOP)
         self.exit()
 
     @on(TitleChanged)

@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from stretchtimer.session.engine import Event, Tick
+if TYPE_CHECKING:  # the engine loads after the first frame (its import is about 30 ms)
+    from stretchtimer.session.engine import Event
 
 
 class EngineEvent(Message, bubble=False):
     """An engine event, delivered on the app's message queue (to the session screen only:
     the app has nothing to do with it, so it does not bubble up)."""
 
-    def __init__(self, event: Event) -> None:
+    def __init__(self, event: Event, *, is_tick: bool = False) -> None:
         super().__init__()
         self.event = event
+        self.is_tick = is_tick
+        """A tick (the seconds left): a newer one makes an older, still-queued one pointless."""
 
     def can_replace(self, message: Message) -> bool:
-        # A newer tick makes an older, still-queued one pointless.
-        return (
-            isinstance(message, EngineEvent)
-            and isinstance(self.event, Tick)
-            and isinstance(message.event, Tick)
-        )
+        return self.is_tick and isinstance(message, EngineEvent) and message.is_tick
 
 
 @dataclass
@@ -31,6 +30,10 @@ class StartRoutine(Message):
     """The person chose a routine (the picker asks the app to start it)."""
 
     routine_id: str
+
+
+class RoutinesShown(Message):
+    """The picker's routines and filters are on screen: what waited for them can start."""
 
 
 @dataclass

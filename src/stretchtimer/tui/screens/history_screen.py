@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Sparkline, Static
+from textual.widgets import Label, Sparkline, Static
 
 from stretchtimer.format import clock, count
 from stretchtimer.history.records import SessionRecord
 from stretchtimer.history.report import STATE_NAMES, bar, pain_line
 from stretchtimer.history.stats import AREA_DAYS, Stats
+from stretchtimer.tui.widgets.key_bar import KeyBar
 
 
 class HistoryScreen(Screen[None]):
@@ -49,7 +50,7 @@ class HistoryScreen(Screen[None]):
                 yield Static(areas_text(stats), id="history-areas", markup=False)
             yield Static(pain_text(stats), id="history-pain", markup=False)
             yield Static(recent_text(self.sessions), id="history-recent", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -11,11 +12,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Label, OptionList, Select, SelectionList, Static
+from textual.widgets import Label, OptionList, Select, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from stretchtimer.library.terms import AREAS, EQUIPMENT
-from stretchtimer.tui.messages import StartRoutine
+from stretchtimer.tui.messages import RoutinesShown, StartRoutine
+from stretchtimer.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:  # loaded with the catalog, off the first frame
     from stretchtimer.history.records import SessionRecord
@@ -23,6 +25,8 @@ if TYPE_CHECKING:  # loaded with the catalog, off the first frame
     from stretchtimer.library.catalog import Catalog
     from stretchtimer.library.models import Routine
     from stretchtimer.session.plan import Timeline
+
+log = logging.getLogger(__name__)
 
 ANY = "any"
 MARK = "*"  # beside the routine for the area worked least lately
@@ -91,7 +95,7 @@ class PickerScreen(Screen[None]):
                 yield OptionList(Option("Loading routines...", disabled=True), id="routines")
             with VerticalScroll(id="picker-right"):
                 yield Static("", id="routine-details", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#routines", OptionList).focus()
@@ -110,9 +114,18 @@ class PickerScreen(Screen[None]):
             )
             for routine_id in sorted(catalog.routines)
         }
-        progress, neglected = self.week_progress()
         self.app.call_from_thread(self.loaded, catalog, timelines)
-        self.app.call_from_thread(self.history_loaded, progress, neglected)
+        # The list does not wait for the history: only the header line and the mark do.
+        self.show_week_progress()
+
+    def show_week_progress(self) -> None:
+        """The history's header line and mark (in a thread); the list works without them."""
+        try:
+            progress = self.week_progress()
+        except Exception:
+            log.exception("cannot read the history for the list of routines")
+            return
+        self.app.call_from_thread(self.history_loaded, *progress)
 
     def week_progress(self) -> tuple[str, str | None]:
         """The header's week line and the area worked least; nothing before the first session."""
@@ -127,22 +140,27 @@ class PickerScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, name="history")
     def reload_history(self) -> None:
-        self.app.call_from_thread(self.history_loaded, *self.week_progress())
+        self.show_week_progress()
 
     def on_screen_resume(self) -> None:
         if self.loaded_once:  # back from a session or the history: it may have changed
             self.reload_history()
 
     def loaded(self, catalog: Catalog, timelines: dict[str, Timeline]) -> None:
-        if not self.loaded_once:
-            # The filters come with the routines they filter. Composed with the first frame,
-            # they made up a third of it. (Mounted widgets can be queried at once.)
-            self.query_one("#picker-left").mount_all(filters())
+        first = not self.loaded_once
         self.timelines = timelines
         self.loaded_once = True
         for problem in catalog.problems:
             self.notify(f"Skipped {problem}", severity="warning", timeout=10)
         self.refresh_list()
+        if first:
+            # The filters come once the routines they filter are on screen: mounting them takes
+            # longer than the list (about 50 ms), and until then they would filter nothing.
+            self.call_after_refresh(self.show_filters)
+
+    def show_filters(self) -> None:
+        self.query_one("#picker-left").mount_all(filters())
+        self.post_message(RoutinesShown())
 
     def history_loaded(self, progress: str, neglected: str | None) -> None:
         self.query_one("#picker-progress", Label).update(progress)
@@ -160,9 +178,7 @@ class PickerScreen(Screen[None]):
             return
         from stretchtimer.format import clock
 
-        area_value = self.query_one("#area", Select).value
-        area = area_value if isinstance(area_value, str) else ANY
-        at_hand = set(self.query_one("#equipment", SelectionList).selected)
+        area, at_hand = self.filter_values()
         options = self.query_one("#routines", OptionList)
         highlighted = options.highlighted_option.id if options.highlighted_option else None
         options.clear_options()
@@ -187,6 +203,14 @@ class PickerScreen(Screen[None]):
         ids = [t.routine.id for t in shown]
         options.highlighted = ids.index(highlighted) if highlighted in ids else 0
         self.show_highlighted()
+
+    def filter_values(self) -> tuple[str, set[str]]:
+        """The chosen body area and the equipment at hand (any, and all, until shown)."""
+        areas = self.query("#area").results(Select)
+        equipment = self.query("#equipment").results(SelectionList)
+        area = next((select.value for select in areas), ANY)
+        at_hand: set[str] = next((set(choice.selected) for choice in equipment), set(EQUIPMENT))
+        return (area if isinstance(area, str) else ANY), at_hand
 
     @on(OptionList.OptionHighlighted, "#routines")
     def show_highlighted(self) -> None:

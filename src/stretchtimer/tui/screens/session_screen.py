@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from stretchtimer.format import clock
 from stretchtimer.library.models import Exercise
@@ -38,6 +38,7 @@ from stretchtimer.session.plan import Step, StepKind, Timeline
 from stretchtimer.session.words import headline, up_next
 from stretchtimer.tui.messages import EngineEvent, TitleChanged
 from stretchtimer.tui.widgets.countdown import Countdown
+from stretchtimer.tui.widgets.key_bar import KeyBar
 from stretchtimer.tui.widgets.progress import TimeBars
 
 if TYPE_CHECKING:
@@ -97,14 +98,14 @@ class SessionScreen(Screen[Summary]):
         with Vertical(id="details"):
             yield Static("", id="instructions", markup=False)
             yield Label("", id="up-next", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         # The widgets redrawn every second, found once rather than by a query each time.
         self._countdown = self.query_one(Countdown)
         self._bars = self.query_one(TimeBars)
         self.engine.subscribe(self.queue_shown_event)
-        self.watch_sound_status(self.sound_status)
+        self.show_sound_status(self.sound_status)
         self.run_worker(self.engine.run(), name="engine", exit_on_error=False)
 
     # --- keys -------------------------------------------------------------------------------
@@ -145,7 +146,7 @@ class SessionScreen(Screen[Summary]):
         """Queue the events this screen shows (cues and skips are for the sound and the log):
         each queued message wakes the screen's message loop."""
         if isinstance(event, SHOWN_EVENTS):
-            self.post_message(EngineEvent(event))
+            self.post_message(EngineEvent(event, is_tick=isinstance(event, Tick)))
 
     @on(EngineEvent)
     def show_event(self, message: EngineEvent) -> None:
@@ -217,6 +218,10 @@ class SessionScreen(Screen[Summary]):
         )
 
     def watch_sound_status(self, status: str) -> None:
+        if self.is_mounted:  # before that, on_mount shows it
+            self.show_sound_status(status)
+
+    def show_sound_status(self, status: str) -> None:
         show_line(self.query_one("#sound-status", Label), status)
 
 

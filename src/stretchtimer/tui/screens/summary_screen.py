@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from stretchtimer.format import clock
 from stretchtimer.session import feeling
 from stretchtimer.session.engine import Summary
 from stretchtimer.session.plan import Timeline
+from stretchtimer.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from stretchtimer.wiring import SessionWiring
@@ -67,7 +68,7 @@ class SummaryScreen(Screen[None]):
             asking = Label(feeling.SHORT_AFTER, id="summary-feeling", markup=False)
             asking.display = self.asking is not None
             yield asking
-        yield Footer()
+        yield KeyBar()
 
     def show_progress(self, line: str) -> None:
         # No label once the screen has been left: the line came too late, and is not needed.

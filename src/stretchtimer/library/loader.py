@@ -347,9 +347,9 @@ def _check_routines(catalog: Catalog, shadowed: dict[str, Entry] | None = None) 
         problems, fixed = _routine_problems(catalog, entry)
         if fixed is not None:
             catalog.routines[routine_id] = dataclasses.replace(entry, item=fixed)
-        if not problems:
-            continue
         catalog.problems.extend(problems)
+        if not any(problem.skipped for problem in problems):
+            continue
         builtin = shadowed.get(f"Routine:{routine_id}")
         if builtin is not None:
             catalog.routines[routine_id] = builtin

@@ -164,7 +164,7 @@ def test_fifo_device_folder_and_socket_are_refused_without_waiting(tmp_path: Pat
 def test_config_and_cache_that_are_fifos_are_not_waited_on(tmp_path: Path) -> None:
     fifo = tmp_path / "config.toml"
     os.mkfifo(fifo)
-    with pytest.raises(ConfigError, match="config.toml:1: not a regular file \\(a FIFO\\)"):
+    with pytest.raises(ConfigError, match=r"config.toml:1: not a regular file \(a FIFO\)"):
         load_settings(fifo)
     assert catalog_cache.read({"any": "key"}, fifo) is None
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from stretchtimer.format import printable
+
 EXIT_OK = 0
 EXIT_USAGE = 2
 
@@ -17,5 +19,6 @@ class UsageError(BadInput):
 
 
 def warn(text: str) -> None:
-    """A problem, as every command reports one: a line on stderr."""
-    print(f"stretchtimer: {text}", file=sys.stderr)
+    """A problem, as every command reports one: a line on stderr. What came from a file or a
+    command line is shown, never run: control characters are escaped here."""
+    print(f"stretchtimer: {printable(text)}", file=sys.stderr)

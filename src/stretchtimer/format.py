@@ -27,7 +27,35 @@ def seconds_text(seconds: float) -> str:
     return f"{seconds:g} s"
 
 
-def printable(text: str) -> str:
-    """Escape newlines and other control characters, so text from a file stays on one line and
-    cannot drive the terminal."""
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+# What may never reach a terminal or a markup renderer as it is: control characters (C0, C1,
+# DEL), format characters (bidi overrides and isolates such as U+202E, zero-width spaces and
+# joiners, the byte-order mark), line and paragraph separators, and lone surrogates. Other
+# characters Python calls unprintable (a no-break space, private use) are harmless and kept.
+UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def unsafe_characters(text: str) -> list[str]:
+    """The characters of `text` that could drive a terminal or hide what a text says."""
+    if text.isprintable():  # the common case, without looking at each character
+        return []
+    import unicodedata
+
+    return [char for char in text if unicodedata.category(char) in UNSAFE_CATEGORIES]
+
+
+def describe_character(char: str) -> str:
+    """'U+202E (RIGHT-TO-LEFT OVERRIDE)', or 'U+001B' for a control character without a name."""
+    import unicodedata
+
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """`text` with every unsafe character escaped (`\\x1b`, `\\u202e`), so text from a file, a
+    history or a command line stays on its line and cannot drive the terminal. Characters in
+    `keep` (e.g. a newline between lines) pass as they are."""
+    unsafe = set(unsafe_characters(text)) - set(keep)
+    if not unsafe:
+        return text
+    return "".join(repr(char)[1:-1] if char in unsafe else char for char in text)

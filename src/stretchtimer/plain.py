@@ -18,6 +18,7 @@ from typing import TextIO
 
 from stretchtimer.errors import warn
 from stretchtimer.format import clock, count
+from stretchtimer.output import OutputLost, bell
 from stretchtimer.safety import SAFETY_NOTE, remember_safety_seen, safety_seen
 from stretchtimer.session import feeling
 from stretchtimer.session.clock import Clock
@@ -53,10 +54,12 @@ def run_plain(
     settings: Settings | None = None,
     mute: bool = False,
 ) -> int:
-    """Run a session in plain mode; 0 when it finished or the user stopped it."""
+    """Run a session in plain mode; 0 when it finished or the user stopped it, 128 + the
+    signal's number when a signal stopped it (130 for Ctrl+C, 143 for a kill), 1 when its
+    output was lost (a closed pipe, a full disk). The history keeps it as stopped either way."""
     out = out or sys.stdout
     settings = settings or Settings()
-    ring = (lambda: print("\a", end="", file=out, flush=True)) if out.isatty() else None
+    ring = (lambda: bell(out)) if out.isatty() else None
     player = Player(settings.sound, volume=settings.volume, muted=mute, ring=ring).start()
     session = PlainSession(timeline, speed, out, clock_, player, settings)
     try:
@@ -64,7 +67,10 @@ def run_plain(
     finally:
         player.close()  # the last chime rings out before we exit
         session.wiring.close()
-    return 0
+    if session.output_lost is not None:
+        warn(f"{session.output_lost}: the session was stopped")
+        return 1
+    return 128 + session.signal if session.signal else 0
 
 
 class PlainSession:
@@ -90,17 +96,29 @@ class PlainSession:
         self.asking_before = False
         self.answer: asyncio.Future[int | None] | None = None  # while asking "and now?"
         self.resume_after_question: bool | None = None  # while asking "stop?"
-        self.signalled = False  # Ctrl+C, a closed terminal or a kill: leave without asking
+        self.signal = 0  # the signal that stopped it (Ctrl+C, a closed terminal, a kill)
+        self.output_lost: OutputLost | None = None  # stopped because nothing could be printed
+
+    @property
+    def signalled(self) -> bool:
+        """Stopped from outside: leave without asking anything."""
+        return bool(self.signal) or self.output_lost is not None
 
     def say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        if self.output_lost is not None:
+            return
+        try:
+            print(text, file=self.out, flush=True)
+        except (OutputLost, OSError) as error:  # `| head -3` is done, the disk is full
+            self.output_lost = error if isinstance(error, OutputLost) else OutputLost(error)
+            self.engine.send(Command.STOP)  # as a signal would: the history keeps it as stopped
 
     async def run(self) -> Summary:
         await asyncio.to_thread(self.player.ready.wait, 2.0)
         self.introduce()
         loop = asyncio.get_running_loop()
         for number in SIGNALS:
-            loop.add_signal_handler(number, self.stop_now)
+            loop.add_signal_handler(number, self.stop_now, number)
         try:
             with self.keyboard() if self.interactive else contextlib.nullcontext():
                 summary = await self.engine.run()
@@ -183,9 +201,9 @@ class PlainSession:
         elif resume:
             self.engine.send(Command.RESUME)
 
-    def stop_now(self) -> None:
+    def stop_now(self, signum: int = signal.SIGTERM) -> None:
         """Ctrl+C, SIGTERM or SIGHUP: stop at once; what was done is kept."""
-        self.signalled = True
+        self.signal = signum
         self.engine.send(Command.STOP)
         if self.answer is not None and not self.answer.done():
             self.answer.set_result(None)

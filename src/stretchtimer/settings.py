@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stretchtimer.files import Unreadable, read_bounded
+from stretchtimer.format import printable
 from stretchtimer.paths import config_dir
 
+MAX_CONFIG_BYTES = 64 * 1024
 SOUND_BACKENDS = ("auto", "simpleaudio", "pw-play", "paplay", "aplay", "afplay", "bell", "off")
 VOICE_MODES = ("off", "on", "full")
 
@@ -40,7 +43,11 @@ class Settings:
 
 
 class ConfigError(Exception):
-    """A config file that cannot be used; the message is one line."""
+    """A config file that cannot be used; the message is one line (what came from the file,
+    a key or a path, has its control characters escaped)."""
+
+    def __init__(self, path: Path, line: int | str, message: str) -> None:
+        super().__init__(printable(f"{path}:{line}: {message}"))
 
 
 _RANGES = {"volume": (0, 100), "weekly_goal": (1, 50)}
@@ -55,18 +62,20 @@ def load_settings(path: Path | None = None) -> Settings:
     """Settings from the file, or the defaults when there is none."""
     path = path or config_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         return Settings()
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}:1: cannot read: {error}") from None
+    except Unreadable as error:
+        raise ConfigError(path, 1, str(error)) from None
+    except UnicodeDecodeError:
+        raise ConfigError(path, 1, "not UTF-8 text") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         found = re.search(r"\(at line (\d+)", str(error))
         line = found.group(1) if found else "1"
         message = re.sub(r"\s*\(at line.*\)$", "", str(error))
-        raise ConfigError(f"{path}:{line}: {message}") from None
+        raise ConfigError(path, line, message) from None
     return _settings(path, text, data)
 
 
@@ -76,7 +85,7 @@ def _settings(path: Path, text: str, data: dict[str, Any]) -> Settings:
     for key, value in data.items():
 
         def fail(message: str, key: str = key) -> ConfigError:
-            return ConfigError(f"{path}:{_line_of(text, key)}: {key}: {message}")
+            return ConfigError(path, _line_of(text, key), f"{key}: {message}")
 
         field = fields.get(key)
         if field is None:

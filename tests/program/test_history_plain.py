@@ -111,7 +111,7 @@ def test_a_closed_terminal_sighup_keeps_the_session_as_stopped() -> None:
             break
     process.send_signal(signal.SIGHUP)
     out, err = process.communicate(timeout=10)
-    assert process.returncode == 0, err
+    assert process.returncode == 128 + signal.SIGHUP, err
     assert out.splitlines()[-1].startswith("Stopped: ")
     [session] = read_sessions()
     assert session.state == "stopped"
@@ -126,6 +126,6 @@ def test_ctrl_c_in_a_terminal_leaves_without_asking_again() -> None:
         terminal.expect("How stiff or sore is your back right now?")
         terminal.process.send_signal(signal.SIGINT)
         out = terminal.finish(timeout=10)  # well before the question's 30 s
-        assert terminal.process.returncode == 0
+        assert terminal.process.returncode == 130  # 128 + SIGINT, as a shell expects
     assert out.splitlines()[-1].startswith("Stopped: ")
     assert "And now" not in out

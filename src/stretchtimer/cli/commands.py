@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -28,6 +29,8 @@ def default(args: argparse.Namespace) -> int:
 def _app(
     args: argparse.Namespace, routine_id: str | None = None, catalog: Catalog | None = None
 ) -> int:
+    if not (os.isatty(0) and os.isatty(2)):  # Textual reads keys from stdin, draws on stderr
+        raise UsageError("no terminal: use --plain (stretchtimer run ROUTINE --plain)")
     # Starting the app builds hundreds of thousands of objects that live as long as it does and
     # frees next to none, so the cyclic collector would only walk them again and again before
     # the first frame. The app turns it back on once that frame is drawn.
@@ -35,14 +38,15 @@ def _app(
     from stretchtimer.tui.app import StretchTimerApp
 
     load = (lambda: catalog) if catalog is not None else None
-    StretchTimerApp(
+    app = StretchTimerApp(
         routine_id=routine_id,
         speed=args.speed,
         mute=args.mute,
         load=load,
         settings=settings_of(args),
-    ).run()
-    return EXIT_OK
+    )
+    app.run()
+    return app.return_code or EXIT_OK  # 1 when the app ended on an error (Textual's code)
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
@@ -57,7 +61,7 @@ def _load() -> Catalog:
 
     catalog = load_catalog()
     for problem in catalog.problems:
-        warn(f"skipped {problem}")
+        warn(problem.notice())
     return catalog
 
 
@@ -136,20 +140,20 @@ def run_command(args: argparse.Namespace) -> int:
 def history_command(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from stretchtimer.cli.views import print_json, table
+    from stretchtimer.cli import views
     from stretchtimer.history.records import utc_now
     from stretchtimer.history.report import history_csv, history_rows, session_json
     from stretchtimer.history.store import read_sessions
 
     sessions = read_sessions(since=utc_now() - timedelta(days=args.days), warn=warn)
     if args.json:
-        print_json([session_json(session) for session in sessions])
+        views.print_json([session_json(session) for session in sessions])
     elif args.csv:
-        print(history_csv(sessions), end="")
+        print(views.spreadsheet_safe(history_csv(sessions)), end="")
     elif not sessions:
         print(f"No sessions in the last {args.days} days. Start one with `stretchtimer`.")
     else:
-        table(*history_rows(sessions))
+        views.table(*history_rows(sessions))
     return EXIT_OK
 
 

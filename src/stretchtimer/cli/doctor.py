@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from stretchtimer import __version__
 from stretchtimer.format import count
 from stretchtimer.history.store import db_path, is_corrupt
+from stretchtimer.output import bell
 from stretchtimer.paths import data_dir, user_exercises_dir
 from stretchtimer.settings import Settings, config_path
 from stretchtimer.sound.backends import ORDER
@@ -37,7 +38,7 @@ def report(settings: Settings, play: bool = False) -> Iterator[str]:
 
 def _sound(settings: Settings, play: bool) -> Iterator[str]:
     yield f"Sound (setting: {settings.sound}, volume {settings.volume}):"
-    ring = (lambda: print("\a", end="", flush=True)) if sys.stdout.isatty() else None
+    ring = (lambda: bell(sys.stdout)) if sys.stdout.isatty() else None
     player = Player(settings.sound, volume=settings.volume, ring=ring).start()
     player.ready.wait(5.0)
     for name in ORDER:

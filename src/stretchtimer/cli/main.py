@@ -4,6 +4,7 @@ commands.py."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -12,7 +13,14 @@ from typing import NoReturn
 from stretchtimer import __version__
 from stretchtimer.cli.commands import COMMANDS, default
 from stretchtimer.errors import EXIT_OK, EXIT_USAGE, BadInput, UsageError, warn
-from stretchtimer.settings import SOUND_BACKENDS, VOICE_MODES
+from stretchtimer.output import OutputLost, SafeOutput, drop_output
+from stretchtimer.settings import SOUND_BACKENDS, VOICE_MODES, ConfigError
+
+EXIT_FAILURE = 1
+SPEEDS = (0.1, 10_000.0)
+"""--speed: from a tenth (slow motion) to 10000 times (a 4-hour session in under 2 s); slower
+than this a step hardly moves, faster the timer's own overhead is the session."""
+STREAMS = {0: "standard input", 1: "standard output", 2: "standard error"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -21,26 +29,36 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _positive_speed(text: str) -> float:
+    low, high = SPEEDS
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid speed {text!r}: give a number") from None
-    if not 0 < value <= 10_000:
-        raise argparse.ArgumentTypeError(f"invalid speed {text!r}: use a number from 0 to 10000")
+        value = float("nan")
+    if not low <= value <= high:  # nan and inf fail this too
+        raise argparse.ArgumentTypeError(
+            f"invalid speed {text!r}: use a number from {low:g} to {high:g}"
+        )
     return value
 
 
+def _whole(text: str) -> int | None:
+    """A whole number written in ASCII digits ('²' and '٣' are digits to str.isdigit)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 def _volume(text: str) -> int:
-    if not text.isdigit() or not 0 <= int(text) <= 100:
+    value = _whole(text)
+    if value is None or not 0 <= value <= 100:
         raise argparse.ArgumentTypeError(f"invalid volume {text!r}: use a whole number 0 to 100")
-    return int(text)
+    return value
 
 
 def _positive_int(limit: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
-        if not text.isdigit() or not 1 <= int(text) <= limit:
+        value = _whole(text)
+        if value is None or not 1 <= value <= limit:
             raise argparse.ArgumentTypeError(f"invalid number {text!r}: use 1 to {limit}")
-        return int(text)
+        return value
 
     return parse
 
@@ -152,20 +170,61 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     # A bare --voice means "on"; said here so it never swallows the command that follows it.
     argv = ["--voice=on" if arg == "--voice" else arg for arg in argv]
+    closed = _reopen_closed_streams()
+    stdout = sys.stdout
+    sys.stdout = SafeOutput(stdout)
     try:
         args = build_parser().parse_args(argv)
+        _check_streams(args, closed)
         if args.log_file is not None:
             log_to(args.log_file)
         handler = COMMANDS.get(args.command or "", default)
-        return handler(args)
-    except BadInput as error:
+        code = handler(args)
+        sys.stdout.flush()
+        return code
+    except (BadInput, ConfigError) as error:
         warn(str(error))
         return EXIT_USAGE
-    except BrokenPipeError:  # e.g. `stretchtimer list | head`
-        sys.stderr.close()
-        return EXIT_OK
+    except OutputLost as error:  # `list | head`, `list > /dev/full`, a closed terminal
+        drop_output()
+        if error.closed_pipe:  # its reader has all it wanted
+            return EXIT_OK
+        warn(str(error))
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
+    finally:
+        sys.stdout = stdout
+
+
+def _reopen_closed_streams() -> set[int]:
+    """Put /dev/null on a closed standard stream (`<&-`, `>&-`), so that no file opened later
+    (the history, a sound device) takes its number and gets what is written there; the
+    closed ones, for `_check_streams`."""
+    closed = set()
+    for fd in STREAMS:
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.add(fd)
+            null = os.open(os.devnull, os.O_RDWR)  # the lowest free number: this one
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    # Python found these closed and set sys.stdin (or stdout, stderr) to None: now they exist.
+    for fd in closed:
+        stream = open(fd, "r" if fd == 0 else "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+        setattr(sys, ("stdin", "stdout", "stderr")[fd], stream)
+    return closed
+
+
+def _check_streams(args: argparse.Namespace, closed: set[int]) -> None:
+    """A command that prints needs its output; a session in plain mode, its input too."""
+    app = args.command is None or (args.command == "run" and not args.plain)
+    needed = set() if app else {1} | ({0} if args.command == "run" else set())
+    missing = sorted(closed & needed)
+    if missing:
+        raise UsageError(f"{STREAMS[missing[0]]} is closed: give it a file, a pipe or /dev/null")
 
 
 def log_to(path: Path) -> None:

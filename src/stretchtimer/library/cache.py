@@ -21,14 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from stretchtimer import __version__
+from stretchtimer.files import read_bounded
 from stretchtimer.library import models
 from stretchtimer.library.catalog import Catalog, Entry, Problem
 from stretchtimer.paths import data_dir
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3
 FILE_NAME = "catalog.json"
+MAX_CACHE_BYTES = 64 * 2**20
+"""Far more than thousands of files make; past it (or for anything but a regular file, such as
+a FIFO left in its place) the cache is not read, and a full load writes a new one."""
 CODE_DIR = Path(__file__).parent
 """The library's code: a change to any of its modules makes a new key."""
 
@@ -50,8 +54,9 @@ def _stamp(path: Path) -> list[int]:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
-def key_of(files: list[tuple[Path, bool]]) -> Key | None:
+def key_of(files: list[tuple[Path, bool]], unreadable: list[str] | None = None) -> Key | None:
     """What the catalog read from `files` (path, built-in) depends on; None if a file vanished.
+    `unreadable`: the folders that could not be read, whose problems the catalog keeps.
 
     The code is every module of this package (the rules, the loader and this file's format),
     stamped by path: nothing is imported for it.
@@ -63,6 +68,7 @@ def key_of(files: list[tuple[Path, bool]]) -> Key | None:
             "version": __version__,
             "code": [[path.name, *_stamp(path)] for path in code],
             "files": [[str(path), builtin, *_stamp(path)] for path, builtin in files],
+            "unreadable": unreadable or [],
         }
     except OSError:
         return None
@@ -72,7 +78,7 @@ def read(key: Key, path: Path | None = None) -> Catalog | None:
     """The catalog saved under `key`, or None (no file, another key, or a damaged file)."""
     path = path or cache_path()
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(read_bounded(path, MAX_CACHE_BYTES))
         if not isinstance(data, dict) or data.get("key") != key:
             return None
         return _catalog(data)
@@ -92,7 +98,7 @@ def write(key: Key, catalog: Catalog, path: Path | None = None) -> bool:
         "routines": [_entry(entry) for entry in catalog.routines.values()],
         "replaced": {item_id: str(where) for item_id, where in catalog.replaced.items()},
         "problems": [
-            [problem.path, problem.line, problem.field, problem.message]
+            [problem.path, problem.line, problem.field, problem.message, problem.skipped]
             for problem in catalog.problems
         ],
     }

@@ -27,6 +27,13 @@ class Problem:
     line: int
     field: str
     message: str
+    skipped: bool = True
+    """What the problem cost: the file (or folder) was left out; False for a file used all the
+    same, whose problem only changed how (the message says how)."""
+
+    def notice(self) -> str:
+        """The line a load reports it with: 'skipped path:line: field: message'."""
+        return f"skipped {self}" if self.skipped else str(self)
 
     def __str__(self) -> str:
         where = f"{printable(self.path)}:{self.line}"

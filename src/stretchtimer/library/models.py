@@ -35,6 +35,15 @@ from stretchtimer.library.terms import (
 __all__ = ["AREAS", "EQUIPMENT", "PHASES", "Area", "Equipment", "Phase", "Position", "Side"]
 
 MAX_COUNT = 1000
+MAX_STEPS = 5000
+"""The most steps one exercise, or a whole routine, may plan: a file asks for a size, and a
+session of a million steps would take gigabytes to plan."""
+MAX_SECONDS = 4 * 3600
+"""The longest one exercise, or a whole routine, may last."""
+SWITCH_SECONDS = 5
+"""The pause to change sides in a one-sided move."""
+DOSE_TAG = "kind"
+"""The field of a dose that says which kind it is."""
 
 # The configuration pydantic reads from each class (a plain dict: `pydantic.ConfigDict` is a
 # TypedDict). No coercion, no unknown keys. The descriptions (the docstrings under the fields)
@@ -63,15 +72,23 @@ class Rules:
 
     `pattern`: a regular expression a string must match (validated and in the schema);
     `tag`: the field that tells the classes of a union apart; `description`: the schema's
-    description of the type wherever it is used (a field's docstring still wins).
+    description of the type wherever it is used (a field's docstring still wins); `text`:
+    words shown to people, so no character that could drive a terminal or hide what it says
+    (`format.unsafe_characters`: control, bidi and zero-width characters).
     """
 
-    __slots__ = ("description", "pattern", "tag")
+    __slots__ = ("description", "pattern", "tag", "text")
 
     def __init__(
-        self, *, pattern: str | None = None, tag: str | None = None, description: str | None = None
+        self,
+        *,
+        pattern: str | None = None,
+        tag: str | None = None,
+        description: str | None = None,
+        text: bool = False,
     ) -> None:
         self.pattern, self.tag, self.description = pattern, tag, description
+        self.text = text
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         return SCHEMA_HOOKS.rules_schema(self, source, handler)
@@ -91,8 +108,9 @@ Id = Annotated[
         description="Stable kebab-case identifier, e.g. `neck-roll`.",
     ),
 ]
-Name = Annotated[str, MinLen(1), MaxLen(60)]
-Line = Annotated[str, MinLen(1), MaxLen(300)]
+# Every text a file gives (ids have their pattern) is one of these two: one rule for all.
+Name = Annotated[str, MinLen(1), MaxLen(60), Rules(text=True)]
+Line = Annotated[str, MinLen(1), MaxLen(300), Rules(text=True)]
 Seconds = Annotated[int, Ge(0), Le(3600), Rules(description="Whole seconds.")]
 Tempo = Annotated[
     float,
@@ -177,6 +195,43 @@ def _times(amount: Amount) -> str:
     return "once" if amount.default == 1 else f"{_value(amount)} times"
 
 
+@dataclass(frozen=True, slots=True)
+class Size:
+    """How many steps something plans, and how long they last (session/plan.py lays them out;
+    a test keeps the two in step)."""
+
+    steps: int = 0
+    seconds: float = 0.0
+
+    def __add__(self, other: Size) -> Size:
+        return Size(self.steps + other.steps, self.seconds + other.seconds)
+
+    def times(self, count: int) -> Size:
+        return Size(self.steps * count, self.seconds * count)
+
+    def too_big(self, what: str) -> str | None:
+        """Why a file may not ask for this much, or None."""
+        if self.steps > MAX_STEPS:
+            return f"{what} makes {self.steps:,} steps; at most {MAX_STEPS:,} are allowed"
+        if self.seconds > MAX_SECONDS:
+            hours, minutes = divmod(round(self.seconds) // 60, 60)
+            return (
+                f"{what} lasts {hours} h {minutes:02} min; at most {MAX_SECONDS // 3600} h "
+                "are allowed"
+            )
+        return None
+
+
+def _pauses(count: int, seconds: float) -> Size:
+    """`count` gaps of `seconds`; a gap of 0 s is no step at all."""
+    return Size(count, count * seconds) if seconds > 0 and count > 0 else Size()
+
+
+def _switches(sides: int, each: Size) -> Size:
+    """`each` done on every side, with a switch between sides."""
+    return each.times(sides) + Size(sides - 1, (sides - 1) * SWITCH_SECONDS)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Sided(Strict):
     """Shared by every dose: a one-sided move is done on each side in turn."""
@@ -212,9 +267,19 @@ class HoldDose(Sided):
     alternate: bool = False
     """Per-side moves: change side after every hold instead of doing all of one side first."""
 
+    def __post_init__(self) -> None:
+        _check_size(self)
+
     def describe(self) -> str:
         times = f", {_times(self.repeats)}" if self.repeats.default > 1 else ""
         return self._each_side(f"hold {_value(self.seconds)} s{times}")
+
+    def size(self) -> Size:
+        sides, repeats = len(self.sides), self.repeats.default
+        holds = Size(sides * repeats, sides * repeats * self.seconds.default)
+        if self.alternate or sides == 1:
+            return holds + _pauses(sides * repeats - 1, self.relax)
+        return holds + Size(1, SWITCH_SECONDS) + _pauses(sides * (repeats - 1), self.relax)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -230,9 +295,17 @@ class RepsDose(Sided):
     rest: Seconds = 0
     """Seconds of rest between sets."""
 
+    def __post_init__(self) -> None:
+        _check_size(self)
+
     def describe(self) -> str:
         sets = f"{_value(self.sets)} x " if self.sets.default > 1 else ""
         return self._each_side(f"{sets}{_value(self.reps)} reps")
+
+    def size(self) -> Size:
+        reps = self.reps.default
+        one_set = _switches(len(self.sides), Size(reps, reps * self.tempo))
+        return one_set.times(self.sets.default) + _pauses(self.sets.default - 1, self.rest)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -243,8 +316,14 @@ class TimedDose(Sided):
     seconds: Amount
     """How long to keep moving, in seconds."""
 
+    def __post_init__(self) -> None:
+        _check_size(self)
+
     def describe(self) -> str:
         return self._each_side(f"{_value(self.seconds)} s")
+
+    def size(self) -> Size:
+        return _switches(len(self.sides), Size(1, self.seconds.default))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -269,13 +348,41 @@ class RoundsDose(Sided):
     rest: Seconds = 0
     """Seconds of rest between rounds."""
 
+    def __post_init__(self) -> None:
+        _check_size(self)
+
     def describe(self) -> str:
         word = "round" if self.rounds.default == 1 else "rounds"
         return self._each_side(f"{_value(self.rounds)} {word}")
 
+    def size(self) -> Size:
+        rounds = self.rounds.default
+        one_round = Size(
+            sum(part.reps for part in self.parts),
+            sum(part.reps * part.tempo for part in self.parts),
+        )
+        each_side = one_round.times(rounds) + _pauses(rounds - 1, self.rest)
+        return _switches(len(self.sides), each_side)
+
 
 AnyDose = HoldDose | RepsDose | TimedDose | RoundsDose
-Dose = Annotated[AnyDose, Rules(tag="kind")]
+Dose = Annotated[AnyDose, Rules(tag=DOSE_TAG)]
+
+
+def _check_size(dose: AnyDose) -> None:
+    """A dose that would plan too much is refused where it is read (and where a routine's
+    change to it is checked)."""
+    reason = dose.size().too_big("this dose")
+    if reason is not None:
+        raise ValueError(reason)
+
+
+def routine_size(routine: Routine, exercises: list[Exercise]) -> Size:
+    """What `routine` plans with these exercises (its changes to their doses applied)."""
+    size = _pauses(len(exercises) - 1, routine.rest) + _pauses(len(exercises), routine.prepare)
+    for exercise in exercises:
+        size += exercise.dose.size()
+    return size
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from pydantic import Discriminator, TypeAdapter, ValidationError
 from pydantic_core import core_schema
 
+from stretchtimer.format import describe_character, unsafe_characters
 from stretchtimer.library.models import CONFIG, SCHEMA_HOOKS, Exercise, Routine, Rules, Strict
 
 if TYPE_CHECKING:
@@ -62,7 +63,20 @@ def rules_schema(rules: Rules, source: Any, handler: GetCoreSchemaHandler) -> An
     schema = dict(handler(source))
     if rules.pattern is not None:
         schema["pattern"] = rules.pattern
+    if rules.text:
+        return core_schema.no_info_after_validator_function(_no_unsafe, cast(Any, schema))
     return schema
+
+
+def _no_unsafe(text: str) -> str:
+    unsafe = unsafe_characters(text)
+    if unsafe:
+        where = text.index(unsafe[0]) + 1
+        raise ValueError(
+            f"character {where} is {describe_character(unsafe[0])}: control, bidi and"
+            " zero-width characters are not allowed in text"
+        )
+    return text
 
 
 def class_schema(cls: type[Strict], source: Any, handler: GetCoreSchemaHandler) -> Any:

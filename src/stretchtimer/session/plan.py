@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from stretchtimer.library.models import (
+    SWITCH_SECONDS,
     Exercise,
     HoldDose,
     RepsDose,
@@ -20,7 +21,6 @@ from stretchtimer.library.models import (
     TimedDose,
 )
 
-SWITCH_SECONDS = 5.0
 COUNTDOWN_FROM = 3
 COUNTDOWN_MIN_WORK = 10.0  # shorter work steps (single reps) get a rep cue, not a countdown
 COUNTDOWN_MIN_PAUSE = 4.0
@@ -238,7 +238,8 @@ def _pause(kind: StepKind, text: str, seconds: float) -> _Draft:
 
 def _switch(to: Side) -> _Draft:
     cues = (Cue(0.0, CueKind.SWITCH_SIDES), *_countdown(SWITCH_SECONDS, COUNTDOWN_MIN_PAUSE))
-    return _Draft(StepKind.SWITCH, f"Switch to the {to} side", SWITCH_SECONDS, cues, side=to)
+    seconds = float(SWITCH_SECONDS)
+    return _Draft(StepKind.SWITCH, f"Switch to the {to} side", seconds, cues, side=to)
 
 
 def _work_cues(seconds: float) -> tuple[Cue, ...]:

@@ -25,6 +25,7 @@ from stretchtimer.safety import remember_safety_seen, safety_seen
 from stretchtimer.session.clock import Clock
 from stretchtimer.settings import Settings
 from stretchtimer.tui.messages import RoutinesShown, StartRoutine, TitleChanged
+from stretchtimer.tui.text import shown
 
 if TYPE_CHECKING:  # the models, engine and history load after the first frame
     from stretchtimer.history.records import SessionRecord
@@ -242,7 +243,8 @@ class StretchTimerApp(App[None]):
         log.warning("%s", text)
         if not self._history_warned:
             self._history_warned = True
-            self.notify(text[:1].upper() + text[1:], severity="warning", timeout=10)
+            message = shown(text[:1].upper() + text[1:]).plain
+            self.notify(message, severity="warning", timeout=10, markup=False)
 
     def _close_wiring(self) -> None:
         if self.wiring is not None:

@@ -17,6 +17,7 @@ from stretchtimer.format import clock, count
 from stretchtimer.history.records import SessionRecord
 from stretchtimer.history.report import STATE_NAMES, bar, pain_line
 from stretchtimer.history.stats import AREA_DAYS, Stats
+from stretchtimer.tui.text import shown
 from stretchtimer.tui.widgets.key_bar import KeyBar
 
 
@@ -49,7 +50,7 @@ class HistoryScreen(Screen[None]):
                 yield Static(weeks_text(stats), id="history-weeks", markup=False)
                 yield Static(areas_text(stats), id="history-areas", markup=False)
             yield Static(pain_text(stats), id="history-pain", markup=False)
-            yield Static(recent_text(self.sessions), id="history-recent", markup=False)
+            yield Static(shown(recent_text(self.sessions)), id="history-recent")
         yield KeyBar()
 
     def action_back(self) -> None:

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from stretchtimer.library.terms import AREAS, EQUIPMENT
 from stretchtimer.tui.messages import RoutinesShown, StartRoutine
+from stretchtimer.tui.text import shown
 from stretchtimer.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:  # loaded with the catalog, off the first frame
@@ -151,7 +152,9 @@ class PickerScreen(Screen[None]):
         self.timelines = timelines
         self.loaded_once = True
         for problem in catalog.problems:
-            self.notify(f"Skipped {problem}", severity="warning", timeout=10)
+            notice = problem.notice()  # escaped by Problem; as text, not markup
+            notice = notice[:1].upper() + notice[1:]
+            self.notify(notice, severity="warning", timeout=10, markup=False)
         self.refresh_list()
         if first:
             # The filters come once the routines they filter are on screen: mounting them takes
@@ -182,25 +185,27 @@ class PickerScreen(Screen[None]):
         options = self.query_one("#routines", OptionList)
         highlighted = options.highlighted_option.id if options.highlighted_option else None
         options.clear_options()
-        shown = [
+        fitting = [
             timeline
             for timeline in self.timelines.values()
             if routine_fits(timeline.routine, timeline, area, at_hand)
         ]
-        if not shown:
+        if not fitting:
             options.add_option(Option("No routine fits these filters", disabled=True))
             self.query_one("#routine-details", Static).update("")
             return
-        width = max(len(t.routine.name) for t in shown)
+        width = max(len(t.routine.name) for t in fitting)
         options.add_options(
             Option(
-                f"{t.routine.name.ljust(width)}  {clock(t.total):>5}"
-                + (f" {MARK}" if t.routine.id == self.marked else ""),
+                shown(
+                    f"{t.routine.name.ljust(width)}  {clock(t.total):>5}"
+                    + (f" {MARK}" if t.routine.id == self.marked else "")
+                ),
                 id=t.routine.id,
             )
-            for t in shown
+            for t in fitting
         )
-        ids = [t.routine.id for t in shown]
+        ids = [t.routine.id for t in fitting]
         options.highlighted = ids.index(highlighted) if highlighted in ids else 0
         self.show_highlighted()
 
@@ -222,7 +227,7 @@ class PickerScreen(Screen[None]):
             if timeline.routine.id == self.marked and self.neglected:
                 area = self.neglected.replace("-", " ")
                 text = f"{MARK} For your {area}: the area you worked least these 4 weeks.\n\n{text}"
-            self.query_one("#routine-details", Static).update(text)
+            self.query_one("#routine-details", Static).update(shown(text))
 
     @on(OptionList.OptionSelected, "#routines")
     def start_selected(self, event: OptionList.OptionSelected) -> None:

@@ -13,7 +13,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Label, Static
@@ -37,6 +36,7 @@ from stretchtimer.session.keys import SESSION_KEYS, display
 from stretchtimer.session.plan import Step, StepKind, Timeline
 from stretchtimer.session.words import headline, up_next
 from stretchtimer.tui.messages import EngineEvent, TitleChanged
+from stretchtimer.tui.text import shown
 from stretchtimer.tui.widgets.countdown import Countdown
 from stretchtimer.tui.widgets.key_bar import KeyBar
 from stretchtimer.tui.widgets.progress import TimeBars
@@ -81,7 +81,8 @@ class SessionScreen(Screen[Summary]):
         # an exercise sits in containers of its own, out of that box.
         with Vertical(id="header"):
             with Horizontal(id="top-bar"):
-                yield Label(f"stretchtimer - {self.timeline.routine.name}", id="routine-name")
+                name = shown(f"stretchtimer - {self.timeline.routine.name}")
+                yield Label(name, id="routine-name")
                 yield Label("", id="sound-status")
             with Horizontal(id="phase-row"):
                 yield Label("", id="phase")
@@ -193,11 +194,11 @@ class SessionScreen(Screen[Summary]):
         phase = PHASE_NAMES[exercise.phase]
         self.query_one("#phase", Label).update(f"{phase}  {position + 1} of {total}")
         self.query_one("#areas", Label).update(", ".join(exercise.good_for).replace("-", " "))
-        self.query_one("#exercise-name", Label).update(exercise.name)
+        self.query_one("#exercise-name", Label).update(shown(exercise.name))
         lines = [f"{number}. {text}" for number, text in enumerate(exercise.steps, 1)]
         lines += [f"> {cue}" for cue in exercise.cues]
         lines += [f"! {note}" for note in exercise.safety]
-        self.query_one("#instructions", Static).update("\n".join(lines))
+        self.query_one("#instructions", Static).update(shown("\n".join(lines)))
 
     def show_time(self, step: Step, remaining: int | None) -> None:
         """Redraw the countdown and both bars from the engine's state (once a second)."""
@@ -231,9 +232,10 @@ def show_line(label: Label, text: str) -> None:
     A new layout of the screen (and with it a repaint of every widget) is asked for only when
     the new text takes a different number of lines; otherwise only the label is redrawn.
     """
-    if text == str(label.content):
+    content = shown(text)
+    if content.plain == str(label.content):
         return
     width, height = label.size
     rules = label.styles.get_render_rules()
-    same_height = width > 0 and Content(text).get_height(rules, width) == height
-    label.update(text, layout=not same_height)
+    same_height = width > 0 and content.get_height(rules, width) == height
+    label.update(content, layout=not same_height)

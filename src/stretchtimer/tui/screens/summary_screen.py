@@ -16,6 +16,7 @@ from stretchtimer.format import clock
 from stretchtimer.session import feeling
 from stretchtimer.session.engine import Summary
 from stretchtimer.session.plan import Timeline
+from stretchtimer.tui.text import shown
 from stretchtimer.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class SummaryScreen(Screen[None]):
         ]
         with Vertical(id="summary"):
             yield Label(title, id="summary-title")
-            yield Static("\n".join(lines), markup=False, id="summary-text")
+            yield Static(shown("\n".join(lines)), id="summary-text")
             if self.logged:
                 yield Label("", id="summary-goal", markup=False)
             asking = Label(feeling.SHORT_AFTER, id="summary-feeling", markup=False)

@@ -1,0 +1,54 @@
+"""Reading a file whose path someone else chose (a setting, the catalog cache, a file given to
+`validate`): only a regular file, and only so much of it.
+
+A FIFO would block an open or a read until something writes to it, /dev/zero never ends, and a
+folder or a socket is no file at all: each is refused with one line, before anything waits.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+class Unreadable(Exception):
+    """A file that cannot be read; the message is one line (a missing file raises
+    FileNotFoundError instead, which callers often take as "not there, use the defaults")."""
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file at `path`, at most `limit` of them, or Unreadable."""
+    try:
+        _check_regular(os.stat(path).st_mode)
+        # O_NONBLOCK: should the path turn into a FIFO after the check, the open still does not
+        # wait for a writer (and the fstat below refuses it).
+        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
+        with open(os.open(path, flags), "rb") as file:
+            _check_regular(os.fstat(file.fileno()).st_mode)
+            data = file.read(limit + 1)
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise Unreadable(f"cannot read file: {error.strerror or error}") from None
+    if len(data) > limit:
+        raise Unreadable(f"file is larger than {_size(limit)}")
+    return data
+
+
+def _check_regular(mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = KINDS.get(stat.S_IFMT(mode), "an unknown kind of file")
+        raise Unreadable(f"not a regular file ({kind})")
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 2**20} MiB" if limit >= 2**20 else f"{limit // 1024} KiB"

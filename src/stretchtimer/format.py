@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 
 
 def clock(seconds: float, up: bool = True) -> str:
@@ -38,15 +39,11 @@ def unsafe_characters(text: str) -> list[str]:
     """The characters of `text` that could drive a terminal or hide what a text says."""
     if text.isprintable():  # the common case, without looking at each character
         return []
-    import unicodedata
-
     return [char for char in text if unicodedata.category(char) in UNSAFE_CATEGORIES]
 
 
 def describe_character(char: str) -> str:
     """'U+202E (RIGHT-TO-LEFT OVERRIDE)', or 'U+001B' for a control character without a name."""
-    import unicodedata
-
     name = unicodedata.name(char, "")
     return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
 

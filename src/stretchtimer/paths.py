@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from platformdirs import user_config_dir, user_data_dir
+
 APP_NAME = "stretchtimer"
 
 
@@ -33,8 +35,6 @@ def config_dir() -> Path:
     override = os.environ.get("STRETCHTIMER_CONFIG_DIR")
     if override:
         return Path(override)
-    from platformdirs import user_config_dir
-
     return Path(user_config_dir(APP_NAME))
 
 
@@ -46,6 +46,4 @@ def data_dir() -> Path:
     override = os.environ.get("STRETCHTIMER_DATA_DIR")
     if override:
         return Path(override)
-    from platformdirs import user_data_dir
-
     return Path(user_data_dir(APP_NAME))

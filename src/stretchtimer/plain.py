@@ -13,6 +13,8 @@ import contextlib
 import os
 import signal
 import sys
+import termios
+import tty
 from collections.abc import Iterator
 from typing import TextIO
 
@@ -221,9 +223,6 @@ class PlainSession:
     @contextlib.contextmanager
     def keyboard(self) -> Iterator[None]:
         """Read single keys from the terminal without Enter, and put the terminal back after."""
-        import termios  # POSIX only: imported where keys are read
-        import tty
-
         fd = sys.stdin.fileno()
         saved = termios.tcgetattr(fd)
         loop = asyncio.get_running_loop()

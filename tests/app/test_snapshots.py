@@ -41,12 +41,14 @@ def at(seconds: float, *keys: str, then: int = 0) -> Callable[[Pilot[Any]], Awai
         for _ in range(then):
             app.clock.advance(1)
             await pilot.pause()
-        assert app.player is not None
-        await asyncio.to_thread(app.player.ready.wait, 5)  # "sound: off" is on screen
         for worker in app.workers:
             # the picker's catalog, and the summary's week line: read in threads
             if worker.name in ("load", "week-progress"):
                 await worker.wait()
+        for _ in range(3):
+            await pilot.pause()
+        assert app.player is not None  # made after the first frame, the picker's list
+        await asyncio.to_thread(app.player.ready.wait, 5)  # "sound: off" is on screen
         for _ in range(3):
             await pilot.pause()
 

@@ -8,14 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stretchtimer.library.loader import (
-    CatalogError,
-    load_catalog,
-    parse_text,
-    read_file,
-    validate_paths,
-)
+from stretchtimer.library.catalog import CatalogError
+from stretchtimer.library.loader import load_catalog, validate_paths
 from stretchtimer.library.models import Exercise, Routine
+from stretchtimer.library.reader import parse_text, read_file
 
 GOOD_EXERCISE = """\
 id: wall-sit

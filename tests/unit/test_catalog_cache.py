@@ -13,8 +13,9 @@ import pytest
 from test_catalog import GOOD_EXERCISE, GOOD_ROUTINE, write
 
 from stretchtimer.library import cache as catalog_cache
-from stretchtimer.library import loader as catalog_module
-from stretchtimer.library.loader import Catalog, load_catalog
+from stretchtimer.library import reader as catalog_module
+from stretchtimer.library.catalog import Catalog
+from stretchtimer.library.loader import load_catalog
 from stretchtimer.session.plan import plan
 
 

@@ -18,8 +18,9 @@ from stretchtimer.cli.views import print_json, spreadsheet_safe
 from stretchtimer.files import Unreadable, read_bounded
 from stretchtimer.library import cache as catalog_cache
 from stretchtimer.library.catalog import CatalogError
-from stretchtimer.library.loader import load_catalog, parse_text, validate_paths
+from stretchtimer.library.loader import load_catalog, validate_paths
 from stretchtimer.library.models import HoldDose, RepsDose, RoundsDose, TimedDose, routine_size
+from stretchtimer.library.reader import parse_text
 from stretchtimer.library.validation import ValidationError, validate
 from stretchtimer.output import SafeOutput
 from stretchtimer.paths import builtin_exercises_dir

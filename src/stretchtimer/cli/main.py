@@ -4,6 +4,7 @@ commands.py."""
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -230,8 +231,6 @@ def _check_streams(args: argparse.Namespace, closed: set[int]) -> None:
 def log_to(path: Path) -> None:
     """Send everything the modules log, debug and up, to a file (the app also shows it in
     `textual console`)."""
-    import logging  # only with --log: the app's start does without it
-
     try:
         handler = logging.FileHandler(path, encoding="utf-8")
     except OSError as error:

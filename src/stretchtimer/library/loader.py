@@ -1,248 +1,21 @@
-"""Find, read and validate exercise and routine files.
+"""Find the exercise and routine files and load the catalog: from its cache while no file has
+changed, else by reading every file (reader.py).
 
-Every problem becomes one `path:line: field: message` line. A broken file is reported and
-skipped; it never hides the other files or the built-ins.
-
-`load_catalog` keeps what it found (the validated data and the problems) in a cache keyed on
-every file's size and times (cache.py); while no file changes, a load reads that cache
-and imports neither PyYAML nor pydantic (validation.py, imported only here when a file is read).
+A broken file is reported and skipped; it never hides the other files or the built-ins. The
+cache (cache.py) is keyed on every file's size and times; on a hit neither PyYAML nor pydantic
+is imported.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
-import functools
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, get_args, get_type_hints
 
-from stretchtimer.files import Unreadable, read_bounded
 from stretchtimer.library import cache as catalog_cache
-from stretchtimer.library.catalog import Catalog, CatalogError, Document, Entry, Problem
-from stretchtimer.library.models import (
-    DOSE_TAG,
-    AnyDose,
-    Exercise,
-    Routine,
-    override_fields,
-    routine_size,
-)
+from stretchtimer.library.catalog import Catalog, CatalogError, Entry, Problem
+from stretchtimer.library.models import Routine
 from stretchtimer.paths import builtin_exercises_dir, user_exercises_dir
-
-if TYPE_CHECKING:  # PyYAML and pydantic are imported only when a file is read (not on a hit)
-    import yaml
-    from pydantic import ValidationError
-
-MAX_FILE_BYTES = 256 * 1024
-MAX_PROBLEMS_PER_FILE = 20
-MAX_DIGITS = 20
-"""A number in a file longer than this is refused before it is read (a count is at most five
-digits; Python refuses to read one of over 4300)."""
-
-
-@functools.cache
-def _safe_loader() -> type[yaml.SafeLoader]:
-    import yaml
-
-    try:  # libyaml is several times faster; marks and safety are the same
-        return yaml.CSafeLoader  # type: ignore[return-value]
-    except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-        return yaml.SafeLoader
-
-
-def read_file(path: Path) -> tuple[Document, yaml.Node]:
-    """Read and validate one file, or raise CatalogError naming every problem in it."""
-    shown = str(path)
-    try:
-        raw = read_bounded(path, MAX_FILE_BYTES)
-    except FileNotFoundError:
-        _fail(shown, 1, "", "no such file or folder")
-    except Unreadable as error:
-        _fail(shown, 1, "", str(error))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        _fail(shown, 1, "", "not UTF-8 text (is this a binary file?)")
-    return parse_text(text, shown)
-
-
-def parse_text(text: str, shown: str) -> tuple[Document, yaml.Node]:
-    """Parse YAML text into a validated exercise or routine; `shown` names it in messages."""
-    node, data = _compose(text, shown)
-    if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else "a single value"
-        _fail(shown, _line(node), "", f"expected a mapping of fields, found {kind}")
-    from stretchtimer.library.validation import ValidationError, validate
-
-    model: type[Document] = Routine if "exercises" in data else Exercise
-    try:
-        return validate(model, data), node
-    except ValidationError as error:
-        raise CatalogError(_problems_from(error, node, shown)) from None
-
-
-def _compose(text: str, shown: str) -> tuple[yaml.Node, Any]:
-    import yaml
-
-    loader = _safe_loader()(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return _fail(shown, 1, "", "file is empty")
-        _check_nodes(node, shown)
-        return node, loader.construct_document(node)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        parts = [error.context, error.problem] if error.context and error.problem else []
-        reason = " ".join(parts) if parts else (error.problem or error.context or "")
-        _fail(shown, line, "", f"invalid YAML: {reason}")
-    except yaml.YAMLError as error:
-        _fail(shown, 1, "", f"invalid YAML: {error}")
-    except RecursionError:
-        _fail(shown, 1, "", "invalid YAML: nested too deeply")
-    except ValueError as error:  # a value PyYAML cannot make (an impossible date...)
-        _fail(shown, 1, "", f"invalid value: {str(error).split(';')[0]}")
-    finally:
-        loader.dispose()
-
-
-def _check_nodes(root: yaml.Node, shown: str) -> None:
-    """What PyYAML would accept without a word: a key given twice in a mapping (it keeps the
-    last), and a number too long to be one (Python refuses it without saying where)."""
-    import yaml
-
-    seen: set[int] = set()
-    stack: list[tuple[yaml.Node, str]] = [(root, "")]
-    while stack:
-        node, name = stack.pop()
-        if id(node) in seen:  # an alias: that node was checked where it was defined
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag.endswith((":int", ":float")) and len(node.value) > MAX_DIGITS:
-                _fail(shown, _line(node), name, f"number too long ({len(node.value)} digits)")
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, f"{name}[{n + 1}]") for n, item in enumerate(node.value))
-        elif isinstance(node, yaml.MappingNode):
-            keys: dict[tuple[str, str], int] = {}
-            for key, value in node.value:
-                field = f"{name}.{key.value}" if name else str(key.value)
-                if isinstance(key, yaml.ScalarNode) and not key.tag.endswith(":merge"):
-                    if (key.tag, key.value) in keys:
-                        first = keys[key.tag, key.value]
-                        _fail(shown, _line(key), field, f"given twice (first on line {first})")
-                    keys[key.tag, key.value] = _line(key)
-                stack.append((value, field))
-
-
-def _fail(path: str, line: int, field: str, message: str) -> NoReturn:
-    raise CatalogError([Problem(path, line, field, message)])
-
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-# pydantic's words for an unknown key and a non-mapping where a dataclass is expected, and the
-# ones these messages used when the file classes were pydantic models
-_KINDS = {"unexpected_keyword_argument": "extra_forbidden", "dataclass_type": "model_type"}
-
-
-def _kind(detail: Any) -> str:
-    kind = str(detail["type"])
-    return _KINDS.get(kind, kind)
-
-
-def _problems_from(error: ValidationError, root: yaml.Node, shown: str) -> list[Problem]:
-    problems: list[Problem] = []
-    for detail in error.errors(include_url=False):
-        line, name = _locate(root, detail["loc"], _kind(detail))
-        message = _message(detail)
-        problem = Problem(shown, line, name, message)
-        if problem not in problems:
-            problems.append(problem)
-    return sorted(problems)[:MAX_PROBLEMS_PER_FILE]
-
-
-def _locate(root: yaml.Node, loc: tuple[int | str, ...], kind: str) -> tuple[int, str]:
-    """Follow a pydantic error location through the YAML nodes to a line and a field name.
-
-    Parts that are not keys in the file are skipped, except the name of a missing field; so is
-    the tag of a union (a dose's `kind: reps` puts `reps` in the location, which must not be
-    taken for its `reps` field).
-    """
-    import yaml
-
-    node, line, name = root, _line(root), ""
-    tagged: yaml.Node | None = None  # the union whose tag was passed over
-    for index, part in enumerate(loc):
-        last = index == len(loc) - 1
-        if isinstance(node, yaml.MappingNode):
-            if node is not tagged and _value_of(node, DOSE_TAG) == part:
-                tagged = node  # the tag comes first: `reps` after it is the field
-                continue
-            found = next((pair for pair in node.value if pair[0].value == str(part)), None)
-            if found is None:
-                if last and kind == "missing":
-                    name = f"{name}.{part}" if name else str(part)
-                continue
-            key, node = found
-            name = f"{name}.{part}" if name else str(part)
-            line = _line(key if kind == "extra_forbidden" and last else node)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                continue
-            node = node.value[part]
-            name = f"{name}[{part + 1}]"
-            line = _line(node)
-    if kind.startswith("union_tag") and isinstance(node, yaml.MappingNode):
-        name = f"{name}.{DOSE_TAG}" if name else DOSE_TAG  # the tag is missing or wrong
-        tag = next((pair for pair in node.value if pair[0].value == DOSE_TAG), None)
-        line = _line(tag[1]) if tag else line
-    return line, name
-
-
-def _value_of(mapping: yaml.MappingNode, key: str) -> object:
-    return next((value.value for k, value in mapping.value if k.value == key), None)
-
-
-@functools.cache
-def _dose_kinds() -> tuple[str, ...]:
-    """'hold', 'reps', ...: the tags of the dose classes (read only to word an error)."""
-    return tuple(get_args(get_type_hints(cls)[DOSE_TAG])[0] for cls in get_args(AnyDose))
-
-
-def _message(detail: Any) -> str:
-    kind, text = _kind(detail), str(detail["msg"])
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "union_tag_not_found":
-        return f"required field is missing: the kind of dose, one of {', '.join(_dose_kinds())}"
-    if kind == "union_tag_invalid":
-        tag = str(detail["ctx"]["tag"])
-        close = difflib.get_close_matches(tag, _dose_kinds(), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"{tag!r} is not a kind of dose; use one of {', '.join(_dose_kinds())}{hint}"
-    if kind == "extra_forbidden":
-        return "unknown field"
-    if detail["type"] == "dataclass_type":
-        text = f"Input should be a valid dictionary or instance of {detail['ctx']['class_name']}"
-    text = text.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    text = text[:1].lower() + text[1:]
-    value = detail.get("input")
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
-        text = f"{text} (got {shown})"
-    if kind == "literal_error" and isinstance(value, str):
-        expected = str(detail["ctx"]["expected"]).replace(" or ", ",")
-        options = [part.strip(" '") for part in expected.split(",")]
-        close = difflib.get_close_matches(value, options, n=1)
-        if close:
-            text += f"; did you mean '{close[0]}'?"
-    return text
 
 
 def yaml_files(folder: Path, problems: list[Problem] | None = None) -> list[Path]:
@@ -283,174 +56,15 @@ def load_catalog(
         cached = catalog_cache.read(key)
         if cached is not None:
             return cached
+    from stretchtimer.library import reader  # PyYAML and pydantic: not on a cache hit
+
     catalog = Catalog(problems=walked)
-    _load_files(catalog, builtins, builtin=True)
-    shadowed = _load_files(catalog, users, builtin=False)
-    _check_routines(catalog, shadowed)
+    reader.load_files(catalog, builtins, builtin=True)
+    shadowed = reader.load_files(catalog, users, builtin=False)
+    reader.check_routines(catalog, shadowed)
     if key is not None:
         catalog_cache.write(key, catalog)
     return catalog
-
-
-def _load_files(catalog: Catalog, paths: list[Path], builtin: bool) -> dict[str, Entry]:
-    """Read `paths` into the catalog; what each replaced of the built-ins, by table and id."""
-    seen: dict[str, Path] = {}
-    shadowed: dict[str, Entry] = {}
-    for path in paths:
-        try:
-            item, node = read_file(path)
-        except CatalogError as error:
-            catalog.problems.extend(error.problems)
-            continue
-        key = f"{type(item).__name__}:{item.id}"
-        problem = _clash(catalog, item, path) or (
-            Problem(str(path), 1, "id", f"'{item.id}' is also defined in {seen[key]}")
-            if key in seen
-            else None
-        )
-        if problem is not None:
-            catalog.problems.append(problem)
-            continue
-        seen[key] = path
-        table = catalog.routines if isinstance(item, Routine) else catalog.exercises
-        previous = table.get(item.id)
-        if previous is not None and previous.builtin and not builtin:
-            catalog.replaced[item.id] = previous.path
-            shadowed[key] = previous
-        table[item.id] = Entry(item, path, node, builtin)
-    return shadowed
-
-
-def _clash(catalog: Catalog, item: Document, path: Path) -> Problem | None:
-    """An exercise with a routine's id, or the other way round: `show` could reach only one."""
-    other, kind = (
-        (catalog.exercises, "an exercise")
-        if isinstance(item, Routine)
-        else (catalog.routines, "a routine")
-    )
-    if item.id not in other:
-        return None
-    where = other[item.id].path
-    return Problem(str(path), 1, "id", f"'{item.id}' is already the id of {kind} ({where})")
-
-
-def _check_routines(catalog: Catalog, shadowed: dict[str, Entry] | None = None) -> None:
-    """A routine must name known exercises, only change dose fields they have, and plan no
-    more than a file may ask for.
-
-    A user's routine that fails this gives way to the built-in it replaced (`shadowed`); a
-    built-in routine whose change to an exercise no longer fits the user's version of that
-    exercise uses that version as it is, and the user's file is named.
-    """
-    shadowed = shadowed or {}
-    for routine_id, entry in list(catalog.routines.items()):
-        problems, fixed = _routine_problems(catalog, entry)
-        if fixed is not None:
-            catalog.routines[routine_id] = dataclasses.replace(entry, item=fixed)
-        catalog.problems.extend(problems)
-        if not any(problem.skipped for problem in problems):
-            continue
-        builtin = shadowed.get(f"Routine:{routine_id}")
-        if builtin is not None:
-            catalog.routines[routine_id] = builtin
-            del catalog.replaced[routine_id]
-            _check_routines_one(catalog, routine_id)
-        else:
-            del catalog.routines[routine_id]
-
-
-def _check_routines_one(catalog: Catalog, routine_id: str) -> None:
-    """Check a built-in routine brought back in place of a user's broken one."""
-    problems, fixed = _routine_problems(catalog, catalog.routines[routine_id])
-    if fixed is not None:
-        entry = catalog.routines[routine_id]
-        catalog.routines[routine_id] = dataclasses.replace(entry, item=fixed)
-    if problems:
-        catalog.problems.extend(problems)
-        if any(problem.skipped for problem in problems):
-            del catalog.routines[routine_id]
-
-
-def _routine_problems(catalog: Catalog, entry: Entry) -> tuple[list[Problem], Routine | None]:
-    """What is wrong with one routine, and the routine with the dose changes that no longer
-    fit a user's exercise left out (None if there are none)."""
-    from stretchtimer.library.validation import ValidationError, validate
-
-    routine = entry.item
-    assert isinstance(routine, Routine)
-    problems: list[Problem] = []
-    items = list(routine.exercises)
-    for index, item in enumerate(routine.exercises):
-        line = _item_line(entry.node, index)
-        field = f"exercises[{index + 1}]"
-        if item.exercise not in catalog.exercises:
-            hint = catalog.suggest(item.exercise, catalog.exercises)
-            problems.append(
-                Problem(str(entry.path), line, field, f"unknown exercise '{item.exercise}'{hint}")
-            )
-            continue
-        if item.dose is None:
-            continue
-        exercise = catalog.exercises[item.exercise]
-        dose = catalog.exercise(item.exercise).dose
-        try:
-            validate(type(dose), override_fields(dose, item.dose))
-        except (ValueError, ValidationError) as error:
-            reason = _first_error(error) if isinstance(error, ValidationError) else str(error)
-            if entry.builtin and not exercise.builtin:
-                problems.append(_unfit_change(routine, index, exercise, reason))
-                items[index] = dataclasses.replace(item, dose=None)
-            else:
-                problems.append(Problem(str(entry.path), line, f"{field}.dose", reason))
-    fixed = dataclasses.replace(routine, exercises=items) if items != routine.exercises else None
-    if not any(problem.skipped for problem in problems):
-        size = routine_size(fixed or routine, catalog.routine_exercises(fixed or routine))
-        too_big = size.too_big("this routine")
-        if too_big is not None:
-            line = _line_of_key(entry.node)
-            problems.append(Problem(str(entry.path), line, "exercises", too_big))
-    return problems, fixed
-
-
-def _unfit_change(routine: Routine, index: int, exercise: Entry, reason: str) -> Problem:
-    """The problem of a built-in routine's dose change that the user's exercise does not take:
-    told on the user's file, which is what changed."""
-    return Problem(
-        str(exercise.path),
-        1,
-        "dose",
-        f"the built-in routine '{routine.id}' changes this dose ({reason}): "
-        f"it uses your dose as it is (exercise {index + 1} there)",
-        skipped=False,
-    )
-
-
-def _first_error(error: ValidationError) -> str:
-    detail = error.errors(include_url=False)[0]
-    where = ".".join(str(part) for part in detail["loc"])
-    return f"{where}: {_message(detail)}" if where else _message(detail)
-
-
-def _line_of_key(node: yaml.Node | None, key: str = "exercises") -> int:
-    import yaml
-
-    if isinstance(node, yaml.MappingNode):
-        for name, _ in node.value:
-            if name.value == key:
-                return _line(name)
-    return 1
-
-
-def _item_line(routine_node: yaml.Node | None, index: int) -> int:
-    import yaml
-
-    if routine_node is None:
-        return 1
-    if isinstance(routine_node, yaml.MappingNode):
-        for key, value in routine_node.value:
-            if key.value == "exercises" and isinstance(value, yaml.SequenceNode):
-                return _line(value.value[index])
-    return _line(routine_node)
 
 
 def validate_paths(paths: Iterable[Path]) -> tuple[int, list[Problem]]:
@@ -464,22 +78,24 @@ def validate_paths(paths: Iterable[Path]) -> tuple[int, list[Problem]]:
             files.append(path)  # read_file says what is wrong with a FIFO, a socket, a device
         else:
             problems.append(Problem(str(path), 1, "", "no such file or folder"))
+    from stretchtimer.library import reader  # PyYAML and pydantic: not on a cache hit
+
     catalog = load_catalog() if files else Catalog()
     checked = Catalog(exercises=dict(catalog.exercises), routines=dict(catalog.routines))
     for path in files:
         try:
-            item, node = read_file(path)
+            item, node = reader.read_file(path)
         except CatalogError as error:
             problems.extend(error.problems)
             continue
         table = checked.routines if isinstance(item, Routine) else checked.exercises
-        clash = _clash(checked, item, path)
+        clash = reader.clash(checked, item, path)
         if clash is not None:
             problems.append(clash)
             continue
         table[item.id] = Entry(item, path, node, builtin=False)
     mine = {str(path) for path in files}
     checked.routines = {k: e for k, e in checked.routines.items() if str(e.path) in mine}
-    _check_routines(checked)
+    reader.check_routines(checked)
     problems.extend(checked.problems)
     return len(files), problems

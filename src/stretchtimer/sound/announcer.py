@@ -12,7 +12,7 @@ from stretchtimer.session.engine import Event
 from stretchtimer.session.plan import Timeline
 from stretchtimer.sound.clips import Clip, ClipError
 from stretchtimer.sound.player import Player
-from stretchtimer.sound.speech import Speaker
+from stretchtimer.sound.speech import Speaker, find_speaker
 from stretchtimer.sound.voice import Phrase, VoiceScheduler, phrases, script
 
 log = logging.getLogger(__name__)
@@ -94,8 +94,6 @@ def voice_for(
     """The announcer for `voice` (off, on, full) if a speech engine is here, and a status."""
     if voice == "off":
         return None, "voice: off"
-    from stretchtimer.sound.speech import find_speaker
-
     speaker, _ = find_speaker()
     if speaker is None:
         return None, "voice: off, no espeak-ng or say found"

@@ -5,14 +5,17 @@ with a short reason if not; `play` starts a clip and returns at once.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from stretchtimer.sound.alsa import default_device_problem
 from stretchtimer.sound.clips import Clip
 
 PLAYERS = ("pw-play", "paplay", "aplay", "afplay")
@@ -43,12 +46,10 @@ class SimpleaudioBackend:
 
     def __init__(self) -> None:
         if sys.platform.startswith("linux"):
-            from stretchtimer.sound.alsa import default_device_problem
-
             problem = default_device_problem()  # also silences ALSA before simpleaudio loads
             if problem:
                 raise Unavailable(problem)
-        try:
+        try:  # an optional extra (audio): its absence is a reason, not an error
             import simpleaudio
         except ImportError:
             raise Unavailable("not installed (pip install 'stretchtimer[audio]')") from None
@@ -101,9 +102,6 @@ class CommandBackend:
             raise PlaybackError(f"{self.name} exited with code {code}")
 
     def _file_for(self, clip: Clip) -> Path:
-        import hashlib  # here, not at the top: most sessions never get this far
-        import tempfile
-
         data = clip.wav_bytes()
         key = hashlib.sha1(data).hexdigest()[:16]
         if key not in self._files:

@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from stretchtimer.session.keys import SESSION_KEYS, help_lines
+from stretchtimer.tui.screens.safety_screen import SafetyScreen
 
 MORE_KEYS = (
     ("0-9, x", "how stiff or sore your back is, 0-10 (while you first get ready, and on the"),
@@ -43,6 +44,4 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
     def action_safety(self) -> None:
-        from stretchtimer.tui.screens.safety_screen import SafetyScreen
-
         self.app.push_screen(SafetyScreen())

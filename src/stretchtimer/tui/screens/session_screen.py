@@ -36,6 +36,7 @@ from stretchtimer.session.keys import SESSION_KEYS, display
 from stretchtimer.session.plan import Step, StepKind, Timeline
 from stretchtimer.session.words import headline, up_next
 from stretchtimer.tui.messages import EngineEvent, TitleChanged
+from stretchtimer.tui.screens.quit_screen import QuitScreen
 from stretchtimer.tui.text import shown
 from stretchtimer.tui.widgets.countdown import Countdown
 from stretchtimer.tui.widgets.key_bar import KeyBar
@@ -126,9 +127,11 @@ class SessionScreen(Screen[Summary]):
     def action_restart_step(self) -> None:
         self.engine.send(Command.RESTART_STEP)
 
-    def action_quit(self) -> None:
-        from stretchtimer.tui.screens.quit_screen import QuitScreen
+    def stop_session(self) -> None:
+        """Stop at once (Ctrl+C, a signal): what was done is kept, the summary follows."""
+        self.engine.send(Command.STOP)
 
+    def action_quit(self) -> None:
         was_running = self.engine.state == "running"
         if was_running:
             self.engine.send(Command.PAUSE)

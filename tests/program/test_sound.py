@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -112,6 +113,20 @@ def test_doctor_says_what_plays(tmp_path: Path) -> None:
     assert "ALSA lib" not in quiet.stdout + quiet.stderr
 
 
+@pytest.mark.skipif(shutil.which("aplay") is None, reason="needs aplay (alsa-utils)")
+def test_doctor_play_says_whether_it_really_played(tmp_path: Path) -> None:
+    """aplay is found on a machine with no sound device, but fails once it tries: --play says
+    so, and says where the chime played when it did (here: into ALSA's capture file)."""
+    quiet = stretchtimer("--sound", "aplay", "doctor", "--play", env=alsa_without_device(tmp_path))
+    lines = quiet.stdout.splitlines()
+    assert any(line.startswith("  aplay          not usable: no audio device") for line in lines)
+    assert "played the session-done chime" not in quiet.stdout
+    assert "  test           nothing to play it through" in lines
+    heard = stretchtimer("--sound", "aplay", "doctor", "--play", env=alsa_capture(tmp_path))
+    assert "  test           played the session-done chime through aplay" in heard.stdout
+    assert captured(tmp_path) and max(captured(tmp_path)) > 10_000  # a real chime went out
+
+
 # --- the player's own rules ------------------------------------------------------------------
 
 
@@ -121,13 +136,14 @@ def fake_program(folder: Path, name: str, body: str) -> None:
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
 
 
-def fake_players(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paplay: str) -> Path:
-    """A PATH with only a paplay that runs `paplay` and an aplay that keeps what it plays."""
+def fake_players(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pw_play: str) -> Path:
+    """A PATH with only a pw-play that runs `pw_play` and a paplay that keeps what it plays
+    (no aplay: with no sound device it would be left out before it is tried)."""
     bin_dir, played = tmp_path / "bin", tmp_path / "played"
     bin_dir.mkdir()
     played.mkdir()
-    (bin_dir / "paplay").write_text(paplay)
-    (bin_dir / "aplay").write_text(f'#!/bin/sh\nexec /bin/cp "$2" "{played}/$$.wav"\n')
+    (bin_dir / "pw-play").write_text(pw_play)
+    (bin_dir / "paplay").write_text(f'#!/bin/sh\nexec /bin/cp "$1" "{played}/$$.wav"\n')
     for program in bin_dir.iterdir():
         program.chmod(program.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", str(bin_dir))
@@ -142,31 +158,31 @@ def wav_sizes(*kinds: str) -> list[int]:
 def test_a_player_that_cannot_start_hands_its_cue_to_the_next(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    played = fake_players(tmp_path, monkeypatch, paplay="#!/nonexistent/shell\n")
+    played = fake_players(tmp_path, monkeypatch, pw_play="#!/nonexistent/shell\n")
     statuses: list[str] = []
     player = Player(on_status=statuses.append).start()
     assert player.ready.wait(5)
-    assert player.backend == "paplay"
+    assert player.backend == "pw-play"
     player.play("rep")
     player.play("rest")
     player.close()
-    assert statuses == ["sound: paplay", "sound: aplay"]
-    assert player.missing["paplay"].startswith("failed:")
+    assert statuses == ["sound: pw-play", "sound: paplay"]
+    assert player.missing["pw-play"].startswith("failed:")
     assert sorted(len(p.read_bytes()) for p in played.iterdir()) == wav_sizes("rep", "rest")
 
 
 def test_a_player_that_fails_is_replaced_for_the_cues_after(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    played = fake_players(tmp_path, monkeypatch, paplay="#!/bin/sh\nexit 3\n")
+    played = fake_players(tmp_path, monkeypatch, pw_play="#!/bin/sh\nexit 3\n")
     player = Player().start()
     tries = 0
-    while player.backend != "aplay" and tries < 100:
+    while player.backend != "paplay" and tries < 100:
         player.play("rep")
         assert player.flush()
         tries += 1
-    assert player.backend == "aplay"
-    assert player.missing["paplay"] == "failed: paplay exited with code 3"
+    assert player.backend == "paplay"
+    assert player.missing["pw-play"] == "failed: pw-play exited with code 3"
     player.play("switch-sides")
     player.close()
     sizes = [len(p.read_bytes()) for p in played.iterdir()]

@@ -6,7 +6,7 @@ import os
 import shutil
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from stretchtimer import __version__
 from stretchtimer.format import count
@@ -14,8 +14,8 @@ from stretchtimer.history.store import db_path, is_corrupt
 from stretchtimer.output import bell
 from stretchtimer.paths import data_dir, user_exercises_dir
 from stretchtimer.settings import Settings, config_path
-from stretchtimer.sound.backends import ORDER
-from stretchtimer.sound.clips import ClipError
+from stretchtimer.sound.backends import ORDER, PLAYERS, PlaybackError, find_backends
+from stretchtimer.sound.clips import ClipError, cue_clip
 from stretchtimer.sound.player import Player
 from stretchtimer.sound.speech import ENGINES, find_speaker
 
@@ -44,15 +44,38 @@ def _sound(settings: Settings, play: bool) -> Iterator[str]:
     for name in ORDER:
         if name == "off":
             continue
-        state = f"not usable: {player.missing[name]}" if name in player.missing else "works"
+        found = "found (--play tries it)" if name in PLAYERS else "works"
+        state = f"not usable: {player.missing[name]}" if name in player.missing else found
         if settings.sound not in ("auto", name) and name not in player.missing:
             state = "not tried (another backend is set)"
         yield _row(name, state)
     yield _row("plays through", player.status.removeprefix("sound: "))
-    if play:
-        player.play("session-done")
-        yield _row("test", "played the session-done chime")
     player.close()
+    if play:
+        yield _row("test", _play_test(settings, ring))
+
+
+def _play_test(settings: Settings, ring: Callable[[], None] | None) -> str:
+    """Play the session-done chime through each usable backend in turn, waiting to hear that
+    it really played (a player program may find no device only once it tries)."""
+    clip = cue_clip("session-done").scaled(settings.volume)
+    backends, _ = find_backends(settings.sound, ring)
+    failed: list[str] = []
+    for backend in backends:
+        if backend.name == "off":
+            break
+        try:
+            backend.play(clip)
+            backend.wait(clip.seconds + 3.0)
+        except PlaybackError as error:
+            failed.append(f"{backend.name} failed ({error})")
+            continue
+        finally:
+            close = getattr(backend, "close", None)
+            if close is not None:
+                close()
+        return "; ".join([*failed, f"played the session-done chime through {backend.label}"])
+    return "; ".join(failed) + "; nothing played it" if failed else "nothing to play it through"
 
 
 def _voice(settings: Settings, play: bool) -> Iterator[str]:

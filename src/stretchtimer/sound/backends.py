@@ -38,6 +38,10 @@ class Backend(Protocol):
 
     def play(self, clip: Clip) -> None: ...
 
+    def wait(self, timeout: float) -> None:
+        """Wait until what was played has finished; PlaybackError if it failed (doctor)."""
+        ...
+
 
 class SimpleaudioBackend:
     """Plays from memory through ALSA (or the OS's API); each clip on its own stream."""
@@ -64,6 +68,10 @@ class SimpleaudioBackend:
         except Exception as error:
             raise PlaybackError(str(error)) from None
 
+    def wait(self, timeout: float) -> None:
+        if self._playing:
+            self._playing[-1].wait_done()
+
 
 class CommandBackend:
     """Hands a WAV file to a player program (pw-play, paplay, aplay, afplay).
@@ -76,6 +84,10 @@ class CommandBackend:
         path = shutil.which(program)
         if path is None:
             raise Unavailable("not found")
+        if program == "aplay" and sys.platform.startswith("linux"):
+            problem = default_device_problem()  # aplay plays through ALSA's default device too
+            if problem:
+                raise Unavailable(problem)
         self.name = self.label = program
         self._command = [path, "-q"] if program == "aplay" else [path]
         self._folder: Path | None = None
@@ -120,6 +132,15 @@ class CommandBackend:
             if process.returncode != 0:
                 raise PlaybackError(f"{self.name} exited with code {process.returncode}")
 
+    def wait(self, timeout: float) -> None:
+        for process in self._running:
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise PlaybackError(f"{self.name} did not finish in {timeout:g} s") from None
+        self._check_finished()
+
     def close(self) -> None:
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
@@ -139,12 +160,18 @@ class BellBackend:
     def play(self, clip: Clip) -> None:
         self._ring()
 
+    def wait(self, timeout: float) -> None:
+        pass
+
 
 class SilentBackend:
     name = "off"
     label = "off"
 
     def play(self, clip: Clip) -> None:
+        pass
+
+    def wait(self, timeout: float) -> None:
         pass
 
 

@@ -134,3 +134,18 @@ def test_a_killed_or_closed_terminal_keeps_the_session_as_stopped(
     [session] = read_sessions()
     assert session.state == "stopped"
     assert (session.exercises[0].exercise_id, session.exercises[0].outcome) == ("neck-roll", "done")
+
+
+@pytest.mark.parametrize("page", ["PageDown", "PageUp"])
+def test_paging_the_command_palette_at_once_does_not_end_the_app(
+    terminal: Terminal, page: str
+) -> None:
+    """ctrl+p then a page key before the palette was laid out raised KeyError in Textual's
+    OptionList and ended the app (tui/upstream.py)."""
+    terminal.wait_for("Desk Break               5:01")
+    terminal.keys("C-p", page)  # one write: the page key reaches the palette at once
+    time.sleep(1.0)
+    screen = terminal.screen()
+    assert "EXITED" not in screen and "KeyError" not in screen, screen
+    terminal.keys("Escape")
+    assert "choose a routine" in terminal.wait_for("choose a routine")

@@ -33,6 +33,7 @@ from stretchtimer.settings import Settings
 from stretchtimer.tui.messages import RoutinesShown, StartRoutine, TitleChanged
 from stretchtimer.tui.screens.safety_screen import SafetyScreen
 from stretchtimer.tui.text import shown
+from stretchtimer.tui.upstream import guard_option_list_paging
 
 if TYPE_CHECKING:  # the models, engine and history load after the first frame
     from stretchtimer.history.records import SessionRecord
@@ -46,6 +47,8 @@ if TYPE_CHECKING:  # the models, engine and history load after the first frame
     from stretchtimer.wiring import SessionWiring
 
 log = logging.getLogger(__name__)
+
+guard_option_list_paging()
 
 
 def resume_garbage_collection() -> None:

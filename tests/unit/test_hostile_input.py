@@ -14,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_catalog import GOOD_EXERCISE, GOOD_ROUTINE, write
 
-from stretchtimer.cli.views import print_json, spreadsheet_safe
+from stretchtimer.cli.views import print_json
 from stretchtimer.files import Unreadable, read_bounded
+from stretchtimer.history.report import spreadsheet_text
 from stretchtimer.library import cache as catalog_cache
 from stretchtimer.library.catalog import CatalogError
 from stretchtimer.library.loader import load_catalog, validate_paths
@@ -83,11 +84,16 @@ def test_json_output_escapes_as_json(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_made_text() -> None:
-    text = 'id,name\n1,"=HYPERLINK(""http://x"",""y"")"\n2,+1\n3,-1\n4,@SUM(A1)\n5,"\tx"\n6,ok\n'
-    rows = spreadsheet_safe(text).splitlines()
-    assert rows[1] == '1,"\'=HYPERLINK(""http://x"",""y"")"'
-    assert rows[2:6] == ["2,'+1", "3,'-1", "4,'@SUM(A1)", "5,'\tx"]
-    assert rows[6] == "6,ok"
+    texts = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)", "\tx", "ok"]
+    assert [spreadsheet_text(text) for text in texts] == [
+        '\'=HYPERLINK("http://x","y")',
+        "'+1",
+        "'-1",
+        "'@SUM(A1)",
+        "'\tx",
+        "ok",
+    ]
+    assert spreadsheet_text(-3.5) == -3.5  # numbers stay numbers
 
 
 def test_a_config_key_with_an_escape_is_shown_escaped(tmp_path: Path) -> None:

@@ -150,7 +150,7 @@ def history_command(args: argparse.Namespace) -> int:
     if args.json:
         views.print_json([session_json(session) for session in sessions])
     elif args.csv:
-        print(views.spreadsheet_safe(history_csv(sessions)), end="")
+        print(history_csv(sessions), end="")
     elif not sessions:
         print(f"No sessions in the last {args.days} days. Start one with `stretchtimer`.")
     else:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -71,20 +69,6 @@ def print_json(data: Any) -> None:
     for char in set(unsafe_characters(text)) - {"\n"}:
         text = text.replace(char, json.dumps(char)[1:-1])
     print(text)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""What makes a spreadsheet read a cell as a formula (OWASP, CSV injection)."""
-
-
-def spreadsheet_safe(text: str) -> str:
-    """CSV with every cell that a spreadsheet would run as a formula made text: a quote goes
-    before it (`=HYPERLINK(...)` becomes `'=HYPERLINK(...)`), as OWASP recommends."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for row in csv.reader(io.StringIO(text)):
-        writer.writerow(f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell for cell in row)
-    return out.getvalue()
 
 
 def table(header: list[str], rows: list[list[str]]) -> None:

@@ -81,14 +81,26 @@ def _flat(session: SessionRecord) -> dict[str, Any]:
     }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def history_csv(sessions: Sequence[SessionRecord]) -> str:
-    """One row per session, times in UTC, for a spreadsheet."""
+    """One row per session, times in UTC, for a spreadsheet: a text cell a spreadsheet would
+    run as a formula (a routine named `=HYPERLINK(...)`) gets a quote before it, as OWASP
+    recommends."""
     out = io.StringIO()
     writer = csv.DictWriter(out, CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for session in sessions:
-        writer.writerow(_flat(session))
+        writer.writerow({key: spreadsheet_text(value) for key, value in _flat(session).items()})
     return out.getvalue()
+
+
+def spreadsheet_text(value: object) -> object:
+    """`value`, with a quote before a text that starts like a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
 
 
 def history_rows(

@@ -107,7 +107,8 @@ def write(key: Key, catalog: Catalog, path: Path | None = None) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             with temporary.open("w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+                # dumps, not dump: it encodes in C (dump streams through the Python encoder)
+                out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
             os.replace(temporary, path)
         except BaseException:
             temporary.unlink(missing_ok=True)

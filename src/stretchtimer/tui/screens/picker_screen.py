@@ -110,16 +110,15 @@ class PickerScreen(Screen[None]):
             )
             for routine_id in sorted(catalog.routines)
         }
-        progress, neglected = self.week_progress()
-        self.app.call_from_thread(self.loaded, catalog, timelines)
-        self.app.call_from_thread(self.history_loaded, progress, neglected)
+        self.app.call_from_thread(self.loaded, catalog, timelines)  # without waiting for...
+        self.app.call_from_thread(self.history_loaded, *self.week_progress())  # ...the history
 
     def week_progress(self) -> tuple[str, str | None]:
         """The header's week line and the area worked least; nothing before the first session."""
         from stretchtimer.format import count
 
-        sessions, stats = self.read_history()
-        if not sessions:
+        _, stats = self.read_history()
+        if not stats.logged:
             return "", None
         week = stats.this_week
         streak = count(stats.streak, "week")

@@ -5,8 +5,14 @@ Runs every built-in routine through a SessionLog on a virtual clock against a re
 in a temp dir and times each write; then fills the file with years of sessions and times
 opening it (which checks and migrates it), reading it back and computing the stats.
 
+Then, for a history of 10,000 and 100,000 sessions (three years of breaks, six exercises
+each), `stretchtimer stats` and `stretchtimer history` as processes (wall time and peak RSS,
+against `python -c pass` in the same run) and what the picker does in the app to show the
+week's progress (the same read, in this process).
+
     .venv/bin/python benchmarks/history.py             # 20 of each routine, 5 years of sessions
     .venv/bin/python benchmarks/history.py --quick     # 3 of each, 1 year
+    .venv/bin/python benchmarks/history.py --sizes 10000 100000   # only the large histories
 """
 
 from __future__ import annotations
@@ -14,7 +20,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -80,10 +89,111 @@ def fill(path: Path, years: int) -> int:
     return count
 
 
+def bulk_fill(path: Path, sessions: int, years: int = 3) -> None:
+    """`sessions` finished desk breaks spread evenly over the last `years` years, written in
+    one transaction (as a long-lived history would have them, not as fast as it would)."""
+    catalog = load_catalog()
+    routine = catalog.routine("desk-break")
+    timeline = plan(routine, catalog.routine_exercises(routine))
+    HistoryStore.open(path).close()  # type: ignore[union-attr]  # created with its schema
+    end = datetime.now(UTC)
+    step = timedelta(days=365 * years) / sessions
+    connection = sqlite3.connect(path)
+    with connection:
+        for n in range(sessions):
+            moment = (end - step * (sessions - n)).isoformat(timespec="milliseconds")
+            cursor = connection.execute(
+                "INSERT INTO sessions (routine_id, routine_name, started_at, ended_at,"
+                " planned_seconds, exercise_count, active_seconds, state, speed,"
+                " feeling_before, feeling_after)"
+                " VALUES (?, ?, ?, ?, ?, ?, 300, 'finished', 1, 5, 3)",
+                (routine.id, routine.name, moment, moment, timeline.total, 6),
+            )
+            connection.executemany(
+                "INSERT INTO exercises (session_id, position, exercise_id, name, areas, outcome,"
+                " seconds, planned_seconds) VALUES (?, ?, ?, ?, ?, 'done', 50, 50)",
+                [
+                    (cursor.lastrowid, p, e.id, e.name, ",".join(e.good_for))
+                    for p, e in enumerate(timeline.exercises)
+                ],
+            )
+    connection.close()
+
+
+# Started from a small process: a child's peak RSS counts what it had before its exec, and
+# this one holds the whole history it just wrote.
+MEASURE = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+seconds = time.perf_counter() - started
+assert done.returncode == 0 and not done.stderr, done.stderr
+print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+"""
+
+
+def process(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one run of `args`."""
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, *args], env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    seconds, rss = out.stdout.split()
+    return float(seconds), float(rss)
+
+
+def large(sizes: list[int], repeats: int) -> None:
+    """`stats`, `history` and the picker's read with a history of each size."""
+    from stretchtimer.tui.app import StretchTimerApp
+
+    python = [sys.executable, "-c", "pass"]
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            data = Path(folder) / "data"
+            data.mkdir()
+            path = data / "history.sqlite3"
+            started = time.perf_counter()
+            bulk_fill(path, size)
+            print(f"history of {size} sessions ({time.perf_counter() - started:.1f} s to fill,")
+            print(f"  {path.stat().st_size / 2**20:.0f} MiB):")
+            env = {**os.environ, "STRETCHTIMER_DATA_DIR": str(data)}
+            figures = []
+            for name, args in (
+                ("python -c pass", python),
+                ("stretchtimer stats", [sys.executable, "-m", "stretchtimer", "stats"]),
+                ("stretchtimer history", [sys.executable, "-m", "stretchtimer", "history"]),
+            ):
+                runs = [process(args, env) for _ in range(repeats)]
+                figures.append((name, runs))
+            base_time = statistics.median(t for t, _ in figures[0][1])
+            for name, runs in figures:
+                wall = statistics.median(t for t, _ in runs)
+                rss = statistics.median(r for _, r in runs)
+                print(
+                    f"  {name:<22} {wall * 1000:8.0f} ms, peak RSS {rss:6.1f} MiB"
+                    f" ({wall / base_time:5.1f}x python -c pass)"
+                )
+            os.environ["STRETCHTIMER_DATA_DIR"] = str(data)
+            app = StretchTimerApp()
+            taken = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                app.read_history()
+                taken.append(time.perf_counter() - started)
+            print(f"  the picker's read of the history  {ms(statistics.median(taken))}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer sessions")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", help="only the large histories, of these many sessions"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each large figure")
     args = parser.parse_args()
+    if args.sizes:
+        large(args.sizes, args.repeat)
+        return
     repeats, years = (3, 1) if args.quick else (20, 5)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "history.sqlite3"
@@ -114,6 +224,7 @@ def main() -> None:
         computed = time.perf_counter() - started
         print(f"  open (quick_check, migrate) {ms(opened)}, read all {ms(read)},")
         print(f"  stats {ms(computed)}")
+    large([10_000] if args.quick else [10_000, 100_000], 1 if args.quick else args.repeat)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import os
 import pty
 import subprocess
 import sys
+import termios
 import threading
 import time
 from queue import Empty, Queue
@@ -38,6 +39,16 @@ class Terminal:
 
     def press(self, keys: bytes) -> None:
         os.write(self._leader, keys)
+
+    def line_mode(self) -> None:
+        """Put the terminal back in line mode (keys wait for Enter), as a shell does when the
+        program in it is stopped with Ctrl+Z."""
+        attributes = termios.tcgetattr(self._leader)
+        attributes[3] |= termios.ICANON | termios.ECHO
+        termios.tcsetattr(self._leader, termios.TCSANOW, attributes)
+
+    def in_line_mode(self) -> bool:
+        return bool(termios.tcgetattr(self._leader)[3] & termios.ICANON)
 
     def expect(self, text: str) -> str:
         """The next line that holds `text` (lines before it are passed over)."""

@@ -38,7 +38,7 @@ from stretchtimer.session.engine import (
 )
 from stretchtimer.session.keys import by_character, help_lines, split_keys
 from stretchtimer.session.plan import Timeline
-from stretchtimer.session.words import step_line
+from stretchtimer.session.words import stalled, step_line
 from stretchtimer.settings import Settings
 from stretchtimer.sound.player import Player
 from stretchtimer.wiring import SessionWiring
@@ -146,14 +146,19 @@ class PlainSession:
         self.say(f"{self.player.status.capitalize()}; {self.wiring.voice_status}.")
 
     def show(self, event: Event) -> None:
-        elapsed = self.engine.session.summary(event.at).active_seconds
+        elapsed = self.engine.session.active_seconds(event.at)
         if isinstance(event, StepStarted):
             self.say(step_line(event.step, self.timeline, elapsed))
             self.asking_before = self.interactive and self.wiring.asking_before(event)
             if self.asking_before:
                 self.say(feeling.BEFORE)
+        elif isinstance(event, Paused) and event.stalled and not self.interactive:
+            # Nobody at a keyboard to resume it: go on from where it stopped.
+            self.say(f"[{clock(elapsed)}] {stalled(event.stalled)}.")
+            self.engine.send(Command.RESUME)
         elif isinstance(event, Paused):
-            self.say(f"[{clock(elapsed)}] Paused. Press space to resume.")
+            why = stalled(event.stalled) if event.stalled else "Paused"
+            self.say(f"[{clock(elapsed)}] {why}. Press space to resume.")
         elif isinstance(event, Resumed):
             self.say(f"[{clock(elapsed)}] Resumed.")
         elif isinstance(event, Skipped) and event.steps:
@@ -231,11 +236,25 @@ class PlainSession:
             for key in split_keys(os.read(fd, 64).decode(errors="ignore")):
                 self.on_key(key)
 
+        def again() -> None:
+            """Continued after Ctrl+Z (or SIGSTOP): the shell put the terminal back in line
+            mode, so single keys again, keeping what was typed. Only in the foreground: from the
+            background, changing the terminal would stop the program again; `fg` continues it
+            once more."""
+            try:
+                foreground = os.tcgetpgrp(fd) == os.getpgrp()
+            except OSError:  # not the controlling terminal: nothing to stop the program
+                foreground = True
+            if foreground:
+                tty.setcbreak(fd, termios.TCSANOW)
+
         tty.setcbreak(fd)
         loop.add_reader(fd, read)
+        loop.add_signal_handler(signal.SIGCONT, again)
         try:
             yield
         finally:
+            loop.remove_signal_handler(signal.SIGCONT)
             loop.remove_reader(fd)
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 

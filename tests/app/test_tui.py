@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Digits, Label, OptionList, Select, SelectionList, Static
 
 from stretchtimer.safety import SAFETY_SEEN_FILE
-from stretchtimer.session.clock import ManualClock
+from stretchtimer.session.clock import STALL_LIMIT, ManualClock
 from stretchtimer.session.engine import State
 from stretchtimer.tui.app import StretchTimerApp
 from stretchtimer.tui.screens.help_screen import HelpScreen
@@ -168,6 +168,27 @@ async def test_space_pauses_freezes_the_countdown_and_resumes(user_config: Path)
         await advance(pilot, clock, 1)
         assert not screen.has_class("-paused")
         assert countdown(pilot) == "0:05"
+
+
+async def test_a_stopped_program_finds_its_session_paused_where_it_was(user_config: Path) -> None:
+    """Ctrl+Z, then `fg` 30 s later: the clock jumps; the session waits, and says why."""
+    seen_safety(user_config)
+    clock = ManualClock(stall_limit=STALL_LIMIT)
+    app = StretchTimerApp(routine_id="desk-break", clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await advance(pilot, clock, 2)
+        clock.advance(30)
+        await settle(pilot)
+        screen = session_of(pilot)
+        assert screen.engine.state is State.PAUSED and screen.has_class("-paused")
+        # Where it was: 2 s into the prepare's 8 s, paused at the next second's tick.
+        assert countdown(pilot) == "0:05"
+        notes = [str(note.message) for note in app._notifications]
+        assert notes == ["Paused: the program was stopped for 29 s."]
+        await pilot.press("space")
+        await advance(pilot, clock, 1)
+        assert screen.engine.state is State.RUNNING and countdown(pilot) == "0:04"
 
 
 async def test_skip_back_restart_and_next_exercise_keys(user_config: Path) -> None:

@@ -322,14 +322,17 @@ async def test_help_and_footer_name_the_history_key() -> None:
         assert any("your history" in text for text in texts)
 
 
-async def test_a_corrupt_history_is_moved_aside_with_one_notice() -> None:
+async def test_a_corrupt_history_is_left_to_the_next_session_with_one_notice() -> None:
+    """The picker and the history screen only read: they never move or repair the file."""
     db_path().parent.mkdir(parents=True)
     db_path().write_bytes(b"not sqlite" * 500)
     app = StretchTimerApp(clock=ManualClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await picker(pilot)
         notes = [n.message for n in app._notifications]
-        assert len(notes) == 1 and "moved to history.sqlite3.corrupt-" in notes[0]
+        assert len(notes) == 1 and "the next session will repair it" in notes[0]
         await open_history(pilot)
         assert isinstance(app.screen, HistoryScreen)
-    assert len(list(db_path().parent.glob("history.sqlite3.corrupt-*"))) == 1
+        assert len(app._notifications) == 1
+    assert list(db_path().parent.glob("history.sqlite3*")) == [db_path()]
+    assert db_path().read_bytes() == b"not sqlite" * 500

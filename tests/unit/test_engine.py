@@ -8,7 +8,7 @@ import itertools
 import pytest
 from conftest import make_exercise, make_routine
 
-from stretchtimer.session.clock import VirtualClock
+from stretchtimer.session.clock import STALL_LIMIT, ManualClock, VirtualClock
 from stretchtimer.session.engine import (
     TRANSITIONS,
     Command,
@@ -377,3 +377,85 @@ def test_exercise_times_are_session_seconds_at_any_speed() -> None:
 def test_a_session_stopped_before_it_began_reports_no_exercise() -> None:
     _, events = transition(Session.new(two_exercises()), Command.STOP, 100)
     assert ends(events) == [] and events[-1].summary.exercises == ()  # type: ignore[attr-defined]
+
+
+# --- a stall: the program was stopped (Ctrl+Z, SIGSTOP, a paused VM) -------------------------
+
+
+def walk(session: Session, until: float) -> tuple[Session, list[Event]]:
+    """Woken at every deadline up to `until`, as the runner of a program that keeps running."""
+    events: list[Event] = []
+    while (deadline := next_deadline(session)) is not None and deadline <= until:
+        session, new = advance(session, deadline)
+        events += new
+    session, new = advance(session, until)
+    return session, events + list(new)
+
+
+def stalling(until: float) -> Session:
+    """Started at 100 with the real clock's stall limit (2 s), and run up to `until`."""
+    session, _ = transition(Session.new(two_exercises(), 1.0, STALL_LIMIT), Command.START, 100)
+    return walk(session, until)[0]
+
+
+def test_a_stall_pauses_where_it_stopped_and_plays_no_backlog() -> None:
+    session = stalling(107)  # 2 s into the first hold; the next tick is due at 108
+    session, events = advance(session, 120)  # stopped from then until 120
+    assert events == (Paused(108, session.step, 12),)  # no cue, tick or step of the 12 s
+    assert session.state is State.PAUSED and session.index == 1
+    summary = session.summary(120)
+    assert (summary.active_seconds, summary.paused_seconds) == (8, 12)  # the gap is not active
+    assert session.step_remaining(120) == 7
+    assert advance(session, 200) == (session, ())  # it waits for a person
+
+
+def test_resuming_after_a_stall_goes_on_from_where_it_stopped() -> None:
+    session, _ = advance(stalling(107), 120)
+    session, events = transition(session, Command.TOGGLE, 125)
+    assert [type(event) for event in events] == [Resumed, Tick]  # the tick due when it stopped
+    assert (events[1].at, events[1].remaining) == (125, 7)  # type: ignore[attr-defined]
+    assert walk(session, 131.9)[0].index == 1 and walk(session, 132)[0].index == 2
+    session, events = walk(session, 1000)
+    assert session.state is State.FINISHED
+    first = ends(tuple(events))[0]
+    assert first.seconds == 30 and first.paused_seconds == 17  # 12 s stalled, 5 s paused
+
+
+def test_a_key_pressed_after_a_stall_acts_on_the_paused_session() -> None:
+    session = stalling(107)
+    session, events = transition(session, Command.TOGGLE, 120)  # space, before the timer woke
+    assert [type(event) for event in events] == [Paused, Resumed, Tick]
+    assert session.state is State.RUNNING and session.step_remaining(120) == 7
+    session, events = transition(stalling(107), Command.PAUSE, 120)
+    assert [type(event) for event in events] == [Paused] and session.state is State.PAUSED
+
+
+def test_a_wakeup_late_by_less_than_the_limit_catches_up() -> None:
+    session, events = advance(stalling(107), 108 + STALL_LIMIT)
+    assert session.state is State.RUNNING and not any(isinstance(e, Paused) for e in events)
+    assert [e.remaining for e in events if isinstance(e, Tick)] == [5]  # one tick, the latest
+
+
+async def let_it_run() -> None:
+    for _ in range(20):
+        await asyncio.sleep(0)
+
+
+async def test_the_runner_pauses_a_stalled_session_and_plays_no_backlog() -> None:
+    clock = ManualClock(start=100, stall_limit=STALL_LIMIT)
+    engine = Engine(two_exercises(), clock)
+    seen: list[Event] = []
+    engine.subscribe(seen.append)
+    task = asyncio.create_task(engine.run())
+    for _ in range(7):  # 7 s of real time, a second at a time
+        await let_it_run()
+        clock.advance(1)
+    await let_it_run()
+    before = len(seen)
+    clock.advance(30)  # stopped for 30 s
+    await let_it_run()
+    assert engine.state is State.PAUSED
+    assert [type(event) for event in seen[before:]] == [Paused]
+    engine.send(Command.STOP)
+    summary = await asyncio.wait_for(task, timeout=5)
+    assert summary.active_seconds == 8 and summary.paused_seconds == 29

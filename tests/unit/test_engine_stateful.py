@@ -9,6 +9,10 @@ the events, and checks after every rule that the engine agrees with it.
 Time only moves through `advance` here, so every command arrives at a moment the engine has
 already caught up with, as when the runner keeps up with its deadlines. A command that arrives
 after a deadline the engine has not processed yet is covered by the last test in this file.
+
+Some sessions have a stall limit, as the real clock gives them: a jump in time that far past
+the next deadline is a stall (the program was stopped), and the model expects the session to
+be paused at that deadline with nothing played since and the time since counted as paused.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 import pytest
 from conftest import make_exercise, make_routine
 from hypothesis import HealthCheck, settings
+from hypothesis import event as note_event
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -120,6 +125,7 @@ JUMPS = st.one_of(
 
 # Every command, illegal ones included; stop is rarer so that most sessions run for a while.
 COMMANDS = st.sampled_from([c for c in Command if c is not Command.STOP] * 3 + [Command.STOP])
+RESUMING = (Command.RESUME, Command.TOGGLE)
 
 # --- what the events say must have happened -------------------------------------------------
 
@@ -154,12 +160,16 @@ class EngineMachine(RuleBasedStateMachine):
         timeline=timelines(),
         speed=st.sampled_from([1.0, 0.5, 3.0, 60.0]),
         start=st.sampled_from([0.0, 100.0, 12345.678]),
+        stall_limit=st.sampled_from([None, 0.5, 2.0]),
     )
-    def plan_a_session(self, timeline: Timeline, speed: float, start: float) -> None:
+    def plan_a_session(
+        self, timeline: Timeline, speed: float, start: float, stall_limit: float | None
+    ) -> None:
         self.timeline = timeline
         self.steps = timeline.steps
         self.speed = speed
-        self.session = Session.new(timeline, speed)
+        self.stall_limit = stall_limit
+        self.session = Session.new(timeline, speed, stall_limit)
         self.now = start
         self.started_at: float | None = None
         self.ended_at: float | None = None
@@ -177,6 +187,7 @@ class EngineMachine(RuleBasedStateMachine):
         self.mark: float | None = None
         self.reports: dict[int, ExerciseEnded] = {}  # the last report of each exercise
         self.ended_exercise: int | None = None  # reported, and not yet followed by a step
+        self.stalled = False  # paused by a stall, where it stopped (no step or resume since)
 
     # --- rules ---------------------------------------------------------------------------
 
@@ -193,9 +204,12 @@ class EngineMachine(RuleBasedStateMachine):
             assert after is before and events == (), "an illegal command must change nothing"
         if command is Command.STOP and not before.state.is_over:
             self.stop_sent = True
-        assert after.outcomes.count(Outcome.DONE) <= before.outcomes.count(Outcome.DONE), (
-            "a command at a time already reached cannot complete a step"
-        )
+        completed = after.outcomes.count(Outcome.DONE) - before.outcomes.count(Outcome.DONE)
+        if self.stalled and before.state is State.PAUSED and command in RESUMING:
+            # Paused by a stall at a deadline: what was due there happens on resuming.
+            assert completed <= 1, "resuming after a stall plays a backlog"
+        else:
+            assert completed <= 0, "a command at a time already reached cannot complete a step"
         self._take(before, after, events, self.now, command)
 
     @rule(jump=JUMPS)
@@ -231,12 +245,44 @@ class EngineMachine(RuleBasedStateMachine):
         after, events = advance(before, moment)
         if before.state is not State.RUNNING:
             assert after is before and events == (), "time passing only matters while running"
+        deadline = next_deadline(before)
+        if (
+            self.stall_limit is not None
+            and deadline is not None
+            and moment - deadline > self.stall_limit
+        ):
+            self._check_stall(before, after, events, deadline, moment)
         if before.state is State.PAUSED:
             assert after.summary(moment).active_seconds == before.summary(self.now).active_seconds
         assert after.outcomes.count(Outcome.SKIPPED) == before.outcomes.count(Outcome.SKIPPED)
         reached, self.now = self.now, moment
         self._take(before, after, events, reached, None)
         return events
+
+    def _check_stall(
+        self,
+        before: Session,
+        after: Session,
+        events: tuple[Event, ...],
+        deadline: float,
+        moment: float,
+    ) -> None:
+        """A stall pauses the session at the deadline it missed, before what was due there:
+        no cue, tick or step of the backlog, and none of the time since counted as active."""
+        assert events == (Paused(deadline, before.step, moment - deadline),), events
+        self.stalled = True
+        assert after.state is State.PAUSED and after.index == before.index
+        assert (after.next_cue, after.announced) == (before.next_cue, before.announced)
+        assert after.outcomes == before.outcomes
+        assert math.isclose(
+            after.active_seconds(moment), before.active_seconds(deadline), abs_tol=TOL
+        )
+        assert math.isclose(
+            after.paused_seconds(moment) - before.paused_seconds(self.now),
+            (moment - deadline) * self.speed,
+            abs_tol=TOL * self.speed,
+        )
+        note_event("a stall")  # hypothesis's statistics show how often one is tried
 
     def _take(
         self,
@@ -265,6 +311,8 @@ class EngineMachine(RuleBasedStateMachine):
                 self.last_at[Event] = event.at
             if not isinstance(event, Tick | CueDue | Skipped):
                 self._credit(event.at)
+            if isinstance(event, StepStarted | Resumed):
+                self.stalled = False
             if isinstance(event, ExerciseEnded):
                 self._exercise_ended(event)
             elif isinstance(event, StepStarted):

@@ -7,6 +7,7 @@ import asyncio
 import os
 import sqlite3
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -202,6 +203,8 @@ def test_a_damaged_page_is_caught_by_the_check_on_open() -> None:
     data = bytearray(db_path().read_bytes())
     data[page_size + 8 : page_size * 2] = b"\xff" * (page_size - 8)  # garble page 2
     db_path().write_bytes(bytes(data))
+    a_week_ago = time.time() - history.CHECK_EVERY.total_seconds() - 60
+    os.utime(data_dir() / "history.sqlite3.checked", (a_week_ago, a_week_ago))  # check due
     warnings: list[str] = []
     store = HistoryStore.open(warn=warnings.append)
     assert store is not None and len(warnings) == 1 and "moved to" in warnings[0]
@@ -311,12 +314,15 @@ def test_a_failed_write_warns_once_and_is_made_good_at_the_next_exercise_end() -
     assert session.state == "finished" and session.done == 3
 
 
-def test_reading_a_corrupt_history_moves_it_aside_and_says_so() -> None:
+def test_reading_a_corrupt_history_leaves_it_alone_and_says_so_once() -> None:
+    """Only a writer repairs: `history` and `stats` never move or change the file."""
     data_dir().mkdir(parents=True)
     db_path().write_bytes(b"garbage" * 1000)
     warnings: list[str] = []
     assert read_sessions(warn=warnings.append) == []
-    assert len(warnings) == 1 and "moved to" in warnings[0]
+    assert len(warnings) == 1 and "the next session will repair it" in warnings[0]
+    assert sorted(path.name for path in data_dir().iterdir()) == ["history.sqlite3"]
+    assert db_path().read_bytes() == b"garbage" * 1000
 
 
 def test_no_log_is_accepted_before_and_after_run() -> None:

@@ -162,15 +162,13 @@ def stats_command(args: argparse.Namespace) -> int:
     from stretchtimer.cli.views import print_json
     from stretchtimer.history.records import utc_now
     from stretchtimer.history.report import stats_json, stats_lines
-    from stretchtimer.history.stats import compute
-    from stretchtimer.history.store import read_sessions
+    from stretchtimer.history.store import read_stats
 
     goal = settings_of(args).weekly_goal
-    sessions = read_sessions(warn=warn)
-    stats = compute(sessions, utc_now(), goal=goal, weeks=args.weeks)
+    _, stats = read_stats(utc_now(), goal, args.weeks, warn=warn)
     if args.json:
         print_json(stats_json(stats))
-    elif not sessions:
+    elif not stats.logged:
         print(f"No sessions yet. Start one with `stretchtimer`; your goal is {goal} a week.")
     else:
         print("\n".join(stats_lines(stats)))

@@ -4,20 +4,31 @@ One small database in the data folder, in WAL mode with a busy timeout and one s
 transaction per write, so two sessions in two terminals can log at once and a killed process
 (even kill -9) loses at most the exercise in progress. Timestamps are stored in UTC; weeks are
 worked out in local time by `stats`. The schema is versioned with `PRAGMA user_version` and
-migrated forward on open. A database that cannot be used never stops a session: a corrupt one
-is moved aside and a new one started; an unwritable one turns logging off with one warning.
+migrated forward on open; a version this program does not know is left alone.
+
+A database that cannot be used never stops a session. Only a writer (a session starting)
+checks the file, at most once a week (the check reads every page), and repairs a damaged one:
+under a lock, it copies every row that can still be read into a new file, keeps the damaged
+file under a name of its own and puts the copy in its place. Readers (`history`, `stats`, the
+app's screens) never change the file: they read what can be read and say so once, and skip a
+row that makes no sense (a start that is not a time) with one warning.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sqlite3
+import tempfile
 import time
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import TypeVar
 
 from stretchtimer.history.records import ExerciseRecord, SessionRecord
+from stretchtimer.history.stats import Earlier, Stats, compute, window_start
 from stretchtimer.paths import data_dir
 from stretchtimer.session.plan import Timeline
 
@@ -30,8 +41,10 @@ BUSY_TIMEOUT_MS = 2000  # another terminal's write takes a millisecond; never bl
 # longer fails, and is made good at the next exercise's end.
 LOG_WRITE_WAIT_MS = 50
 FEELING_MAX = 10
+CHECK_EVERY = timedelta(days=7)  # how often a writer reads every page (320 ms at 100k sessions)
 
 Warn = Callable[[str], object]
+_T = TypeVar("_T")
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
@@ -69,6 +82,17 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
 """Schema version -> the statements that bring the previous version up to it."""
 
 _CORRUPT = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+SESSION_COLUMNS = (
+    "id, routine_id, routine_name, started_at, ended_at, planned_seconds, active_seconds,"
+    " paused_seconds, state, speed, feeling_before, feeling_after, exercise_count"
+)
+EXERCISE_COLUMNS = (
+    "session_id, position, exercise_id, name, areas, outcome, seconds, planned_seconds"
+)
+_DONE_ONE = (
+    "EXISTS (SELECT 1 FROM exercises"
+    " WHERE exercises.session_id = sessions.id AND exercises.outcome = 'done')"
+)
 
 
 def db_path() -> Path:
@@ -83,8 +107,24 @@ def _parse(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text).astimezone(UTC)
 
 
+def one_line(text: object, width: int = 120) -> str:
+    """SQLite's message (a check lists every bad page, one a line) as one short line."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= width else line[: width - 3] + "..."
+
+
 class NewerSchemaError(Exception):
-    """The file was written by a newer stretchtimer; left alone, not logged to."""
+    """The file's schema version is not one this program knows (a newer stretchtimer wrote
+    it, or it is not a history at all): it is left alone, not logged to."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(version)
+        self.version = version
+
+    def __str__(self) -> str:
+        if self.version > SCHEMA_VERSION:
+            return f"it is from a newer stretchtimer (schema version {self.version})"
+        return f"its schema version {self.version} is not one stretchtimer knows"
 
 
 # --- the store ------------------------------------------------------------------------------
@@ -96,39 +136,39 @@ class HistoryStore:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self.connection = connection
         self.path = path
+        self.bad_rows: list[str] = []  # rows the reads left out, and why
 
     @classmethod
     def open(
         cls, path: Path | None = None, warn: Warn | None = None, writable: bool = True
     ) -> HistoryStore | None:
-        """Open (create, migrate) the database; None, after one warning, if it cannot be used.
+        """Open (create, migrate, now and then check) the database to write to it; None,
+        after one warning, if it cannot be used. A damaged file is repaired (`_repair`).
 
-        A corrupt file is moved aside (with a warning) and a fresh one is started. `writable`
-        checks at once that it can be written; a reader leaves that out, so another
-        terminal's write in progress does not hold it up.
+        It waits for another program's lock (up to the busy timeout) and for a repair: a
+        session opens it off the event loop (`history.log`).
         """
         path = path or db_path()
         say: Warn = warn or (lambda text: log.warning("%s", text))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            return cls(_connect_patiently(path, writable), path)
-        except NewerSchemaError:
-            say(f"{path} is from a newer stretchtimer; sessions are not logged")
-            return None
-        except sqlite3.DatabaseError as error:
-            if not is_corrupt(error):
-                say(f"cannot write the history in {path.parent} ({error}); sessions are not logged")
-                return None
-            aside = _move_aside(path)
-            if aside is None:
-                say(f"{path} is unreadable and cannot be moved; sessions are not logged")
-                return None
-            say(f"{path.name} was unreadable ({error}): moved to {aside.name}, starting a new one")
+            identity = _identity(path)
             try:
                 return cls(_connect_patiently(path, writable), path)
-            except (sqlite3.DatabaseError, NewerSchemaError) as again:
-                say(f"cannot start a new history in {path.parent} ({again})")
-                return None
+            except sqlite3.DatabaseError as error:
+                if not is_corrupt(error):
+                    raise
+                _repair(path, identity or _identity(path), error, say)
+            return cls(_connect_patiently(path, writable), path)
+        except NewerSchemaError as error:
+            say(f"{path} is left alone: {error}; sessions are not logged")
+            return None
+        except sqlite3.DatabaseError as error:
+            say(
+                f"cannot write the history in {path.parent} ({one_line(error)});"
+                " sessions are not logged"
+            )
+            return None
         except OSError as error:
             reason = error.strerror or str(error)
             say(f"cannot write the history in {path.parent} ({reason}); sessions are not logged")
@@ -221,48 +261,112 @@ class HistoryStore:
     # --- reading ----------------------------------------------------------------------------
 
     def sessions(self, since: datetime | None = None) -> list[SessionRecord]:
-        """Sessions started at or after `since` (all when None), oldest first."""
+        """Sessions started at or after `since` (all when None), oldest first. A row that
+        makes no sense is left out and noted in `bad_rows`."""
         where, params = ("WHERE started_at >= ?", (_stamp(since),)) if since else ("", ())
         with self.connection:  # one read transaction: sessions and exercises from one moment
             self.connection.execute("BEGIN")
             rows = self.connection.execute(
-                "SELECT id, routine_id, routine_name, started_at, ended_at, planned_seconds,"
-                " active_seconds, paused_seconds, state, speed, feeling_before, feeling_after,"
-                " exercise_count"
-                f" FROM sessions {where} ORDER BY started_at, id",
+                f"SELECT {SESSION_COLUMNS} FROM sessions {where} ORDER BY started_at, id",
                 params,
             ).fetchall()
-            exercises: dict[int, list[ExerciseRecord]] = {}
+            exercises: dict[object, list[ExerciseRecord]] = {}
             for row in self.connection.execute(
-                "SELECT session_id, position, exercise_id, name, areas, outcome, seconds,"
-                " planned_seconds FROM exercises"
+                f"SELECT {EXERCISE_COLUMNS} FROM exercises"
                 f" WHERE session_id IN (SELECT id FROM sessions {where}) ORDER BY position",
                 params,
             ):
-                exercises.setdefault(row[0], []).append(
-                    ExerciseRecord(
-                        row[1], row[2], row[3], tuple(filter(None, row[4].split(","))), *row[5:]
-                    )
-                )
-        return [
-            SessionRecord(
-                id=row[0],
-                routine_id=row[1],
-                routine_name=row[2],
-                started_at=_parse(row[3]) or datetime.min.replace(tzinfo=UTC),
-                ended_at=_parse(row[4]),
-                planned_seconds=row[5],
-                active_seconds=row[6],
-                paused_seconds=row[7],
-                state=row[8],
-                speed=row[9],
-                feeling_before=row[10],
-                feeling_after=row[11],
-                exercise_count=row[12],
-                exercises=tuple(exercises.get(row[0], ())),
-            )
-            for row in rows
-        ]
+                try:
+                    exercises.setdefault(row[0], []).append(_exercise_record(row))
+                except ValueError as error:
+                    self.bad_rows.append(f"an exercise of session {row[0]}: {error}")
+        records = []
+        for row in rows:
+            try:
+                records.append(_session_record(row, exercises.get(row[0], [])))
+            except ValueError as error:
+                self.bad_rows.append(f"session {row[0]}: {error}")
+        return records
+
+    def earlier(self, before: datetime) -> Earlier:
+        """The sessions started before `before`, summed up by SQL for the stats; the starts of
+        those that count are read one at a time, newest first, as far back as the streak
+        goes (the connection must stay open until the stats are computed)."""
+        stamp = _stamp(before)
+        logged, counted, pain_total, pain_pairs = self.connection.execute(
+            "SELECT count(*),"
+            f" coalesce(sum(speed <= 1 AND {_DONE_ONE}), 0),"
+            " coalesce(sum(feeling_after - feeling_before) FILTER (WHERE speed <= 1), 0),"
+            " count(feeling_after - feeling_before) FILTER (WHERE speed <= 1)"
+            " FROM sessions WHERE started_at < ?",
+            (stamp,),
+        ).fetchone()
+        return Earlier(logged, counted, float(pain_total), pain_pairs, self._counted_starts(stamp))
+
+    def _counted_starts(self, before: str) -> Iterator[datetime]:
+        cursor = self.connection.execute(
+            "SELECT started_at FROM sessions"
+            f" WHERE started_at < ? AND speed <= 1 AND {_DONE_ONE} ORDER BY started_at DESC",
+            (before,),
+        )
+        for (text,) in cursor:
+            with contextlib.suppress(TypeError, ValueError):  # not a time: left out
+                yield datetime.fromisoformat(text).astimezone(UTC)
+
+
+def _exercise_record(row: tuple[object, ...]) -> ExerciseRecord:
+    _, position, exercise_id, name, areas, outcome, seconds, planned = row
+    return ExerciseRecord(
+        _whole(position),
+        str(exercise_id),
+        str(name),
+        tuple(filter(None, str(areas).split(","))),
+        str(outcome),
+        _number(seconds),
+        _number(planned),
+    )
+
+
+def _session_record(row: tuple[object, ...], exercises: list[ExerciseRecord]) -> SessionRecord:
+    """A session as read back; ValueError when a field is not what the schema says."""
+    return SessionRecord(
+        id=_whole(row[0]),
+        routine_id=str(row[1]),
+        routine_name=str(row[2]),
+        started_at=_time(row[3]),
+        ended_at=None if row[4] is None else _time(row[4]),
+        planned_seconds=_number(row[5]),
+        active_seconds=_number(row[6]),
+        paused_seconds=_number(row[7]),
+        state=str(row[8]),
+        speed=_number(row[9]),
+        feeling_before=None if row[10] is None else _whole(row[10]),
+        feeling_after=None if row[11] is None else _whole(row[11]),
+        exercise_count=_whole(row[12]),
+        exercises=tuple(exercises),
+    )
+
+
+def _time(value: object) -> datetime:
+    try:
+        return datetime.fromisoformat(str(value)).astimezone(UTC)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a time") from None
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{value!r} is not a number")
+    return float(value)
+
+
+def _whole(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{value!r} is not a whole number")
+    return value
+
+
+# --- reading for the commands and screens that only show the history -------------------------
 
 
 def read_sessions(
@@ -270,48 +374,151 @@ def read_sessions(
 ) -> list[SessionRecord]:
     """Every session since `since`; an empty list when there is no history yet.
 
-    A corrupt file is moved aside (and `warn` says so); one that cannot be written (a
-    read-only folder) is still read, without a warning.
+    Never changes the file: a damaged one is read as far as it can be (and `warn` says so
+    once), one that cannot be written (a read-only folder) is read without a warning.
     """
+    with _reader(path, warn) as store:
+        if store is None:
+            return []
+        return _read(store, lambda: store.sessions(since), [], warn)
+
+
+def read_stats(
+    now: datetime,
+    goal: int,
+    weeks: int = 8,
+    *,
+    this: SessionRecord | None = None,
+    path: Path | None = None,
+    warn: Warn | None = None,
+    tz: tzinfo | None = None,
+) -> tuple[list[SessionRecord], Stats]:
+    """The recent sessions (those the stats need whole) and the stats, with `this` session as
+    it will be logged. The years before are summed up by SQL, never read whole."""
+    since = window_start(now, weeks, tz)
+    with _reader(path, warn) as store:
+        sessions: list[SessionRecord] = []
+        earlier = Earlier()
+        if store is not None:
+            sessions = _read(store, lambda: store.sessions(since), [], warn)
+            earlier = _read(store, lambda: store.earlier(since), Earlier(), None)
+        if this is not None:
+            sessions = [*(s for s in sessions if s.id != this.id), this]
+        return sessions, compute(sessions, now, goal, weeks, tz, earlier)
+
+
+@contextlib.contextmanager
+def _reader(path: Path | None, warn: Warn | None) -> Iterator[HistoryStore | None]:
+    """The history opened to read it, without changing it; None (after a warning where one
+    is due) when there is none or it cannot be used."""
     path = path or db_path()
     if not path.exists():
-        return []
-    said: list[str] = []
-    store = HistoryStore.open(path, warn=said.append, writable=False)
-    if store is None:  # unwritable but perhaps readable
-        try:
-            connection = sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True)
-            store = HistoryStore(connection, path)
-        except sqlite3.Error as error:
-            if warn is not None:
-                warn(f"cannot read the history in {path} ({error})")
-            return []
-    elif warn is not None:
-        for text in said:
-            warn(text)
+        yield None
+        return
     try:
-        return store.sessions(since)
-    except sqlite3.Error as error:
+        connection = _open_to_read(path)
+        try:
+            version = _version(connection, migrate=False)
+        except BaseException:
+            connection.close()
+            raise
+        if version < SCHEMA_VERSION:  # brought up to date to be read (if it can be written)
+            connection.close()
+            if version == 0:  # made, never written: no history yet
+                yield None
+                return
+            connection = _connect_patiently(path, writable=False)
+    except NewerSchemaError as error:
         if warn is not None:
-            warn(f"cannot read the history in {path} ({error})")
-        return []
+            warn(f"{path} is not read: {error}")
+        yield None
+        return
+    except sqlite3.DatabaseError as error:
+        if is_corrupt(error):
+            check_soon(path)
+        if warn is not None:
+            damaged = "; the next session will repair it" if is_corrupt(error) else ""
+            warn(f"cannot read the history in {path} ({one_line(error)}){damaged}")
+        yield None
+        return
+    store = HistoryStore(connection, path)
+    try:
+        yield store
     finally:
         store.close()
 
 
+def _open_to_read(path: Path) -> sqlite3.Connection:
+    """A read-only connection: the file as another program left it (its WAL included), or,
+    in a folder this user cannot write to, the file alone."""
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return connection
+    except sqlite3.OperationalError as error:
+        if is_corrupt(error):
+            raise
+        return sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True, isolation_level=None)
+
+
+def _read(store: HistoryStore, read: Callable[[], _T], empty: _T, warn: Warn | None) -> _T:
+    """`read()`, with one warning for the rows it left out; from a damaged file, what can
+    still be read (`read_damaged`); `empty` when nothing can."""
+    try:
+        result = read()
+    except sqlite3.DatabaseError as error:
+        if warn is not None:
+            damaged = "; the next session will repair it" if is_corrupt(error) else ""
+            warn(f"cannot read all of the history in {store.path} ({one_line(error)}){damaged}")
+        if not is_corrupt(error):
+            return empty
+        check_soon(store.path)
+        return read_damaged(store, read, empty)
+    if store.bad_rows and warn is not None:
+        count = len(store.bad_rows)
+        rows = "row" if count == 1 else "rows"
+        warn(f"{store.path.name}: left out {count} {rows} that make no sense ({store.bad_rows[0]})")
+    return result
+
+
+def read_damaged(store: HistoryStore, read: Callable[[], _T], empty: _T) -> _T:
+    """`read()` again, on an in-memory copy of every row of the damaged file that can still
+    be read, so one bad page does not hide every session."""
+    copy = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        _create(copy)
+        _copy_rows(store.connection, copy)
+        damaged, store.connection = store.connection, copy
+        try:
+            return read()
+        finally:
+            store.connection = damaged
+    except sqlite3.DatabaseError:
+        return empty
+    finally:
+        copy.close()
+
+
+# --- opening to write -------------------------------------------------------------------------
+
+
 def _connect(path: Path, writable: bool = True) -> sqlite3.Connection:
-    """Open, switch to WAL, check and migrate; raises sqlite3 errors for the caller to sort."""
+    """Open, switch to WAL, check now and then, migrate; raises sqlite3 errors for the caller
+    to sort out."""
     connection = _open(path)
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        check = connection.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise _CorruptError(f"quick_check: {check}")
+        if _check_due(path):
+            check = connection.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise _CorruptError(f"quick_check: {one_line(check)}")
+            _checked(path)
         if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             connection.execute("PRAGMA journal_mode = WAL")  # once, when the file is new
         connection.execute("PRAGMA synchronous = NORMAL")  # WAL: safe against crashes, fast
         connection.execute("PRAGMA foreign_keys = ON")
-        _migrate(connection)
+        _version(connection, migrate=True)
         if writable:
             _check_writable(connection)
         # Python's context manager commits; keep statements in explicit transactions.
@@ -337,7 +544,34 @@ def _connect_patiently(path: Path, writable: bool = True) -> sqlite3.Connection:
 
 
 def _open(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    return sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+
+
+def _check_due(path: Path) -> bool:
+    """Whether a writer should read every page now: once a week, since a check of a long
+    history takes a third of a second (and a damaged page also shows when it is read)."""
+    try:
+        checked = _checked_path(path).stat().st_mtime
+    except OSError:
+        return True
+    return time.time() - checked > CHECK_EVERY.total_seconds()
+
+
+def _checked(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        _checked_path(path).touch()
+
+
+def check_soon(path: Path) -> None:
+    """Have the next writer check (and repair) the file: damage was met reading or writing."""
+    with contextlib.suppress(OSError):
+        _checked_path(path).unlink()
+
+
+def _checked_path(path: Path) -> Path:
+    return path.with_name(path.name + ".checked")
 
 
 def _check_writable(connection: sqlite3.Connection) -> None:
@@ -351,24 +585,34 @@ def _check_writable(connection: sqlite3.Connection) -> None:
         connection.execute("ROLLBACK")
 
 
-def _migrate(connection: sqlite3.Connection) -> None:
-    """Bring the schema up to SCHEMA_VERSION, in one transaction (another process may race)."""
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
+def _version(connection: sqlite3.Connection, migrate: bool) -> int:
+    """The file's schema version, brought up to SCHEMA_VERSION when `migrate` (in one
+    transaction: another process may race); NewerSchemaError for one this program does not
+    know."""
+    version: int = connection.execute("PRAGMA user_version").fetchone()[0]
+    if not 0 <= version <= SCHEMA_VERSION:
         raise NewerSchemaError(version)
-    if version == SCHEMA_VERSION:
-        return
+    if version == SCHEMA_VERSION or not migrate:
+        return version
     connection.execute("BEGIN IMMEDIATE")
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            for statement in MIGRATIONS[target]:
-                connection.execute(statement)
-        connection.execute(f"PRAGMA user_version = {max(version, SCHEMA_VERSION)}")
+        if not 0 <= version <= SCHEMA_VERSION:
+            raise NewerSchemaError(version)
+        _create(connection, version)
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
+    return SCHEMA_VERSION
+
+
+def _create(connection: sqlite3.Connection, version: int = 0) -> None:
+    """The schema from `version` up (0: all of it), in the caller's transaction."""
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        for statement in MIGRATIONS[target]:
+            connection.execute(statement)
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 class _CorruptError(sqlite3.DatabaseError):
@@ -376,7 +620,7 @@ class _CorruptError(sqlite3.DatabaseError):
 
 
 def is_corrupt(error: sqlite3.DatabaseError) -> bool:
-    """Whether the file itself is damaged (so it is moved aside), not merely locked or
+    """Whether the file itself is damaged (so it is repaired), not merely locked or
     read-only."""
     if isinstance(error, _CorruptError):
         return True
@@ -386,16 +630,176 @@ def is_corrupt(error: sqlite3.DatabaseError) -> bool:
     return type(error) is sqlite3.DatabaseError
 
 
-def _move_aside(path: Path) -> Path | None:
-    """Rename a bad database (and its WAL files) to `<name>.corrupt-<time>`."""
-    suffix = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    aside = path.with_name(f"{path.name}.corrupt-{suffix}")
+# --- repairing ------------------------------------------------------------------------------
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file is at `path` (device and inode), so a repair moves only the one that
+    failed, never one another process has put there since."""
     try:
-        path.rename(aside)
-        for extra in ("-wal", "-shm"):
-            side = path.with_name(path.name + extra)
-            if side.exists():
-                side.rename(aside.with_name(aside.name + extra))
+        status = path.stat()
     except OSError:
         return None
-    return aside
+    return status.st_dev, status.st_ino
+
+
+def _repair(
+    path: Path, identity: tuple[int, int] | None, error: sqlite3.DatabaseError, say: Warn
+) -> None:
+    """Replace the damaged file that failed with a copy of every row that can be read.
+
+    Under a lock beside it, so two programs finding it damaged at once repair it once; the
+    second finds another file there and leaves it. The damaged file is kept under a name no
+    other file has (`history.sqlite3.corrupt-<time>-<pid>-<n>`), with its WAL file beside it.
+    """
+    with _lock(path):
+        if identity is None or _identity(path) != identity:
+            return  # repaired (or removed) by another program meanwhile
+        folder = path.parent
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.repair-", dir=folder)
+        os.close(handle)
+        copy = Path(name)
+        try:
+            kept, lost = _salvage(path, copy)
+            aside = _keep_aside(path)
+        except BaseException:
+            copy.unlink(missing_ok=True)
+            raise
+        for extra in ("-wal", "-shm"):
+            side = path.with_name(path.name + extra)
+            with contextlib.suppress(FileNotFoundError):
+                if extra == "-wal":
+                    side.rename(aside.with_name(aside.name + extra))
+                else:
+                    side.unlink()
+        os.replace(copy, path)
+        _checked(path)
+    lost_text = f" ({lost} lost)" if lost else ""
+    say(
+        f"{path.name} was damaged ({one_line(error, 80)}): moved to {aside.name}; the new one"
+        f" holds the {kept} session{'s' * (kept != 1)} that could be read{lost_text}"
+    )
+
+
+@contextlib.contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on `<history>.lock` (POSIX); held for a repair only."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock, the identity check still holds
+        yield
+        return
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _keep_aside(path: Path) -> Path:
+    """Give the damaged file a second name of its own (a new name every time, never one that
+    exists), so replacing `path` keeps it."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    for attempt in range(100):
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{os.getpid()}-{attempt}")
+        try:
+            os.link(path, aside)
+            return aside
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here: a copy, then
+            if aside.exists():
+                continue
+            with open(path, "rb") as source, open(aside, "xb") as target:
+                while block := source.read(1 << 20):
+                    target.write(block)
+            return aside
+    raise OSError(f"no free name beside {path}")
+
+
+def _salvage(damaged: Path, into: Path) -> tuple[int, int]:
+    """Copy every row of `damaged` that can be read into a new history at `into`: (sessions
+    kept, sessions lost as far as their ids tell)."""
+    source = sqlite3.connect(f"{damaged.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    target = sqlite3.connect(into, isolation_level=None)
+    try:
+        target.execute("PRAGMA journal_mode = WAL")
+        target.execute("BEGIN")
+        _create(target)
+        _copy_rows(source, target)
+        target.execute("COMMIT")
+        kept, highest = target.execute(
+            "SELECT count(*), coalesce(max(id), 0) FROM sessions"
+        ).fetchone()
+        with contextlib.suppress(sqlite3.DatabaseError):
+            highest = max(
+                highest, source.execute("SELECT max(id) FROM sessions").fetchone()[0] or 0
+            )
+        return kept, max(0, highest - kept)
+    finally:
+        source.close()
+        target.close()
+
+
+def _copy_rows(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    """Every readable row of both tables, from `source` into `target`'s (empty) tables."""
+    for table, columns in (("sessions", SESSION_COLUMNS), ("exercises", EXERCISE_COLUMNS)):
+        marks = ", ".join("?" * len(columns.split(",")))
+        for chunk in _readable_rows(source, table, columns):
+            target.executemany(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})", chunk)
+
+
+def _readable_rows(
+    source: sqlite3.Connection, table: str, columns: str, chunk: int = 500
+) -> Iterator[list[tuple[object, ...]]]:
+    """The rows of `table` that can be read, in rowid order, a chunk at a time. Where a read
+    fails (a bad page), the rows from there are read one at a time, and past the bad page the
+    reading goes on from the first row that can be read again."""
+    last = -(1 << 63)
+    query = f"SELECT rowid, {columns} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?"
+
+    def fetch(after: int, limit: int) -> list[tuple[object, ...]] | None:
+        try:
+            return source.execute(query, (after, limit)).fetchall()
+        except sqlite3.DatabaseError:
+            return None
+
+    while True:
+        rows = fetch(last, chunk)
+        if rows is None:
+            rows = fetch(last, 1)
+            if rows is None:  # the next row is on a bad page: find the first one past it
+                found = _first_readable_after(fetch, last)
+                if found is None:
+                    return
+                last = found
+                continue
+        if not rows:
+            return
+        yield [row[1:] for row in rows]
+        last = int(rows[-1][0])  # type: ignore[call-overload]
+
+
+def _first_readable_after(
+    fetch: Callable[[int, int], list[tuple[object, ...]] | None], last: int
+) -> int | None:
+    """The rowid to read on from after a bad page following `last`: reads from past the bad
+    page succeed and reads into it fail, so double the jump until one succeeds, then halve
+    the gap to the last that failed."""
+    bad, jump = last, 1
+    while True:
+        probe = last + jump
+        if probe >= (1 << 63) - 1:
+            return None
+        if fetch(probe, 1) is not None:
+            break
+        bad, jump = probe, jump * 2
+    good = probe
+    while good - bad > 1:
+        middle = (good + bad) // 2
+        if fetch(middle, 1) is None:
+            bad = middle
+        else:
+            good = middle
+    return good

@@ -14,8 +14,22 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
+STALL_LIMIT = 2.0
+"""Seconds: a wake-up this much later than its deadline means the program was not running.
+
+The engine wakes at every deadline, and deadlines are never more than one session second apart
+(a tick each second), so a running program wakes within milliseconds of each (the benchmarks'
+worst cue lateness is 2.5 ms). Waking 2 s late means it missed two ticks: it was stopped
+(Ctrl+Z, SIGSTOP, a paused VM), and catching up would play the backlog at once. A shorter
+hiccup (a loaded machine, a slow terminal) is caught up, with at most a second or two of cues.
+"""
+
 
 class Clock(Protocol):
+    stall_limit: float | None
+    """How late after a deadline a wake-up may come before the engine takes it for a stall
+    (the program was not running) and pauses the session; None: time may jump."""
+
     def now(self) -> float: ...
 
     async def wait(self, wake: asyncio.Event, deadline: float | None) -> None:
@@ -23,7 +37,10 @@ class Clock(Protocol):
 
 
 class MonotonicClock:
-    """Real time from `time.monotonic`, which never jumps with the wall clock."""
+    """Real time from `time.monotonic`, which never jumps with the wall clock (nor runs while
+    the machine sleeps)."""
+
+    stall_limit: float | None = STALL_LIMIT
 
     def now(self) -> float:
         return time.monotonic()
@@ -49,6 +66,8 @@ class VirtualClock:
     `at(t, action)` runs `action` (e.g. sending a command) when virtual time reaches `t`.
     With nothing scheduled and no deadline, it waits for a real wake-up.
     """
+
+    stall_limit: float | None = None
 
     def __init__(self, start: float = 0.0) -> None:
         self._now = start
@@ -83,10 +102,13 @@ class ManualClock:
     """Time that moves only when `advance` is called, for driving a live app in tests.
 
     Each `advance` wakes the engine so it re-checks its deadlines, as real time passing would.
+    A jump is time passing unless `stall_limit` is given: then a jump that far past a deadline
+    is a stall, as on the real clock.
     """
 
-    def __init__(self, start: float = 0.0) -> None:
+    def __init__(self, start: float = 0.0, stall_limit: float | None = None) -> None:
         self._now = start
+        self.stall_limit = stall_limit
         self._waiting: asyncio.Event | None = None
 
     def now(self) -> float:

@@ -98,6 +98,9 @@ class CueDue(Event):
 @dataclass(frozen=True, slots=True)
 class Paused(Event):
     step: Step
+    stalled: float = 0.0
+    """Clock seconds the program was not running, when the engine paused the session itself
+    (see `advance`); 0 for a pause that was asked for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,39 +160,115 @@ class Stopped(Event):
 # --- the pure core --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class _Settled:
+    """A settled step on top of the ones settled before it.
+
+    The steps before the current one are always settled and the ones after it never are (the
+    current one too once the session finishes), so the outcomes are a stack: a step that ends
+    or is skipped goes on top, going back takes the top off. Each entry keeps the counts so far,
+    so settling a step, the summary's counts and an exercise's outcome cost the same at the
+    10,000th step of a session as at the first. Compared by identity: a session shares it with
+    the sessions made from it.
+    """
+
+    below: _Settled | None
+    index: int
+    exercise: int
+    outcome: Outcome
+    done: int  # steps done, this one included
+    skipped: int
+    work_done: int  # work steps of this step's exercise done, this one included
+    work_skipped: int
+
+
+def _settle(below: _Settled | None, step: Step, outcome: Outcome) -> _Settled:
+    same = below is not None and below.exercise == step.exercise_index
+    done = outcome is Outcome.DONE
+    work = step.kind.is_work
+    return _Settled(
+        below,
+        step.index,
+        step.exercise_index,
+        outcome,
+        (below.done if below else 0) + done,
+        (below.skipped if below else 0) + (not done),
+        (below.work_done if below and same else 0) + (work and done),
+        (below.work_skipped if below and same else 0) + (work and not done),
+    )
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class _Spent:
+    """One exercise's running time and last report, and the exercises beside it.
+
+    The session keeps the current exercise's, with the ones before it and the ones after it it
+    has been in as two stacks (nearest on top): it only ever moves to the next exercise or back
+    to the previous one, so moving costs one entry, whatever the routine's length.
+    """
+
+    position: int
+    seconds: float  # clock seconds run in it
+    report: ExerciseEnded | None
+    below: _Spent | None = None
+
+    def on(self, stack: _Spent | None) -> _Spent:
+        return replace(self, below=stack)
+
+
 @dataclass(frozen=True)
 class Session:
-    """Everything the engine knows at one moment; replaced, never changed."""
+    """Everything the engine knows at one moment; replaced, never changed.
+
+    Replacing one costs the same at any step: what grows with the session (outcomes, each
+    exercise's time) is kept in stacks shared with the session it was made from.
+    """
 
     timeline: Timeline
     speed: float = 1.0
+    stall_limit: float | None = None
+    """Clock seconds a wake-up may come after its deadline before the engine takes it for a
+    stall (see `advance`); None: time may jump, as it does on a virtual clock."""
     state: State = State.READY
     index: int = 0
     origin: float = 0.0  # clock time of plan offset 0, moved by pauses, skips and backs
     paused_at: float | None = None
     next_cue: int = 0  # cues of the current step already fired
     announced: int = 0  # whole seconds left last ticked
-    outcomes: tuple[Outcome, ...] = field(default=())
+    settled: _Settled | None = field(default=None, repr=False)
     paused_total: float = 0.0  # clock seconds
-    exercise_seconds: tuple[float, ...] = ()  # clock seconds run per exercise, to `running_since`
+    active: float = 0.0  # clock seconds run, up to `running_since`
     running_since: float | None = None
-    reports: tuple[ExerciseEnded | None, ...] = ()  # each exercise's last end, by position
+    spent: _Spent = field(default=_Spent(0, 0.0, None), repr=False)  # the current exercise's
+    earlier: _Spent | None = field(default=None, repr=False)  # the ones before it
+    later: _Spent | None = field(default=None, repr=False)  # those after it, already visited
+    work_steps: tuple[int, ...] = field(default=(), repr=False)  # work steps per exercise
 
     @classmethod
-    def new(cls, timeline: Timeline, speed: float = 1.0) -> Session:
+    def new(
+        cls, timeline: Timeline, speed: float = 1.0, stall_limit: float | None = None
+    ) -> Session:
         if not speed > 0 or math.isinf(speed):
             raise ValueError("speed must be a positive number")
-        return cls(
-            timeline,
-            speed,
-            outcomes=(Outcome.PENDING,) * len(timeline.steps),
-            exercise_seconds=(0.0,) * len(timeline.exercises),
-            reports=(None,) * len(timeline.exercises),
-        )
+        work = [0] * len(timeline.exercises)
+        for step in timeline.steps:
+            work[step.exercise_index] += step.kind.is_work
+        return cls(timeline, speed, stall_limit, work_steps=tuple(work))
 
     @property
     def step(self) -> Step:
         return self.timeline.steps[self.index]
+
+    @property
+    def outcomes(self) -> tuple[Outcome, ...]:
+        """Every step's outcome, in order (built on demand: it is as long as the session)."""
+        settled: list[Outcome] = []
+        entry = self.settled
+        while entry is not None:
+            settled.append(entry.outcome)
+            entry = entry.below
+        settled.reverse()
+        return (*settled, *(Outcome.PENDING,) * (len(self.timeline.steps) - len(settled)))
 
     def due(self, offset: float) -> float:
         """Clock time at which the plan offset `offset` (session seconds) is reached."""
@@ -213,24 +292,44 @@ class Session:
             return self.timeline.total
         return self.step.start + self.step_elapsed(now)
 
+    def active_seconds(self, now: float) -> float:
+        """Session seconds spent running, up to `now`."""
+        return _active_until(self, now) * self.speed
+
     def paused_seconds(self, now: float) -> float:
         """Session seconds spent paused, up to `now`."""
         paused = self.paused_total + ((now - self.paused_at) if self.paused_at is not None else 0)
         return paused * self.speed
 
     def summary(self, now: float) -> Summary:
+        """What was done (built on demand: it reads every step's outcome)."""
         done, skipped = _exercise_outcomes(self.timeline, self.outcomes)
         return Summary(
             state=self.state,
-            steps_done=self.outcomes.count(Outcome.DONE),
-            steps_skipped=self.outcomes.count(Outcome.SKIPPED),
-            steps_total=len(self.outcomes),
+            steps_done=self.settled.done if self.settled else 0,
+            steps_skipped=self.settled.skipped if self.settled else 0,
+            steps_total=len(self.timeline.steps),
             exercises_done=done,
             exercises_skipped=skipped,
-            active_seconds=_active_until(self, now) * self.speed,
+            active_seconds=self.active_seconds(now),
             paused_seconds=self.paused_seconds(now),
-            exercises=tuple(report for report in self.reports if report is not None),
+            exercises=tuple(spent.report for spent in _in_order(self) if spent.report is not None),
         )
+
+
+def _in_order(session: Session) -> list[_Spent]:
+    """Every exercise the session has been in, in the routine's order."""
+    before: list[_Spent] = []
+    entry = session.earlier
+    while entry is not None:
+        before.append(entry)
+        entry = entry.below
+    after: list[_Spent] = []
+    entry = session.later
+    while entry is not None:
+        after.append(entry)
+        entry = entry.below
+    return [*reversed(before), session.spent, *after]
 
 
 def exercise_outcome(
@@ -242,6 +341,20 @@ def exercise_outcome(
     if Outcome.SKIPPED in work:
         return ExerciseOutcome.SKIPPED
     if work and all(outcome is Outcome.DONE for outcome in work):
+        return ExerciseOutcome.DONE
+    return ExerciseOutcome.PARTIAL
+
+
+def _current_outcome(session: Session) -> ExerciseOutcome:
+    """`exercise_outcome` of the current exercise, read off the top of the settled steps (no
+    later exercise has a settled step, so its settled steps are the top ones)."""
+    top, position = session.settled, session.step.exercise_index
+    done, skipped = (
+        (top.work_done, top.work_skipped) if top and top.exercise == position else (0, 0)
+    )
+    if skipped:
+        return ExerciseOutcome.SKIPPED
+    if done and done == session.work_steps[position]:
         return ExerciseOutcome.DONE
     return ExerciseOutcome.PARTIAL
 
@@ -266,41 +379,61 @@ def _start(session: Session, now: float) -> Result:
     return _enter(session, 0, now, "start")
 
 
-def _pause(session: Session, now: float) -> Result:
+def _pause(session: Session, now: float, stalled: float = 0.0) -> Result:
     session = replace(_credit(session, now), state=State.PAUSED, paused_at=now, running_since=None)
-    return session, (Paused(now, session.step),)
+    return session, (Paused(now, session.step, stalled),)
 
 
 def _active_until(session: Session, now: float) -> float:
     """Clock seconds spent running, counting the current run up to `now`."""
     running = now - session.running_since if session.running_since is not None else 0.0
-    return sum(session.exercise_seconds) + running
+    return session.active + running
 
 
 def _credit(session: Session, until: float) -> Session:
     """Count the running time up to `until` to the current exercise."""
     if session.running_since is None:
         return session
-    seconds = list(session.exercise_seconds)
-    seconds[session.step.exercise_index] += max(0.0, until - session.running_since)
-    return replace(session, exercise_seconds=tuple(seconds), running_since=until)
+    ran = max(0.0, until - session.running_since)
+    spent = session.spent
+    return replace(
+        session,
+        spent=replace(spent, seconds=spent.seconds + ran),
+        active=session.active + ran,
+        running_since=until,
+    )
 
 
 def _exercise_ended(session: Session, at: float) -> tuple[Session, ExerciseEnded]:
     """Report the current exercise's end at `at`, its running time credited up to then."""
     session = _credit(session, at)
-    position = session.step.exercise_index
     report = ExerciseEnded(
         at,
-        position,
-        exercise_outcome(session.timeline, session.outcomes, position),
-        session.exercise_seconds[position] * session.speed,
+        session.step.exercise_index,
+        _current_outcome(session),
+        session.spent.seconds * session.speed,
         _active_until(session, at) * session.speed,
         session.paused_seconds(at),
     )
-    reports = list(session.reports)
-    reports[position] = report
-    return replace(session, reports=tuple(reports)), report
+    return replace(session, spent=replace(session.spent, report=report)), report
+
+
+def _go_to(session: Session, index: int) -> Session:
+    """Make step `index` current; when it belongs to another exercise, that exercise's time
+    and report come to the top (the session moves one exercise at a time)."""
+    spent, earlier, later = session.spent, session.earlier, session.later
+    target = session.timeline.steps[index].exercise_index
+    while spent.position < target:  # forward: the current one goes below, the next comes up
+        earlier = spent.on(earlier)
+        if later is not None and later.position == spent.position + 1:
+            spent, later = later.on(None), later.below
+        else:
+            spent = _Spent(spent.position + 1, 0.0, None)
+    while spent.position > target:  # back
+        assert earlier is not None
+        later = spent.on(later)
+        spent, earlier = earlier.on(None), earlier.below
+    return replace(session, index=index, spent=spent, earlier=earlier, later=later)
 
 
 def _resume(session: Session, now: float) -> Result:
@@ -326,14 +459,12 @@ def _skip_exercise(session: Session, now: float) -> Result:
 
 
 def _skip_to(session: Session, target: int, now: float) -> Result:
-    outcomes = list(session.outcomes)
-    skipped = []
-    for index in range(session.index, target):
-        if outcomes[index] is Outcome.PENDING:
-            outcomes[index] = Outcome.SKIPPED
-            skipped.append(session.timeline.steps[index])
-    session = replace(session, outcomes=tuple(outcomes))
-    event = Skipped(now, tuple(skipped))
+    settled = session.settled
+    steps = session.timeline.steps[session.index : target]  # all pending: they are ahead
+    for step in steps:
+        settled = _settle(settled, step, Outcome.SKIPPED)
+    session = replace(session, settled=settled)
+    event = Skipped(now, steps)
     if target >= len(session.timeline.steps):
         session, events = _end(session, now, State.FINISHED)
         return session, (event, *events)
@@ -346,9 +477,9 @@ def _back(session: Session, now: float) -> Result:
         return _restart_step(session, now)
     if session.index == 0:
         return session, ()
-    outcomes = list(session.outcomes)
-    outcomes[session.index] = outcomes[session.index - 1] = Outcome.PENDING
-    session = replace(session, outcomes=tuple(outcomes))
+    # The current step is still to do; the previous one, on top, is to do again.
+    assert session.settled is not None and session.settled.index == session.index - 1
+    session = replace(session, settled=session.settled.below)
     return _enter(session, session.index - 1, now, "back")
 
 
@@ -370,8 +501,7 @@ def _enter(session: Session, index: int, now: float, reason: str) -> Result:
         ended = (report,)
     left = math.ceil(step.duration)
     session = replace(
-        session,
-        index=index,
+        _go_to(session, index),
         origin=anchor - step.start / session.speed,
         next_cue=0,
         announced=left,
@@ -423,7 +553,7 @@ def transition(session: Session, command: Command, now: float) -> Result:
     if session.state is State.RUNNING:  # act on the session as it is at `now`
         session, caught_up = advance(session, now)
         handler = TRANSITIONS.get((session.state, command))
-        if handler is None:  # it finished meanwhile
+        if handler is None:  # it finished meanwhile (or stalled, and this was a pause)
             return session, caught_up
     session, events = handler(session, now)
     events = (*caught_up, *events)
@@ -434,7 +564,18 @@ def transition(session: Session, command: Command, now: float) -> Result:
 
 
 def advance(session: Session, now: float) -> Result:
-    """Let time pass up to `now`: fire due cues and ticks, end steps whose deadline passed."""
+    """Let time pass up to `now`: fire due cues and ticks, end steps whose deadline passed.
+
+    The stall rule: when `now` is more than `session.stall_limit` clock seconds past the next
+    deadline, the program was not running (stopped with Ctrl+Z or SIGSTOP, a paused VM), not
+    merely late. Then nothing due since is played as a backlog: the session is paused at that
+    deadline, before what was due there, so the time since counts as paused, never as active,
+    and it goes on from where it stopped once resumed.
+    """
+    if session.state is State.RUNNING and session.stall_limit is not None:
+        deadline = next_deadline(session)
+        if deadline is not None and now - deadline > session.stall_limit:
+            return _pause(session, deadline, stalled=now - deadline)
     events: list[Event] = []
     steps = session.timeline.steps
     while session.state is State.RUNNING:
@@ -449,12 +590,11 @@ def advance(session: Session, now: float) -> Result:
             announced -= 1
         if announced != session.announced:
             events.append(Tick(session.due(step.end - announced), step, announced))
-        session = replace(session, next_cue=fired, announced=announced)
+        if fired != session.next_cue or announced != session.announced:
+            session = replace(session, next_cue=fired, announced=announced)
         if now < session.due(step.end):
             break
-        outcomes = list(session.outcomes)
-        outcomes[session.index] = Outcome.DONE
-        session = replace(session, outcomes=tuple(outcomes))
+        session = replace(session, settled=_settle(session.settled, step, Outcome.DONE))
         ended_at = session.due(step.end)
         if session.index + 1 >= len(steps):
             session, final = _end(session, ended_at, State.FINISHED)
@@ -465,7 +605,7 @@ def advance(session: Session, now: float) -> Result:
             session, report = _exercise_ended(session, ended_at)
             events.append(report)
         session = replace(
-            session, index=session.index + 1, next_cue=0, announced=math.ceil(nxt.duration)
+            _go_to(session, session.index + 1), next_cue=0, announced=math.ceil(nxt.duration)
         )
         events += [StepStarted(ended_at, nxt), Tick(ended_at, nxt, session.announced)]
     return session, tuple(events)
@@ -498,7 +638,7 @@ class Engine:
 
     def __init__(self, timeline: Timeline, clock: Clock | None = None, speed: float = 1.0) -> None:
         self.clock = clock or MonotonicClock()
-        self.session = Session.new(timeline, speed)
+        self.session = Session.new(timeline, speed, self.clock.stall_limit)
         self._wake = asyncio.Event()
         self._queues: list[asyncio.Queue[Event | None]] = []
         self._tasks: list[asyncio.Task[None]] = []

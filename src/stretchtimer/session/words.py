@@ -46,3 +46,9 @@ def headline(step: Step) -> str:
     if step.side and step.kind is StepKind.WORK:
         return f"{step.text} - {step.side} side"
     return step.text
+
+
+def stalled(seconds: float) -> str:
+    """Why the engine paused a session by itself: the program was stopped (Ctrl+Z, a paused
+    machine) for `seconds` clock seconds, and the session waits where it was."""
+    return f"Paused: the program was stopped for {seconds:.0f} s"

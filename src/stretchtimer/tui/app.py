@@ -214,19 +214,15 @@ class StretchTimerApp(App[None]):
     def read_history(self, this: SessionRecord | None = None) -> tuple[list[SessionRecord], Stats]:
         """The logged sessions and their stats, with `this` session as it will be logged.
 
-        Called in a thread: SQLite reads the disk, and years of sessions take tens of ms.
+        Called in a thread: SQLite reads the disk. Only the weeks shown are read whole.
         """
         from stretchtimer.history.records import utc_now
-        from stretchtimer.history.stats import compute
-        from stretchtimer.history.store import read_sessions
+        from stretchtimer.history.store import read_stats
 
         def warn(text: str) -> None:
             self.call_from_thread(self.history_warning, text)
 
-        sessions = read_sessions(warn=warn)
-        if this is not None:
-            sessions = [*(s for s in sessions if s.id != this.id), this]
-        return sessions, compute(sessions, utc_now(), goal=self.settings.weekly_goal)
+        return read_stats(utc_now(), self.settings.weekly_goal, this=this, warn=warn)
 
     @work(thread=True, name="week-progress", exit_on_error=False)
     def _show_week_progress(self, screen: SummaryScreen, this: SessionRecord) -> None:

@@ -39,7 +39,7 @@ class HistoryScreen(Screen[None]):
         stats = self.stats
         with VerticalScroll(id="history"):
             yield Label(f"History - the last {len(stats.weeks)} weeks", id="history-title")
-            if not self.sessions:
+            if not stats.logged:
                 yield Label("No sessions yet: each one you do is kept here.", id="history-week")
             else:
                 yield Label(week_line(stats), id="history-week", markup=False)

@@ -133,8 +133,8 @@ class PickerScreen(Screen[None]):
 
     def week_progress(self) -> tuple[str, str | None]:
         """The header's week line and the area worked least; nothing before the first session."""
-        sessions, stats = self.read_history()
-        if not sessions:
+        _, stats = self.read_history()
+        if not stats.logged:
             return "", None
         week = stats.this_week
         streak = count(stats.streak, "week")

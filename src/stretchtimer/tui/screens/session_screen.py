@@ -34,7 +34,7 @@ from stretchtimer.session.engine import (
 )
 from stretchtimer.session.keys import SESSION_KEYS, display
 from stretchtimer.session.plan import Step, StepKind, Timeline
-from stretchtimer.session.words import headline, up_next
+from stretchtimer.session.words import headline, stalled, up_next
 from stretchtimer.tui.messages import EngineEvent, TitleChanged
 from stretchtimer.tui.screens.quit_screen import QuitScreen
 from stretchtimer.tui.text import shown
@@ -163,6 +163,8 @@ class SessionScreen(Screen[Summary]):
         elif isinstance(event, Paused | Resumed):
             self.set_class(isinstance(event, Paused), "-paused")
             self.show_time(event.step, None)
+            if isinstance(event, Paused) and event.stalled:
+                self.notify(f"{stalled(event.stalled)}.", timeout=10)
         elif isinstance(event, Finished | Stopped):
             self.dismiss(event.summary)
 

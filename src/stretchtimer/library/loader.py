@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from stretchtimer.library import cache as catalog_cache
 from stretchtimer.library.catalog import Catalog, CatalogError, Document, Entry, Problem
-from stretchtimer.library.models import Exercise, Routine, override_fields
+from stretchtimer.library.models import ROUTINE_KEY, Exercise, Routine, override_fields
 from stretchtimer.paths import builtin_exercises_dir, user_exercises_dir
 
 if TYPE_CHECKING:  # PyYAML and pydantic are imported only when a file is read (not on a hit)
@@ -63,7 +63,7 @@ def parse_text(text: str, shown: str) -> tuple[Document, yaml.Node]:
         _fail(shown, _line(node), "", f"expected a mapping of fields, found {kind}")
     from stretchtimer.library.validation import ValidationError, validate
 
-    model: type[Document] = Routine if "exercises" in data else Exercise
+    model: type[Document] = Routine if ROUTINE_KEY in data else Exercise
     try:
         return validate(model, data), node
     except ValidationError as error:

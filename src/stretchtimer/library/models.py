@@ -54,6 +54,9 @@ class SchemaHooks:
     def rules_schema(self, rules: Rules, source: Any, handler: Any) -> Any:
         raise RuntimeError("import stretchtimer.library.validation to validate")
 
+    def class_json_schema(self, cls: type[Strict], core: Any, handler: Any) -> Any:
+        raise RuntimeError("import stretchtimer.library.validation for the schema")
+
 
 SCHEMA_HOOKS = SchemaHooks()
 
@@ -108,16 +111,25 @@ class Strict:
     """Base for every file class: strict, no unknown keys, immutable.
 
     `_from_input`, where a class overrides it, turns the short forms a file may use into the
-    full mapping before the fields are validated; `_remembers_given` keeps which fields a
-    file gave.
+    full mapping before the fields are validated; `_short_form` and `_filled_in` say the same
+    for the published schema, which describes what a file may hold, short forms included.
+    `_remembers_given` keeps which fields a file gave (and a file gives no field as null).
     """
 
     __pydantic_config__: ClassVar[dict[str, Any]] = CONFIG
     _remembers_given: ClassVar[bool] = False
+    _short_form: ClassVar[Any] = None
+    """A type a file may give instead of the whole mapping (`reps: 10`)."""
+    _filled_in: ClassVar[tuple[str, ...]] = ()
+    """Fields a file's mapping may leave out: `_from_input` works them out from the others."""
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
         return SCHEMA_HOOKS.class_schema(cls, source, handler)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: Any, handler: Any) -> Any:
+        return SCHEMA_HOOKS.class_json_schema(cls, core, handler)
 
     @classmethod
     def _from_input(cls, data: Any) -> Any:
@@ -133,8 +145,11 @@ class Amount(Strict):
     plain number (`reps: 10`) or the range (`reps: {min: 8, max: 12, default: 10}`).
     """
 
+    _short_form = Count
+    _filled_in = ("default",)
+
     default: Count
-    """The value a session uses."""
+    """The value a session uses; left out, the middle of the range."""
     min: Count
     """Lowest value of the range."""
     max: Count
@@ -350,6 +365,8 @@ class DoseOverride(Strict):
 class RoutineItem(Strict):
     """An exercise in a routine, by id, optionally with its own dose."""
 
+    _short_form = Id
+
     exercise: Id
     dose: DoseOverride | None = None
 
@@ -373,6 +390,10 @@ class Routine(Strict):
     rest: Seconds = 15
     """Seconds of rest between exercises."""
     exercises: Annotated[list[RoutineItem], MinLen(1), MaxLen(100)]
+
+
+ROUTINE_KEY = "exercises"
+"""A file with this key is a routine; any other file is an exercise."""
 
 
 def field_names(cls: type[Strict]) -> tuple[str, ...]:

@@ -10,7 +10,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from stretchtimer.library.models import Exercise, HoldDose, RepsDose, RoundsDose, Routine, Side, TimedDose
+from stretchtimer.library.models import (
+    Exercise,
+    HoldDose,
+    RepsDose,
+    RoundsDose,
+    Routine,
+    Side,
+    TimedDose,
+)
 
 SWITCH_SECONDS = 5.0
 COUNTDOWN_FROM = 3

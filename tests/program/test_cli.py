@@ -47,6 +47,25 @@ def test_version_and_help_on_every_command() -> None:
     assert "N times faster" in run("run", "--help").stdout
 
 
+@pytest.mark.parametrize(
+    ("words", "mode"),
+    [
+        (["--voice", "on"], "on"),  # as --help writes them: two words
+        (["--voice", "full"], "full"),
+        (["--voice", "off"], "off"),
+        (["--voice=full"], "full"),
+        (["--voice"], "on"),  # bare: on, and the command after it is still the command
+    ],
+)
+def test_voice_takes_its_mode_as_a_separate_word(words: list[str], mode: str) -> None:
+    done = run(*words, "doctor")
+    assert done.returncode == 0, done.stderr
+    assert f"Voice (setting: {mode}):" in done.stdout
+    session = run("run", *words, "desk-break", "--plain", "--speed", "2000", "--mute")
+    assert session.returncode == 0, session.stderr
+    assert session.stdout.splitlines()[-1].startswith("Finished: ")
+
+
 def test_list_shows_routines_with_computed_durations() -> None:
     result = run("list")
     assert result.returncode == 0, result.stderr

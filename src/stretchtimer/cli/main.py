@@ -149,9 +149,7 @@ def _add_session_options(parser: argparse.ArgumentParser, default: object) -> No
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
-    # A bare --voice means "on"; said here so it never swallows the command that follows it.
-    argv = ["--voice=on" if arg == "--voice" else arg for arg in argv]
+    argv = _voice_words(sys.argv[1:] if argv is None else list(argv))
     try:
         args = build_parser().parse_args(argv)
         if args.log_file is not None:
@@ -166,6 +164,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+
+
+def _voice_words(argv: list[str]) -> list[str]:
+    """`--voice MODE` as `--voice=MODE`, and a bare `--voice` as `--voice=on`.
+
+    Said here, not with argparse's optional value (nargs="?"), so that a bare `--voice` never
+    takes the command or routine that follows it as its mode.
+    """
+    words: list[str] = []
+    rest = iter(argv)
+    for word in rest:
+        if word == "--":
+            words += [word, *rest]
+        elif word != "--voice":
+            words.append(word)
+        else:
+            mode = next(rest, None)
+            if mode in VOICE_MODES:
+                words.append(f"--voice={mode}")
+            else:
+                words += ["--voice=on", *([] if mode is None else [mode])]
+    return words
 
 
 def log_to(path: Path) -> None:

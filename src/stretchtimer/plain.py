@@ -226,9 +226,9 @@ class PlainSession:
 def final_line(summary: Summary) -> str:
     verb = "Finished" if summary.state == "finished" else "Stopped"
     return (
-        f"{verb}: {summary.steps_done} of {summary.steps_total} steps done, "
+        f"{verb}: {summary.steps_done} of {count(summary.steps_total, 'step')} done, "
         f"{summary.steps_skipped} skipped "
-        f"({len(summary.exercises_done)} exercises done, "
+        f"({count(len(summary.exercises_done), 'exercise')} done, "
         f"{len(summary.exercises_skipped)} skipped); "
         f"active {clock(summary.active_seconds)}, paused {clock(summary.paused_seconds)}."
     )

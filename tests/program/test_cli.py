@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -72,6 +73,39 @@ def test_list_shows_routines_with_computed_durations() -> None:
     lines = result.stdout.splitlines()
     assert lines[0].split()[:3] == ["ID", "NAME", "TIME"]
     assert {line.split()[0] for line in lines[1:]} >= BUILTIN_ROUTINES
+
+
+@pytest.mark.parametrize("words", [["list"], ["list", "--exercises"]])
+def test_list_fits_an_80_column_terminal(words: list[str]) -> None:
+    def lines(columns: str | None) -> list[str]:
+        env = {key: value for key, value in os.environ.items() if key != "COLUMNS"}
+        done = subprocess.run(
+            [sys.executable, "-m", "stretchtimer", *words],
+            capture_output=True,
+            text=True,
+            env=env if columns is None else {**env, "COLUMNS": columns},
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()
+
+    whole, fitted = lines(None), lines("80")  # a pipe gets whole lines, one per row
+    assert max(map(len, whole)) > 100
+    assert max(map(len, fitted)) <= 80
+    rows = [line for line in fitted if line[:1].strip() and not line.startswith("(")]
+    assert [line.split()[0] for line in rows] == [line.split()[0] for line in whole]
+    # every word is still there, but those of the columns that the last line says it left out
+    header = whole[0]
+    names = re.findall(r"\S+(?: FOR)?", header)
+    starts = [header.index(name) for name in names]
+    words = {
+        name: {word for line in whole[1:] for word in line[start:end].split()}
+        for name, start, end in zip(names, starts, [*starts[1:], None], strict=True)
+    }
+    note = re.fullmatch(r"\((.*) left out to fit 80 columns; --json has everything\)", fitted[-1])
+    left_out = note.group(1).split(", ") if note else []
+    missing = set().union(*words.values()) - set(" ".join(fitted).split())
+    assert missing <= set().union(*(words[name] for name in left_out))
 
 
 def test_list_json_matches_the_plan() -> None:
@@ -199,6 +233,15 @@ def test_plain_run_prints_a_line_per_step_and_a_final_line() -> None:
     assert step_lines[0].startswith("[0:00] | Neck Roll | Get ready. First up: Neck Roll")
     assert lines[-1].startswith("Finished: ")
     assert f"{len(data['timeline'])} of {len(data['timeline'])} steps done, 0 skipped" in lines[-1]
+
+
+def test_plain_runs_last_line_counts_one_exercise_in_the_singular(user_config: Path) -> None:
+    (user_config / "exercises" / "one.yaml").write_text(
+        "id: one\nname: One\npurpose: One move.\nfocus: [neck]\nexercises: [neck-roll]\n"
+    )
+    result = run("run", "one", "--plain", "--speed", "1000", "--mute")
+    assert result.returncode == 0, result.stderr
+    assert "(1 exercise done, 0 skipped)" in result.stdout.splitlines()[-1]
 
 
 def test_plain_run_shows_the_safety_note_the_first_time_only() -> None:

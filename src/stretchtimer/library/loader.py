@@ -84,6 +84,8 @@ def _compose(text: str, shown: str) -> tuple[yaml.Node, Any]:
         line = mark.line + 1 if mark else 1
         parts = [error.context, error.problem] if error.context and error.problem else []
         reason = " ".join(parts) if parts else (error.problem or error.context or "")
+        if mark and _tab_before(text, mark.line, mark.column):
+            reason = "a tab where YAML wants spaces: indent with spaces, never tabs"
         _fail(shown, line, "", f"invalid YAML: {reason}")
     except yaml.YAMLError as error:
         _fail(shown, 1, "", f"invalid YAML: {error}")
@@ -93,6 +95,17 @@ def _compose(text: str, shown: str) -> tuple[yaml.Node, Any]:
         _fail(shown, 1, "", f"invalid value: {error}")
     finally:
         loader.dispose()
+
+
+def _tab_before(text: str, line: int, column: int) -> bool:
+    """Whether the line YAML stumbled on has a tab in its indentation or at the mark (PyYAML
+    says "found character that cannot start any token", or something on "indentation")."""
+    lines = text.splitlines()
+    if line >= len(lines):
+        return False
+    here = lines[line]
+    indentation = here[: len(here) - len(here.lstrip(" \t"))]
+    return "\t" in indentation or here[column : column + 1] == "\t"
 
 
 def _fail(path: str, line: int, field: str, message: str) -> NoReturn:

@@ -64,23 +64,32 @@ SCHEMA_HOOKS = SchemaHooks()
 class Rules:
     """Annotation metadata for what annotated_types cannot say, applied by validation.py.
 
-    `pattern`: a regular expression a string must match (validated and in the schema);
-    `tag`: the field that tells the classes of a union apart; `description`: the schema's
-    description of the type wherever it is used (a field's docstring still wins).
+    `pattern`: a regular expression a string must match (validated and in the schema), and
+    `in_words`: what it asks for, as a file's error says it; `tag`: the field that tells the
+    classes of a union apart; `description`: the schema's description of the type wherever it
+    is used (a field's docstring still wins).
     """
 
-    __slots__ = ("description", "pattern", "tag")
+    __slots__ = ("description", "in_words", "pattern", "tag")
 
     def __init__(
-        self, *, pattern: str | None = None, tag: str | None = None, description: str | None = None
+        self,
+        *,
+        pattern: str | None = None,
+        in_words: str = "",
+        tag: str | None = None,
+        description: str | None = None,
     ) -> None:
-        self.pattern, self.tag, self.description = pattern, tag, description
+        self.pattern, self.in_words, self.tag = pattern, in_words, tag
+        self.description = description
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         return SCHEMA_HOOKS.rules_schema(self, source, handler)
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
         json_schema = handler(schema)
+        if self.pattern is not None:
+            json_schema["pattern"] = self.pattern
         if self.description is not None:
             json_schema["description"] = self.description
         return json_schema
@@ -91,6 +100,8 @@ Id = Annotated[
     MaxLen(60),
     Rules(
         pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+        in_words="use lower-case letters and digits, with single hyphens between words, "
+        "e.g. neck-roll",
         description="Stable kebab-case identifier, e.g. `neck-roll`.",
     ),
 ]

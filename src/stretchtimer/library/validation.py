@@ -10,6 +10,7 @@ when the catalog comes from the cache.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -59,10 +60,20 @@ def rules_schema(rules: Rules, source: Any, handler: GetCoreSchemaHandler) -> An
     """The core schema of a type annotated with `models.Rules`."""
     if rules.tag is not None:
         return Discriminator(rules.tag).__get_pydantic_core_schema__(source, handler)
-    schema = dict(handler(source))
-    if rules.pattern is not None:
-        schema["pattern"] = rules.pattern
-    return schema
+    schema = handler(source)
+    if rules.pattern is None:
+        return schema
+    # checked here rather than by pydantic's `pattern`, whose error shows the raw expression;
+    # the schema still has it (models.Rules adds it)
+    matches = re.compile(rules.pattern).fullmatch
+    in_words = rules.in_words or f"should match {rules.pattern}"
+
+    def check(value: str) -> str:
+        if not matches(value):
+            raise ValueError(in_words)
+        return value
+
+    return core_schema.no_info_after_validator_function(check, schema)
 
 
 def class_schema(cls: type[Strict], source: Any, handler: GetCoreSchemaHandler) -> Any:

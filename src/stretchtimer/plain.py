@@ -214,7 +214,8 @@ class PlainSession:
             for key in split_keys(os.read(fd, 64).decode(errors="ignore")):
                 self.on_key(key)
 
-        tty.setcbreak(fd)
+        # at once (TCSANOW): the default, TCSAFLUSH, throws away the keys typed so far
+        tty.setcbreak(fd, termios.TCSANOW)
         loop.add_reader(fd, read)
         try:
             yield

@@ -299,6 +299,13 @@ def test_plain_run_takes_single_keys_from_a_terminal() -> None:
         assert terminal.process.wait(timeout=10) == 0
 
 
+def test_plain_mode_keeps_the_keys_typed_before_it_reads_them() -> None:
+    with Terminal("run", "desk-break", "--plain", "--mute") as terminal:
+        terminal.press(b" ")  # long before the program has started, as a quick hand does
+        terminal.expect("Desk Break:")
+        terminal.expect("Paused.")
+
+
 def test_readme_examples_are_valid_files(tmp_path: Path) -> None:
     import re
 

@@ -14,7 +14,7 @@ import signal
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.logging import TextualHandler
@@ -135,6 +135,13 @@ class StretchTimerApp(App[None]):
         for signum in (signal.SIGTERM, signal.SIGHUP):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, self.action_quit_now)
+
+    async def on_event(self, event: events.Event) -> None:
+        """A newline from the terminal is Enter: the terminal turns Enter into one while it is
+        still in line mode, so an Enter typed as the app starts would otherwise be lost."""
+        if isinstance(event, events.Key) and event.key == "ctrl+j" and not event.is_forwarded:
+            event = events.Key("enter", "\r")
+        await super().on_event(event)
 
     def _from_sound_thread(self, callback: Callable[[], object]) -> None:
         """Run `callback` on the app's loop; the sound thread may outlive the app by a moment."""

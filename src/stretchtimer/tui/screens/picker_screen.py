@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -80,6 +80,7 @@ class PickerScreen(Screen[None]):
         self.loaded_once = False
         self.neglected: str | None = None  # the area worked least lately, once there is history
         self.marked: str | None = None  # the routine that covers it
+        self.held: list[events.Key] | None = []  # keys pressed before the routines are listed
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="picker-top"):
@@ -97,6 +98,20 @@ class PickerScreen(Screen[None]):
         self.query_one("#routines", OptionList).focus()
         # A thread started now would hold the GIL while the first frame is being drawn.
         self.call_after_refresh(self.load)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key pressed while the routines load (the first half second or so) waits for
+        them: a quick Down, Enter must not fall on an empty list."""
+        if self.held is not None:
+            event.stop()
+            event.prevent_default()
+            # sent again as the terminal's keys are: from the app, so they reach its bindings
+            self.held.append(events.Key(event.key, event.character).set_sender(self.app))
+
+    def press_held_keys(self) -> None:
+        held, self.held = self.held or [], None
+        for key in held:
+            self.app.post_message(key)
 
     @work(thread=True, exclusive=True, name="load")
     def load(self) -> None:
@@ -143,6 +158,7 @@ class PickerScreen(Screen[None]):
         for problem in catalog.problems:
             self.notify(f"Skipped {problem}", severity="warning", timeout=10)
         self.refresh_list()
+        self.call_after_refresh(self.press_held_keys)
 
     def history_loaded(self, progress: str, neglected: str | None) -> None:
         self.query_one("#picker-progress", Label).update(progress)

@@ -3,15 +3,24 @@ names, the left side, and a bad day (issue 13)."""
 
 from __future__ import annotations
 
+import textwrap
 import threading
 from pathlib import Path
 
+import pytest
 from test_tui import seen_safety, session_of, settle
+from textual.pilot import Pilot
+from textual.widgets import Label
 
 from stretchtimer.library.catalog import Catalog
 from stretchtimer.library.loader import load_catalog
+from stretchtimer.session.clock import ManualClock
+from stretchtimer.session.engine import State
 from stretchtimer.tui.app import StretchTimerApp
+from stretchtimer.tui.screens.help_screen import SESSION_HELP, HelpScreen
 from stretchtimer.tui.screens.picker_screen import PickerScreen
+from stretchtimer.tui.screens.quit_screen import QuitScreen
+from stretchtimer.tui.screens.summary_screen import SummaryScreen
 
 
 async def test_keys_pressed_while_the_routines_load_are_not_lost(user_config: Path) -> None:
@@ -45,3 +54,83 @@ async def test_a_newline_is_enter(user_config: Path) -> None:
         await pilot.press("ctrl+j")
         await settle(pilot)
         assert session_of(pilot).engine.session.timeline.routine.id == "desk-break"
+
+
+async def asked_to_stop(pilot: Pilot[None]) -> None:
+    """The quit dialog is up, the session waits; "n" carries on."""
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, QuitScreen), pilot.app.screen
+    assert pilot.app.is_running
+    await pilot.press("n")
+    await settle(pilot)
+    if isinstance(pilot.app.screen, HelpScreen):
+        await pilot.press("escape")
+        await settle(pilot)
+    assert session_of(pilot).engine.state is State.RUNNING
+
+
+async def test_every_way_out_of_a_session_asks_first(user_config: Path) -> None:
+    seen_safety(user_config)
+    app = StretchTimerApp(routine_id="desk-break", clock=ManualClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for keys in (["q"], ["ctrl+q"], ["question_mark", "ctrl+q"]):
+            await pilot.press(*keys)
+            await asked_to_stop(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert titles.count("Quit") == 1
+        await pilot.press("ctrl+p")  # the command palette, as a person uses it
+        await settle(pilot)
+        await pilot.press(*"quit", "enter")
+        await asked_to_stop(pilot)
+        await pilot.press("ctrl+q", "y")  # yes: the summary, and its question
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("enter", "ctrl+q")  # out of a session: leaves at once
+        await settle(pilot)
+    assert app.return_code == 0
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (60, 20), (40, 16)])
+async def test_the_help_fits_every_size_and_its_last_line_shows(
+    user_config: Path, size: tuple[int, int]
+) -> None:
+    seen_safety(user_config)
+    app = StretchTimerApp(routine_id="desk-break", clock=ManualClock())
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        dialog = help_screen.query_one("#help").region
+        inside = dialog.shrink(help_screen.query_one("#help").styles.gutter)
+        last = help_screen.query_one(".dialog--keys", Label)
+        assert str(last.content).startswith("Esc: close")
+        assert inside.contains_region(last.region) and last.region.height == 1
+        assert dialog.bottom <= size[1] and dialog.right <= size[0]
+        keys, texts = help_screen.query(".help-key"), help_screen.query(".help-text")
+        assert len(keys) == len(texts) == len(SESSION_HELP)
+        assert len({text.region.x for text in texts}) == 1  # wrapped words under their column
+        for key, text in zip(keys, texts, strict=True):
+            assert key.region.right <= text.region.x
+            assert text.region.right <= inside.right  # nothing cut at the right
+            lines = text.region.height  # the words all there, wrapped at the column's width
+            assert lines == len(textwrap.wrap(str(text.content), text.region.width))
+
+
+async def test_the_pickers_help_lists_the_pickers_keys() -> None:
+    app = StretchTimerApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        rows = {
+            str(key.content): str(text.content)
+            for key, text in zip(
+                app.screen.query(".help-key"), app.screen.query(".help-text"), strict=True
+            )
+        }
+        assert rows["Enter"] == "start it" and "history" in rows["h"] and "filters" in rows["tab"]
+        assert not any("skip" in text or "pause" in text for text in rows.values())

@@ -272,9 +272,21 @@ class StretchTimerApp(App[None]):
         self.muted = not self.muted
 
     def action_help(self) -> None:
-        from stretchtimer.tui.screens.help_screen import HelpScreen
+        from stretchtimer.tui.screens.help_screen import HelpScreen, help_keys
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(help_keys(self.screen)))
+
+    async def action_quit(self) -> None:
+        """Every way out (`q`, Textual's ctrl+q, the palette's Quit): in a session it asks
+        first, as `q` does, so the session ends on its summary; elsewhere it leaves."""
+        from stretchtimer.tui.screens.quit_screen import QuitScreen
+        from stretchtimer.tui.screens.session_screen import SessionScreen
+
+        sessions = [screen for screen in self.screen_stack if isinstance(screen, SessionScreen)]
+        if not sessions:
+            self.exit()
+        elif not isinstance(self.screen, QuitScreen):  # not asked twice at once
+            sessions[-1].action_quit()
 
     def action_quit_now(self) -> None:
         """Ctrl+C: stop any session (so what was done is kept) and leave at once."""
@@ -295,11 +307,22 @@ class StretchTimerApp(App[None]):
             driver.write(f"\x1b]2;{clean}\x07")
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.callback != self.action_quit:  # Textual's "quit as soon as possible"
+                yield command
+        yield SystemCommand(
+            "Quit",
+            "Leave the app; in a session, asks first and keeps what you did",
+            self.action_quit,
+        )
         yield SystemCommand("Help", "Every key, and the safety note", self.action_help)
         yield SystemCommand("Mute", "Turn sound cues off or on", self.action_toggle_mute)
         for binding in screen.BINDINGS:
-            if isinstance(binding, Binding) and binding.action.isidentifier():
+            if (
+                isinstance(binding, Binding)
+                and binding.action.isidentifier()
+                and binding.action != "quit"  # the Quit above, which asks the screen
+            ):
                 action = binding.action
 
                 def run(action: str = action) -> None:

@@ -60,6 +60,15 @@ def routine_for_area(timelines: Iterable[Timeline], area: str) -> str | None:
 class PickerScreen(Screen[None]):
     """The first screen: pick a routine and press Enter."""
 
+    HELP_KEYS = (
+        ("\N{UPWARDS ARROW} \N{DOWNWARDS ARROW}", "choose a routine; its plan shows on the right"),
+        ("Enter", "start it"),
+        ("tab", "to the filters below the list: body area, and the equipment you have"),
+        ("h", "your history: weeks, streak, body areas, how your back felt"),
+        ("?", "these keys"),
+        ("ctrl+p", "every command"),
+        ("q", "quit"),
+    )
     BINDINGS = [
         Binding("enter", "start", "Start", priority=False),
         Binding("h", "history", "History"),

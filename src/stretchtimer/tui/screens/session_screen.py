@@ -37,6 +37,7 @@ from stretchtimer.session.keys import SESSION_KEYS, display
 from stretchtimer.session.plan import Step, StepKind, Timeline
 from stretchtimer.session.words import headline, up_next
 from stretchtimer.tui.messages import EngineEvent, TitleChanged
+from stretchtimer.tui.screens.help_screen import SESSION_HELP
 from stretchtimer.tui.widgets.countdown import Countdown
 from stretchtimer.tui.widgets.progress import TimeBars
 
@@ -60,6 +61,7 @@ class SessionScreen(Screen[Summary]):
         )
         for entry in SESSION_KEYS
     ]
+    HELP_KEYS = SESSION_HELP
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_tui import seen_safety, session_of, settle
 from textual.pilot import Pilot
-from textual.widgets import Label
+from textual.widgets import Label, OptionList
 
 from stretchtimer.library.catalog import Catalog
 from stretchtimer.library.loader import load_catalog
@@ -134,3 +134,24 @@ async def test_the_pickers_help_lists_the_pickers_keys() -> None:
         }
         assert rows["Enter"] == "start it" and "history" in rows["h"] and "filters" in rows["tab"]
         assert not any("skip" in text or "pause" in text for text in rows.values())
+
+
+async def test_a_long_routine_name_is_cut_and_the_times_stay_aligned(user_config: Path) -> None:
+    name = "A Routine With A Name Of Forty-Seven Letters Ok"
+    assert len(name) == 47
+    (user_config / "exercises" / "long.yaml").write_text(
+        f"id: long\nname: {name}\npurpose: Long.\nfocus: [neck]\nexercises: [neck-roll]\n"
+    )
+    app = StretchTimerApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.2)
+        await settle(pilot)
+        options = app.screen.query_one("#routines", OptionList)
+        rows = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert len(rows) == 7
+        assert options.virtual_size.height == len(rows)  # one line each: none wraps
+        long_row = next(row for row in rows if row.startswith("A Routine"))
+        assert "\N{HORIZONTAL ELLIPSIS}" in long_row and long_row.endswith("0:50")
+        assert len({len(row.rstrip(" *")) for row in rows}) == 1  # every time ends in one column
+        assert max(map(len, rows)) <= options.scrollable_content_region.width

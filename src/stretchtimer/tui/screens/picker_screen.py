@@ -200,10 +200,14 @@ class PickerScreen(Screen[None]):
             options.add_option(Option("No routine fits these filters", disabled=True))
             self.query_one("#routine-details", Static).update("")
             return
+        # One line a routine, its time in a column: a name too long for the list is cut.
+        room = options.scrollable_content_region.width - len(f"  00:00 {MARK}")
         width = max(len(t.routine.name) for t in shown)
+        if room > 0:
+            width = min(width, room)
         options.add_options(
             Option(
-                f"{t.routine.name.ljust(width)}  {clock(t.total):>5}"
+                f"{cut(t.routine.name, width).ljust(width)}  {clock(t.total):>5}"
                 + (f" {MARK}" if t.routine.id == self.marked else ""),
                 id=t.routine.id,
             )
@@ -245,6 +249,11 @@ class PickerScreen(Screen[None]):
         options = self.query_one("#routines", OptionList)
         if options.highlighted_option is not None and options.highlighted_option.id:
             self.post_message(StartRoutine(options.highlighted_option.id))
+
+
+def cut(text: str, width: int) -> str:
+    """`text` in at most `width` characters, an ellipsis where it was cut."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
 
 
 def filters() -> list[Widget]:

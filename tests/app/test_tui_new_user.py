@@ -8,9 +8,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from test_tui import seen_safety, session_of, settle
+from test_tui import running, seen_safety, session_of, settle
 from textual.pilot import Pilot
-from textual.widgets import Label, OptionList
+from textual.widgets import Label, OptionList, Static
 
 from stretchtimer.library.catalog import Catalog
 from stretchtimer.library.loader import load_catalog
@@ -155,3 +155,25 @@ async def test_a_long_routine_name_is_cut_and_the_times_stay_aligned(user_config
         assert "\N{HORIZONTAL ELLIPSIS}" in long_row and long_row.endswith("0:50")
         assert len({len(row.rstrip(" *")) for row in rows}) == 1  # every time ends in one column
         assert max(map(len, rows)) <= options.scrollable_content_region.width
+
+
+async def test_on_the_left_side_the_steps_say_left(user_config: Path) -> None:
+    (user_config / "exercises" / "trapezius.yaml").write_text(
+        "id: trapezius\nname: T\npurpose: One side, then the other.\nfocus: [neck]\n"
+        "exercises: [upper-trapezius-stretch]\n"
+    )
+    async with running(user_config, "trapezius") as (pilot, _clock):
+        screen = session_of(pilot)
+        instructions = screen.query_one("#instructions", Static)
+        right = "2. Rest your right hand on the back of your head and tuck your left hand behind"
+        left = "2. Rest your left hand on the back of your head and tuck your right hand behind"
+        assert right in str(instructions.content)  # getting ready: the first side, as written
+        sides = []
+        for _ in range(4):  # prepare, right, switch, left
+            await pilot.press("n")
+            await settle(pilot)
+            step = screen.timeline.steps[screen.engine.session.index]
+            sides.append(step.side)
+            expected = left if step.side == "left" else right
+            assert expected in str(instructions.content), (step, instructions.content)
+        assert sides[-1] == "left"

@@ -243,7 +243,11 @@ def print_exercise(catalog: Catalog, exercise: Exercise) -> None:
     print(f"Equipment: {' or '.join(exercise.equipment)}")
     print(f"Position: {' or '.join(exercise.position)}")
     print(f"Dose: {exercise.dose.describe()}{_ranges(exercise)}")
-    print("\nSteps:")
+    sides = exercise.dose.sides
+    if sides[0] is not None:  # one side at a time: the steps say the first one
+        print(f"\nSteps ({sides[0]} side first; on the {sides[1]} side, left and right swap):")
+    else:
+        print("\nSteps:")
     for number, text in enumerate(exercise.steps, 1):
         print(f"  {number}. {text}")
     if exercise.cues:

@@ -16,6 +16,7 @@ that hand the work to validation.py when pydantic builds its validators.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -331,6 +332,21 @@ class Exercise(Strict):
     @property
     def needs_nothing(self) -> bool:
         return "none" in self.equipment
+
+    def on_side(self, text: str, side: Side | None) -> str:
+        """`text` as said on `side`. A one-sided move's words (its steps, parts and cues) are
+        written for its first side; on the other side, left and right swap."""
+        dose = self.dose
+        if side is None or not dose.per_side or side == dose.first_side:
+            return text
+        return _SIDE_WORD.sub(lambda word: _MIRRORED[word.group()], text)
+
+
+_MIRRORED = {
+    **{"left": "right", "right": "left"},
+    **{"Left": "Right", "Right": "Left", "LEFT": "RIGHT", "RIGHT": "LEFT"},
+}
+_SIDE_WORD = re.compile(r"\b(?:left|right|Left|Right|LEFT|RIGHT)\b")
 
 
 @dataclass(frozen=True, kw_only=True)

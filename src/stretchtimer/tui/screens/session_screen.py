@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from stretchtimer.format import clock
-from stretchtimer.library.models import Exercise
+from stretchtimer.library.models import Exercise, Side
 from stretchtimer.session import feeling
 from stretchtimer.session.engine import (
     Command,
@@ -75,6 +75,7 @@ class SessionScreen(Screen[Summary]):
         self.set_reactive(SessionScreen.sound_status, sound_status)
         self.timeline: Timeline = engine.session.timeline
         self._shown_exercise: int | None = None
+        self._shown_side: Side | None = None
 
     def compose(self) -> ComposeResult:
         # Textual repaints every widget whose container touches the box around what changed.
@@ -182,7 +183,12 @@ class SessionScreen(Screen[Summary]):
         exercise = step.exercise
         if step.exercise_index != self._shown_exercise:
             self._shown_exercise = step.exercise_index
+            self._shown_side = step.side
             self.show_exercise(exercise, step.exercise_index)
+            self.show_instructions(exercise, step.side)
+        elif step.side is not None and step.side != self._shown_side:  # a rest keeps the side
+            self._shown_side = step.side
+            self.show_instructions(exercise, step.side)
         show_line(self.query_one("#headline", Label), headline(step))
         show_line(self.query_one("#counters", Label), step.counters)
         show_line(self.query_one("#up-next", Label), up_next(step, self.timeline))
@@ -195,10 +201,14 @@ class SessionScreen(Screen[Summary]):
         self.query_one("#phase", Label).update(f"{phase}  {position + 1} of {total}")
         self.query_one("#areas", Label).update(", ".join(exercise.good_for).replace("-", " "))
         self.query_one("#exercise-name", Label).update(exercise.name)
+
+    def show_instructions(self, exercise: Exercise, side: Side | None) -> None:
+        """The steps, cues and notes in the words of `side` (written for the first side)."""
         lines = [f"{number}. {text}" for number, text in enumerate(exercise.steps, 1)]
         lines += [f"> {cue}" for cue in exercise.cues]
         lines += [f"! {note}" for note in exercise.safety]
-        self.query_one("#instructions", Static).update("\n".join(lines))
+        text = "\n".join(exercise.on_side(line, side) for line in lines)
+        self.query_one("#instructions", Static).update(text)
 
     def show_time(self, step: Step, remaining: int | None) -> None:
         """Redraw the countdown and both bars from the engine's state (once a second)."""

@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from stretchtimer.errors import warn
 from stretchtimer.format import clock, count
@@ -40,6 +40,9 @@ from stretchtimer.settings import Settings
 from stretchtimer.sound.player import Player
 from stretchtimer.wiring import SessionWiring
 
+if TYPE_CHECKING:
+    from stretchtimer.library.catalog import Catalog
+
 AFTER_WAIT = 30.0  # seconds the "how does it feel now" question waits for a key
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 STOP_KEYS = ("y", "Y", "q", "\r", "\n")
@@ -52,13 +55,15 @@ def run_plain(
     clock_: Clock | None = None,
     settings: Settings | None = None,
     mute: bool = False,
+    catalog: Catalog | None = None,
 ) -> int:
-    """Run a session in plain mode; 0 when it finished or the user stopped it."""
+    """Run a session in plain mode; 0 when it finished or the user stopped it. `catalog`
+    offers a gentler routine to a very stiff or sore back."""
     out = out or sys.stdout
     settings = settings or Settings()
     ring = (lambda: print("\a", end="", file=out, flush=True)) if out.isatty() else None
     player = Player(settings.sound, volume=settings.volume, muted=mute, ring=ring).start()
-    session = PlainSession(timeline, speed, out, clock_, player, settings)
+    session = PlainSession(timeline, speed, out, clock_, player, settings, catalog)
     try:
         asyncio.run(session.run())
     finally:
@@ -78,6 +83,7 @@ class PlainSession:
         clock_: Clock | None,
         player: Player,
         settings: Settings,
+        catalog: Catalog | None = None,
     ) -> None:
         self.timeline = timeline
         self.out = out
@@ -85,7 +91,9 @@ class PlainSession:
         self.interactive = sys.stdin.isatty()
         self.engine = Engine(timeline, clock_, speed)
         self.engine.subscribe(self.show)
-        self.wiring = SessionWiring(self.engine, player, settings, warn=warn, speed=speed)
+        self.wiring = SessionWiring(
+            self.engine, player, settings, warn=warn, speed=speed, catalog=catalog
+        )
         self.keys = by_character()
         self.asking_before = False
         self.answer: asyncio.Future[int | None] | None = None  # while asking "and now?"
@@ -154,6 +162,7 @@ class PlainSession:
         elif self.asking_before and value is not None:
             self.asking_before = False
             self.say(self.wiring.answer_before(value))
+            self.say_advice(value)
         elif (entry := self.keys.get(key)) is not None:
             if entry.command is not None:
                 self.engine.send(entry.command)
@@ -199,6 +208,13 @@ class PlainSession:
             value = None
         if value is not None:
             self.say(self.wiring.answer_after(value))
+            self.say_advice(value)
+
+    def say_advice(self, value: int) -> None:
+        """For a very stiff or sore back: when to see someone, and a gentler routine."""
+        advice = self.wiring.advice(value)
+        if advice is not None:
+            self.say(advice)
 
     @contextlib.contextmanager
     def keyboard(self) -> Iterator[None]:

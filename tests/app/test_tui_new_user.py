@@ -177,3 +177,30 @@ async def test_on_the_left_side_the_steps_say_left(user_config: Path) -> None:
             expected = left if step.side == "left" else right
             assert expected in str(instructions.content), (step, instructions.content)
         assert sides[-1] == "left"
+
+
+async def test_a_very_stiff_back_is_told_when_to_see_someone_before_and_after(
+    user_config: Path,
+) -> None:
+    async with running(user_config, "neck-and-shoulders") as (pilot, _clock):
+        await pilot.press("x")  # 10 of 10, while getting ready for the first exercise
+        await settle(pilot)
+        feeling = str(session_of(pilot).query_one("#feeling", Label).content)
+        assert feeling.startswith("Noted: 10 of 10")
+        [note] = [n.message for n in pilot.app._notifications]
+        assert "See a doctor or physiotherapist" in note and "Desk Break (5:01)" in note
+        await pilot.press("q", "y")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SummaryScreen)
+        await pilot.press("9")
+        await settle(pilot)
+        after = str(pilot.app.screen.query_one("#summary-feeling", Label).content)
+        assert "9 of 10 is a lot" in after and "Desk Break (5:01)" in after
+
+
+async def test_a_lower_answer_is_only_noted(user_config: Path) -> None:
+    async with running(user_config, "neck-and-shoulders") as (pilot, _clock):
+        await pilot.press("7")
+        await settle(pilot)
+        assert str(session_of(pilot).query_one("#feeling", Label).content).startswith("Noted: 7")
+        assert not list(pilot.app._notifications)

@@ -306,6 +306,16 @@ def test_plain_mode_keeps_the_keys_typed_before_it_reads_them() -> None:
         terminal.expect("Paused.")
 
 
+def test_a_very_stiff_back_is_told_when_to_see_someone_and_offered_a_gentler_routine() -> None:
+    with Terminal("run", "neck-and-shoulders", "--plain", "--mute") as terminal:
+        terminal.expect("How stiff or sore is your back right now?")
+        terminal.press(b"x")
+        terminal.expect("Noted: 10 of 10.")
+        line = terminal.expect("10 of 10 is a lot")
+        assert "See a doctor or physiotherapist" in line
+        assert "A gentler routine for a day like this: Desk Break (5:01)." in line
+
+
 def test_readme_examples_are_valid_files(tmp_path: Path) -> None:
     import re
 

@@ -130,7 +130,8 @@ def run_command(args: argparse.Namespace) -> int:
 
     routine = catalog.routine(args.routine)
     timeline = plan(routine, catalog.routine_exercises(routine))
-    return run_plain(timeline, speed=args.speed, settings=settings_of(args), mute=args.mute)
+    settings = settings_of(args)
+    return run_plain(timeline, speed=args.speed, settings=settings, mute=args.mute, catalog=catalog)
 
 
 def history_command(args: argparse.Namespace) -> int:

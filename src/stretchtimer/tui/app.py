@@ -197,7 +197,12 @@ class StretchTimerApp(App[None]):
         engine = Engine(timeline, self.clock, self.speed)
         self._close_wiring()
         wiring = SessionWiring(
-            engine, self.player, self.settings, warn=self.history_warning, speed=self.speed
+            engine,
+            self.player,
+            self.settings,
+            warn=self.history_warning,
+            speed=self.speed,
+            catalog=catalog,
         )
         self.wiring = wiring
         if self.settings.voice != "off" and wiring.announcer is None:

@@ -178,6 +178,9 @@ class SessionScreen(Screen[Summary]):
         if label.display and value is not None:
             event.stop()
             label.update(self.wiring.answer_before(value))
+            advice = self.wiring.advice(value)
+            if advice is not None:  # beside the countdown there is room for a line, not this
+                self.notify(advice, title="Go gently", severity="warning", timeout=30)
 
     def show_step(self, step: Step) -> None:
         exercise = step.exercise

@@ -10,13 +10,16 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
 import signal
+import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.logging import TextualHandler
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -24,7 +27,7 @@ from textual.screen import Screen
 from stretchtimer.safety import remember_safety_seen, safety_seen
 from stretchtimer.session.clock import Clock
 from stretchtimer.settings import Settings
-from stretchtimer.tui.messages import StartRoutine, TitleChanged
+from stretchtimer.tui.messages import StartRoutine, TerminalGone, TitleChanged
 
 if TYPE_CHECKING:  # the models, engine and history load after the first frame
     from stretchtimer.history.records import SessionRecord
@@ -37,6 +40,8 @@ if TYPE_CHECKING:  # the models, engine and history load after the first frame
     from stretchtimer.wiring import SessionWiring
 
 log = logging.getLogger(__name__)
+
+LEAVE_SECONDS = 1.0  # after SIGHUP, SIGTERM or a closed terminal, the process ends by then
 
 
 def resume_garbage_collection() -> None:
@@ -80,6 +85,7 @@ class StretchTimerApp(App[None]):
         self.wiring: SessionWiring | None = None  # the current (or just ended) session's
         self._history_warned = False
         self._log_handler = TextualHandler()
+        self._leaving: threading.Timer | None = None  # set once the app must leave at once
         self.set_reactive(StretchTimerApp.muted, mute)
 
     @property
@@ -126,15 +132,49 @@ class StretchTimerApp(App[None]):
         else:
             self._show_picker()
 
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal; on Linux and macOS, one that never blocks on a
+        closed terminal (tui/terminal.py)."""
+        driver = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver is LinuxDriver:
+            from stretchtimer.tui.terminal import TerminalDriver
+
+            return TerminalDriver
+        return driver
+
     def _stop_on_signals(self) -> None:
         """A closed terminal (SIGHUP) or a kill (SIGTERM) ends the session as Ctrl+C does, so
-        the history says it was stopped and keeps the exercise in progress."""
+        the history says it was stopped and keeps the exercise in progress.
+
+        Plain handlers rather than the event loop's: they run even if the loop were stuck."""
         if self.is_headless:  # under test: the test runner's own handlers stay
             return
         loop = asyncio.get_running_loop()
+
+        def stop(_signum: int, _frame: object) -> None:
+            self.leave_within_a_second(loop)
+
         for signum in (signal.SIGTERM, signal.SIGHUP):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signum, self.action_quit_now)
+            with contextlib.suppress(ValueError):  # not the main thread
+                signal.signal(signum, stop)
+
+    @on(TerminalGone)
+    def terminal_gone(self) -> None:
+        """The terminal went away (a write to it failed): as on SIGHUP."""
+        self.leave_within_a_second(asyncio.get_running_loop())
+
+    def leave_within_a_second(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Stop the session and leave, with nobody to ask; if anything holds the exit up
+        (the terminal is gone), the process ends a second later all the same. What the
+        session did is in the history by then: each exercise is written as it ends, and the
+        stop at once, on the event loop."""
+        if self._leaving is None:
+            self._leaving = threading.Timer(LEAVE_SECONDS, os._exit, args=(0,))
+            self._leaving.daemon = True
+            self._leaving.start()
+            loop.call_soon_threadsafe(self.action_quit_now)
 
     async def on_event(self, event: events.Event) -> None:
         """A newline from the terminal is Enter: the terminal turns Enter into one while it is

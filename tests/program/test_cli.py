@@ -335,19 +335,25 @@ def test_readme_examples_are_valid_files(tmp_path: Path) -> None:
         ({"TERM": "xterm-256color"}, "256 (TERM=xterm-256color)"),
         ({"TERM": "xterm", "COLORTERM": "truecolor"}, "true colour (COLORTERM=truecolor)"),
         ({"TERM": "xterm-256color", "NO_COLOR": "1"}, "none (NO_COLOR is set)"),
-        ({"TERM": ""}, "unknown (TERM is not set)"),
+        ({"TERM": ""}, "16 (TERM is not set)"),  # what Rich, which draws the app, then uses
+        ({"TERM": "xterm-kitty"}, "256 (TERM=xterm-kitty)"),
+        (
+            {"TERM": "xterm", "TEXTUAL_COLOR_SYSTEM": "truecolor"},
+            "true colour (TEXTUAL_COLOR_SYSTEM",
+        ),
+        ({"TERM": "dumb"}, "none (TERM=dumb: the app cannot be drawn here; plain mode runs"),
     ],
 )
 def test_doctor_says_which_colours_and_which_setting_says_so(
     monkeypatch: pytest.MonkeyPatch, env: dict[str, str], shown: str
 ) -> None:
-    for name in ("COLORTERM", "NO_COLOR"):
+    for name in ("COLORTERM", "NO_COLOR", "TEXTUAL_COLOR_SYSTEM"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     done = run("doctor")
     assert done.returncode == 0, done.stderr
-    assert f"  colours        {shown}" in done.stdout.splitlines()
+    assert any(line.startswith(f"  colours        {shown}") for line in done.stdout.splitlines())
 
 
 def test_log_writes_what_the_session_did_to_a_file(tmp_path: Path) -> None:

@@ -119,3 +119,25 @@ def test_a_closed_terminal_ends_the_app_within_a_second_every_time(
     assert max(took) < 1.5, took  # a second, and some room for a busy machine
     sessions = read_sessions()
     assert len(sessions) == 5 and {session.state for session in sessions} == {"stopped"}
+
+
+def test_a_terminal_that_cannot_draw_the_app_gets_plain_mode_and_one_line_saying_so(
+    user_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (user_config / SAFETY_SEEN_FILE).touch()
+    monkeypatch.setenv("TERM", "dumb")  # Emacs' shell buffer, some CI logs
+    terminal = Hangup("run", "desk-break", "--speed", "1000", "--mute")
+    terminal.wait_for(b"Finished: ")
+    said = terminal.screen.decode()
+    assert said.count("cannot draw the app") == 1
+    assert "stretchtimer: this terminal (TERM=dumb) cannot draw the app" in said
+    assert "Desk Break: 6 exercises" in said and "| Neck Roll | Get ready" in said
+    assert "\x1b[" not in said  # no escape codes: no alternate screen, no colours
+    terminal.close()
+
+    picker = Hangup()  # no routine yet: the routines, and how to run one as text
+    picker.wait_for(b"warm-up")
+    said = picker.screen.decode()
+    assert "cannot draw the app; `stretchtimer run ROUTINE` runs one as text" in said
+    assert "desk-break" in said and "\x1b[" not in said
+    picker.close()

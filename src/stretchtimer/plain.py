@@ -16,7 +16,7 @@ import sys
 import termios
 import tty
 from collections.abc import Iterator
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from stretchtimer.errors import warn
 from stretchtimer.format import clock, count
@@ -43,6 +43,9 @@ from stretchtimer.settings import Settings
 from stretchtimer.sound.player import Player
 from stretchtimer.wiring import SessionWiring
 
+if TYPE_CHECKING:
+    from stretchtimer.library.catalog import Catalog
+
 AFTER_WAIT = 30.0  # seconds the "how does it feel now" question waits for a key
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 STOP_KEYS = ("y", "Y", "q", "\r", "\n")
@@ -55,15 +58,17 @@ def run_plain(
     clock_: Clock | None = None,
     settings: Settings | None = None,
     mute: bool = False,
+    catalog: Catalog | None = None,
 ) -> int:
     """Run a session in plain mode; 0 when it finished or the user stopped it, 128 + the
     signal's number when a signal stopped it (130 for Ctrl+C, 143 for a kill), 1 when its
-    output was lost (a closed pipe, a full disk). The history keeps it as stopped either way."""
+    output was lost (a closed pipe, a full disk). The history keeps it as stopped either way.
+    `catalog` offers a gentler routine to a very stiff or sore back."""
     out = out or sys.stdout
     settings = settings or Settings()
     ring = (lambda: bell(out)) if out.isatty() else None
     player = Player(settings.sound, volume=settings.volume, muted=mute, ring=ring).start()
-    session = PlainSession(timeline, speed, out, clock_, player, settings)
+    session = PlainSession(timeline, speed, out, clock_, player, settings, catalog)
     try:
         asyncio.run(session.run())
     finally:
@@ -86,6 +91,7 @@ class PlainSession:
         clock_: Clock | None,
         player: Player,
         settings: Settings,
+        catalog: Catalog | None = None,
     ) -> None:
         self.timeline = timeline
         self.out = out
@@ -93,7 +99,9 @@ class PlainSession:
         self.interactive = sys.stdin.isatty()
         self.engine = Engine(timeline, clock_, speed)
         self.engine.subscribe(self.show)
-        self.wiring = SessionWiring(self.engine, player, settings, warn=warn, speed=speed)
+        self.wiring = SessionWiring(
+            self.engine, player, settings, warn=warn, speed=speed, catalog=catalog
+        )
         self.keys = by_character()
         self.asking_before = False
         self.answer: asyncio.Future[int | None] | None = None  # while asking "and now?"
@@ -179,6 +187,7 @@ class PlainSession:
         elif self.asking_before and value is not None:
             self.asking_before = False
             self.say(self.wiring.answer_before(value))
+            self.say_advice(value)
         elif (entry := self.keys.get(key)) is not None:
             if entry.command is not None:
                 self.engine.send(entry.command)
@@ -224,6 +233,13 @@ class PlainSession:
             value = None
         if value is not None:
             self.say(self.wiring.answer_after(value))
+            self.say_advice(value)
+
+    def say_advice(self, value: int) -> None:
+        """For a very stiff or sore back: when to see someone, and a gentler routine."""
+        advice = self.wiring.advice(value)
+        if advice is not None:
+            self.say(advice)
 
     @contextlib.contextmanager
     def keyboard(self) -> Iterator[None]:
@@ -248,7 +264,8 @@ class PlainSession:
             if foreground:
                 tty.setcbreak(fd, termios.TCSANOW)
 
-        tty.setcbreak(fd)
+        # at once (TCSANOW): the default, TCSAFLUSH, throws away the keys typed so far
+        tty.setcbreak(fd, termios.TCSANOW)
         loop.add_reader(fd, read)
         loop.add_signal_handler(signal.SIGCONT, again)
         try:
@@ -262,9 +279,9 @@ class PlainSession:
 def final_line(summary: Summary) -> str:
     verb = "Finished" if summary.state == "finished" else "Stopped"
     return (
-        f"{verb}: {summary.steps_done} of {summary.steps_total} steps done, "
+        f"{verb}: {summary.steps_done} of {count(summary.steps_total, 'step')} done, "
         f"{summary.steps_skipped} skipped "
-        f"({len(summary.exercises_done)} exercises done, "
+        f"({count(len(summary.exercises_done), 'exercise')} done, "
         f"{len(summary.exercises_skipped)} skipped); "
         f"active {clock(summary.active_seconds)}, paused {clock(summary.paused_seconds)}."
     )

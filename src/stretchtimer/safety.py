@@ -23,13 +23,18 @@ def remember_safety_seen() -> bool:
     return True
 
 
-SAFETY_NOTE = """\
+RED_FLAGS = (
+    "See a doctor or physiotherapist before you start if your back or neck pain is severe, "
+    "spreads down a leg below the knee, has lasted more than about six weeks, wakes you at "
+    "night, or began with a fall or an injury."
+)
+"""When to see someone first: in the safety note, and said again to a very stiff or sore back."""
+
+SAFETY_NOTE = f"""\
 Move slowly and gently, and only as far as feels comfortable. Stop at once if you feel sharp \
 pain.
 
-See a doctor or physiotherapist before you start if your back or neck pain is severe, spreads \
-down a leg below the knee, has lasted more than about six weeks, wakes you at night, or began \
-with a fall or an injury.
+{RED_FLAGS}
 
 After an injury, wait until pain, stiffness and swelling have eased before you train again.
 

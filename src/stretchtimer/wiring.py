@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from stretchtimer.history.log import SessionLog, open_log
 from stretchtimer.history.records import SessionRecord
@@ -26,6 +27,9 @@ from stretchtimer.session.engine import (
 from stretchtimer.settings import Settings
 from stretchtimer.sound.announcer import Announcer, voice_for
 from stretchtimer.sound.player import Player
+
+if TYPE_CHECKING:
+    from stretchtimer.library.catalog import Catalog
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +50,11 @@ class SessionWiring:
         *,
         warn: Warn,
         speed: float = 1.0,
+        catalog: Catalog | None = None,
     ) -> None:
+        """`catalog`, where given, is where a gentler routine is found for a bad day."""
         timeline = engine.session.timeline
+        self.timeline, self.catalog = timeline, catalog
         self.settings = settings
         self.log: SessionLog | None = open_log(timeline, speed, warn) if settings.log else None
         self.announcer: Announcer | None = None
@@ -86,6 +93,16 @@ class SessionWiring:
         assert self.log is not None
         self.log.set_feeling_before(value)
         return feeling.noted(value)
+
+    def advice(self, value: int) -> str | None:
+        """For a very stiff or sore back (feeling.HIGH or more): when to see someone first,
+        and a gentler routine; None for any other answer."""
+        if value < feeling.HIGH:
+            return None
+        gentler = (
+            None if self.catalog is None else feeling.gentler_routine(self.timeline, self.catalog)
+        )
+        return feeling.advice(value, gentler)
 
     @property
     def asks_after(self) -> bool:

@@ -137,7 +137,8 @@ async def test_how_it_feels_is_asked_in_the_first_prepare_and_on_the_summary(
         assert shown(pilot, "#summary-feeling").startswith("How stiff or sore is your back now?")
         await pilot.press("x")
         await settle(pilot)
-        assert shown(pilot, "#summary-feeling") == "Noted: 10 of 10 (before: 7)."
+        after = shown(pilot, "#summary-feeling")  # and, at 10, when to see someone
+        assert after.startswith("Noted: 10 of 10 (before: 7).\n\n10 of 10 is a lot")
     [session] = read_sessions()
     assert (session.feeling_before, session.feeling_after) == (7, 10)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -47,12 +48,64 @@ def test_version_and_help_on_every_command() -> None:
     assert "N times faster" in run("run", "--help").stdout
 
 
+@pytest.mark.parametrize(
+    ("words", "mode"),
+    [
+        (["--voice", "on"], "on"),  # as --help writes them: two words
+        (["--voice", "full"], "full"),
+        (["--voice", "off"], "off"),
+        (["--voice=full"], "full"),
+        (["--voice"], "on"),  # bare: on, and the command after it is still the command
+    ],
+)
+def test_voice_takes_its_mode_as_a_separate_word(words: list[str], mode: str) -> None:
+    done = run(*words, "doctor")
+    assert done.returncode == 0, done.stderr
+    assert f"Voice (setting: {mode}):" in done.stdout
+    session = run("run", *words, "desk-break", "--plain", "--speed", "2000", "--mute")
+    assert session.returncode == 0, session.stderr
+    assert session.stdout.splitlines()[-1].startswith("Finished: ")
+
+
 def test_list_shows_routines_with_computed_durations() -> None:
     result = run("list")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split()[:3] == ["ID", "NAME", "TIME"]
     assert {line.split()[0] for line in lines[1:]} >= BUILTIN_ROUTINES
+
+
+@pytest.mark.parametrize("words", [["list"], ["list", "--exercises"]])
+def test_list_fits_an_80_column_terminal(words: list[str]) -> None:
+    def lines(columns: str | None) -> list[str]:
+        env = {key: value for key, value in os.environ.items() if key != "COLUMNS"}
+        done = subprocess.run(
+            [sys.executable, "-m", "stretchtimer", *words],
+            capture_output=True,
+            text=True,
+            env=env if columns is None else {**env, "COLUMNS": columns},
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()
+
+    whole, fitted = lines(None), lines("80")  # a pipe gets whole lines, one per row
+    assert max(map(len, whole)) > 100
+    assert max(map(len, fitted)) <= 80
+    rows = [line for line in fitted if line[:1].strip() and not line.startswith("(")]
+    assert [line.split()[0] for line in rows] == [line.split()[0] for line in whole]
+    # every word is still there, but those of the columns that the last line says it left out
+    header = whole[0]
+    names = re.findall(r"\S+(?: FOR)?", header)
+    starts = [header.index(name) for name in names]
+    words = {
+        name: {word for line in whole[1:] for word in line[start:end].split()}
+        for name, start, end in zip(names, starts, [*starts[1:], None], strict=True)
+    }
+    note = re.fullmatch(r"\((.*) left out to fit 80 columns; --json has everything\)", fitted[-1])
+    left_out = note.group(1).split(", ") if note else []
+    missing = set().union(*words.values()) - set(" ".join(fitted).split())
+    assert missing <= set().union(*(words[name] for name in left_out))
 
 
 def test_list_json_matches_the_plan() -> None:
@@ -101,7 +154,9 @@ def test_show_routine_json_carries_the_timeline() -> None:
 
 def test_show_exercise_in_text_and_json() -> None:
     text = run("show", "row").stdout
-    assert "Steps:" in text and "range: 8-12 reps" in text
+    assert "range: 8-12 reps" in text  # row is done one arm at a time: its steps say which
+    assert "Steps (right side first; on the left side, left and right swap):" in text
+    assert "\nSteps:\n" in run("show", "wall-angel").stdout
     data = json.loads(run("show", "knee-to-chest", "--json").stdout)
     assert data["id"] == "knee-to-chest" and data["name"]
     assert "back" in " ".join(data["steps"]).lower()  # done lying on the back
@@ -182,6 +237,15 @@ def test_plain_run_prints_a_line_per_step_and_a_final_line() -> None:
     assert f"{len(data['timeline'])} of {len(data['timeline'])} steps done, 0 skipped" in lines[-1]
 
 
+def test_plain_runs_last_line_counts_one_exercise_in_the_singular(user_config: Path) -> None:
+    (user_config / "exercises" / "one.yaml").write_text(
+        "id: one\nname: One\npurpose: One move.\nfocus: [neck]\nexercises: [neck-roll]\n"
+    )
+    result = run("run", "one", "--plain", "--speed", "1000", "--mute")
+    assert result.returncode == 0, result.stderr
+    assert "(1 exercise done, 0 skipped)" in result.stdout.splitlines()[-1]
+
+
 def test_plain_run_shows_the_safety_note_the_first_time_only() -> None:
     first = run("run", "desk-break", "--plain", "--speed", "1000", "--mute").stdout
     assert first.startswith("Move slowly and gently")
@@ -237,6 +301,23 @@ def test_plain_run_takes_single_keys_from_a_terminal() -> None:
         assert terminal.process.wait(timeout=10) == 0
 
 
+def test_plain_mode_keeps_the_keys_typed_before_it_reads_them() -> None:
+    with Terminal("run", "desk-break", "--plain", "--mute") as terminal:
+        terminal.press(b" ")  # long before the program has started, as a quick hand does
+        terminal.expect("Desk Break:")
+        terminal.expect("Paused.")
+
+
+def test_a_very_stiff_back_is_told_when_to_see_someone_and_offered_a_gentler_routine() -> None:
+    with Terminal("run", "neck-and-shoulders", "--plain", "--mute") as terminal:
+        terminal.expect("How stiff or sore is your back right now?")
+        terminal.press(b"x")
+        terminal.expect("Noted: 10 of 10.")
+        line = terminal.expect("10 of 10 is a lot")
+        assert "See a doctor or physiotherapist" in line
+        assert "A gentler routine for a day like this: Desk Break (5:01)." in line
+
+
 def test_readme_examples_are_valid_files(tmp_path: Path) -> None:
     import re
 
@@ -256,19 +337,25 @@ def test_readme_examples_are_valid_files(tmp_path: Path) -> None:
         ({"TERM": "xterm-256color"}, "256 (TERM=xterm-256color)"),
         ({"TERM": "xterm", "COLORTERM": "truecolor"}, "true colour (COLORTERM=truecolor)"),
         ({"TERM": "xterm-256color", "NO_COLOR": "1"}, "none (NO_COLOR is set)"),
-        ({"TERM": ""}, "unknown (TERM is not set)"),
+        ({"TERM": ""}, "16 (TERM is not set)"),  # what Rich, which draws the app, then uses
+        ({"TERM": "xterm-kitty"}, "256 (TERM=xterm-kitty)"),
+        (
+            {"TERM": "xterm", "TEXTUAL_COLOR_SYSTEM": "truecolor"},
+            "true colour (TEXTUAL_COLOR_SYSTEM",
+        ),
+        ({"TERM": "dumb"}, "none (TERM=dumb: the app cannot be drawn here; plain mode runs"),
     ],
 )
 def test_doctor_says_which_colours_and_which_setting_says_so(
     monkeypatch: pytest.MonkeyPatch, env: dict[str, str], shown: str
 ) -> None:
-    for name in ("COLORTERM", "NO_COLOR"):
+    for name in ("COLORTERM", "NO_COLOR", "TEXTUAL_COLOR_SYSTEM"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     done = run("doctor")
     assert done.returncode == 0, done.stderr
-    assert f"  colours        {shown}" in done.stdout.splitlines()
+    assert any(line.startswith(f"  colours        {shown}") for line in done.stdout.splitlines())
 
 
 def test_log_writes_what_the_session_did_to_a_file(tmp_path: Path) -> None:

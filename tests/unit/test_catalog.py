@@ -104,6 +104,19 @@ def test_good_files_load_with_ranges_kept(tmp_path: Path) -> None:
             "f.yaml:16: dose.relax: input should be less than or equal to 3600 (got 99999)",
         ),
         (("[lower-back]", "lower-back"), "f.yaml:5: good_for: input should be a valid list"),
+        (  # what an id may hold, in words, not a regular expression
+            ("id: wall-sit", "id: Wall Sit"),
+            "f.yaml:1: id: use lower-case letters and digits, with single hyphens between words,"
+            " e.g. neck-roll (got 'Wall Sit')",
+        ),
+        (
+            ("  - Slide down.", "\t- Slide down."),
+            "f.yaml:10: invalid YAML: a tab where YAML wants spaces: indent with spaces",
+        ),
+        (
+            ("  relax: 5", "\trelax: 5"),
+            "f.yaml:16: invalid YAML: a tab where YAML wants spaces: indent with spaces",
+        ),
     ],
 )
 def test_each_problem_names_line_and_field(change: tuple[str, str], expected: str) -> None:

@@ -188,7 +188,7 @@ def test_the_text_json_and_csv_reports() -> None:
     lines = stats_lines(stats)
     assert lines[0] == "This week: 2 of 3 sessions, 15 min - 1 to go"
     assert lines[1] == "Streak: 2 weeks in a row with 3 or more sessions"
-    assert "Mon 16 Nov     3 * ##########    15" in lines
+    assert "Mon 16 Nov         3 * ##########       15" in lines
     assert any("<- least worked" in line and "shoulders" in line for line in lines)
     assert lines[-1] == "Stiffness or pain eased by 2.0 on average (0-10, over 1 session)"
     data = stats_json(stats)
@@ -209,6 +209,19 @@ def test_the_text_json_and_csv_reports() -> None:
     assert len(table) == len(sessions)
     assert table[-1]["feeling_before"] == "5" and table[-1]["exercises_skipped"] == "1"
     assert table[-1]["started_at"] == "2026-11-25T11:00:00+00:00"
+
+
+def test_the_weeks_numbers_stand_under_their_headings() -> None:
+    sessions = weeks_of_sessions([12, 3, 1])
+    lines = stats_lines(compute(sessions, NOW, tz=UTC))
+    header = next(line for line in lines if line.startswith("WEEK OF"))
+    weeks = [line for line in lines if line[:3] in ("Mon", "Sun")]
+    assert len(weeks) == 8
+    for heading in ("SESSIONS", "MINUTES"):
+        end = header.index(heading) + len(heading)
+        for line in weeks:  # a number whose last digit is under the heading's last letter
+            assert line[end - 1].isdigit() and not line[end : end + 1].strip(), (header, line)
+    assert {line.index("#") for line in weeks if "#" in line} == {header.index("SESSIONS") + 11}
 
 
 # --- through the command line ---------------------------------------------------------------

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from stretchtimer.cli.terminal import cannot_draw
 from stretchtimer.errors import EXIT_OK, EXIT_USAGE, UsageError, warn
 from stretchtimer.settings import Settings, load_settings
 
@@ -23,7 +24,16 @@ if TYPE_CHECKING:
 
 
 def default(args: argparse.Namespace) -> int:
-    """The app, opening on the routine picker."""
+    """The app, opening on the routine picker; where the terminal cannot draw it, the list of
+    routines and how to run one as text."""
+    why = cannot_draw()
+    if why is not None:
+        from stretchtimer.cli import views
+
+        how = "`stretchtimer run ROUTINE` runs one as text"
+        warn(f"this terminal ({why}) cannot draw the app; {how}")
+        views.table(*views.routine_table(_load()))
+        return EXIT_OK
     return _app(args)
 
 
@@ -128,14 +138,18 @@ def run_command(args: argparse.Namespace) -> int:
     if args.routine not in catalog.routines:
         hint = catalog.suggest(args.routine, catalog.routines)
         raise UsageError(f"unknown routine '{args.routine}'{hint}")
-    if not args.plain:
+    why = cannot_draw()
+    if why is not None and not args.plain:
+        warn(f"this terminal ({why}) cannot draw the app: running the session as text")
+    elif not args.plain:
         return _app(args, args.routine, catalog)
     from stretchtimer.plain import run_plain
     from stretchtimer.session.plan import plan
 
     routine = catalog.routine(args.routine)
     timeline = plan(routine, catalog.routine_exercises(routine))
-    return run_plain(timeline, speed=args.speed, settings=settings_of(args), mute=args.mute)
+    settings = settings_of(args)
+    return run_plain(timeline, speed=args.speed, settings=settings, mute=args.mute, catalog=catalog)
 
 
 def history_command(args: argparse.Namespace) -> int:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 
 from stretchtimer import __version__
+from stretchtimer.cli.terminal import colours
 from stretchtimer.format import count
 from stretchtimer.history.store import db_path, is_corrupt
 from stretchtimer.output import bell
@@ -33,7 +33,7 @@ def report(settings: Settings, play: bool = False) -> Iterator[str]:
     yield "Terminal:"
     size = shutil.get_terminal_size(fallback=(0, 0))
     yield _row("size", f"{size.columns}x{size.lines}" if size.columns else "not a terminal")
-    yield _row("colours", _colours())
+    yield _row("colours", colours())
 
 
 def _sound(settings: Settings, play: bool) -> Iterator[str]:
@@ -117,19 +117,6 @@ def _history(settings: Settings) -> str:
         aside = "; the app will move it aside" if is_corrupt(error) else ""
         return f"{path} (cannot read: {error}{aside})"
     return f"{path} ({count(sessions, 'session')}{off})"
-
-
-def _colours() -> str:
-    """What the app will draw with, and the setting that says so (the app reads the same)."""
-    if "NO_COLOR" in os.environ:
-        return "none (NO_COLOR is set)"
-    colorterm = os.environ.get("COLORTERM", "")
-    if colorterm in ("truecolor", "24bit"):
-        return f"true colour (COLORTERM={colorterm})"
-    term = os.environ.get("TERM", "")
-    if not term:
-        return "unknown (TERM is not set)"
-    return f"{'256' if '256' in term else '16'} (TERM={term})"
 
 
 def _row(name: str, value: str) -> str:

@@ -168,9 +168,7 @@ def _add_session_options(parser: argparse.ArgumentParser, default: object) -> No
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
-    # A bare --voice means "on"; said here so it never swallows the command that follows it.
-    argv = ["--voice=on" if arg == "--voice" else arg for arg in argv]
+    argv = _voice_words(sys.argv[1:] if argv is None else list(argv))
     closed = _reopen_closed_streams()
     stdout = sys.stdout
     sys.stdout = SafeOutput(stdout)
@@ -226,6 +224,28 @@ def _check_streams(args: argparse.Namespace, closed: set[int]) -> None:
     missing = sorted(closed & needed)
     if missing:
         raise UsageError(f"{STREAMS[missing[0]]} is closed: give it a file, a pipe or /dev/null")
+
+
+def _voice_words(argv: list[str]) -> list[str]:
+    """`--voice MODE` as `--voice=MODE`, and a bare `--voice` as `--voice=on`.
+
+    Said here, not with argparse's optional value (nargs="?"), so that a bare `--voice` never
+    takes the command or routine that follows it as its mode.
+    """
+    words: list[str] = []
+    rest = iter(argv)
+    for word in rest:
+        if word == "--":
+            words += [word, *rest]
+        elif word != "--voice":
+            words.append(word)
+        else:
+            mode = next(rest, None)
+            if mode in VOICE_MODES:
+                words.append(f"--voice={mode}")
+            else:
+                words += ["--voice=on", *([] if mode is None else [mode])]
+    return words
 
 
 def log_to(path: Path) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
+import sys
+import textwrap
 from typing import Any
 
 from stretchtimer.format import clock, unsafe_characters
@@ -71,14 +75,69 @@ def print_json(data: Any) -> None:
     print(text)
 
 
-def table(header: list[str], rows: list[list[str]]) -> None:
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        print(
-            "  ".join(
-                str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)
-            ).rstrip()
-        )
+GAP = "  "
+NARROWEST = 10  # a column wraps no narrower than this (or its longest word)
+# The columns of words, which may wrap; ids, times and counts never do.
+WRAPPING = frozenset({"NAME", "ROUTINE", "EXERCISE", "DOSE", "FOCUS", "GOOD FOR", "EQUIPMENT"})
+
+
+def table(header: list[str], rows: list[list[str]], width: int | None = None) -> None:
+    """Columns that fit `width` (the terminal's; a pipe gets whole lines).
+
+    Where the table is too wide, its widest column of words (WRAPPING) wraps them onto more
+    lines, then the next widest; where that is not enough, the last columns are left out, and
+    a line says so.
+    """
+    limit = terminal_width() if width is None else width
+    table = [header, *rows]
+    widths = _fitted(table, limit)
+    for row in table:
+        cells = [
+            textwrap.wrap(cell, width, break_on_hyphens=False) or [""]
+            for cell, width in zip(row[: len(widths)], widths, strict=True)
+        ]
+        for line in itertools.zip_longest(*cells, fillvalue=""):
+            texts = (text.ljust(width) for text, width in zip(line, widths, strict=True))
+            print(GAP.join(texts).rstrip())
+    if len(widths) < len(header):
+        left_out = ", ".join(header[len(widths) :])
+        print(f"({left_out} left out to fit {limit} columns; --json has everything)")
+
+
+def _fitted(table: list[list[str]], limit: int | None) -> list[int]:
+    """The widths of the columns shown: as wide as their cells, or narrower to fit `limit`."""
+    natural = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    if limit is None:
+        return natural
+    least = [
+        max(len(word) for row in table for word in [*row[i].split(), row[i][:NARROWEST]])
+        if table[0][i] in WRAPPING
+        else width
+        for i, width in enumerate(natural)
+    ]
+    for shown in range(len(natural), 0, -1):
+        widths = natural[:shown]
+        room = limit - len(GAP) * (shown - 1)
+        while sum(widths) > room:
+            narrower = [i for i, width in enumerate(widths) if width > least[i]]
+            if not narrower:
+                break
+            widths[max(narrower, key=lambda i: widths[i])] -= 1
+        if sum(widths) <= room:
+            return widths
+    return natural[:1]
+
+
+def terminal_width() -> int | None:
+    """The width to fit: $COLUMNS, else the terminal's; None when the output is not a terminal
+    (a pipe or a file gets whole lines, for grep and the like)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
+    except (OSError, ValueError):
+        return None
 
 
 def _source(catalog: Catalog, item_id: str, routine: bool) -> dict[str, Any]:
@@ -189,7 +248,11 @@ def print_exercise(catalog: Catalog, exercise: Exercise) -> None:
     print(f"Equipment: {' or '.join(exercise.equipment)}")
     print(f"Position: {' or '.join(exercise.position)}")
     print(f"Dose: {exercise.dose.describe()}{_ranges(exercise)}")
-    print("\nSteps:")
+    sides = exercise.dose.sides
+    if sides[0] is not None:  # one side at a time: the steps say the first one
+        print(f"\nSteps ({sides[0]} side first; on the {sides[1]} side, left and right swap):")
+    else:
+        print("\nSteps:")
     for number, text in enumerate(exercise.steps, 1):
         print(f"  {number}. {text}")
     if exercise.cues:

@@ -140,13 +140,14 @@ def stats_lines(stats: Stats) -> list[str]:
         f"{week.minutes:.0f} min" + (" - goal met" if week.met else f" - {stats.to_go} to go"),
         f"Streak: {count(stats.streak, 'week')} in a row with {stats.goal} or more sessions",
         "",
-        "WEEK OF      SESSIONS  MINUTES",
+        # each number right under the end of its heading; the goal mark and a bar between
+        f"{'WEEK OF':<10}  {'SESSIONS':>8} {'':12}  {'MINUTES':>7}",
     ]
     most = max(w.sessions for w in stats.weeks)
     for w in stats.weeks:
         mark = "*" if w.met else " "
-        sessions = f"{w.sessions:>3} {mark} {bar(w.sessions, max(most, stats.goal), 10):<10}"
-        lines.append(f"{w.start.strftime('%a %d %b'):<12} {sessions} {w.minutes:>5.0f}")
+        sessions = f"{w.sessions:>8} {mark} {bar(w.sessions, max(most, stats.goal), 10):<10}"
+        lines.append(f"{w.start.strftime('%a %d %b'):<10}  {sessions}  {w.minutes:>7.0f}")
     lines += ["(* the goal was met)", "", f"Body areas, last {AREA_DAYS // 7} weeks (minutes):"]
     top = max(stats.areas.values())
     for area, minutes in sorted(stats.areas.items(), key=lambda item: -item[1]):

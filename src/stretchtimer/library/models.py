@@ -16,6 +16,7 @@ that hand the work to validation.py when pydantic builds its validators.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -63,6 +64,9 @@ class SchemaHooks:
     def rules_schema(self, rules: Rules, source: Any, handler: Any) -> Any:
         raise RuntimeError("import stretchtimer.library.validation to validate")
 
+    def class_json_schema(self, cls: type[Strict], core: Any, handler: Any) -> Any:
+        raise RuntimeError("import stretchtimer.library.validation for the schema")
+
 
 SCHEMA_HOOKS = SchemaHooks()
 
@@ -70,31 +74,35 @@ SCHEMA_HOOKS = SchemaHooks()
 class Rules:
     """Annotation metadata for what annotated_types cannot say, applied by validation.py.
 
-    `pattern`: a regular expression a string must match (validated and in the schema);
-    `tag`: the field that tells the classes of a union apart; `description`: the schema's
-    description of the type wherever it is used (a field's docstring still wins); `text`:
-    words shown to people, so no character that could drive a terminal or hide what it says
-    (`format.unsafe_characters`: control, bidi and zero-width characters).
+    `pattern`: a regular expression a string must match (validated and in the schema), and
+    `in_words`: what it asks for, as a file's error says it; `tag`: the field that tells the
+    classes of a union apart; `description`: the schema's description of the type wherever it
+    is used (a field's docstring still wins); `text`: words shown to people, so no character
+    that could drive a terminal or hide what it says (`format.unsafe_characters`: control,
+    bidi and zero-width characters).
     """
 
-    __slots__ = ("description", "pattern", "tag", "text")
+    __slots__ = ("description", "in_words", "pattern", "tag", "text")
 
     def __init__(
         self,
         *,
         pattern: str | None = None,
+        in_words: str = "",
         tag: str | None = None,
         description: str | None = None,
         text: bool = False,
     ) -> None:
-        self.pattern, self.tag, self.description = pattern, tag, description
-        self.text = text
+        self.pattern, self.in_words, self.tag = pattern, in_words, tag
+        self.description, self.text = description, text
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         return SCHEMA_HOOKS.rules_schema(self, source, handler)
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
         json_schema = handler(schema)
+        if self.pattern is not None:
+            json_schema["pattern"] = self.pattern
         if self.description is not None:
             json_schema["description"] = self.description
         return json_schema
@@ -105,6 +113,8 @@ Id = Annotated[
     MaxLen(60),
     Rules(
         pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+        in_words="use lower-case letters and digits, with single hyphens between words, "
+        "e.g. neck-roll",
         description="Stable kebab-case identifier, e.g. `neck-roll`.",
     ),
 ]
@@ -126,16 +136,25 @@ class Strict:
     """Base for every file class: strict, no unknown keys, immutable.
 
     `_from_input`, where a class overrides it, turns the short forms a file may use into the
-    full mapping before the fields are validated; `_remembers_given` keeps which fields a
-    file gave.
+    full mapping before the fields are validated; `_short_form` and `_filled_in` say the same
+    for the published schema, which describes what a file may hold, short forms included.
+    `_remembers_given` keeps which fields a file gave (and a file gives no field as null).
     """
 
     __pydantic_config__: ClassVar[dict[str, Any]] = CONFIG
     _remembers_given: ClassVar[bool] = False
+    _short_form: ClassVar[Any] = None
+    """A type a file may give instead of the whole mapping (`reps: 10`)."""
+    _filled_in: ClassVar[tuple[str, ...]] = ()
+    """Fields a file's mapping may leave out: `_from_input` works them out from the others."""
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
         return SCHEMA_HOOKS.class_schema(cls, source, handler)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: Any, handler: Any) -> Any:
+        return SCHEMA_HOOKS.class_json_schema(cls, core, handler)
 
     @classmethod
     def _from_input(cls, data: Any) -> Any:
@@ -151,8 +170,11 @@ class Amount(Strict):
     plain number (`reps: 10`) or the range (`reps: {min: 8, max: 12, default: 10}`).
     """
 
+    _short_form = Count
+    _filled_in = ("default",)
+
     default: Count
-    """The value a session uses."""
+    """The value a session uses; left out, the middle of the range."""
     min: Count
     """Lowest value of the range."""
     max: Count
@@ -413,6 +435,21 @@ class Exercise(Strict):
     def needs_nothing(self) -> bool:
         return "none" in self.equipment
 
+    def on_side(self, text: str, side: Side | None) -> str:
+        """`text` as said on `side`. A one-sided move's words (its steps, parts and cues) are
+        written for its first side; on the other side, left and right swap."""
+        dose = self.dose
+        if side is None or not dose.per_side or side == dose.first_side:
+            return text
+        return _SIDE_WORD.sub(lambda word: _MIRRORED[word.group()], text)
+
+
+_MIRRORED = {
+    **{"left": "right", "right": "left"},
+    **{"Left": "Right", "Right": "Left", "LEFT": "RIGHT", "RIGHT": "LEFT"},
+}
+_SIDE_WORD = re.compile(r"\b(?:left|right|Left|Right|LEFT|RIGHT)\b")
+
 
 @dataclass(frozen=True, kw_only=True)
 class DoseOverride(Strict):
@@ -457,6 +494,8 @@ class DoseOverride(Strict):
 class RoutineItem(Strict):
     """An exercise in a routine, by id, optionally with its own dose."""
 
+    _short_form = Id
+
     exercise: Id
     dose: DoseOverride | None = None
 
@@ -480,6 +519,10 @@ class Routine(Strict):
     rest: Seconds = 15
     """Seconds of rest between exercises."""
     exercises: Annotated[list[RoutineItem], MinLen(1), MaxLen(100)]
+
+
+ROUTINE_KEY = "exercises"
+"""A file with this key is a routine; any other file is an exercise."""
 
 
 def field_names(cls: type[Strict]) -> tuple[str, ...]:

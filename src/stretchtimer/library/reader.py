@@ -20,6 +20,7 @@ from stretchtimer.files import Unreadable, read_bounded
 from stretchtimer.library.catalog import Catalog, CatalogError, Document, Entry, Problem
 from stretchtimer.library.models import (
     DOSE_TAG,
+    ROUTINE_KEY,
     AnyDose,
     Exercise,
     Routine,
@@ -71,7 +72,7 @@ def parse_text(text: str, shown: str) -> tuple[Document, yaml.Node]:
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
         _fail(shown, _line(node), "", f"expected a mapping of fields, found {kind}")
-    model: type[Document] = Routine if "exercises" in data else Exercise
+    model: type[Document] = Routine if ROUTINE_KEY in data else Exercise
     try:
         return validate(model, data), node
     except ValidationError as error:
@@ -91,6 +92,8 @@ def _compose(text: str, shown: str) -> tuple[yaml.Node, Any]:
         line = mark.line + 1 if mark else 1
         parts = [error.context, error.problem] if error.context and error.problem else []
         reason = " ".join(parts) if parts else (error.problem or error.context or "")
+        if mark and _tab_before(text, mark.line, mark.column):
+            reason = "a tab where YAML wants spaces: indent with spaces, never tabs"
         _fail(shown, line, "", f"invalid YAML: {reason}")
     except yaml.YAMLError as error:
         _fail(shown, 1, "", f"invalid YAML: {error}")
@@ -100,6 +103,17 @@ def _compose(text: str, shown: str) -> tuple[yaml.Node, Any]:
         _fail(shown, 1, "", f"invalid value: {str(error).split(';')[0]}")
     finally:
         loader.dispose()
+
+
+def _tab_before(text: str, line: int, column: int) -> bool:
+    """Whether the line YAML stumbled on has a tab in its indentation or at the mark (PyYAML
+    says "found character that cannot start any token", or something on "indentation")."""
+    lines = text.splitlines()
+    if line >= len(lines):
+        return False
+    here = lines[line]
+    indentation = here[: len(here) - len(here.lstrip(" \t"))]
+    return "\t" in indentation or here[column : column + 1] == "\t"
 
 
 def _check_nodes(root: yaml.Node, shown: str) -> None:

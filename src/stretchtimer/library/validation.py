@@ -10,6 +10,7 @@ when the catalog comes from the cache.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -20,7 +21,7 @@ from stretchtimer.format import describe_character, unsafe_characters
 from stretchtimer.library.models import CONFIG, SCHEMA_HOOKS, Exercise, Routine, Rules, Strict
 
 if TYPE_CHECKING:
-    from pydantic import GetCoreSchemaHandler
+    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 
 __all__ = ["ValidationError", "json_schema", "validate"]
 
@@ -60,11 +61,21 @@ def rules_schema(rules: Rules, source: Any, handler: GetCoreSchemaHandler) -> An
     """The core schema of a type annotated with `models.Rules`."""
     if rules.tag is not None:
         return Discriminator(rules.tag).__get_pydantic_core_schema__(source, handler)
-    schema = dict(handler(source))
+    schema = handler(source)
     if rules.pattern is not None:
-        schema["pattern"] = rules.pattern
+        # checked here rather than by pydantic's `pattern`, whose error shows the raw
+        # expression; the schema still has it (models.Rules adds it)
+        matches = re.compile(rules.pattern).fullmatch
+        in_words = rules.in_words or f"should match {rules.pattern}"
+
+        def check(value: str) -> str:
+            if not matches(value):
+                raise ValueError(in_words)
+            return value
+
+        schema = core_schema.no_info_after_validator_function(check, schema)
     if rules.text:
-        return core_schema.no_info_after_validator_function(_no_unsafe, cast(Any, schema))
+        schema = core_schema.no_info_after_validator_function(_no_unsafe, cast(Any, schema))
     return schema
 
 
@@ -108,5 +119,47 @@ def class_schema(cls: type[Strict], source: Any, handler: GetCoreSchemaHandler) 
     return schema
 
 
+def class_json_schema(cls: type[Strict], core: Any, handler: GetJsonSchemaHandler) -> Any:
+    """The JSON Schema of a file class, describing what a file may hold (as `validate` takes it):
+
+    - the short form (`_short_form`) as an alternative to the mapping;
+    - the fields `_from_input` fills in (`_filled_in`) are not required in the mapping;
+    - a class that remembers the fields given reads a missing field as None, and a file never
+      writes that None: `seconds: null` in a routine's override is refused when the routine
+      is checked (None is no dose value), so the schema does not offer null.
+    """
+    reference = handler(core)
+    target = handler.resolve_ref_schema(reference)
+    if cls._filled_in:
+        required = [name for name in target.get("required", []) if name not in cls._filled_in]
+        target["required"] = required
+    if cls._remembers_given:
+        for name, field_schema in target.get("properties", {}).items():
+            target["properties"][name] = _without_null(field_schema)
+    if cls._short_form is not None:
+        mapping = dict(target)
+        short = _adapter(cls._short_form).json_schema()
+        target.clear()
+        for key in ("title", "description"):
+            if key in mapping:
+                target[key] = mapping.pop(key)
+        target["anyOf"] = [short, mapping]
+    return reference
+
+
+def _without_null(field_schema: dict[str, Any]) -> dict[str, Any]:
+    """A field's schema without the `null` of `X | None = None`."""
+    options = [option for option in field_schema.get("anyOf", []) if option != {"type": "null"}]
+    if len(options) != 1:
+        return field_schema
+    rest = {
+        key: value
+        for key, value in field_schema.items()
+        if key != "anyOf" and not (key == "default" and value is None)
+    }
+    return {**options[0], **rest}
+
+
 SCHEMA_HOOKS.class_schema = class_schema  # type: ignore[method-assign]
+SCHEMA_HOOKS.class_json_schema = class_json_schema  # type: ignore[method-assign]
 SCHEMA_HOOKS.rules_schema = rules_schema  # type: ignore[method-assign]

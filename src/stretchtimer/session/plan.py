@@ -222,7 +222,7 @@ def _exercise_drafts(
     elif isinstance(dose, TimedDose):
         yield from _timed(dose)
     else:
-        yield from _rounds(dose)
+        yield from _rounds(exercise, dose)
 
 
 def _countdown(duration: float, minimum: float) -> tuple[Cue, ...]:
@@ -302,7 +302,7 @@ def _timed(dose: TimedDose) -> Iterator[_Draft]:
         yield _Draft(StepKind.WORK, "Keep moving", seconds, _work_cues(seconds), side=side)
 
 
-def _rounds(dose: RoundsDose) -> Iterator[_Draft]:
+def _rounds(exercise: Exercise, dose: RoundsDose) -> Iterator[_Draft]:
     rounds = dose.rounds.default
     for index, side in enumerate(dose.sides):
         if index > 0 and side is not None:
@@ -312,5 +312,9 @@ def _rounds(dose: RoundsDose) -> Iterator[_Draft]:
                 yield _pause(StepKind.SET_REST, "Rest", dose.rest)
             for part in dose.parts:
                 yield from _rep_steps(
-                    part.do, part.reps, part.tempo, side, round=Count(number, rounds)
+                    exercise.on_side(part.do, side),
+                    part.reps,
+                    part.tempo,
+                    side,
+                    round=Count(number, rounds),
                 )

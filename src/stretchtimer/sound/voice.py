@@ -110,7 +110,12 @@ def _on_cue(event: CueDue, timeline: Timeline, speed: float, full: bool) -> list
         if full and step.duration >= DETAIL_MIN_HOLD:
             window = step.duration / speed - DETAIL_DELAY - 5.0
             said += [
-                Phrase(text, Priority.DETAIL, delay=DETAIL_DELAY, patience=window)
+                Phrase(
+                    step.exercise.on_side(text, step.side),
+                    Priority.DETAIL,
+                    delay=DETAIL_DELAY,
+                    patience=window,
+                )
                 for text in step.exercise.cues[:2]
                 if window > 0
             ]

@@ -16,13 +16,16 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
 import signal
+import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.logging import TextualHandler
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -30,7 +33,7 @@ from textual.screen import Screen
 from stretchtimer.safety import remember_safety_seen, safety_seen
 from stretchtimer.session.clock import Clock
 from stretchtimer.settings import Settings
-from stretchtimer.tui.messages import RoutinesShown, StartRoutine, TitleChanged
+from stretchtimer.tui.messages import RoutinesShown, StartRoutine, TerminalGone, TitleChanged
 from stretchtimer.tui.screens.safety_screen import SafetyScreen
 from stretchtimer.tui.text import shown
 from stretchtimer.tui.upstream import guard_option_list_paging
@@ -47,6 +50,8 @@ if TYPE_CHECKING:  # the models, engine and history load after the first frame
     from stretchtimer.wiring import SessionWiring
 
 log = logging.getLogger(__name__)
+
+LEAVE_SECONDS = 1.0  # after SIGHUP, SIGTERM or a closed terminal, the process ends by then
 
 guard_option_list_paging()
 
@@ -93,6 +98,7 @@ class StretchTimerApp(App[None]):
         self.session_screen: SessionScreen | None = None  # while a session runs
         self._history_warned = False
         self._log_handler = TextualHandler()
+        self._leaving: threading.Timer | None = None  # set once the app must leave at once
         self.set_reactive(StretchTimerApp.muted, mute)
 
     @property
@@ -121,15 +127,56 @@ class StretchTimerApp(App[None]):
         else:
             self._show_picker()  # the player starts once the routines are on screen
 
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal; on Linux and macOS, one that never blocks on a
+        closed terminal (tui/terminal.py)."""
+        driver = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver is LinuxDriver:
+            from stretchtimer.tui.terminal import TerminalDriver
+
+            return TerminalDriver
+        return driver
+
     def _stop_on_signals(self) -> None:
         """A closed terminal (SIGHUP) or a kill (SIGTERM) ends the session as Ctrl+C does, so
-        the history says it was stopped and keeps the exercise in progress."""
+        the history says it was stopped and keeps the exercise in progress.
+
+        Plain handlers rather than the event loop's: they run even if the loop were stuck."""
         if self.is_headless:  # under test: the test runner's own handlers stay
             return
         loop = asyncio.get_running_loop()
+
+        def stop(_signum: int, _frame: object) -> None:
+            self.leave_within_a_second(loop)
+
         for signum in (signal.SIGTERM, signal.SIGHUP):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signum, self.action_quit_now)
+            with contextlib.suppress(ValueError):  # not the main thread
+                signal.signal(signum, stop)
+
+    @on(TerminalGone)
+    def terminal_gone(self) -> None:
+        """The terminal went away (a write to it failed): as on SIGHUP."""
+        self.leave_within_a_second(asyncio.get_running_loop())
+
+    def leave_within_a_second(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Stop the session and leave, with nobody to ask; if anything holds the exit up
+        (the terminal is gone), the process ends a second later all the same. What the
+        session did is in the history by then: each exercise is written as it ends, and the
+        stop at once, on the event loop."""
+        if self._leaving is None:
+            self._leaving = threading.Timer(LEAVE_SECONDS, os._exit, args=(0,))
+            self._leaving.daemon = True
+            self._leaving.start()
+            loop.call_soon_threadsafe(self.action_quit_now)
+
+    async def on_event(self, event: events.Event) -> None:
+        """A newline from the terminal is Enter: the terminal turns Enter into one while it is
+        still in line mode, so an Enter typed as the app starts would otherwise be lost."""
+        if isinstance(event, events.Key) and event.key == "ctrl+j" and not event.is_forwarded:
+            event = events.Key("enter", "\r")
+        await super().on_event(event)
 
     def _from_sound_thread(self, callback: Callable[[], object]) -> None:
         """Run `callback` on the app's loop; the sound thread may outlive the app by a moment."""
@@ -187,7 +234,12 @@ class StretchTimerApp(App[None]):
         engine = Engine(timeline, self.clock, self.speed)
         self._close_wiring()
         wiring = SessionWiring(
-            engine, self.sound_player(), self.settings, warn=self.history_warning, speed=self.speed
+            engine,
+            self.sound_player(),
+            self.settings,
+            warn=self.history_warning,
+            speed=self.speed,
+            catalog=catalog,
         )
         self.wiring = wiring
         if self.settings.voice != "off" and wiring.announcer is None:
@@ -285,9 +337,21 @@ class StretchTimerApp(App[None]):
         self.muted = not self.muted
 
     def action_help(self) -> None:
-        from stretchtimer.tui.screens.help_screen import HelpScreen
+        from stretchtimer.tui.screens.help_screen import HelpScreen, help_keys
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(help_keys(self.screen)))
+
+    async def action_quit(self) -> None:
+        """Every way out (`q`, Textual's ctrl+q, the palette's Quit): in a session it asks
+        first, as `q` does, so the session ends on its summary; elsewhere it leaves."""
+        from stretchtimer.tui.screens.quit_screen import QuitScreen
+        from stretchtimer.tui.screens.session_screen import SessionScreen
+
+        sessions = [screen for screen in self.screen_stack if isinstance(screen, SessionScreen)]
+        if not sessions:
+            self.exit()
+        elif not isinstance(self.screen, QuitScreen):  # not asked twice at once
+            sessions[-1].action_quit()
 
     def action_quit_now(self) -> None:
         """Ctrl+C: stop any session (so what was done is kept) and leave at once."""
@@ -304,11 +368,22 @@ class StretchTimerApp(App[None]):
             driver.write(f"\x1b]2;{clean}\x07")
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.callback != self.action_quit:  # Textual's "quit as soon as possible"
+                yield command
+        yield SystemCommand(
+            "Quit",
+            "Leave the app; in a session, asks first and keeps what you did",
+            self.action_quit,
+        )
         yield SystemCommand("Help", "Every key, and the safety note", self.action_help)
         yield SystemCommand("Mute", "Turn sound cues off or on", self.action_toggle_mute)
         for binding in screen.BINDINGS:
-            if isinstance(binding, Binding) and binding.action.isidentifier():
+            if (
+                isinstance(binding, Binding)
+                and binding.action.isidentifier()
+                and binding.action != "quit"  # the Quit above, which asks the screen
+            ):
                 action = binding.action
 
                 def run(action: str = action) -> None:

@@ -44,3 +44,7 @@ class TitleChanged(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, TitleChanged)
+
+
+class TerminalGone(Message):
+    """Writing to the terminal failed: it is closed (posted once, by tui/terminal.py's output)."""

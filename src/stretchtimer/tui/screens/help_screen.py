@@ -1,44 +1,68 @@
-"""Every key, and the way back to the safety note."""
+"""The keys of the screen it was opened from, and the way back to the safety note."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label
 
-from stretchtimer.session.keys import SESSION_KEYS, help_lines
+from stretchtimer.session.keys import SESSION_KEYS
 from stretchtimer.tui.screens.safety_screen import SafetyScreen
 
-MORE_KEYS = (
-    ("0-9, x", "how stiff or sore your back is, 0-10 (while you first get ready, and on the"),
-    ("", "summary; optional)"),
-    ("h", "(in the list of routines) your history: weeks, streak, body areas"),
-    ("ctrl+p", "every command"),
-    ("s", "(here) read the safety note again"),
+HelpKeys = Sequence[tuple[str, str]]
+"""(keys, what they do), one line each in the help."""
+
+COMMANDS = ("ctrl+p", "every command")
+
+SESSION_HELP: HelpKeys = (
+    *((entry.shown, entry.help) for entry in SESSION_KEYS),
+    (
+        "0-9, x",
+        "how stiff or sore your back is, 0 to 10: while you first get ready, and on the summary",
+    ),
+    COMMANDS,
 )
 
 
-def keys_text() -> str:
-    """The session's keys (from the one key table), then the other screens' keys."""
-    lines = help_lines()
-    width = len(lines[0]) - len(SESSION_KEYS[0].help)
-    lines += [f"{key.ljust(width - 2)}  {text}" for key, text in MORE_KEYS]
-    return "\n".join(lines)
+def help_keys(screen: Screen[object]) -> HelpKeys:
+    """What the help lists for `screen`: its HELP_KEYS, or else its footer's keys."""
+    listed: HelpKeys | None = getattr(screen, "HELP_KEYS", None)
+    if listed is not None:
+        return listed
+    shown = [
+        (binding.key_display or binding.key.split(",")[0], binding.description)
+        for binding in screen.BINDINGS
+        if isinstance(binding, Binding) and binding.show and binding.description
+    ]
+    return [*shown, COMMANDS]
 
 
 class HelpScreen(ModalScreen[None]):
+    """One row a key, its words wrapped in their own column; where the terminal is short, the
+    rows scroll between the title and the last line, which always show."""
+
     BINDINGS = [
         Binding("escape,question_mark,enter,q", "close", "Close"),
         Binding("s", "safety", "Safety note"),
     ]
 
+    def __init__(self, keys: HelpKeys = SESSION_HELP) -> None:
+        super().__init__()
+        self.keys = keys
+
     def compose(self) -> ComposeResult:
-        with Vertical(id="help", classes="dialog"):
+        width = max(len(keys) for keys, _ in self.keys) + 2
+        with VerticalScroll(id="help", classes="dialog"):
             yield Label("Keys", classes="dialog--title")
-            yield Static(keys_text(), markup=False)
             yield Label("Esc: close    s: safety note", classes="dialog--keys")
+            for keys, text in self.keys:
+                key = Label(keys, classes="help-key", markup=False)
+                key.styles.width = width
+                yield Horizontal(key, Label(text, classes="help-text", markup=False))
 
     def action_close(self) -> None:
         self.dismiss(None)

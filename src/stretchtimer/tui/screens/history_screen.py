@@ -24,6 +24,12 @@ from stretchtimer.tui.widgets.key_bar import KeyBar
 class HistoryScreen(Screen[None]):
     """Opened with `h` from the picker; Esc goes back."""
 
+    HELP_KEYS = (
+        ("esc or h", "back to the routines"),
+        ("?", "these keys"),
+        ("ctrl+p", "every command"),
+        ("q", "quit"),
+    )
     BINDINGS = [
         Binding("escape,h", "back", "Back", key_display="esc"),
         Binding("question_mark", "app.help", "Help", key_display="?"),

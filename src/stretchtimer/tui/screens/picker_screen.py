@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -68,6 +68,15 @@ def routine_for_area(timelines: Iterable[Timeline], area: str) -> str | None:
 class PickerScreen(Screen[None]):
     """The first screen: pick a routine and press Enter."""
 
+    HELP_KEYS = (
+        ("\N{UPWARDS ARROW} \N{DOWNWARDS ARROW}", "choose a routine; its plan shows on the right"),
+        ("Enter", "start it"),
+        ("tab", "to the filters below the list: body area, and the equipment you have"),
+        ("h", "your history: weeks, streak, body areas, how your back felt"),
+        ("?", "these keys"),
+        ("ctrl+p", "every command"),
+        ("q", "quit"),
+    )
     BINDINGS = [
         Binding("enter", "start", "Start", priority=False),
         Binding("h", "history", "History"),
@@ -88,6 +97,7 @@ class PickerScreen(Screen[None]):
         self.loaded_once = False
         self.neglected: str | None = None  # the area worked least lately, once there is history
         self.marked: str | None = None  # the routine that covers it
+        self.held: list[events.Key] | None = []  # keys pressed before the routines are listed
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="picker-top"):
@@ -105,6 +115,20 @@ class PickerScreen(Screen[None]):
         self.query_one("#routines", OptionList).focus()
         # A thread started now would hold the GIL while the first frame is being drawn.
         self.call_after_refresh(self.load)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key pressed while the routines load (the first half second or so) waits for
+        them: a quick Down, Enter must not fall on an empty list."""
+        if self.held is not None:
+            event.stop()
+            event.prevent_default()
+            # sent again as the terminal's keys are: from the app, so they reach its bindings
+            self.held.append(events.Key(event.key, event.character).set_sender(self.app))
+
+    def press_held_keys(self) -> None:
+        held, self.held = self.held or [], None
+        for key in held:
+            self.app.post_message(key)
 
     @work(thread=True, exclusive=True, name="load")
     def load(self) -> None:
@@ -161,6 +185,7 @@ class PickerScreen(Screen[None]):
             # The filters come once the routines they filter are on screen: mounting them takes
             # longer than the list (about 50 ms), and until then they would filter nothing.
             self.call_after_refresh(self.show_filters)
+        self.call_after_refresh(self.press_held_keys)
 
     def show_filters(self) -> None:
         self.query_one("#picker-left").mount_all(filters())
@@ -193,11 +218,15 @@ class PickerScreen(Screen[None]):
             options.add_option(Option("No routine fits these filters", disabled=True))
             self.query_one("#routine-details", Static).update("")
             return
+        # One line a routine, its time in a column: a name too long for the list is cut.
+        room = options.scrollable_content_region.width - len(f"  00:00 {MARK}")
         width = max(len(t.routine.name) for t in fitting)
+        if room > 0:
+            width = min(width, room)
         options.add_options(
             Option(
                 shown(
-                    f"{t.routine.name.ljust(width)}  {clock(t.total):>5}"
+                    f"{cut(t.routine.name, width).ljust(width)}  {clock(t.total):>5}"
                     + (f" {MARK}" if t.routine.id == self.marked else "")
                 ),
                 id=t.routine.id,
@@ -248,6 +277,11 @@ class PickerScreen(Screen[None]):
         options = self.query_one("#routines", OptionList)
         if options.highlighted_option is not None and options.highlighted_option.id:
             self.post_message(StartRoutine(options.highlighted_option.id))
+
+
+def cut(text: str, width: int) -> str:
+    """`text` in at most `width` characters, an ellipsis where it was cut."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
 
 
 def filters() -> list[Widget]:

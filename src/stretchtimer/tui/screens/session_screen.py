@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from stretchtimer.format import clock
-from stretchtimer.library.models import Exercise
+from stretchtimer.library.models import Exercise, Side
 from stretchtimer.session import feeling
 from stretchtimer.session.engine import (
     Command,
@@ -36,6 +36,7 @@ from stretchtimer.session.keys import SESSION_KEYS, display
 from stretchtimer.session.plan import Step, StepKind, Timeline
 from stretchtimer.session.words import headline, stalled, up_next
 from stretchtimer.tui.messages import EngineEvent, TitleChanged
+from stretchtimer.tui.screens.help_screen import SESSION_HELP
 from stretchtimer.tui.screens.quit_screen import QuitScreen
 from stretchtimer.tui.text import shown
 from stretchtimer.tui.widgets.countdown import Countdown
@@ -62,6 +63,7 @@ class SessionScreen(Screen[Summary]):
         )
         for entry in SESSION_KEYS
     ]
+    HELP_KEYS = SESSION_HELP
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]
 
@@ -75,6 +77,7 @@ class SessionScreen(Screen[Summary]):
         self.set_reactive(SessionScreen.sound_status, sound_status)
         self.timeline: Timeline = engine.session.timeline
         self._shown_exercise: int | None = None
+        self._shown_side: Side | None = None
 
     def compose(self) -> ComposeResult:
         # Textual repaints every widget whose container touches the box around what changed.
@@ -182,12 +185,20 @@ class SessionScreen(Screen[Summary]):
         if label.display and value is not None:
             event.stop()
             label.update(self.wiring.answer_before(value))
+            advice = self.wiring.advice(value)
+            if advice is not None:  # beside the countdown there is room for a line, not this
+                self.notify(advice, title="Go gently", severity="warning", timeout=30)
 
     def show_step(self, step: Step) -> None:
         exercise = step.exercise
         if step.exercise_index != self._shown_exercise:
             self._shown_exercise = step.exercise_index
+            self._shown_side = step.side
             self.show_exercise(exercise, step.exercise_index)
+            self.show_instructions(exercise, step.side)
+        elif step.side is not None and step.side != self._shown_side:  # a rest keeps the side
+            self._shown_side = step.side
+            self.show_instructions(exercise, step.side)
         show_line(self.query_one("#headline", Label), headline(step))
         show_line(self.query_one("#counters", Label), step.counters)
         show_line(self.query_one("#up-next", Label), up_next(step, self.timeline))
@@ -200,10 +211,14 @@ class SessionScreen(Screen[Summary]):
         self.query_one("#phase", Label).update(f"{phase}  {position + 1} of {total}")
         self.query_one("#areas", Label).update(", ".join(exercise.good_for).replace("-", " "))
         self.query_one("#exercise-name", Label).update(shown(exercise.name))
+
+    def show_instructions(self, exercise: Exercise, side: Side | None) -> None:
+        """The steps, cues and notes in the words of `side` (written for the first side)."""
         lines = [f"{number}. {text}" for number, text in enumerate(exercise.steps, 1)]
         lines += [f"> {cue}" for cue in exercise.cues]
         lines += [f"! {note}" for note in exercise.safety]
-        self.query_one("#instructions", Static).update(shown("\n".join(lines)))
+        text = "\n".join(exercise.on_side(line, side) for line in lines)
+        self.query_one("#instructions", Static).update(shown(text))
 
     def show_time(self, step: Step, remaining: int | None) -> None:
         """Redraw the countdown and both bars from the engine's state (once a second)."""

@@ -80,7 +80,10 @@ class SummaryScreen(Screen[None]):
         value = feeling.from_key(event.character)
         if self.asking is not None and value is not None:
             event.stop()
-            self.query_one("#summary-feeling", Label).update(self.asking.answer_after(value))
+            answer = self.asking.answer_after(value)
+            advice = self.asking.advice(value)
+            answer += f"\n\n{advice}" if advice else ""
+            self.query_one("#summary-feeling", Label).update(answer)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -1,0 +1,84 @@
+"""Textual's Linux driver, made safe for a terminal that goes away under it.
+
+When a terminal closes (a closed window, a killed tmux session) its tty hangs up: every write
+fails (EIO), and the kernel sends SIGHUP and SIGCONT. Textual 8's driver then hangs for good:
+
+- its output thread (`_writer_thread.WriterThread`) dies on the first failed write, and with
+  nobody emptying its queue (30 writes long) the app's next writes, and `close()`'s own
+  `queue.put(None)`, block the main thread forever, event loop and all, so even SIGTERM is
+  never handled (asyncio runs signal handlers on that loop);
+- SIGCONT, meant for coming back from ctrl+z, restarts application mode even when nothing
+  suspended it, with a second output thread that dies the same way.
+
+Here the output thread writes through `TerminalOutput`, which swallows a failed write and drops
+every later one (so the queue always drains and nothing blocks), and tells the app once
+(`TerminalGone`); SIGCONT restarts application mode only after this driver's own suspend.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TextIO, cast
+
+from textual.drivers.linux_driver import LinuxDriver
+
+from stretchtimer.tui.messages import TerminalGone
+
+
+class TerminalOutput:
+    """The terminal as Textual's output thread writes to it; a failed write ends the output."""
+
+    def __init__(self, file: TextIO, gone: Callable[[], object]) -> None:
+        self._file = file
+        self._gone = gone
+        self._lock = threading.Lock()
+        self.failed = False
+
+    def _failed(self) -> None:
+        with self._lock:
+            first, self.failed = not self.failed, True
+        if first:
+            self._gone()
+
+    def write(self, text: str) -> None:
+        if self.failed:
+            return
+        try:
+            self._file.write(text)
+        except (OSError, ValueError):  # EIO from a hung-up tty; ValueError once it is closed
+            self._failed()
+
+    def flush(self) -> None:
+        if self.failed:
+            return
+        try:
+            self._file.flush()
+        except (OSError, ValueError):
+            self._failed()
+
+    def fileno(self) -> int:
+        return self._file.fileno()
+
+    def isatty(self) -> bool:
+        return self._file.isatty()
+
+
+class TerminalDriver(LinuxDriver):
+    """LinuxDriver whose output never blocks on a closed terminal (see the module's doc)."""
+
+    def __init__(self, app: Any, **options: Any) -> None:
+        super().__init__(app, **options)
+        output = TerminalOutput(cast(TextIO, self._file), lambda: app.post_message(TerminalGone()))
+        self._file = cast(Any, output)  # Textual types it as the text file it wraps
+        self._suspended = False
+
+    def _sigtstp_application(self, *args: Any) -> None:
+        self._suspended = True
+        super()._sigtstp_application(*args)
+
+    def _sigcont_application(self, *args: Any) -> None:
+        """Come back from our own ctrl+z; any other SIGCONT (a hang-up sends one) is not ours."""
+        if self._suspended:
+            self._suspended = False
+            super()._sigcont_application(*args)

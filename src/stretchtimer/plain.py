@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from stretchtimer.library.catalog import Catalog
 
 AFTER_WAIT = 30.0  # seconds the "how does it feel now" question waits for a key
+SAVE_WAIT = 5.0  # seconds to try again at exit to save a session the history did not take
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 STOP_KEYS = ("y", "Y", "q", "\r", "\n")
 
@@ -62,7 +63,8 @@ def run_plain(
 ) -> int:
     """Run a session in plain mode; 0 when it finished or the user stopped it, 128 + the
     signal's number when a signal stopped it (130 for Ctrl+C, 143 for a kill), 1 when its
-    output was lost (a closed pipe, a full disk). The history keeps it as stopped either way.
+    output was lost (a closed pipe, a full disk) or the history could not save it (after
+    trying again for SAVE_WAIT seconds). The history keeps it as stopped either way.
     `catalog` offers a gentler routine to a very stiff or sore back."""
     out = out or sys.stdout
     settings = settings or Settings()
@@ -73,11 +75,14 @@ def run_plain(
         asyncio.run(session.run())
     finally:
         player.close()  # the last chime rings out before we exit
-        session.wiring.close()
+        told = session.wiring.unsaved is not None
+        unsaved = session.wiring.close(wait=SAVE_WAIT)  # says why, if it still fails
+        if told and unsaved is None:
+            session.say("Saved to the history.")
     if session.output_lost is not None:
         warn(f"{session.output_lost}: the session was stopped")
         return 1
-    return 128 + session.signal if session.signal else 0
+    return 128 + session.signal if session.signal else int(unsaved is not None)
 
 
 class PlainSession:
@@ -132,6 +137,9 @@ class PlainSession:
         try:
             with self.keyboard() if self.interactive else contextlib.nullcontext():
                 summary = await self.engine.run()
+                unsaved = self.wiring.unsaved
+                if unsaved is not None:
+                    self.say(f"Not saved to the history yet ({unsaved}); trying again.")
                 await self.wiring.finish()
                 if not self.signalled and self.interactive and self.wiring.asks_after:
                     await self.ask_after()

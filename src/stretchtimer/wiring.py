@@ -56,6 +56,8 @@ class SessionWiring:
         timeline = engine.session.timeline
         self.timeline, self.catalog = timeline, catalog
         self.settings = settings
+        # Opened in a thread: a lock held by another program, or the weekly check of every
+        # page, never holds up the session (what it reports meanwhile is written later).
         self.log: SessionLog | None = open_log(timeline, speed, warn) if settings.log else None
         self.announcer: Announcer | None = None
         self.voice_status = "voice: off"
@@ -82,7 +84,7 @@ class SessionWiring:
     @property
     def asks_feeling(self) -> bool:
         """The question is asked only where the answer is kept."""
-        return self.settings.ask_feeling and self.log is not None
+        return self.settings.ask_feeling and self.log is not None and not self.log.lost
 
     def asking_before(self, event: StepStarted) -> bool:
         """Whether the question before the session is up from this step on."""
@@ -106,8 +108,8 @@ class SessionWiring:
 
     @property
     def asks_after(self) -> bool:
-        """After the session, only when it was logged (not stopped before it began)."""
-        return self.asks_feeling and self.log is not None and self.log.session_id is not None
+        """After the session, only when it is kept (not stopped before it began)."""
+        return self.asks_feeling and self.logged
 
     def answer_after(self, value: int) -> str:
         assert self.log is not None
@@ -118,11 +120,23 @@ class SessionWiring:
 
     @property
     def logged(self) -> bool:
-        return self.log is not None and self.log.session_id is not None
+        """Whether the history keeps this session (once written: see `unsaved`)."""
+        return self.log is not None and self.log.keeps
+
+    @property
+    def unsaved(self) -> str | None:
+        """Why the history failed to take what the session did (the disk is full, another
+        program holds a lock); None once it has it, or when it is not kept at all."""
+        return None if self.log is None else self.log.failed
+
+    def save_again(self, wait: float) -> str | None:
+        """Try again to write what is not saved, for up to `wait` seconds (blocking: from a
+        thread); None once it is saved."""
+        return None if self.log is None else self.log.retry(wait)
 
     def record(self, summary: Summary) -> SessionRecord | None:
         """The session as the history will keep it, or None when it is not kept."""
-        if self.log is None or self.log.session_id is None:
+        if self.log is None or not self.log.keeps:
             return None
         return self.log.record(summary)
 
@@ -131,10 +145,14 @@ class SessionWiring:
         if self.announcer is not None:
             await self.announcer.finish()
 
-    def close(self) -> None:
-        if self.log is not None:
-            self.log.close()
-            self.log = None
+    def close(self, wait: float = 0.0) -> str | None:
+        """Close the history, after trying for up to `wait` seconds to write what is not
+        saved yet; None when everything is saved, else why not (also said through `warn`)."""
+        if self.log is None:
+            return None
+        unsaved = self.log.close(wait)
+        self.log = None
+        return unsaved
 
 
 def recorder(log: SessionLog) -> Callable[[Event], None]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import make_exercise, make_routine
@@ -337,3 +339,32 @@ async def test_a_corrupt_history_is_left_to_the_next_session_with_one_notice() -
         assert len(app._notifications) == 1
     assert list(db_path().parent.glob("history.sqlite3*")) == [db_path()]
     assert db_path().read_bytes() == b"not sqlite" * 500
+
+
+async def test_a_session_the_history_did_not_take_is_told_and_saved_once_there_is_room(
+    user_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk as the session ends: the summary says the history does not hold it yet,
+    tries again, and says so once it does."""
+    room = False
+    save_progress = HistoryStore.save_progress
+
+    def full_at_the_end(store: HistoryStore, *args: Any, **kwargs: Any) -> None:
+        if kwargs["state"] != "running" and not room:
+            raise sqlite3.OperationalError("database or disk is full")
+        save_progress(store, *args, **kwargs)
+
+    monkeypatch.setattr(HistoryStore, "save_progress", full_at_the_end)
+    async with session_app(user_config, settings=Settings(ask_feeling=False)) as (pilot, clock):
+        for _ in range(12):
+            clock.advance(30)
+            await settle(pilot)
+        assert isinstance(pilot.app.screen, SummaryScreen)
+        told = shown(pilot, "#summary-saved")
+        assert told.startswith("Not saved to the history yet (database or disk is full)")
+        room = True
+        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
+        assert shown(pilot, "#summary-saved") == "Saved to the history."
+    [session] = read_sessions()
+    assert (session.state, session.done) == ("finished", 6)

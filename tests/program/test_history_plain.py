@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -129,3 +134,53 @@ def test_ctrl_c_in_a_terminal_leaves_without_asking_again() -> None:
         assert terminal.process.returncode == 130  # 128 + SIGINT, as a shell expects
     assert out.splitlines()[-1].startswith("Stopped: ")
     assert "And now" not in out
+
+
+@contextmanager
+def small_filesystem(where: Path) -> Iterator[Path]:
+    """A 1 MiB tmpfs at `where` (as root, as on CI); the test is skipped where none can be
+    mounted."""
+    where.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(where)], capture_output=True
+    )
+    if os.geteuid() != 0 or mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small filesystem here: {mounted.stderr!r}")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def fill(folder: Path) -> Path:
+    """Write a file in `folder` until its filesystem is full."""
+    filler = folder / "filler"
+    with contextlib.suppress(OSError), filler.open("wb", buffering=0) as out:
+        while True:
+            out.write(b"\0" * 4096)
+    return filler
+
+
+def test_a_really_full_disk_at_the_end_is_told_and_the_session_saved_once_there_is_room(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with small_filesystem(tmp_path / "small") as data:
+        monkeypatch.setenv("STRETCHTIMER_DATA_DIR", str(data))
+        process = plain("--speed", "25")  # about 12 s
+        assert process.stdout is not None
+        deadline = time.monotonic() + 30
+        while not read_sessions() and time.monotonic() < deadline:  # its row is written
+            time.sleep(0.05)
+        filler = fill(data)
+        told = ""
+        for line in process.stdout:
+            if line.startswith("Not saved to the history yet"):
+                told = line
+                filler.unlink()  # room again: the try before exit writes it
+                break
+        out, err = process.communicate(timeout=30)
+        assert "database or disk is full" in told, (out, err)
+        assert out.splitlines()[-1] == "Saved to the history."
+        assert process.returncode == 0, err
+        [session] = read_sessions()
+        assert (session.state, session.done) == ("finished", 6)

@@ -10,6 +10,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import make_exercise, make_routine
@@ -26,7 +27,7 @@ from stretchtimer.history.store import (
 )
 from stretchtimer.paths import data_dir
 from stretchtimer.session.clock import VirtualClock
-from stretchtimer.session.engine import Command, Engine
+from stretchtimer.session.engine import Command, Engine, Event, Finished
 from stretchtimer.session.plan import Timeline, plan
 from stretchtimer.wiring import recorder
 
@@ -250,7 +251,9 @@ def test_a_read_only_file_means_one_warning_no_log_and_it_is_still_read(
 
     monkeypatch.setattr(history, "_open", read_only)
     warnings: list[str] = []
-    assert history_log.open_log(timeline(), 1.0, warn=warnings.append) is None
+    session_log = history_log.open_log(timeline(), 1.0, warn=warnings.append)
+    session_log.started()
+    assert session_log.close(wait=5) is None and session_log.lost
     assert len(warnings) == 1 and "readonly" in warnings[0]
     assert "sessions are not logged" in warnings[0]
     [session] = read_sessions(warn=warnings.append)
@@ -312,6 +315,102 @@ def test_a_failed_write_warns_once_and_is_made_good_at_the_next_exercise_end() -
     assert len(warnings) == 1 and "could not write to the history" in warnings[0]
     [session] = read_sessions()
     assert session.state == "finished" and session.done == 3
+
+
+def test_a_lock_held_at_the_start_neither_holds_up_the_loop_nor_loses_the_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another program holds the history for longer than the busy timeout as the session
+    starts: the file is opened (and checked, when due) in a thread, and the session is
+    written once the lock frees."""
+    open_store().close()
+    history.check_soon(db_path())  # the weekly check of every page is due
+    loop_thread = threading.current_thread()
+    opened_on: list[threading.Thread] = []
+    connect = history._connect
+
+    def spy(path: Path, writable: bool = True) -> sqlite3.Connection:
+        opened_on.append(threading.current_thread())
+        return connect(path, writable)
+
+    monkeypatch.setattr(history, "_connect", spy)
+    monkeypatch.setattr(history, "BUSY_TIMEOUT_MS", 100)  # gives up on the lock sooner
+    blocker = sqlite3.connect(db_path(), timeout=0)
+    blocker.execute("BEGIN EXCLUSIVE")
+    clock = VirtualClock()
+    line = timeline()
+    engine = Engine(line, clock)
+    warnings: list[str] = []
+    session_log = history_log.open_log(line, 1.0, warn=warnings.append)
+    engine.subscribe(recorder(session_log))
+    asyncio.run(engine.run())  # the whole session, with the history locked throughout
+    assert session_log.keeps and session_log.pending is not None
+    deadline = time.monotonic() + 10
+    while "locked" not in str(session_log.pending) and time.monotonic() < deadline:
+        time.sleep(0.01)  # the thread found the lock still held, and waits for it
+    assert "locked by another program" in str(session_log.pending)
+    blocker.rollback()  # the other program lets go
+    blocker.close()
+    assert session_log.close(wait=10) is None
+    [session] = read_sessions()
+    assert (session.state, session.done) == ("finished", 3)
+    assert opened_on and loop_thread not in opened_on
+    assert (data_dir() / "history.sqlite3.checked").exists()  # checked, in the thread
+    assert warnings == []
+
+
+class FullDisk(HistoryStore):
+    """A store whose writes fail as on a full disk while `full` is set."""
+
+    full = False
+
+    def save_progress(self, *args: Any, **kwargs: Any) -> None:
+        if self.full:
+            raise sqlite3.OperationalError("database or disk is full")
+        super().save_progress(*args, **kwargs)
+
+
+def full_disk_store() -> FullDisk:
+    store = open_store()
+    return FullDisk(store.connection, store.path)
+
+
+def test_a_full_disk_at_the_end_is_told_and_the_end_written_when_there_is_room() -> None:
+    clock = VirtualClock()
+    line = timeline()
+    engine = Engine(line, clock)
+    store = full_disk_store()
+    warnings: list[str] = []
+    session_log = SessionLog(store, line, now=lambda: T0, warn=warnings.append)
+
+    def fill_at_the_end(event: Event) -> None:
+        store.full = store.full or isinstance(event, Finished)
+
+    engine.subscribe(fill_at_the_end)  # before the log sees the end
+    engine.subscribe(recorder(session_log))
+    asyncio.run(engine.run())
+    assert session_log.pending == "database or disk is full"
+    assert len(warnings) == 1 and "database or disk is full" in warnings[0]
+    store.full = False  # room again
+    assert session_log.close(wait=5) is None
+    [session] = read_sessions()
+    assert (session.state, session.done) == ("finished", 3)
+
+
+def test_a_disk_still_full_at_exit_is_said() -> None:
+    clock = VirtualClock()
+    line = timeline()
+    engine = Engine(line, clock)
+    store = full_disk_store()
+    warnings: list[str] = []
+    session_log = SessionLog(store, line, now=lambda: T0, warn=warnings.append)
+    engine.subscribe(recorder(session_log))
+    store.full = True
+    asyncio.run(engine.run())
+    assert session_log.close(wait=0.5) == "database or disk is full"
+    assert "could not be saved" in warnings[-1] and "disk is full" in warnings[-1]
+    [session] = read_sessions()
+    assert (session.state, session.done) == ("running", 0)
 
 
 def test_reading_a_corrupt_history_leaves_it_alone_and_says_so_once() -> None:

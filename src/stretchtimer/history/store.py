@@ -113,6 +113,10 @@ def one_line(text: object, width: int = 120) -> str:
     return line if len(line) <= width else line[: width - 3] + "..."
 
 
+class HistoryLocked(Exception):
+    """Another program holds a lock on the history for longer than the busy timeout."""
+
+
 class NewerSchemaError(Exception):
     """The file's schema version is not one this program knows (a newer stretchtimer wrote
     it, or it is not a history at all): it is left alone, not logged to."""
@@ -140,13 +144,20 @@ class HistoryStore:
 
     @classmethod
     def open(
-        cls, path: Path | None = None, warn: Warn | None = None, writable: bool = True
+        cls,
+        path: Path | None = None,
+        warn: Warn | None = None,
+        writable: bool = True,
+        *,
+        wait_for_lock: bool = False,
     ) -> HistoryStore | None:
         """Open (create, migrate, now and then check) the database to write to it; None,
         after one warning, if it cannot be used. A damaged file is repaired (`_repair`).
 
         It waits for another program's lock (up to the busy timeout) and for a repair: a
-        session opens it off the event loop (`history.log`).
+        session opens it off the event loop (`history.log`). With `wait_for_lock`, a lock
+        still held after that raises `HistoryLocked` (the caller tries again later) instead
+        of giving up.
         """
         path = path or db_path()
         say: Warn = warn or (lambda text: log.warning("%s", text))
@@ -164,6 +175,8 @@ class HistoryStore:
             say(f"{path} is left alone: {error}; sessions are not logged")
             return None
         except sqlite3.DatabaseError as error:
+            if wait_for_lock and is_locked(error):
+                raise HistoryLocked(one_line(error)) from None
             say(
                 f"cannot write the history in {path.parent} ({one_line(error)});"
                 " sessions are not logged"
@@ -537,8 +550,7 @@ def _connect_patiently(path: Path, writable: bool = True) -> sqlite3.Connection:
         try:
             return _connect(path, writable)
         except sqlite3.OperationalError as error:
-            code = getattr(error, "sqlite_errorcode", 0) & 0xFF
-            if code != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+            if not is_locked(error) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
 
@@ -617,6 +629,12 @@ def _create(connection: sqlite3.Connection, version: int = 0) -> None:
 
 class _CorruptError(sqlite3.DatabaseError):
     """The file opened but its pages do not check out."""
+
+
+def is_locked(error: sqlite3.DatabaseError) -> bool:
+    """Whether another connection holds a lock (so trying again later may work)."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def is_corrupt(error: sqlite3.DatabaseError) -> bool:

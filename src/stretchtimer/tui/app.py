@@ -52,6 +52,8 @@ if TYPE_CHECKING:  # the models, engine and history load after the first frame
 log = logging.getLogger(__name__)
 
 LEAVE_SECONDS = 1.0  # after SIGHUP, SIGTERM or a closed terminal, the process ends by then
+SAVE_WAIT = 30.0  # seconds the summary tries again to save a session the history did not take
+EXIT_SAVE_WAIT = 5.0  # and the exit, for what is still not saved
 
 guard_option_list_paging()
 
@@ -186,7 +188,7 @@ class StretchTimerApp(App[None]):
     def on_unmount(self) -> None:
         if self.player is not None:
             self.player.close()
-        self._close_wiring()
+        self._close_wiring(EXIT_SAVE_WAIT)
         logging.getLogger("stretchtimer").removeHandler(self._log_handler)
 
     def load_catalog(self) -> Catalog:
@@ -237,7 +239,7 @@ class StretchTimerApp(App[None]):
             engine,
             self.sound_player(),
             self.settings,
-            warn=self.history_warning,
+            warn=self._history_warning,
             speed=self.speed,
             catalog=catalog,
         )
@@ -258,10 +260,22 @@ class StretchTimerApp(App[None]):
 
         record = wiring.record(summary)
         ask = wiring if wiring.asks_after else None
-        screen = SummaryScreen(summary, timeline, logged=record is not None, ask=ask)
+        unsaved = wiring.unsaved
+        screen = SummaryScreen(
+            summary, timeline, logged=record is not None, ask=ask, unsaved=unsaved
+        )
         self.push_screen(screen, self._summary_closed)
         if record is not None:
             self._show_week_progress(screen, record)
+        if unsaved is not None:
+            self._save_again(screen, wiring)
+
+    @work(thread=True, name="save-again", exit_on_error=False)
+    def _save_again(self, screen: SummaryScreen, wiring: SessionWiring) -> None:
+        """Try again to save a session the history did not take (a full disk, a lock held by
+        another program) while its summary is up; the summary says how it went."""
+        unsaved = wiring.save_again(SAVE_WAIT)
+        self.call_from_thread(screen.show_saved, unsaved)
 
     def read_history(self, this: SessionRecord | None = None) -> tuple[list[SessionRecord], Stats]:
         """The logged sessions and their stats, with `this` session as it will be logged.
@@ -284,6 +298,13 @@ class StretchTimerApp(App[None]):
         _, stats = self.read_history(this)
         self.call_from_thread(screen.show_progress, goal_line(stats, this))
 
+    def _history_warning(self, text: str) -> None:
+        """`history_warning` from any thread (the history is opened and saved in threads)."""
+        try:
+            self.call_from_thread(self.history_warning, text)
+        except RuntimeError:  # on the app's own thread, or the app is not running
+            self.history_warning(text)
+
     def history_warning(self, text: str) -> None:
         """Say once per run that the history has a problem; the session goes on regardless."""
         log.warning("%s", text)
@@ -292,9 +313,11 @@ class StretchTimerApp(App[None]):
             message = shown(text[:1].upper() + text[1:]).plain
             self.notify(message, severity="warning", timeout=10, markup=False)
 
-    def _close_wiring(self) -> None:
+    def _close_wiring(self, wait: float = 0.0) -> None:
+        """Close the session's history; with `wait`, try that long to save what it did not
+        take yet (at exit)."""
         if self.wiring is not None:
-            self.wiring.close()
+            self.wiring.close(wait)
             self.wiring = None
 
     def _summary_closed(self, _: None = None) -> None:

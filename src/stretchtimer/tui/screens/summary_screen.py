@@ -36,14 +36,18 @@ class SummaryScreen(Screen[None]):
         *,
         logged: bool = False,
         ask: SessionWiring | None = None,
+        unsaved: str | None = None,
     ) -> None:
         """`logged`: the session is in the history, so a line shows it against the week's goal
-        (filled in by `show_progress`); `ask`: its wiring, to ask how the back feels now."""
+        (filled in by `show_progress`); `ask`: its wiring, to ask how the back feels now;
+        `unsaved`: why the history does not hold all of it yet (a full disk), said until
+        `show_saved` tells how trying again went."""
         super().__init__()
         self.summary = summary
         self.timeline = timeline
         self.logged = logged
         self.asking = ask
+        self.unsaved = unsaved
 
     def compose(self) -> ComposeResult:
         summary, timeline = self.summary, self.timeline
@@ -66,6 +70,11 @@ class SummaryScreen(Screen[None]):
             yield Static(shown("\n".join(lines)), id="summary-text")
             if self.logged:
                 yield Label("", id="summary-goal", markup=False)
+            if self.unsaved is not None:
+                yield Label(
+                    shown(f"Not saved to the history yet ({self.unsaved}): trying again."),
+                    id="summary-saved",
+                )
             asking = Label(feeling.SHORT_AFTER, id="summary-feeling", markup=False)
             asking.display = self.asking is not None
             yield asking
@@ -75,6 +84,16 @@ class SummaryScreen(Screen[None]):
         # No label once the screen has been left: the line came too late, and is not needed.
         for label in self.query("#summary-goal").results(Label):
             label.update(line)
+
+    def show_saved(self, unsaved: str | None) -> None:
+        """How trying again to save the session went: None when it is saved."""
+        text = (
+            "Saved to the history."
+            if unsaved is None
+            else f"Could not save this session to the history ({unsaved})."
+        )
+        for label in self.query("#summary-saved").results(Label):
+            label.update(shown(text))
 
     def on_key(self, event: events.Key) -> None:
         value = feeling.from_key(event.character)

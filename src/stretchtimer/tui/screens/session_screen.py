@@ -243,7 +243,9 @@ class SessionScreen(Screen[Summary]):
             self.show_sound_status(status)
 
     def show_sound_status(self, status: str) -> None:
-        show_line(self.query_one("#sound-status", Label), status)
+        # The sound thread may report while the screen is being put up or taken down.
+        for label in self.query("#sound-status").results(Label):
+            show_line(label, status)
 
 
 def show_line(label: Label, text: str) -> None:

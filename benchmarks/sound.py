@@ -1,7 +1,7 @@
 """Does sound delay the timer? The engine's cue lateness with and without sound and voice.
 
 Runs the one-minute benchmark routine in real time, first with only a timing subscriber, then
-with the cue player (simpleaudio -> ALSA, captured to files by shared/testing/alsa-capture.conf
+with the cue player (simpleaudio -> ALSA, captured to files by tests/fixtures/alsa-capture.conf
 so no sound card is needed) and the voice (espeak-ng) subscribed too, alternating. Figures:
 
 - cue lateness: when the timing subscriber received each CueDue, minus when it was due, in ms;
@@ -34,7 +34,7 @@ from stretchtimer.sound.clips import Clip
 from stretchtimer.sound.player import Player
 
 CUE_KINDS = {str(kind) for kind in CueKind}
-CAPTURE_CONF = Path(__file__).resolve().parents[2] / "shared" / "testing" / "alsa-capture.conf"
+CAPTURE_CONF = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "alsa-capture.conf"
 
 
 class TimedPlayer(Player):

@@ -397,3 +397,23 @@ async def test_the_key_bar_fits_the_width_and_its_keys_can_be_clicked(user_confi
         await pilot.click(KeyBar, offset=(line.index("Pause") - 2, 0))  # on "space Pause"
         await settle(pilot)
         assert session_of(pilot).engine.state == State.PAUSED
+
+
+async def test_the_whole_safety_note_can_be_read_at_80x24() -> None:
+    """The note with its red flags and urgent signs is taller than a small terminal: it
+    scrolls, and the line that says how to go on always shows."""
+
+    def on_screen(app: StretchTimerApp) -> str:
+        return app.export_screenshot().replace("&#160;", " ")
+
+    app = StretchTimerApp(routine_id="desk-break", clock=ManualClock(), mute=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SafetyScreen)
+        first = on_screen(app)
+        assert "Enter: go on" in first and "Move slowly" in first
+        assert "not medical advice" not in first  # too tall for 24 lines...
+        await pilot.press("end")
+        await settle(pilot)
+        last = on_screen(app)
+        assert "not medical advice" in last and "Enter: go on" in last  # ...so it scrolls

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
@@ -20,10 +20,11 @@ class SafetyScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="safety", classes="dialog"):
+        # The note scrolls where the terminal is short; its title and last line always show.
+        with VerticalScroll(id="safety", classes="dialog"):
             yield Label("Before you start", classes="dialog--title")
             yield Static(SAFETY_NOTE, markup=False, id="safety-text")
-            yield Label("Press Enter to go on", classes="dialog--keys")
+            yield Label("Enter: go on    up/down: scroll", classes="dialog--keys")
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

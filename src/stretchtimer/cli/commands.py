@@ -197,6 +197,12 @@ def doctor_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def import_command(args: argparse.Namespace) -> int:
+    from stretchtimer.cli.workrave import import_workrave
+
+    return import_workrave(args)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "list": list_command,
     "show": show_command,
@@ -206,4 +212,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "doctor": doctor_command,
     "history": history_command,
     "stats": stats_command,
+    "import": import_command,
 }

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from stretchtimer import __version__
+from stretchtimer.cli import workrave
 from stretchtimer.cli.commands import COMMANDS, default
 from stretchtimer.errors import EXIT_OK, EXIT_USAGE, BadInput, UsageError, warn
 from stretchtimer.output import OutputLost, SafeOutput, drop_output
@@ -117,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     doctor = commands.add_parser("doctor", help="show what works here: sound, voice, folders")
     doctor.add_argument("--play", action="store_true", help="also play a cue and say a word")
+    workrave.add_parser(commands)
     parser.set_defaults(
         speed=1.0, mute=False, volume=None, sound=None, voice=None, log=None, log_file=None
     )

@@ -35,7 +35,7 @@ from stretchtimer.session.plan import Timeline
 log = logging.getLogger(__name__)
 
 DB_NAME = "history.sqlite3"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 2000  # another terminal's write takes a millisecond; never block longer
 # A session's log writes on the event loop, which must not stall: a write that would wait
 # longer fails, and is made good at the next exercise's end.
@@ -77,6 +77,21 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: (
         "ALTER TABLE sessions ADD COLUMN feeling_before INTEGER",
         "ALTER TABLE sessions ADD COLUMN feeling_after INTEGER",
+    ),
+    3: (  # every break `stretchtimer remind` offered, and what became of it (history/breaks.py)
+        """CREATE TABLE breaks (
+            id INTEGER PRIMARY KEY,
+            offered_at TEXT NOT NULL,       -- UTC, ISO 8601
+            settled_at TEXT,                -- UTC; when its outcome last changed
+            reason TEXT NOT NULL,           -- every, at HH:MM, or hand (a session by hand)
+            outcome TEXT NOT NULL,          -- offered, snoozed, taken, typing, skipped, away,
+                                            -- unanswered
+            snoozes INTEGER NOT NULL DEFAULT 0,
+            work_seconds REAL NOT NULL DEFAULT 0,  -- work time counted before it
+            routine_id TEXT,                -- the routine suggested
+            session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL
+        )""",
+        "CREATE INDEX breaks_offered ON breaks (offered_at)",
     ),
 }
 """Schema version -> the statements that bring the previous version up to it."""

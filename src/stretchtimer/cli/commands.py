@@ -175,6 +175,43 @@ def stats_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def remind_command(args: argparse.Namespace) -> int:
+    if args.background and "ssl" not in sys.modules:
+        # The reminder never speaks TLS; asyncio imports ssl only to offer it (and runs
+        # without it), and its libraries would be 6 of the 30 MiB a background reminder may use.
+        sys.modules["ssl"] = None  # type: ignore[assignment]
+    from stretchtimer.remind.main import Options, run_background
+
+    if args.control:
+        from stretchtimer.remind.control import send
+
+        return send(args.control)
+    settings = settings_of(args)
+    options = Options(
+        every=args.every, at=args.at, start_command=args.start_command, speed=args.speed
+    )
+    if args.background:
+        return run_background(settings, options)
+    if not (os.isatty(0) and os.isatty(2)):
+        raise UsageError("no terminal: use --background (stretchtimer remind --background)")
+    from stretchtimer.tui.remind_app import run_screen
+
+    return run_screen(settings, options)
+
+
+def status_command(args: argparse.Namespace) -> int:
+    from stretchtimer.remind.status import read_status, status_line
+
+    status = read_status()
+    if args.json:
+        from stretchtimer.cli.views import print_json
+
+        print_json({**status, "text": status_line(status)})
+    else:
+        print(status_line(status))
+    return EXIT_OK
+
+
 def doctor_command(args: argparse.Namespace) -> int:
     from stretchtimer.cli.doctor import report
 
@@ -192,4 +229,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "doctor": doctor_command,
     "history": history_command,
     "stats": stats_command,
+    "remind": remind_command,
+    "status": status_command,
 }

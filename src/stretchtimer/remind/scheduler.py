@@ -344,7 +344,8 @@ def session_ended(reminder: Reminder, now: Moment) -> Result:
 
 
 def launch_failed(reminder: Reminder, now: Moment) -> Result:
-    """The session could not be opened: the offer stands."""
+    """The session never began (it could not be opened, or was left before its first
+    exercise): no break, the count goes on, and an open offer stands."""
     r = reminder
     if r.phase is not Phase.SESSION:
         return r, ()

@@ -37,3 +37,84 @@ def test_a_version_2_history_opens_as_before_and_gains_a_breaks_table() -> None:
     assert SCHEMA_VERSION == 3
     assert rows("PRAGMA user_version") == [(3,)]
     assert rows("SELECT count(*) FROM breaks") == [(0,)]
+
+
+T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday
+
+
+def open_store() -> HistoryStore:
+    store = HistoryStore.open()
+    assert store is not None
+    return store
+
+
+def test_a_break_is_written_when_offered_and_settled_later() -> None:
+    from stretchtimer.history.breaks import add_break, read_breaks, update_break
+
+    with open_store() as store:
+        first = add_break(store, at=T0, reason="every", outcome="offered", work_seconds=3000)
+        update_break(store, first, at=T0, outcome="snoozed", snoozes=1)
+        update_break(store, first, at=T0, outcome="taken", snoozes=1, session_id=None)
+        add_break(store, at=T0, reason="hand", outcome="typing", session_id=None)
+    [taken, hand] = read_breaks()
+    assert (taken.reason, taken.outcome, taken.snoozes, taken.work_seconds) == (
+        "every",
+        "taken",
+        1,
+        3000,
+    )
+    assert taken.offered and not hand.offered
+    assert taken.settled_at is not None
+
+
+def test_breaks_per_week_count_only_those_offered() -> None:
+    from datetime import timedelta
+
+    from stretchtimer.history.breaks import BreakRecord, break_weeks
+
+    def record(days: int, outcome: str, reason: str = "every") -> BreakRecord:
+        return BreakRecord(0, T0 - timedelta(days=days), None, reason, outcome)
+
+    records = [
+        record(0, "taken"),
+        record(1, "skipped"),  # Sunday: last week
+        record(0, "typing"),
+        record(0, "taken", reason="hand"),
+        record(0, "away"),
+    ]
+    *_, last, this = break_weeks(records, T0.date(), weeks=3)
+    assert (this.offered, this.taken, this.typing, this.away) == (3, 1, 1, 1)
+    assert (last.offered, last.skipped) == (1, 1)
+
+
+def test_a_repaired_history_keeps_its_breaks() -> None:
+    import os
+    import time
+
+    from stretchtimer.history import store as history
+    from stretchtimer.history.breaks import add_break, read_breaks
+
+    with open_store() as store:
+        for n in range(30):
+            add_break(store, at=T0, reason="every", outcome="taken", routine_id=f"r{n}")
+        with store.connection:
+            store.connection.execute(
+                "INSERT INTO sessions (routine_id, routine_name, started_at, planned_seconds,"
+                " state) VALUES ('x', 'Marker-damage', '2026-11-20T08:00:00.000+00:00', 1,"
+                " 'finished')"
+            )
+    with sqlite3.connect(db_path()) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = connection.execute("PRAGMA page_size").fetchone()[0]
+    connection.close()
+    data = bytearray(db_path().read_bytes())
+    page = data.index(b"Marker-damage") // size
+    data[page * size + 8 : (page + 1) * size] = b"\xff" * (size - 8)
+    db_path().write_bytes(bytes(data))
+    old = time.time() - history.CHECK_EVERY.total_seconds() - 60
+    os.utime(data_dir() / "history.sqlite3.checked", (old, old))
+    said: list[str] = []
+    store = HistoryStore.open(warn=said.append)
+    assert store is not None and said
+    store.close()
+    assert len(read_breaks()) == 30

@@ -9,14 +9,13 @@ so they are not counted among the breaks offered.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from stretchtimer.history.stats import local_day, week_start
-from stretchtimer.history.store import HistoryStore, Warn, db_path
+from stretchtimer.history.store import HistoryStore, Warn, _read, _reader
 
 HAND = "hand"
 TAKEN = "taken"
@@ -125,21 +124,12 @@ def breaks(store: HistoryStore, since: datetime | None = None) -> list[BreakReco
 def read_breaks(
     since: datetime | None = None, path: Path | None = None, warn: Warn | None = None
 ) -> list[BreakRecord]:
-    """Every break since `since`; an empty list when there is no history (or no breaks)."""
-    path = path or db_path()
-    if not path.exists():
-        return []
-    store = HistoryStore.open(path, warn=warn, writable=False)
-    if store is None:
-        return []
-    try:
-        return breaks(store, since)
-    except sqlite3.Error as error:
-        if warn is not None:
-            warn(f"cannot read the breaks in {path} ({error})")
-        return []
-    finally:
-        store.close()
+    """Every break since `since`; an empty list when there is no history (or no breaks).
+    Never changes the file, as `read_sessions`."""
+    with _reader(path, warn) as store:
+        if store is None:
+            return []
+        return _read(store, lambda: breaks(store, since), [], warn)
 
 
 def typing_sessions(records: Iterable[BreakRecord]) -> frozenset[int]:

@@ -104,6 +104,9 @@ SESSION_COLUMNS = (
 EXERCISE_COLUMNS = (
     "session_id, position, exercise_id, name, areas, outcome, seconds, planned_seconds"
 )
+BREAK_COLUMNS = (
+    "id, offered_at, settled_at, reason, outcome, snoozes, work_seconds, routine_id, session_id"
+)
 _DONE_ONE = (
     "EXISTS (SELECT 1 FROM exercises"
     " WHERE exercises.session_id = sessions.id AND exercises.outcome = 'done')"
@@ -758,8 +761,12 @@ def _salvage(damaged: Path, into: Path) -> tuple[int, int]:
 
 
 def _copy_rows(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
-    """Every readable row of both tables, from `source` into `target`'s (empty) tables."""
-    for table, columns in (("sessions", SESSION_COLUMNS), ("exercises", EXERCISE_COLUMNS)):
+    """Every readable row of every table, from `source` into `target`'s (empty) tables."""
+    tables = [("sessions", SESSION_COLUMNS), ("exercises", EXERCISE_COLUMNS)]
+    with contextlib.suppress(sqlite3.DatabaseError):
+        if source.execute("SELECT 1 FROM sqlite_master WHERE name = 'breaks'").fetchone():
+            tables.append(("breaks", BREAK_COLUMNS))
+    for table, columns in tables:
         marks = ", ".join("?" * len(columns.split(",")))
         for chunk in _readable_rows(source, table, columns):
             target.executemany(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})", chunk)

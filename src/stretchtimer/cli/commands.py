@@ -187,8 +187,22 @@ def remind_command(args: argparse.Namespace) -> int:
 
         return send(args.control)
     settings = settings_of(args)
+    passed: list[str] = ["--mute"] if args.mute else []
+    for flag, value in (
+        ("--volume", args.volume),
+        ("--sound", args.sound),
+        ("--voice", args.voice),
+    ):
+        if value is not None:
+            passed += [flag, str(value)]
+    if args.log is False:
+        passed.append("--no-log")
     options = Options(
-        every=args.every, at=args.at, start_command=args.start_command, speed=args.speed
+        every=args.every,
+        at=args.at,
+        start_command=args.start_command,
+        speed=args.speed,
+        session_options=tuple(passed),
     )
     if args.background:
         return run_background(settings, options)

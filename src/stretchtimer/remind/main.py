@@ -54,6 +54,8 @@ class Options:
     at: tuple[int, ...] | None = None
     start_command: str | None = None
     speed: float = 1.0
+    session_options: tuple[str, ...] = ()
+    """What the session it opens gets from this command line (--mute, --volume 40...)."""
 
 
 def rules_from(settings: Settings, options: Options) -> Rules:
@@ -185,7 +187,9 @@ async def build(
         idle,
         notifier,
         book=Book(store, warn),
-        launcher=Launcher(options.start_command, run_here, options.speed),
+        launcher=Launcher(
+            options.start_command, run_here, options.speed, extra=options.session_options
+        ),
         suggestion=Suggester(settings, history, lean=not screen),
         watch=SessionWatch(history) if store is not None else None,
         hooks={"on_break": settings.on_break, "on_session_end": settings.on_session_end},

@@ -226,6 +226,7 @@ class Launcher:
     start_command: str | None = None
     run_here: RunHere | None = None
     speed: float = 1.0
+    extra: tuple[str, ...] = ()
     tmux: bool = field(default_factory=lambda: bool(os.environ.get("TMUX")))
 
     @property
@@ -242,7 +243,7 @@ class Launcher:
         argv = [sys.executable, "-m", "stretchtimer", "run", routine_id]
         if self.speed != 1:
             argv += ["--speed", f"{self.speed:g}"]
-        return argv
+        return [*argv, *self.extra]
 
     async def open(self, routine_id: str) -> bool:
         """Open the session and wait until it is over; False when it could not be opened."""

@@ -138,8 +138,8 @@ class RemindApp(App[None]):
         )
         counts = loop.counts
         screen.query_one("#remind-count", Static).update(
-            f"Today: {counts.get('taken', 0)} taken, {counts.get('skipped', 0)} skipped,"
-            f" {counts.get('offered', 0)} offered"
+            f"Breaks so far: {counts.get('taken', 0)} taken, {counts.get('skipped', 0)} skipped"
+            f" of {counts.get('offered', 0)} offered"
         )
         screen.query_one("#remind-how", Static).update(
             describe(loop.idle, loop.notifier, loop.launcher)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
 
 from stretchtimer.history.store import MIGRATIONS, SCHEMA_VERSION, HistoryStore, db_path
 from stretchtimer.paths import data_dir
@@ -118,3 +121,49 @@ def test_a_repaired_history_keeps_its_breaks() -> None:
     assert store is not None and said
     store.close()
     assert len(read_breaks()) == 30
+
+
+def test_stats_counts_breaks_and_leaves_out_sessions_spent_typing(
+    capsys: pytest.CaptureFixture[str], user_config: Path
+) -> None:
+    import json
+
+    from conftest import make_exercise, make_routine
+
+    from stretchtimer.cli.main import main
+    from stretchtimer.history.breaks import add_break
+    from stretchtimer.history.records import ExerciseRecord, utc_now
+    from stretchtimer.session.plan import plan
+
+    now = utc_now()
+    timeline = plan(make_routine("one"), [make_exercise("one")])
+    with open_store() as store:
+        ids = []
+        for _ in range(2):
+            session = store.start_session(timeline, now)
+            done = [ExerciseRecord(0, "one", "One", ("neck",), "done", 10.0, 10.0)]
+            store.save_progress(
+                session, done, at=now, active_seconds=15, paused_seconds=0, state="finished"
+            )
+            ids.append(session)
+        add_break(store, at=now, reason="every", outcome="taken", session_id=ids[0])
+        add_break(store, at=now, reason="every", outcome="typing", session_id=ids[1])
+        add_break(store, at=now, reason="every", outcome="skipped")
+    assert main(["stats", "--json", "--weeks", "2"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["this_week"]["sessions"] == 1  # the one spent typing is not counted
+    assert stats["breaks"][-1] | {"start": None} == {
+        "start": None,
+        "offered": 3,
+        "taken": 1,
+        "typing": 1,
+        "skipped": 1,
+        "snoozed": 0,
+        "away": 0,
+    }
+    assert main(["stats", "--weeks", "2"]) == 0
+    text = capsys.readouterr().out
+    assert "Breaks offered by `stretchtimer remind`:" in text
+    (user_config / "config.toml").write_text("break_proof = false\n", encoding="utf-8")
+    assert main(["stats", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["this_week"]["sessions"] == 2

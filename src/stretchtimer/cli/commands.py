@@ -159,19 +159,36 @@ def history_command(args: argparse.Namespace) -> int:
 
 
 def stats_command(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
     from stretchtimer.cli.views import print_json
+    from stretchtimer.history.breaks import (
+        break_lines,
+        break_weeks,
+        break_weeks_json,
+        read_breaks,
+        typing_sessions,
+    )
     from stretchtimer.history.records import utc_now
     from stretchtimer.history.report import stats_json, stats_lines
     from stretchtimer.history.store import read_stats
 
-    goal = settings_of(args).weekly_goal
-    _, stats = read_stats(utc_now(), goal, args.weeks, warn=warn)
+    settings = settings_of(args)
+    goal = settings.weekly_goal
+    now = utc_now()
+    breaks = read_breaks(since=now - timedelta(weeks=args.weeks + 1), warn=warn)
+    typing = typing_sessions(breaks) if settings.break_proof else frozenset()
+    _, stats = read_stats(now, goal, args.weeks, warn=warn, not_counted=typing)
+    weeks = break_weeks(breaks, stats.today, args.weeks)
     if args.json:
-        print_json(stats_json(stats))
-    elif not stats.logged:
+        print_json({**stats_json(stats), "breaks": break_weeks_json(weeks)})
+    elif not stats.logged and not breaks:
         print(f"No sessions yet. Start one with `stretchtimer`; your goal is {goal} a week.")
     else:
-        print("\n".join(stats_lines(stats)))
+        lines = stats_lines(stats)
+        if any(week.offered for week in weeks):
+            lines += ["", *break_lines(weeks)]
+        print("\n".join(lines))
     return EXIT_OK
 
 

@@ -168,3 +168,33 @@ def break_weeks(
         )
         for monday in mondays
     )
+
+
+def break_lines(weeks: Sequence[BreakWeek]) -> list[str]:
+    """`stats`: the breaks `remind` offered each week and what became of them."""
+    lines = [
+        "Breaks offered by `stretchtimer remind`:",
+        "WEEK OF      TAKEN / OFFERED  TYPING  SKIPPED  AWAY",
+    ]
+    for week in weeks:
+        share = f"{week.taken:>5} / {week.offered:<7}"
+        lines.append(
+            f"{week.start.strftime('%a %d %b'):<12} {share}  {week.typing:>6}  {week.skipped:>7}"
+            f"  {week.away:>4}"
+        )
+    return lines
+
+
+def break_weeks_json(weeks: Sequence[BreakWeek]) -> list[dict[str, object]]:
+    return [
+        {
+            "start": week.start.isoformat(),
+            "offered": week.offered,
+            "taken": week.taken,
+            "typing": week.typing,
+            "skipped": week.skipped,
+            "snoozed": week.snoozed,
+            "away": week.away,
+        }
+        for week in weeks
+    ]

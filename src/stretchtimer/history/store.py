@@ -22,7 +22,7 @@ import os
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TypeVar
@@ -410,6 +410,7 @@ def read_stats(
     path: Path | None = None,
     warn: Warn | None = None,
     tz: tzinfo | None = None,
+    not_counted: Collection[int] = (),
 ) -> tuple[list[SessionRecord], Stats]:
     """The recent sessions (those the stats need whole) and the stats, with `this` session as
     it will be logged. The years before are summed up by SQL, never read whole."""
@@ -422,7 +423,7 @@ def read_stats(
             earlier = _read(store, lambda: store.earlier(since), Earlier(), None)
         if this is not None:
             sessions = [*(s for s in sessions if s.id != this.id), this]
-        return sessions, compute(sessions, now, goal, weeks, tz, earlier)
+        return sessions, compute(sessions, now, goal, weeks, tz, earlier, not_counted)
 
 
 @contextlib.contextmanager

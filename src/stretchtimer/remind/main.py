@@ -246,3 +246,33 @@ def _open_tty() -> int | None:
 
 def describe(idle: IdleSource, notifier: Notifier, launcher: Launcher) -> str:
     return f"idle: {idle.name}; notify: {notifier.name}; start: {launcher.how}"
+
+
+async def probe(settings: Settings) -> list[str]:
+    """`doctor`'s lines: which idle source and notifier `remind` would use here, what each
+    one tried said, and how Start would open a session."""
+    idle, idle_tried = await find_idle_source(settings.idle_source, screen=False)
+    notifier, notify_tried = await find_notifier(settings.notify, lambda _: None, _tty_writer())
+    quiet = await notifier.quiet()
+    await idle.close()
+    await notifier.close()
+    hours = parse_work_hours(settings.work_hours).text()
+    lines = [
+        _row("when", f"every {settings.remind_every} min of work, {hours}"),
+        _row("idle source", f"{idle.name} (setting: {settings.idle_source})"),
+        *(_row(f"  {name}", said) for name, said in idle_tried),
+        _row("notifications", f"{notifier.name} (setting: {settings.notify})"),
+        *(_row(f"  {name}", said) for name, said in notify_tried),
+        _row("do not disturb", "on: breaks are not shown" if quiet else "off"),
+        _row("start", Launcher().how.replace("none", "--start-command, tmux or the screen")),
+    ]
+    return lines
+
+
+def _tty_writer() -> Callable[[str], object] | None:
+    """Something that writes to the terminal, if there is one (doctor writes nothing)."""
+    return (lambda text: None) if os.isatty(1) or os.path.exists("/dev/tty") else None
+
+
+def _row(name: str, value: str) -> str:
+    return f"  {name:<14} {value}"

@@ -93,3 +93,27 @@ def test_bad_reminder_settings_name_the_key(tmp_path: Path, text: str, expected:
         load_settings(path)
     assert str(caught.value).startswith(f"{path}{expected}")
     assert "\n" not in str(caught.value)
+
+
+def test_the_readme_s_reminder_settings_are_the_defaults(tmp_path: Path) -> None:
+    from conftest import REPO
+
+    from stretchtimer.settings import Settings
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Reminders", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "config.toml"
+    path.write_text(example, encoding="utf-8")
+    assert load_settings(path) == Settings()
+    assert {line.split()[0] for line in example.splitlines()} == {
+        "remind_every",
+        "remind_at",
+        "work_hours",
+        "break_minutes",
+        "idle_source",
+        "notify",
+        "on_break",
+        "on_session_end",
+        "break_proof",
+    }

@@ -1,7 +1,8 @@
 # ruff: noqa: F722, F821
 """A stand-in desktop on a real session bus, for the reminder's tests: a notification server
-that declares ActionInvoked and NotificationClosed and presses a button when told, and GNOME's
-Mutter idle monitor with an idle time set by the test.
+that declares ActionInvoked and NotificationClosed and presses a button when told, and an
+idle time set by the test, told by GNOME's Mutter idle monitor, org.freedesktop.ScreenSaver and
+logind's session (point DBUS_SYSTEM_BUS_ADDRESS at this bus for that one).
 
 Run under `dbus-run-session -- python tests/standin_desktop.py`. It takes its names on the bus
 before it says `ready <address>` on stdout, so nothing asks for them too early. Then it reads
@@ -103,11 +104,44 @@ class IdleMonitor(ServiceInterface):
         self.fixed = False
         self.since = asyncio.get_event_loop().time()
 
-    @dbus_method()
-    def GetIdletime(self) -> "t":
+    def now_ms(self) -> int:
         growing = self.idle_ms and not self.fixed
         grown = (asyncio.get_event_loop().time() - self.since) * 1000 if growing else 0
         return int(self.idle_ms + grown)
+
+    @dbus_method()
+    def GetIdletime(self) -> "t":
+        return self.now_ms()
+
+
+class ScreenSaver(ServiceInterface):
+    """KDE's idle time, in seconds, from the same idle time as Mutter's."""
+
+    def __init__(self, monitor: IdleMonitor) -> None:
+        super().__init__("org.freedesktop.ScreenSaver")
+        self.monitor = monitor
+
+    @dbus_method()
+    def GetSessionIdleTime(self) -> "u":
+        return self.monitor.now_ms() // 1000
+
+
+class LoginSession(ServiceInterface):
+    """logind's session: IdleHint once idle for 10 s, IdleSinceHint in microseconds."""
+
+    def __init__(self, monitor: IdleMonitor) -> None:
+        super().__init__("org.freedesktop.login1.Session")
+        self.monitor = monitor
+
+    @dbus_property(access=PropertyAccess.READ)
+    def IdleHint(self) -> "b":
+        return self.monitor.now_ms() >= 10_000
+
+    @dbus_property(access=PropertyAccess.READ)
+    def IdleSinceHint(self) -> "t":
+        import time
+
+        return int((time.time() - self.monitor.now_ms() / 1000) * 1e6)
 
 
 async def main() -> None:
@@ -116,8 +150,15 @@ async def main() -> None:
     idle = IdleMonitor()
     bus.export("/org/freedesktop/Notifications", notifications)
     bus.export("/org/gnome/Mutter/IdleMonitor/Core", idle)
-    await bus.request_name("org.freedesktop.Notifications")
-    await bus.request_name("org.gnome.Mutter.IdleMonitor")
+    bus.export("/org/freedesktop/ScreenSaver", ScreenSaver(idle))
+    bus.export("/org/freedesktop/login1/session/auto", LoginSession(idle))
+    for name in (
+        "org.freedesktop.Notifications",
+        "org.gnome.Mutter.IdleMonitor",
+        "org.freedesktop.ScreenSaver",
+        "org.freedesktop.login1",  # the system bus's, here on the session bus
+    ):
+        await bus.request_name(name)
     say(f"ready {os.environ['DBUS_SESSION_BUS_ADDRESS']}")
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()

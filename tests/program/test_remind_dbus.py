@@ -98,6 +98,21 @@ async def test_the_idle_source_is_gnome_s_idle_monitor(desktop: Desktop) -> None
         await source.close()
 
 
+@pytest.mark.parametrize("name", ["screensaver", "logind"])
+async def test_the_other_d_bus_idle_sources(
+    desktop: Desktop, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", desktop.address)  # logind's stand-in
+    source, tried = await find_idle_source(name)
+    try:
+        assert source.name == name and tried == [(name, "works")]
+        assert await source.idle() == pytest.approx(0, abs=1)
+        desktop.send("idle 400000")
+        assert await source.idle() == pytest.approx(400, abs=2)
+    finally:
+        await source.close()
+
+
 async def test_a_notification_s_button_is_the_answer(desktop: Desktop) -> None:
     answers: list[Answer] = []
     notifier, tried = await find_notifier("auto", answers.append, None)

@@ -115,3 +115,55 @@ def test_a_break_in_tmux_opens_in_a_popup_and_is_kept_as_taken(
     assert rows == [("every", "taken", "desk-break", "finished")]
     nested.keys("q")
     nested.wait_for("REMIND-EXITED-0")
+
+
+def test_without_tmux_start_turns_the_reminder_s_terminal_into_the_session(
+    nested: Nested, tmp_path: Path, user_config: Path
+) -> None:
+    (user_config / SAFETY_SEEN_FILE).touch()
+    (user_config / "config.toml").write_text(
+        'work_hours = "always"\nidle_source = "none"\nnotify = "off"\n', encoding="utf-8"
+    )
+    data = tmp_path / "data"
+    command = (
+        f"env -u TMUX STRETCHTIMER_CONFIG_DIR={shlex.quote(str(user_config))}"
+        f" STRETCHTIMER_DATA_DIR={shlex.quote(str(data))} {shlex.quote(sys.executable)}"
+        " -m stretchtimer remind --every 1 --speed 60 --mute; echo REMIND-EXITED-$?; sleep 30"
+    )
+    nested.tmux(nested.outer, "new-session", "-d", "-s", "o", "-x", "90", "-y", "30", command)
+    screen = nested.wait_for("start: this terminal")
+    nested.wait_for("Break time", timeout=40)
+    nested.keys("s")
+    screen = nested.wait_for("Well done", timeout=60)
+    assert "Break time" not in screen  # the session has the whole terminal
+    nested.keys("q")
+    nested.wait_for("Next break in", timeout=20)
+    with sqlite3.connect(data / "history.sqlite3") as connection:
+        rows = connection.execute("SELECT outcome, session_id IS NOT NULL FROM breaks").fetchall()
+    connection.close()
+    assert rows == [("taken", 1)]
+    nested.keys("q")
+    nested.wait_for("REMIND-EXITED-0")
+
+
+async def test_tmux_client_activity_is_an_idle_source(
+    nested: Nested, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stretchtimer.remind.idle import find_idle_source
+
+    nested.start("sleep 60")
+    nested.wait_for("")
+    for _ in range(50):  # the inner server, once its client is attached
+        result = subprocess.run(
+            ["tmux", "-L", nested.inner, "display-message", "-p", "#{socket_path}"],
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode == 0 and result.stdout.strip():
+            break
+        time.sleep(0.1)
+    monkeypatch.setenv("TMUX", f"{result.stdout.strip()},{os.getpid()},0")
+    source, tried = await find_idle_source("tmux")
+    assert tried == [("tmux", "works")]
+    idle = await source.idle()
+    assert idle is not None and 0 <= idle < 10

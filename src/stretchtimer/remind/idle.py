@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -212,12 +213,14 @@ class SwayIdle:
         return 0.0 if self.idle_since is None else time.monotonic() - self.idle_since
 
     async def close(self) -> None:
-        self.reader.cancel()
         if self.process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.process.terminate()
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGTERM)  # it and the commands it runs
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.process.wait(), 2)
+        # its output ends with it: the reader finishes, and the pipe is closed
+        with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(self.reader, 2)
 
 
 async def run_program(argv: Sequence[str], timeout: float = PROGRAM_TIMEOUT) -> str:
@@ -285,6 +288,7 @@ async def _try(name: str, screen: bool) -> IdleSource:
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL,
+            start_new_session=True,
         )
         await asyncio.sleep(0.3)
         if process.returncode is not None:

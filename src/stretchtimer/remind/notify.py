@@ -222,6 +222,9 @@ class NotifySend:
 
     async def close(self) -> None:
         await self.withdraw()
+        if self.waiter is not None:
+            await asyncio.wait([self.waiter], timeout=2)
+            await asyncio.sleep(0)  # the process's pipes close on the next turn
 
 
 class TerminalNotifier:

@@ -145,3 +145,48 @@ def test_skip_from_the_command_line_is_kept(user_config: Path, tmp_path: Path) -
         rows = connection.execute("SELECT reason, outcome, snoozes FROM breaks").fetchall()
     connection.close()
     assert rows == [("every", "skipped", 1)]
+
+
+def test_install_prints_the_service_and_installs_nothing(tmp_path: Path) -> None:
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg")}
+    result = run("remind", "--install", "--every", "40", "--at", "17:00,12:30", env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"# {tmp_path}/xdg/systemd/user/stretchtimer-remind.service" in result.stdout
+    assert "remind --background --every 40 --at 12:30,17:00\n" in result.stdout
+    assert "Not installed" in result.stdout
+    assert not (tmp_path / "xdg").exists()
+
+
+def test_install_enable_writes_the_unit_and_starts_it(tmp_path: Path) -> None:
+    calls = tmp_path / "calls"
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "systemctl").write_text(f'#!/bin/sh\necho "$@" >> {calls}\n', encoding="utf-8")
+    (fake / "systemctl").chmod(0o755)
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "PATH": f"{fake}:{os.environ['PATH']}"}
+    result = run("remind", "--install", "--enable", env=env)
+    assert result.returncode == 0, result.stderr
+    unit = tmp_path / "xdg" / "systemd" / "user" / "stretchtimer-remind.service"
+    assert "ExecStart=" in unit.read_text() and "Restart=on-failure" in unit.read_text()
+    assert calls.read_text().splitlines() == [
+        "--user daemon-reload",
+        "--user enable --now stretchtimer-remind.service",
+    ]
+
+
+def test_enable_alone_is_a_usage_error() -> None:
+    result = run("remind", "--enable")
+    assert result.returncode == 2 and "--enable goes with --install" in result.stderr
+
+
+def test_the_launchd_agent_is_a_valid_property_list() -> None:
+    import plistlib
+
+    from stretchtimer.remind.install import service
+
+    path, text, commands = service(["--every", "40"], platform="darwin")
+    agent = plistlib.loads(text.encode())
+    assert path.name == "org.stretchtimer.remind.plist"
+    assert agent["ProgramArguments"][-4:] == ["remind", "--background", "--every", "40"]
+    assert agent["KeepAlive"] and agent["RunAtLoad"]
+    assert commands == [["launchctl", "load", "-w", str(path)]]

@@ -203,6 +203,19 @@ def remind_command(args: argparse.Namespace) -> int:
         from stretchtimer.remind.control import send
 
         return send(args.control)
+    if args.enable and not args.install:
+        raise UsageError("--enable goes with --install")
+    if args.install:
+        from stretchtimer.remind.install import install
+
+        wanted: list[str] = []
+        if args.every is not None:
+            wanted += ["--every", str(args.every)]
+        if args.at:
+            wanted += ["--at", ",".join(f"{m // 60:02}:{m % 60:02}" for m in args.at)]
+        if args.start_command:
+            wanted += ["--start-command", args.start_command]
+        return install(wanted, args.enable)
     settings = settings_of(args)
     passed: list[str] = ["--mute"] if args.mute else []
     for flag, value in (

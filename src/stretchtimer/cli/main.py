@@ -146,6 +146,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CMD",
         help="how Start opens a session ({routine} is replaced; default: a tmux popup, or here)",
     )
+    remind.add_argument(
+        "--install",
+        action="store_true",
+        help="print a systemd user service (launchd agent on macOS) that keeps it running",
+    )
+    remind.add_argument(
+        "--enable", action="store_true", help="with --install: write that file and start it"
+    )
     _add_session_options(remind, argparse.SUPPRESS)
 
     status = commands.add_parser("status", help="one short line for a status bar: next break")

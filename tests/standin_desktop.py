@@ -11,6 +11,7 @@ one command a line on stdin:
     press ACTION          the last notification's button ACTION is pressed (then it closes)
     idle MS [fixed]       Mutter's idle time is MS milliseconds now, growing (or held there)
     inhibit on|off        Do Not Disturb (the server's Inhibited property)
+    workrave STAGE        Workrave's RestbreakChanged(STAGE): none, prelude or break
 
 and reports on stdout: `notify ID JSON` for each notification, `close ID` for each closed.
 (No `from __future__ import annotations`: dbus-fast reads the signatures from them.)
@@ -144,6 +145,21 @@ class LoginSession(ServiceInterface):
         return int((time.time() - self.monitor.now_ms() / 1000) * 1e6)
 
 
+class WorkraveCore(ServiceInterface):
+    """Workrave's core: the break signals it sends as a break's stage changes."""
+
+    def __init__(self) -> None:
+        super().__init__("org.workrave.CoreInterface")
+
+    @dbus_signal()
+    def MicrobreakChanged(self, progress: "s") -> "s":
+        return progress
+
+    @dbus_signal()
+    def RestbreakChanged(self, progress: "s") -> "s":
+        return progress
+
+
 async def main() -> None:
     bus = await MessageBus(bus_type=BusType.SESSION).connect()
     notifications = Notifications()
@@ -152,11 +168,14 @@ async def main() -> None:
     bus.export("/org/gnome/Mutter/IdleMonitor/Core", idle)
     bus.export("/org/freedesktop/ScreenSaver", ScreenSaver(idle))
     bus.export("/org/freedesktop/login1/session/auto", LoginSession(idle))
+    workrave = WorkraveCore()
+    bus.export("/org/workrave/Workrave/Core", workrave)
     for name in (
         "org.freedesktop.Notifications",
         "org.gnome.Mutter.IdleMonitor",
         "org.freedesktop.ScreenSaver",
         "org.freedesktop.login1",  # the system bus's, here on the session bus
+        "org.workrave.Workrave",
     ):
         await bus.request_name(name)
     say(f"ready {os.environ['DBUS_SESSION_BUS_ADDRESS']}")
@@ -176,6 +195,9 @@ async def main() -> None:
             idle.fixed = words[2:] == ["fixed"]
             idle.since = loop.time()
             say(f"idle {words[1]}")
+        elif words[0] == "workrave":
+            workrave.RestbreakChanged(words[1])
+            say(f"workrave {words[1]}")
         elif words[0] == "inhibit":
             notifications.inhibited = words[1] == "on"
             say(f"inhibit {words[1]}")

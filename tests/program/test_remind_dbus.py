@@ -251,3 +251,37 @@ def test_a_session_spent_typing_is_kept_as_typing(tmp_path: Path, desktop: Deskt
         reminder.send_signal(signal.SIGTERM)
         reminder.communicate(timeout=WAIT)
     assert outcome == "typing" and isinstance(session_id, int)
+
+
+def test_follow_workrave_opens_a_session_when_its_rest_break_begins(
+    tmp_path: Path, desktop: Desktop
+) -> None:
+    session = f"{sys.executable} -m stretchtimer run {{routine}} --plain --speed 1000"
+    env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": desktop.address}
+    env.pop("TMUX", None)
+    follower = subprocess.Popen(
+        [sys.executable, "-m", "stretchtimer", "follow", "workrave", "--start-command", session],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert follower.stdout is not None
+        assert "Following Workrave's rest breaks" in follower.stdout.readline()
+        desktop.send("workrave prelude")  # the prelude is not the break
+        desktop.send("workrave break")
+        assert "Workrave's rest break began: Desk Break" in follower.stdout.readline()
+        seen = []  # the session's own lines (plain mode, here), then the follower's
+        while (line := follower.stdout.readline()) and line != "The session is over.\n":
+            seen.append(line)
+        assert line == "The session is over.\n" and any("Finished" in s for s in seen)
+    finally:
+        follower.send_signal(signal.SIGTERM)
+        _, err = follower.communicate(timeout=WAIT)
+    assert follower.returncode == 0, err
+    from stretchtimer.history.store import read_sessions
+
+    [record] = read_sessions(path=tmp_path / "data" / "history.sqlite3")
+    assert (record.routine_id, record.state) == ("desk-break", "finished")

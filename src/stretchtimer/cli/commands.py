@@ -243,6 +243,34 @@ def remind_command(args: argparse.Namespace) -> int:
     return run_screen(settings, options)
 
 
+def follow_command(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from stretchtimer.remind.follow import follow_workrave
+    from stretchtimer.remind.main import Suggester
+    from stretchtimer.remind.runner import Launcher
+
+    settings = settings_of(args)
+
+    async def run_here(argv: list[str]) -> int:
+        process = await asyncio.create_subprocess_exec(*argv)
+        return await process.wait()
+
+    here = run_here if os.isatty(0) and os.isatty(2) else None
+    extra = ("--mute",) if args.mute else ()
+    launcher = Launcher(args.start_command, here, args.speed, extra=extra)
+    if launcher.how == "none":
+        raise UsageError("no terminal here for a session: use --start-command or tmux")
+    suggester = Suggester(settings)
+    return asyncio.run(follow_workrave(launcher, suggester, lambda text: print(text, flush=True)))
+
+
+def integrate_command(args: argparse.Namespace) -> int:
+    from stretchtimer.remind.follow import integrate_safeeyes
+
+    return integrate_safeeyes()
+
+
 def status_command(args: argparse.Namespace) -> int:
     from stretchtimer.remind.status import read_status, status_line
 
@@ -275,4 +303,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "stats": stats_command,
     "remind": remind_command,
     "status": status_command,
+    "follow": follow_command,
+    "integrate": integrate_command,
 }

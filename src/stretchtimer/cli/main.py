@@ -156,6 +156,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_session_options(remind, argparse.SUPPRESS)
 
+    follow = commands.add_parser(
+        "follow", help="open the suggested session when another break reminder's break begins"
+    )
+    follow.add_argument("app", choices=("workrave",), help="the reminder to follow")
+    follow.add_argument(
+        "--start-command",
+        metavar="CMD",
+        help="how a session opens ({routine} is replaced; default: a tmux popup, or here)",
+    )
+    _add_session_options(follow, argparse.SUPPRESS)
+
+    integrate = commands.add_parser("integrate", help="add stretchtimer to another reminder")
+    integrate.add_argument("app", choices=("safeeyes",), help="Safe Eyes: a plugin")
+
     status = commands.add_parser("status", help="one short line for a status bar: next break")
     status.add_argument("--json", action="store_true", help="print JSON")
 

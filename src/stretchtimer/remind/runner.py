@@ -51,6 +51,7 @@ from stretchtimer.remind.scheduler import (
     session_started,
     stop,
 )
+from stretchtimer.remind.stretchly import stretchly_paused
 from stretchtimer.remind.suggest import Suggestion
 
 log = logging.getLogger(__name__)
@@ -538,7 +539,8 @@ class RemindLoop:
         opened = False
         if routine is not None:
             try:
-                opened = await self.launcher.open(routine.routine_id)
+                with stretchly_paused():
+                    opened = await self.launcher.open(routine.routine_id)
             except OSError as error:
                 log.warning("could not open the session: %s", error)
         record = None

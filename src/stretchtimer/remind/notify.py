@@ -95,12 +95,17 @@ class DesktopNotifier:
         self.answers = "actions" in capabilities
         self.on_answer = on_answer
         self.shown: int | None = None  # the id of the notification on screen
+        self._early: list[tuple[str, tuple[Any, ...]]] = []
 
     async def listen(self) -> None:
         await self.bus.on_signals(NOTIFICATIONS, NOTIFICATIONS_PATH, self._signal)
 
     def _signal(self, member: str, body: tuple[Any, ...]) -> None:
-        if not body or self.shown is None or body[0] != self.shown:
+        if not body:
+            return
+        if self.shown is None or body[0] != self.shown:
+            # a button pressed before Notify's reply came back: kept until it does
+            self._early = [*self._early[-7:], (member, body)]
             return
         if member == "ActionInvoked" and len(body) > 1:
             with contextlib.suppress(ValueError):
@@ -114,6 +119,7 @@ class DesktopNotifier:
             for key, label in offer.buttons():
                 actions += [key, label]
         hints = {"urgency": ("y", 1), "desktop-entry": ("s", APP_NAME)}
+        self._early = []
         (self.shown,) = await self.bus.call(
             NOTIFICATIONS,
             NOTIFICATIONS_PATH,
@@ -122,6 +128,9 @@ class DesktopNotifier:
             "susssasa{sv}i",
             (APP_NAME, self.shown or 0, "", offer.title, offer.body, actions, hints, 0),
         )
+        early, self._early = self._early, []
+        for member, body in early:
+            self._signal(member, body)
 
     async def withdraw(self) -> None:
         shown, self.shown = self.shown, None

@@ -176,7 +176,8 @@ def stats_command(args: argparse.Namespace) -> int:
     settings = settings_of(args)
     goal = settings.weekly_goal
     now = utc_now()
-    breaks = read_breaks(since=now - timedelta(weeks=args.weeks + 1), warn=warn)
+    # the same file as the stats: what is wrong with it is said once, by their read
+    breaks = read_breaks(since=now - timedelta(weeks=args.weeks + 1))
     typing = typing_sessions(breaks) if settings.break_proof else frozenset()
     _, stats = read_stats(now, goal, args.weeks, warn=warn, not_counted=typing)
     weeks = break_weeks(breaks, stats.today, args.weeks)

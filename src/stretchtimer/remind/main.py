@@ -217,6 +217,7 @@ async def _background(settings: Settings, options: Options) -> int:
                 os.write(tty, text.encode())
 
     loop, _, _ = await build(settings, options, screen=False, write=write)
+    await asyncio.to_thread(loop.suggestion)  # the catalog and the history, before any break
     log.info("idle source: %s; notifications: %s", loop.idle.name, loop.notifier.name)
     if not loop.notifier.answers and loop.launcher.how == "none":
         warn(

@@ -7,7 +7,9 @@ popup opens over the window instead) and comes back here when it ends.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 
 from textual import events
 from textual.app import App, ComposeResult
@@ -78,6 +80,11 @@ class RemindApp(App[None]):
         self.problem: str | None = None
 
     def on_mount(self) -> None:
+        if not self.is_headless:  # a closed terminal or a kill: an open break is kept as is
+            events = asyncio.get_running_loop()
+            for number in (signal.SIGTERM, signal.SIGHUP):
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    events.add_signal_handler(number, lambda: self.call_later(self.action_quit))
         self.push_screen(RemindScreen())
         self.run_worker(self._remind(), exclusive=True, exit_on_error=False)
         self.set_interval(1.0, self.show)

@@ -164,3 +164,19 @@ def test_hooks_run_with_the_break_in_their_environment(user_config: Path, tmp_pa
     finally:
         reminder.send_signal(signal.SIGTERM)
         reminder.wait(20)
+
+
+async def test_the_screen_s_keys_say_someone_is_there_and_nothing_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from stretchtimer.remind import idle as idle_module
+
+    source, tried = await find_idle_source("keys", screen=True)
+    assert isinstance(source, idle_module.KeysIdle) and tried == [("keys", "works")]
+    assert await source.idle() == pytest.approx(0, abs=0.5)
+    source.last -= 60  # no key for a minute: they may be typing elsewhere
+    assert await source.idle() is None
+    source.touch()
+    assert await source.idle() == pytest.approx(0, abs=0.5)
+    _, tried = await find_idle_source("keys", screen=False)
+    assert tried[0] == ("keys", "only with the reminder's screen (not --background)")

@@ -66,10 +66,12 @@ class NoIdle:
 
 
 class KeysIdle:
-    """The reminder's own keys (its screen): input there is the only input it sees."""
+    """The reminder's own keys (its screen): a key there says someone is at the computer; no
+    key says nothing (they type elsewhere), so then it cannot tell, and the time counts."""
 
     name = "keys"
     poll: float | None = 15.0
+    RECENT = 30.0  # seconds a key is taken as presence
 
     def __init__(self) -> None:
         self.last = time.monotonic()
@@ -78,7 +80,8 @@ class KeysIdle:
         self.last = time.monotonic()
 
     async def idle(self) -> float | None:
-        return time.monotonic() - self.last
+        since = time.monotonic() - self.last
+        return since if since < self.RECENT else None
 
     async def close(self) -> None:
         return None

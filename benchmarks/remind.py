@@ -5,9 +5,9 @@
     .venv/bin/python benchmarks/remind.py --seconds 20 --repeat 1 --no-write
 
 Both run side by side on one private session bus (dbus-run-session) and one virtual screen
-(Xvfb :<n>), idle between breaks: the reminder with its defaults on that bus (GNOME's idle
-monitor is not there, so it finds none and sleeps up to a minute between looks; a second row
-has it ask an idle source that is there, the stand-in desktop's Mutter monitor, every 10 s), and
+(Xvfb :<n>), idle between breaks: the reminder with no idle source (it sleeps up to a minute
+between looks), the reminder asking the stand-in desktop's Mutter idle monitor every 10 s
+(tests/standin_desktop.py, which also stands in for logind on the system bus's address), and
 Safe Eyes (Debian's package, `safeeyes`, its defaults). Once both are up and have settled
 (5 s), CPU time from /proc (each thread's schedstat, in ns) over --seconds, in % of one core,
 and VmHWM (peak RSS) at the end, in MiB. Needs Linux, Xvfb and safeeyes (apt-get install
@@ -58,7 +58,11 @@ def session(display: int) -> Iterator[dict[str, str]]:
         assert bus.stdout is not None
         address = bus.stdout.readline().split(" ", 1)[1].strip()
         time.sleep(1)  # Xvfb up
-        yield {"DISPLAY": f":{display}", "DBUS_SESSION_BUS_ADDRESS": address}
+        yield {
+            "DISPLAY": f":{display}",
+            "DBUS_SESSION_BUS_ADDRESS": address,
+            "DBUS_SYSTEM_BUS_ADDRESS": address,  # Safe Eyes listens for logind's suspend there
+        }
     finally:
         os.killpg(bus.pid, signal.SIGTERM)
         xvfb.terminate()
@@ -68,28 +72,27 @@ def session(display: int) -> Iterator[dict[str, str]]:
 
 def measure(argv: list[str], env: dict[str, str], seconds: float) -> tuple[float, float]:
     """(% of one core over `seconds`, peak RSS in MiB) of the program `argv`."""
-    process = subprocess.Popen(
-        argv,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(SETTLE)
-        if process.poll() is not None:
-            raise RuntimeError(f"{argv[0]} ended at once ({process.returncode})")
-        start = cpu_seconds(process.pid)
-        time.sleep(seconds)
-        used = cpu_seconds(process.pid) - start
-        return 100 * used / seconds, peak_rss_mib(process.pid)
-    finally:
-        process.send_signal(signal.SIGTERM)
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log
+        )
         try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            time.sleep(SETTLE)
+            if process.poll() is not None:
+                log.seek(0)
+                said = log.read().decode(errors="replace").strip().splitlines()[-1:]
+                raise RuntimeError(f"{argv[0]} ended at once ({process.returncode}): {said}")
+            start = cpu_seconds(process.pid)
+            time.sleep(seconds)
+            used = cpu_seconds(process.pid) - start
+            return 100 * used / seconds, peak_rss_mib(process.pid)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def main() -> int:
@@ -106,14 +109,19 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
         (home / "config").mkdir()
-        (home / "config" / "config.toml").write_text('work_hours = "always"\n')
+        (home / "config" / "config.toml").write_text(
+            'work_hours = "always"\nidle_source = "none"\n'
+        )
         mutter = home / "config-mutter"
         mutter.mkdir()
         (mutter / "config.toml").write_text('work_hours = "always"\nidle_source = "mutter"\n')
         base = {
-            **{k: v for k, v in os.environ.items() if k not in ("TMUX", "DISPLAY")},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in ("TMUX", "DISPLAY", "XDG_CONFIG_HOME", "XDG_DATA_HOME")
+            },
             "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / "xdg"),
             "STRETCHTIMER_DATA_DIR": str(home / "data"),
         }
         remind = [sys.executable, "-m", "stretchtimer", "remind", "--background"]

@@ -16,10 +16,26 @@ from typing import Any
 from stretchtimer.files import Unreadable, read_bounded
 from stretchtimer.format import printable
 from stretchtimer.paths import config_dir
+from stretchtimer.workhours import ScheduleError, parse_times, parse_work_hours
 
 MAX_CONFIG_BYTES = 64 * 1024
 SOUND_BACKENDS = ("auto", "simpleaudio", "pw-play", "paplay", "aplay", "afplay", "bell", "off")
 VOICE_MODES = ("off", "on", "full")
+IDLE_SOURCES = (
+    "auto",
+    "mutter",
+    "screensaver",
+    "swayidle",
+    "xprintidle",
+    "ioreg",
+    "logind",
+    "tmux",
+    "keys",
+    "none",
+)
+"""How `remind` tells that you are at the computer (remind/idle.py); none: all time counts."""
+NOTIFIERS = ("auto", "desktop", "notify-send", "terminal", "bell", "off")
+"""How `remind` offers a break (remind/notify.py); auto: the first that works."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +52,28 @@ class Settings:
     """Ask for stiffness or pain 0-10 before and after a session."""
     weekly_goal: int = 3
     """Sessions a week that count towards the streak."""
+    remind_every: int = 50
+    """`remind`: minutes of work time (at the computer) between breaks."""
+    remind_at: str = ""
+    """`remind`: fixed times for a break, e.g. "12:30, 17:00"."""
+    work_hours: str = "Mon-Fri 09:00-18:00"
+    """`remind`: when breaks are offered, e.g. "Mon-Thu 09:00-17:30, Fri 09:00-13:00", or
+    "always"."""
+    break_minutes: int = 5
+    """`remind`: a break's length; away this long counts as a break, and the suggested routine
+    fits it."""
+    idle_source: str = "auto"
+    """`remind`: how to tell you are at the computer (IDLE_SOURCES); auto: the first that works."""
+    notify: str = "auto"
+    """`remind`: how to offer a break (NOTIFIERS); auto: the first that works."""
+    on_break: str = ""
+    """A command run when a break is offered (STRETCHTIMER_ROUTINE and more in its
+    environment)."""
+    on_session_end: str = ""
+    """A command run when a session the reminder saw ends (STRETCHTIMER_OUTCOME and more)."""
+    break_proof: bool = True
+    """Count a session towards the goal only if the keyboard and mouse were left alone through
+    it (when `remind` could tell)."""
 
     def replace(self, **changes: Any) -> Settings:
         """These settings with command-line overrides; None means "not given"."""
@@ -50,8 +88,20 @@ class ConfigError(Exception):
         super().__init__(printable(f"{path}:{line}: {message}"))
 
 
-_RANGES = {"volume": (0, 100), "weekly_goal": (1, 50)}
-_CHOICES = {"sound": SOUND_BACKENDS, "voice": VOICE_MODES}
+_RANGES = {
+    "volume": (0, 100),
+    "weekly_goal": (1, 50),
+    "remind_every": (1, 480),
+    "break_minutes": (1, 60),
+}
+_CHOICES = {
+    "sound": SOUND_BACKENDS,
+    "voice": VOICE_MODES,
+    "idle_source": IDLE_SOURCES,
+    "notify": NOTIFIERS,
+}
+_PARSED = {"work_hours": parse_work_hours, "remind_at": parse_times}
+"""Keys whose text must read as working hours or times of day."""
 
 
 def config_path() -> Path:
@@ -98,6 +148,11 @@ def _settings(path: Path, text: str, data: dict[str, Any]) -> Settings:
             raise fail(f"{value} is out of range; use {low} to {high}")
         if key in _CHOICES and value not in _CHOICES[key]:
             raise fail(f"{value!r} is not one of {', '.join(_CHOICES[key])}")
+        if key in _PARSED:
+            try:
+                _PARSED[key](str(value))
+            except ScheduleError as error:
+                raise fail(str(error)) from None
         values[key] = value
     return Settings(**values)
 

@@ -173,19 +173,129 @@ def history_command(args: argparse.Namespace) -> int:
 
 
 def stats_command(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
     from stretchtimer.cli.views import print_json
+    from stretchtimer.history.breaks import (
+        break_lines,
+        break_weeks,
+        break_weeks_json,
+        read_breaks,
+        typing_sessions,
+    )
     from stretchtimer.history.records import utc_now
     from stretchtimer.history.report import stats_json, stats_lines
     from stretchtimer.history.store import read_stats
 
-    goal = settings_of(args).weekly_goal
-    _, stats = read_stats(utc_now(), goal, args.weeks, warn=warn)
+    settings = settings_of(args)
+    goal = settings.weekly_goal
+    now = utc_now()
+    # the same file as the stats: what is wrong with it is said once, by their read
+    breaks = read_breaks(since=now - timedelta(weeks=args.weeks + 1))
+    typing = typing_sessions(breaks) if settings.break_proof else frozenset()
+    _, stats = read_stats(now, goal, args.weeks, warn=warn, not_counted=typing)
+    weeks = break_weeks(breaks, stats.today, args.weeks)
     if args.json:
-        print_json(stats_json(stats))
-    elif not stats.logged:
+        print_json({**stats_json(stats), "breaks": break_weeks_json(weeks)})
+    elif not stats.logged and not breaks:
         print(f"No sessions yet. Start one with `stretchtimer`; your goal is {goal} a week.")
     else:
-        print("\n".join(stats_lines(stats)))
+        lines = stats_lines(stats)
+        if any(week.offered for week in weeks):
+            lines += ["", *break_lines(weeks)]
+        print("\n".join(lines))
+    return EXIT_OK
+
+
+def remind_command(args: argparse.Namespace) -> int:
+    if args.background and "ssl" not in sys.modules:
+        # The reminder never speaks TLS; asyncio imports ssl only to offer it (and runs
+        # without it), and its libraries would be 6 of the 30 MiB a background reminder may use.
+        sys.modules["ssl"] = None  # type: ignore[assignment]
+    from stretchtimer.remind.main import Options, run_background
+
+    if args.control:
+        from stretchtimer.remind.control import send
+
+        return send(args.control)
+    if args.enable and not args.install:
+        raise UsageError("--enable goes with --install")
+    if args.install:
+        from stretchtimer.remind.install import install
+
+        wanted: list[str] = []
+        if args.every is not None:
+            wanted += ["--every", str(args.every)]
+        if args.at:
+            wanted += ["--at", ",".join(f"{m // 60:02}:{m % 60:02}" for m in args.at)]
+        if args.start_command:
+            wanted += ["--start-command", args.start_command]
+        return install(wanted, args.enable)
+    settings = settings_of(args)
+    passed: list[str] = ["--mute"] if args.mute else []
+    for flag, value in (
+        ("--volume", args.volume),
+        ("--sound", args.sound),
+        ("--voice", args.voice),
+    ):
+        if value is not None:
+            passed += [flag, str(value)]
+    if args.log is False:
+        passed.append("--no-log")
+    options = Options(
+        every=args.every,
+        at=args.at,
+        start_command=args.start_command,
+        speed=args.speed,
+        session_options=tuple(passed),
+    )
+    if args.background:
+        return run_background(settings, options)
+    if not (os.isatty(0) and os.isatty(2)):
+        raise UsageError("no terminal: use --background (stretchtimer remind --background)")
+    from stretchtimer.tui.remind_app import run_screen
+
+    return run_screen(settings, options)
+
+
+def follow_command(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from stretchtimer.remind.follow import follow_workrave
+    from stretchtimer.remind.main import Suggester
+    from stretchtimer.remind.runner import Launcher
+
+    settings = settings_of(args)
+
+    async def run_here(argv: list[str]) -> int:
+        process = await asyncio.create_subprocess_exec(*argv)
+        return await process.wait()
+
+    here = run_here if os.isatty(0) and os.isatty(2) else None
+    extra = ("--mute",) if args.mute else ()
+    launcher = Launcher(args.start_command, here, args.speed, extra=extra)
+    if launcher.how == "none":
+        raise UsageError("no terminal here for a session: use --start-command or tmux")
+    suggester = Suggester(settings)
+    return asyncio.run(follow_workrave(launcher, suggester, lambda text: print(text, flush=True)))
+
+
+def integrate_command(args: argparse.Namespace) -> int:
+    from stretchtimer.remind.follow import integrate_safeeyes
+
+    return integrate_safeeyes()
+
+
+def status_command(args: argparse.Namespace) -> int:
+    from stretchtimer.remind.status import read_status, status_line
+
+    status = read_status()
+    if args.json:
+        from stretchtimer.cli.views import print_json
+
+        print_json({**status, "text": status_line(status)})
+    else:
+        print(status_line(status))
     return EXIT_OK
 
 
@@ -213,4 +323,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "history": history_command,
     "stats": stats_command,
     "import": import_command,
+    "remind": remind_command,
+    "status": status_command,
+    "follow": follow_command,
+    "integrate": integrate_command,
 }

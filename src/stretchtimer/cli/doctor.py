@@ -30,6 +30,8 @@ def report(settings: Settings, play: bool = False) -> Iterator[str]:
     yield _row("your exercises", str(user_exercises_dir()))
     yield _row("data", str(data_dir()))
     yield _row("history", _history(settings))
+    yield "Reminders (stretchtimer remind):"
+    yield from _remind(settings)
     yield "Terminal:"
     size = shutil.get_terminal_size(fallback=(0, 0))
     yield _row("size", f"{size.columns}x{size.lines}" if size.columns else "not a terminal")
@@ -117,6 +119,18 @@ def _history(settings: Settings) -> str:
         aside = "; the app will move it aside" if is_corrupt(error) else ""
         return f"{path} (cannot read: {error}{aside})"
     return f"{path} ({count(sessions, 'session')}{off})"
+
+
+def _remind(settings: Settings) -> Iterator[str]:
+    import asyncio
+
+    from stretchtimer.remind.main import probe
+    from stretchtimer.remind.status import read_status, status_line
+
+    yield from asyncio.run(probe(settings))
+    status = read_status()
+    running = f"yes, pid {status['pid']}: {status_line(status)}" if status["running"] else "no"
+    yield _row("running", running)
 
 
 def _row(name: str, value: str) -> str:

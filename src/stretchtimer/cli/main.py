@@ -116,6 +116,64 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("--json", action="store_true", help="print JSON")
 
+    remind = commands.add_parser(
+        "remind",
+        help="offer breaks through the day (work time, working hours, notifications)",
+        description="Offer a break after every N minutes at the computer (or at set times),"
+        " inside working hours; answer it from the screen or the notification.",
+    )
+    remind.add_argument(
+        "control",
+        nargs="?",
+        choices=("start", "snooze", "skip", "pause", "resume"),
+        help="answer the running reminder (e.g. from a tmux key) instead of starting one",
+    )
+    remind.add_argument(
+        "--every",
+        type=_positive_int(480),
+        metavar="MIN",
+        help="minutes of work time between breaks (default: remind_every, 50)",
+    )
+    remind.add_argument(
+        "--at", type=_times, metavar="HH:MM,...", help="fixed times for a break, e.g. 12:30,17:00"
+    )
+    remind.add_argument(
+        "--background",
+        action="store_true",
+        help="no screen: notifications only, quiet on stdout (for a service or a tmux window)",
+    )
+    remind.add_argument(
+        "--start-command",
+        metavar="CMD",
+        help="how Start opens a session ({routine} is replaced; default: a tmux popup, or here)",
+    )
+    remind.add_argument(
+        "--install",
+        action="store_true",
+        help="print a systemd user service (launchd agent on macOS) that keeps it running",
+    )
+    remind.add_argument(
+        "--enable", action="store_true", help="with --install: write that file and start it"
+    )
+    _add_session_options(remind, argparse.SUPPRESS)
+
+    follow = commands.add_parser(
+        "follow", help="open the suggested session when another break reminder's break begins"
+    )
+    follow.add_argument("app", choices=("workrave",), help="the reminder to follow")
+    follow.add_argument(
+        "--start-command",
+        metavar="CMD",
+        help="how a session opens ({routine} is replaced; default: a tmux popup, or here)",
+    )
+    _add_session_options(follow, argparse.SUPPRESS)
+
+    integrate = commands.add_parser("integrate", help="add stretchtimer to another reminder")
+    integrate.add_argument("app", choices=("safeeyes",), help="Safe Eyes: a plugin")
+
+    status = commands.add_parser("status", help="one short line for a status bar: next break")
+    status.add_argument("--json", action="store_true", help="print JSON")
+
     doctor = commands.add_parser("doctor", help="show what works here: sound, voice, folders")
     doctor.add_argument("--play", action="store_true", help="also play a cue and say a word")
     workrave.add_parser(commands)
@@ -123,6 +181,15 @@ def build_parser() -> argparse.ArgumentParser:
         speed=1.0, mute=False, volume=None, sound=None, voice=None, log=None, log_file=None
     )
     return parser
+
+
+def _times(text: str) -> tuple[int, ...]:
+    from stretchtimer.workhours import ScheduleError, parse_times
+
+    try:
+        return parse_times(text)
+    except ScheduleError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _add_session_options(parser: argparse.ArgumentParser, default: object) -> None:
@@ -221,7 +288,7 @@ def _reopen_closed_streams() -> set[int]:
 
 def _check_streams(args: argparse.Namespace, closed: set[int]) -> None:
     """A command that prints needs its output; a session in plain mode, its input too."""
-    app = args.command is None or (args.command == "run" and not args.plain)
+    app = args.command in (None, "remind") or (args.command == "run" and not args.plain)
     needed = set() if app else {1} | ({0} if args.command == "run" else set())
     missing = sorted(closed & needed)
     if missing:

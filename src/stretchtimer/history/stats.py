@@ -11,7 +11,7 @@ the store sums up what the stats need (`Earlier`), so a long history is never re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -94,9 +94,12 @@ def compute(
     weeks: int = 8,
     tz: tzinfo | None = None,
     earlier: Earlier | None = None,
+    not_counted: Collection[int] = (),
 ) -> Stats:
     """Everything `stretchtimer stats` and the history screen show, as of `now`: from
-    `sessions`, all of them or those since `window_start` with the `earlier` ones summed up."""
+    `sessions`, all of them or those since `window_start` with the `earlier` ones summed up.
+    `not_counted`: ids of sessions listed but not counted toward the goal (spent typing, as
+    `remind` found)."""
     earlier = earlier or Earlier()
     logged = len(sessions) + earlier.logged
     today = local_day(now, tz)
@@ -110,7 +113,7 @@ def compute(
         day = local_day(session.started_at, tz)
         monday = week_start(day)
         minutes[monday] = minutes.get(monday, 0.0) + session.active_seconds / 60
-        if session.counts:
+        if session.counts and session.id not in not_counted:
             counted[monday] = counted.get(monday, 0) + 1
             per_day[day] = per_day.get(day, 0) + 1
         if session.feeling_before is not None:

@@ -22,7 +22,7 @@ import os
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TypeVar
@@ -35,7 +35,7 @@ from stretchtimer.session.plan import Timeline
 log = logging.getLogger(__name__)
 
 DB_NAME = "history.sqlite3"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 2000  # another terminal's write takes a millisecond; never block longer
 # A session's log writes on the event loop, which must not stall: a write that would wait
 # longer fails, and is made good at the next exercise's end.
@@ -78,6 +78,21 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE sessions ADD COLUMN feeling_before INTEGER",
         "ALTER TABLE sessions ADD COLUMN feeling_after INTEGER",
     ),
+    3: (  # every break `stretchtimer remind` offered, and what became of it (history/breaks.py)
+        """CREATE TABLE breaks (
+            id INTEGER PRIMARY KEY,
+            offered_at TEXT NOT NULL,       -- UTC, ISO 8601
+            settled_at TEXT,                -- UTC; when its outcome last changed
+            reason TEXT NOT NULL,           -- every, at HH:MM, or hand (a session by hand)
+            outcome TEXT NOT NULL,          -- offered, snoozed, taken, typing, skipped, away,
+                                            -- unanswered
+            snoozes INTEGER NOT NULL DEFAULT 0,
+            work_seconds REAL NOT NULL DEFAULT 0,  -- work time counted before it
+            routine_id TEXT,                -- the routine suggested
+            session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL
+        )""",
+        "CREATE INDEX breaks_offered ON breaks (offered_at)",
+    ),
 }
 """Schema version -> the statements that bring the previous version up to it."""
 
@@ -88,6 +103,9 @@ SESSION_COLUMNS = (
 )
 EXERCISE_COLUMNS = (
     "session_id, position, exercise_id, name, areas, outcome, seconds, planned_seconds"
+)
+BREAK_COLUMNS = (
+    "id, offered_at, settled_at, reason, outcome, snoozes, work_seconds, routine_id, session_id"
 )
 _DONE_ONE = (
     "EXISTS (SELECT 1 FROM exercises"
@@ -405,6 +423,7 @@ def read_stats(
     path: Path | None = None,
     warn: Warn | None = None,
     tz: tzinfo | None = None,
+    not_counted: Collection[int] = (),
 ) -> tuple[list[SessionRecord], Stats]:
     """The recent sessions (those the stats need whole) and the stats, with `this` session as
     it will be logged. The years before are summed up by SQL, never read whole."""
@@ -417,7 +436,7 @@ def read_stats(
             earlier = _read(store, lambda: store.earlier(since), Earlier(), None)
         if this is not None:
             sessions = [*(s for s in sessions if s.id != this.id), this]
-        return sessions, compute(sessions, now, goal, weeks, tz, earlier)
+        return sessions, compute(sessions, now, goal, weeks, tz, earlier, not_counted)
 
 
 @contextlib.contextmanager
@@ -761,8 +780,12 @@ def _salvage(damaged: Path, into: Path) -> tuple[int, int]:
 
 
 def _copy_rows(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
-    """Every readable row of both tables, from `source` into `target`'s (empty) tables."""
-    for table, columns in (("sessions", SESSION_COLUMNS), ("exercises", EXERCISE_COLUMNS)):
+    """Every readable row of every table, from `source` into `target`'s (empty) tables."""
+    tables = [("sessions", SESSION_COLUMNS), ("exercises", EXERCISE_COLUMNS)]
+    with contextlib.suppress(sqlite3.DatabaseError):
+        if source.execute("SELECT 1 FROM sqlite_master WHERE name = 'breaks'").fetchone():
+            tables.append(("breaks", BREAK_COLUMNS))
+    for table, columns in tables:
         marks = ", ".join("?" * len(columns.split(",")))
         for chunk in _readable_rows(source, table, columns):
             target.executemany(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})", chunk)

@@ -1,0 +1,192 @@
+"""`stretchtimer remind` and `status` as commands: bad settings and options in one line with
+exit 2, the status line with and without a reminder, answers sent to a running one, and a
+clean end on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "stretchtimer", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--every", "0"], "argument --every: invalid number '0': use 1 to 480"),
+        (["--at", "25:00"], "argument --at: 25:00 is not a time of day"),
+        (["--at", "12:30,noon"], "argument --at: 'noon' is not a time of day"),
+    ],
+)
+def test_bad_options_are_one_line_and_exit_2(args: list[str], message: str) -> None:
+    result = run("remind", "--background", *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('work_hours = "Mon-Fri 09:00-18:00, Sundy 10:00-12:00"\n', "work_hours: unknown day"),
+        ('work_hours = "Mon-Fri 09:00-25:00"\n', "work_hours: 25:00 is not a time of day"),
+        ("remind_every = 0\n", "remind_every: 0 is out of range; use 1 to 480"),
+    ],
+)
+def test_bad_settings_name_the_key_and_exit_2(user_config: Path, text: str, message: str) -> None:
+    (user_config / "config.toml").write_text(text, encoding="utf-8")
+    result = run("remind", "--background")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert "config.toml:1:" in result.stderr
+
+
+def test_the_screen_needs_a_terminal() -> None:
+    result = run("remind")
+    assert result.returncode == 2
+    assert "no terminal: use --background" in result.stderr
+
+
+def test_no_reminder_running() -> None:
+    assert run("status").stdout == "stretch: off\n"
+    assert json.loads(run("status", "--json").stdout) == {"running": False, "text": "stretch: off"}
+    result = run("remind", "skip")
+    assert result.returncode == 2 and "no reminder is running" in result.stderr
+
+
+def wait_for_status(text: str, timeout: float = 20) -> str:
+    end = time.monotonic() + timeout
+    line = ""
+    while time.monotonic() < end:
+        line = run("status").stdout.strip()
+        if line == text:
+            return line
+        time.sleep(0.2)
+    raise AssertionError(f"status never said {text!r}, last {line!r}")
+
+
+def test_status_and_answers_reach_a_running_reminder(user_config: Path, tmp_path: Path) -> None:
+    (user_config / "config.toml").write_text(
+        'work_hours = "always"\nidle_source = "none"\nnotify = "off"\n', encoding="utf-8"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "DBUS_SESSION_BUS_ADDRESS")}
+    reminder = subprocess.Popen(
+        [sys.executable, "-m", "stretchtimer", "remind", "--background", "--every", "5"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        wait_for_status("stretch in 5m")
+        status = json.loads(run("status", "--json").stdout)
+        assert status["running"] and status["phase"] == "working" and status["pid"] == reminder.pid
+        assert run("remind", "pause").returncode == 0
+        wait_for_status("stretch: paused, next in 65m")
+        run("remind", "resume")
+        wait_for_status("stretch in 5m")
+    finally:
+        reminder.send_signal(signal.SIGTERM)
+        out, err = reminder.communicate(timeout=20)
+    assert reminder.returncode == 0
+    assert out == ""
+    assert "can be offered here but not answered" in err  # notify = "off": said once
+    assert run("status").stdout == "stretch: off\n"
+
+
+def test_skip_from_the_command_line_is_kept(user_config: Path, tmp_path: Path) -> None:
+    (user_config / "config.toml").write_text(
+        'work_hours = "always"\nidle_source = "none"\nnotify = "off"\n', encoding="utf-8"
+    )
+    reminder = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "stretchtimer",
+            "remind",
+            "--background",
+            "--every",
+            "1",
+            "--speed",
+            "60",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_status("stretch now")
+        assert run("remind", "snooze").returncode == 0
+        wait_for_status("stretch now")  # five minutes at x60
+        assert run("remind", "skip").returncode == 0
+        wait_for_status("stretch in 1m")
+    finally:
+        reminder.send_signal(signal.SIGTERM)
+        reminder.wait(20)
+    with sqlite3.connect(tmp_path / "data" / "history.sqlite3") as connection:
+        rows = connection.execute("SELECT reason, outcome, snoozes FROM breaks").fetchall()
+    connection.close()
+    assert rows == [("every", "skipped", 1)]
+
+
+def test_install_prints_the_service_and_installs_nothing(tmp_path: Path) -> None:
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg")}
+    result = run("remind", "--install", "--every", "40", "--at", "17:00,12:30", env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"# {tmp_path}/xdg/systemd/user/stretchtimer-remind.service" in result.stdout
+    assert "remind --background --every 40 --at 12:30,17:00\n" in result.stdout
+    assert "Not installed" in result.stdout
+    assert not (tmp_path / "xdg").exists()
+
+
+def test_install_enable_writes_the_unit_and_starts_it(tmp_path: Path) -> None:
+    calls = tmp_path / "calls"
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "systemctl").write_text(f'#!/bin/sh\necho "$@" >> {calls}\n', encoding="utf-8")
+    (fake / "systemctl").chmod(0o755)
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "PATH": f"{fake}:{os.environ['PATH']}"}
+    result = run("remind", "--install", "--enable", env=env)
+    assert result.returncode == 0, result.stderr
+    unit = tmp_path / "xdg" / "systemd" / "user" / "stretchtimer-remind.service"
+    assert "ExecStart=" in unit.read_text() and "Restart=on-failure" in unit.read_text()
+    assert calls.read_text().splitlines() == [
+        "--user daemon-reload",
+        "--user enable --now stretchtimer-remind.service",
+    ]
+
+
+def test_enable_alone_is_a_usage_error() -> None:
+    result = run("remind", "--enable")
+    assert result.returncode == 2 and "--enable goes with --install" in result.stderr
+
+
+def test_the_launchd_agent_is_a_valid_property_list() -> None:
+    import plistlib
+
+    from stretchtimer.remind.install import service
+
+    path, text, commands = service(["--every", "40"], platform="darwin")
+    agent = plistlib.loads(text.encode())
+    assert path.name == "org.stretchtimer.remind.plist"
+    assert agent["ProgramArguments"][-4:] == ["remind", "--background", "--every", "40"]
+    assert agent["KeepAlive"] and agent["RunAtLoad"]
+    assert commands == [["launchctl", "load", "-w", str(path)]]

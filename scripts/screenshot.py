@@ -3,7 +3,7 @@
 Drives the real app headless (Textual's `App.run_test`) in an 80x24 terminal with a fake clock
 (`ManualClock`) and sound off, so the picture comes out the same on every machine and every
 run: `stretchtimer run desk-break`, on the Scapular Squeeze (three exercises skipped with `N`,
-its get-ready and first step with `n`), 2 s into its first hold. The user's own config and
+its get-ready with `n`), 2 s into its first hold. The user's own config and
 exercise files are not read: a temporary config folder stands in for them.
 tests/test_screenshot.py checks that the committed file is what this script makes.
 
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "docs" / "session.svg"
 SIZE = (80, 24)
 ROUTINE = "desk-break"
-KEYS = ("N", "N", "N", "n", "n")  # to the Scapular Squeeze's first hold
+KEYS = ("N", "N", "N", "n")  # to the Scapular Squeeze's first hold
 SECONDS_IN = 2
 
 

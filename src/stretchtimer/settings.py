@@ -29,7 +29,9 @@ class Settings:
     sound: str = "auto"
     """A playback backend from SOUND_BACKENDS; auto tries them in order."""
     voice: str = "off"
-    """Spoken announcements: off, on, or full (form cues read out during long holds too)."""
+    """Spoken announcements: off, on, or full (form cues read out in holds and rep sets too)."""
+    voice_count: int = 1
+    """The voice says the rep count every N reps (and always the last)."""
     log: bool = True
     """Keep every session in the history database."""
     ask_feeling: bool = True
@@ -50,7 +52,7 @@ class ConfigError(Exception):
         super().__init__(printable(f"{path}:{line}: {message}"))
 
 
-_RANGES = {"volume": (0, 100), "weekly_goal": (1, 50)}
+_RANGES = {"volume": (0, 100), "weekly_goal": (1, 50), "voice_count": (1, 100)}
 _CHOICES = {"sound": SOUND_BACKENDS, "voice": VOICE_MODES}
 
 

@@ -66,7 +66,9 @@ class SessionWiring:
 
         engine.subscribe(handle)
         if player is not None:
-            self.announcer, self.voice_status = voice_for(player, settings.voice, timeline, speed)
+            self.announcer, self.voice_status = voice_for(
+                player, settings.voice, timeline, speed, settings.voice_count
+            )
             if self.announcer is not None:
                 engine.subscribe(self.announcer)
 

@@ -68,9 +68,9 @@ class TestSession:
         assert snap_compare(session(), terminal_size=(80, 24), run_before=at(2))
 
     def test_work_hold(self, snap_compare: Snap) -> None:
-        # desk-break: to the scapular squeeze (3 exercises on, past its rest and prepare),
+        # desk-break: to the scapular squeeze (3 exercises on, past its get-ready),
         # 2 s into its first hold
-        keys = ("N", "N", "N", "n", "n")
+        keys = ("N", "N", "N", "n")
         assert snap_compare(session(), terminal_size=(80, 24), run_before=at(1, *keys, then=2))
 
     def test_rest(self, snap_compare: Snap) -> None:

@@ -81,11 +81,11 @@ async def test_picker_lists_routines_with_times_and_a_preview() -> None:
         assert isinstance(app.screen, PickerScreen)
         options = app.screen.query_one("#routines", OptionList)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert any(p.startswith("Desk Break") and p.endswith("5:01") for p in prompts)
+        assert any(p.startswith("Desk Break") and p.endswith("5:26") for p in prompts)
         assert len(prompts) == 6
         details = text(pilot, "#routine-details")
-        assert details.startswith("Desk Break - 5:01")
-        assert "1. Neck Roll - 2 rounds" in details
+        assert details.startswith("Desk Break - 5:26")
+        assert "1. Neck Roll - 3 rounds" in details
         await pilot.press("down")
         assert text(pilot, "#routine-details").startswith("Full Back Session")
 
@@ -138,17 +138,17 @@ async def test_session_shows_what_to_do_and_counts_down(user_config: Path) -> No
         assert text(pilot, "#exercise-name") == "Neck Roll"
         assert text(pilot, "#phase") == "WARM-UP  1 of 6"
         assert text(pilot, "#headline") == "Get ready"
-        assert text(pilot, "#up-next") == "Up next: Neck Roll, 2 rounds"
+        assert text(pilot, "#up-next") == "Up next: Neck Roll, 3 rounds"
         assert countdown(pilot) == "0:08"
         assert "1. Sit or stand tall" in text(pilot, "#instructions")
         await advance(pilot, clock, 3)
         assert countdown(pilot) == "0:05"
         await advance(pilot, clock, 5)
         assert text(pilot, "#headline").startswith("Roll your head")
-        assert text(pilot, "#counters") == "round 1 of 2"
-        assert text(pilot, "#up-next") == "Up next: Shoulder Roll, 2 rounds"
+        assert text(pilot, "#counters") == "round 1 of 3"
+        assert text(pilot, "#up-next") == "Up next: Shoulder Roll, 3 rounds"
         bars = session_of(pilot).query_one(TimeBars)
-        assert bars.time_texts == ["0:08 / 0:48", "0:08 / 5:01"]
+        assert bars.time_texts == ["0:08 / 1:08", "0:08 / 5:26"]
 
 
 async def test_space_pauses_freezes_the_countdown_and_resumes(user_config: Path) -> None:
@@ -175,7 +175,7 @@ async def test_skip_back_restart_and_next_exercise_keys(user_config: Path) -> No
         engine = session_of(pilot).engine
         await pilot.press("n")
         await settle(pilot)
-        assert engine.session.index == 1 and text(pilot, "#counters") == "round 1 of 2"
+        assert engine.session.index == 1 and text(pilot, "#counters") == "round 1 of 3"
         await pilot.press("right")
         await settle(pilot)
         assert engine.session.index == 2

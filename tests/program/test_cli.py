@@ -219,7 +219,7 @@ def test_plain_run_takes_single_keys_from_a_terminal() -> None:
             (b" ", ["Paused."]),
             (b" ", ["Resumed."]),
             (b"n", ["Skipped 1 step.", "| Neck Roll | Roll"]),
-            (b"N", ["Skipped", "| Shoulder Roll | Rest. Next up: Shoulder Roll"]),
+            (b"N", ["Skipped", "| Shoulder Roll | Get ready. Next up: Shoulder Roll"]),
             (b"p", ["| Neck Roll | Roll"]),  # back within 3 s: the previous step
             (b"\x1b[C", ["Skipped 1 step."]),  # the right arrow skips, as n does
             (b"?", ["Keys:", "pause or resume", "restart this step"]),

@@ -77,7 +77,7 @@ def countdown_rows(screen: str) -> list[str]:
 
 
 def test_pick_pause_resume_skip_and_quit_in_a_real_terminal(terminal: Terminal) -> None:
-    picker = terminal.wait_for("Desk Break               5:01")
+    picker = terminal.wait_for("Desk Break               5:26")
     assert "choose a routine" in picker and "Equipment at hand" in picker
     terminal.keys("Enter")
     terminal.wait_for("Before you start")  # the safety note, the first time only

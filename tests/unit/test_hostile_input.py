@@ -232,7 +232,11 @@ doses = st.one_of(
         lambda n, x, parts, side: {"kind": "rounds", "rounds": n, "rest": x, "parts": parts} | side,
         amounts,
         st.integers(0, 5),
-        st.lists(st.builds(lambda r: {"do": "Roll", "reps": r, "tempo": 1}, amounts), min_size=1),
+        st.lists(
+            st.builds(lambda r: {"do": "Roll", "reps": r, "tempo": 1}, amounts),
+            min_size=1,
+            max_size=20,
+        ),
         sides,
     ),
 )

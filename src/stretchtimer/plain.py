@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TextIO
 
 from stretchtimer.errors import warn
@@ -53,6 +54,7 @@ def run_plain(
     clock_: Clock | None = None,
     settings: Settings | None = None,
     mute: bool = False,
+    transcript: Path | None = None,
 ) -> int:
     """Run a session in plain mode; 0 when it finished or the user stopped it, 128 + the
     signal's number when a signal stopped it (130 for Ctrl+C, 143 for a kill), 1 when its
@@ -61,7 +63,7 @@ def run_plain(
     settings = settings or Settings()
     ring = (lambda: bell(out)) if out.isatty() else None
     player = Player(settings.sound, volume=settings.volume, muted=mute, ring=ring).start()
-    session = PlainSession(timeline, speed, out, clock_, player, settings)
+    session = PlainSession(timeline, speed, out, clock_, player, settings, transcript)
     try:
         asyncio.run(session.run())
     finally:
@@ -84,6 +86,7 @@ class PlainSession:
         clock_: Clock | None,
         player: Player,
         settings: Settings,
+        transcript: Path | None = None,
     ) -> None:
         self.timeline = timeline
         self.out = out
@@ -91,7 +94,11 @@ class PlainSession:
         self.interactive = sys.stdin.isatty()
         self.engine = Engine(timeline, clock_, speed)
         self.engine.subscribe(self.show)
-        self.wiring = SessionWiring(self.engine, player, settings, warn=warn, speed=speed)
+        self.wiring = SessionWiring(
+            self.engine, player, settings, warn=warn, speed=speed, transcript=transcript
+        )
+        if self.wiring.announcer is not None:  # each phrase as the voice starts it
+            self.wiring.announcer.listeners.append(lambda text: self.say(f"say: {text}"))
         self.keys = by_character()
         self.asking_before = False
         self.answer: asyncio.Future[int | None] | None = None  # while asking "and now?"

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
 
+from stretchtimer.format import clock
 from stretchtimer.history.log import SessionLog, open_log
 from stretchtimer.history.records import SessionRecord
 from stretchtimer.session import feeling
@@ -46,6 +49,7 @@ class SessionWiring:
         *,
         warn: Warn,
         speed: float = 1.0,
+        transcript: Path | None = None,
     ) -> None:
         timeline = engine.session.timeline
         self.settings = settings
@@ -71,6 +75,32 @@ class SessionWiring:
             )
             if self.announcer is not None:
                 engine.subscribe(self.announcer)
+        self._transcript: TextIO | None = None
+        if transcript is not None:
+            self._open_transcript(transcript, engine, warn)
+
+    def _open_transcript(self, path: Path, engine: Engine, warn: Warn) -> None:
+        """`--transcript FILE`: each phrase the voice says, as it starts, with the session
+        time: '[1:05] Hold.'."""
+        if self.announcer is None:
+            warn(f"--transcript: nothing to write, {self.voice_status} (use --voice)")
+            return
+        try:
+            self._transcript = path.open("w", encoding="utf-8")
+        except OSError as error:
+            warn(f"{path}: cannot write the transcript: {error.strerror or error}")
+            return
+        out = self._transcript
+
+        def write(text: str) -> None:
+            at = engine.session.position(engine.clock.now())
+            try:
+                out.write(f"[{clock(at, up=False)}] {text}\n")
+                out.flush()
+            except (OSError, ValueError):  # a full disk, or closed after the session
+                pass
+
+        self.announcer.listeners.append(write)
 
     # --- how does your back feel? -----------------------------------------------------------
 
@@ -117,6 +147,9 @@ class SessionWiring:
             await self.announcer.finish()
 
     def close(self) -> None:
+        if self._transcript is not None:
+            self._transcript.close()
+            self._transcript = None
         if self.log is not None:
             self.log.close()
             self.log = None

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +106,58 @@ def test_the_estimate_the_script_lays_out_with_is_close_to_espeak() -> None:
     errors = {text: seconds_to_say(text) - seconds(text) for text in every}
     worst = max(errors.items(), key=lambda item: abs(item[1]))
     assert abs(worst[1]) < 1.2, worst
+
+
+# --- a session speaking: plain mode's `say:` lines and --transcript -------------------------
+
+SHORT_EXERCISE = """\
+id: short-hold
+name: Short Hold
+phase: stretch
+summary: A short hold.
+good_for: [neck]
+equipment: [none]
+position: [standing]
+steps: [Stand tall.]
+safety: [Go gently.]
+spoken: {how: Stand tall., release: Let go}
+dose: {kind: hold, seconds: 4, repeats: 2, relax: 3}
+"""
+SHORT_ROUTINE = """\
+id: short
+name: Short
+purpose: For tests.
+focus: [neck]
+prepare: 8
+rest: 0
+exercises: [short-hold]
+"""
+
+
+def test_plain_mode_prints_each_phrase_as_it_is_said_and_the_transcript_keeps_it(
+    user_config: Path, tmp_path: Path
+) -> None:
+    (user_config / "exercises" / "short-hold.yaml").write_text(SHORT_EXERCISE)
+    (user_config / "exercises" / "short.yaml").write_text(SHORT_ROUTINE)
+    transcript = tmp_path / "said.txt"
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "stretchtimer", "run", "short", "--plain", "--voice"),
+            *("--mute", "--no-log", "--transcript", str(transcript)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        env=os.environ,
+    )
+    assert done.returncode == 0, done.stderr
+    said = [line[len("say: ") :] for line in done.stdout.splitlines() if line.startswith("say: ")]
+    assert said[:2] == ["First up: Short Hold, hold 4 seconds, 2 times.", "Stand tall."]
+    assert "Hold." in said and "Let go." in said and said[-1] == "Session done. Well done."
+    kept = transcript.read_text().splitlines()
+    assert [line.split("] ", 1)[1] for line in kept] == said
+    assert kept[0].startswith("[0:00] ") and kept[-1].startswith("[0:19] ")
+    # the plain line of a step comes before what is said in it
+    lines = done.stdout.splitlines()
+    assert lines.index("say: Hold.") > next(i for i, line in enumerate(lines) if "| Hold |" in line)

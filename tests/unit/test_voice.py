@@ -195,7 +195,7 @@ def test_phrases_never_overlap_and_none_is_cut_off(speed: float) -> None:
 def test_at_normal_speed_every_exercise_name_is_said() -> None:
     played, scheduler = simulate(sided_session())
     names = [s.phrase.text for s in played if s.phrase.priority >= Priority.INSTRUCTION]
-    assert len(names) == 6  # first up and how, its safety; next up and how; session done
+    assert len(names) == 5  # first up and how; next up and how; session done
     assert all(p.priority < Priority.INSTRUCTION for p in scheduler.dropped)
 
 

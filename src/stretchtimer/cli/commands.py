@@ -44,6 +44,7 @@ def _app(
         mute=args.mute,
         load=load,
         settings=settings_of(args),
+        transcript=args.transcript,
     )
     app.run()
     return app.return_code or EXIT_OK  # 1 when the app ended on an error (Textual's code)
@@ -86,7 +87,10 @@ def show_command(args: argparse.Namespace) -> int:
     catalog = _load()
     if args.id in catalog.routines:
         routine = catalog.routine(args.id)
-        if args.json:
+        if args.voice in ("on", "full"):
+            count_every = load_settings().voice_count
+            views.print_script(catalog, routine, args.voice == "full", count_every)
+        elif args.json:
             views.print_json(views.routine_json(catalog, routine, with_steps=True))
         else:
             views.print_routine(catalog, routine, args.steps)
@@ -134,7 +138,13 @@ def run_command(args: argparse.Namespace) -> int:
 
     routine = catalog.routine(args.routine)
     timeline = plan(routine, catalog.routine_exercises(routine))
-    return run_plain(timeline, speed=args.speed, settings=settings_of(args), mute=args.mute)
+    return run_plain(
+        timeline,
+        speed=args.speed,
+        settings=settings_of(args),
+        mute=args.mute,
+        transcript=args.transcript,
+    )
 
 
 def history_command(args: argparse.Namespace) -> int:

@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id", help="a routine or exercise id, e.g. desk-break")
     show.add_argument("--steps", action="store_true", help="print every step of the timeline")
     show.add_argument("--json", action="store_true", help="print JSON (with the full timeline)")
+    show.add_argument(
+        "--voice",
+        choices=("on", "full"),
+        help="print what the voice says in a routine, and when (full: form cues too)",
+    )
 
     validate = commands.add_parser("validate", help="check exercise and routine files")
     validate.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
@@ -117,7 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser("doctor", help="show what works here: sound, voice, folders")
     doctor.add_argument("--play", action="store_true", help="also play a cue and say a word")
     parser.set_defaults(
-        speed=1.0, mute=False, volume=None, sound=None, voice=None, log=None, log_file=None
+        speed=1.0,
+        mute=False,
+        volume=None,
+        sound=None,
+        voice=None,
+        log=None,
+        log_file=None,
+        transcript=None,
     )
     return parser
 
@@ -147,6 +159,13 @@ def _add_session_options(parser: argparse.ArgumentParser, default: object) -> No
         choices=VOICE_MODES,
         default=default,
         help="spoken announcements (espeak-ng): on, full (form cues too) or off",
+    )
+    parser.add_argument(
+        "--transcript",
+        type=Path,
+        default=default,
+        metavar="FILE",
+        help="with --voice: write each phrase to FILE as it is said",
     )
     parser.add_argument(
         "--no-log",

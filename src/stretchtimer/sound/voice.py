@@ -139,12 +139,13 @@ def _on_step(step: Step, timeline: Timeline, jumped: bool) -> list[Phrase]:
         if step.index == timeline.exercise_starts[step.exercise_index]:
             return _letting_go(step, timeline) + _introduce(step, timeline)
         return []
+    patience = max(1.5, step.duration / 2)  # a pause's word may come late, never after it
     if step.kind is StepKind.RELAX:
-        return [Phrase(f"{release(step.exercise)}.", Priority.PROMPT, patience=1.5)]
+        return [Phrase(f"{release(step.exercise)}.", Priority.PROMPT, patience=patience)]
     if step.kind is StepKind.SWITCH:
         letting_go = f"{release(step.exercise)}. " if _is_hold(step.exercise) else ""
         text = f"{letting_go}Switch to your {step.side} side."
-        return [Phrase(text, Priority.PROMPT, patience=1.5)]
+        return [Phrase(text, Priority.PROMPT, patience=patience)]
     if step.kind is StepKind.SET_REST:
         return [Phrase(_rest_text(step, timeline), Priority.PROMPT, patience=1.5)]
     return []
@@ -300,8 +301,9 @@ def _work(step: Step, timeline: Timeline, options: VoiceOptions) -> Iterator[Phr
         and _says_safety(step.exercise_index, timeline)
         and not _safety_while_getting_ready(step, timeline)
     ):
+        # After the word that starts the work (same priority, so it waits behind it).
         patience = max(step.duration, 3.0)
-        said.append(Phrase(exercise.safety[0], Priority.INSTRUCTION, patience=patience))
+        said.append(Phrase(exercise.safety[0], Priority.PROMPT, patience=patience))
     if options.full and isinstance(dose, HoldDose):
         said += _hold_cue(step, said)
     return iter(said)

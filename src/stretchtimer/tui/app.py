@@ -12,6 +12,7 @@ import gc
 import logging
 import signal
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -70,8 +71,10 @@ class StretchTimerApp(App[None]):
         clock: Clock | None = None,
         load: Callable[[], Catalog] | None = None,
         settings: Settings | None = None,
+        transcript: Path | None = None,
     ) -> None:
         super().__init__()
+        self.transcript = transcript
         self.routine_id = routine_id
         self.speed = speed
         self.clock = clock
@@ -189,7 +192,12 @@ class StretchTimerApp(App[None]):
         engine = Engine(timeline, self.clock, self.speed)
         self._close_wiring()
         wiring = SessionWiring(
-            engine, self.player, self.settings, warn=self.history_warning, speed=self.speed
+            engine,
+            self.player,
+            self.settings,
+            warn=self.history_warning,
+            speed=self.speed,
+            transcript=self.transcript,
         )
         self.wiring = wiring
         if self.settings.voice != "off" and wiring.announcer is None:

@@ -1,9 +1,10 @@
 """Plain mode: the session as lines of text, for screen readers, plain terminals, logs and scripts.
 
-One line per step as it starts and a last line with what was done. When stdin is a terminal,
-single keys steer it (the same keys as the app, from session/keys.py) and answer how the back
-feels (0-9, x for 10) before and after; Ctrl+C, SIGTERM and SIGHUP stop it cleanly and the last
-line is still printed.
+One line per step as it starts, the steps, form cues and safety lines of each exercise as it
+comes up, what the voice says (`say: ...`, with --voice), and a last line with what was done.
+When stdin is a terminal, single keys steer it (the same keys as the app, from session/keys.py)
+and answer how the back feels (0-9, x for 10) before and after; Ctrl+C, SIGTERM and SIGHUP stop
+it cleanly and the last line is still printed.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from stretchtimer.session.engine import (
 )
 from stretchtimer.session.keys import by_character, help_lines, split_keys
 from stretchtimer.session.plan import Timeline
-from stretchtimer.session.words import step_line
+from stretchtimer.session.words import instructions, step_line
 from stretchtimer.settings import Settings
 from stretchtimer.sound.player import Player
 from stretchtimer.wiring import SessionWiring
@@ -105,6 +106,7 @@ class PlainSession:
         self.resume_after_question: bool | None = None  # while asking "stop?"
         self.signal = 0  # the signal that stopped it (Ctrl+C, a closed terminal, a kill)
         self.output_lost: OutputLost | None = None  # stopped because nothing could be printed
+        self.shown_exercise: int | None = None  # whose steps were printed last
 
     @property
     def signalled(self) -> bool:
@@ -154,6 +156,10 @@ class PlainSession:
         elapsed = self.engine.session.summary(event.at).active_seconds
         if isinstance(event, StepStarted):
             self.say(step_line(event.step, self.timeline, elapsed))
+            if event.step.exercise_index != self.shown_exercise:  # how to do it, once
+                self.shown_exercise = event.step.exercise_index
+                how = instructions(event.step.exercise, words=True)
+                self.say("\n".join(f"    {line}" for line in how))
             self.asking_before = self.interactive and self.wiring.asking_before(event)
             if self.asking_before:
                 self.say(feeling.BEFORE)

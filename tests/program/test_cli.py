@@ -180,6 +180,18 @@ def test_plain_run_prints_a_line_per_step_and_a_final_line() -> None:
     assert step_lines[0].startswith("[0:00] | Neck Roll | Get ready. First up: Neck Roll")
     assert lines[-1].startswith("Finished: ")
     assert f"{len(data['timeline'])} of {len(data['timeline'])} steps done, 0 skipped" in lines[-1]
+    # each exercise's steps, form cues and safety lines, in words, as it comes up
+    first = lines.index(step_lines[0])
+    catalog = load_catalog()
+    neck = catalog.exercise("neck-roll")
+    expected = [f"    {n}. {text}" for n, text in enumerate(neck.steps, 1)]
+    expected += [f"    Form cue: {text}" for text in neck.cues]
+    expected += [f"    Safety: {text}" for text in neck.safety]
+    assert lines[first + 1 : first + 1 + len(expected)] == expected
+    for position in data["exercises"]:
+        exercise = catalog.exercise(position["id"])
+        assert lines.count(f"    Safety: {exercise.safety[0]}") >= 1
+    assert lines.count(expected[0]) == 1  # once, not at every step
 
 
 def test_plain_run_shows_the_safety_note_the_first_time_only() -> None:

@@ -4,6 +4,7 @@ line. Shared by plain mode, the app and the voice so they all say the same."""
 from __future__ import annotations
 
 from stretchtimer.format import clock, seconds_text
+from stretchtimer.library.models import Exercise
 from stretchtimer.session.plan import Step, StepKind, Timeline
 
 
@@ -46,3 +47,13 @@ def headline(step: Step) -> str:
     if step.side and step.kind is StepKind.WORK:
         return f"{step.text} - {step.side} side"
     return step.text
+
+
+def instructions(exercise: Exercise, words: bool = False) -> list[str]:
+    """How to do an exercise: its numbered steps, then its form cues and safety lines, marked
+    '> ' and '! ' on the session screen, or said in words for plain mode's screen readers."""
+    cue, safety = ("Form cue: ", "Safety: ") if words else ("> ", "! ")
+    lines = [f"{number}. {text}" for number, text in enumerate(exercise.steps, 1)]
+    lines += [f"{cue}{text}" for text in exercise.cues]
+    lines += [f"{safety}{text}" for text in exercise.safety]
+    return lines

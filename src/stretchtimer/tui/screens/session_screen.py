@@ -34,7 +34,7 @@ from stretchtimer.session.engine import (
 )
 from stretchtimer.session.keys import SESSION_KEYS, display
 from stretchtimer.session.plan import Step, StepKind, Timeline
-from stretchtimer.session.words import headline, up_next
+from stretchtimer.session.words import headline, instructions, up_next
 from stretchtimer.tui.messages import EngineEvent, TitleChanged
 from stretchtimer.tui.text import shown
 from stretchtimer.tui.widgets.countdown import Countdown
@@ -195,9 +195,7 @@ class SessionScreen(Screen[Summary]):
         self.query_one("#phase", Label).update(f"{phase}  {position + 1} of {total}")
         self.query_one("#areas", Label).update(", ".join(exercise.good_for).replace("-", " "))
         self.query_one("#exercise-name", Label).update(shown(exercise.name))
-        lines = [f"{number}. {text}" for number, text in enumerate(exercise.steps, 1)]
-        lines += [f"> {cue}" for cue in exercise.cues]
-        lines += [f"! {note}" for note in exercise.safety]
+        lines = instructions(exercise)
         self.query_one("#instructions", Static).update(shown("\n".join(lines)))
 
     def show_time(self, step: Step, remaining: int | None) -> None:

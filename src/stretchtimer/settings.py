@@ -20,6 +20,8 @@ from stretchtimer.paths import config_dir
 MAX_CONFIG_BYTES = 64 * 1024
 SOUND_BACKENDS = ("auto", "simpleaudio", "pw-play", "paplay", "aplay", "afplay", "bell", "off")
 VOICE_MODES = ("off", "on", "full")
+PREPARE_RANGE = (0, 60)
+REST_RANGE = (0, 300)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,10 @@ class Settings:
     """Ask for stiffness or pain 0-10 before and after a session."""
     weekly_goal: int = 3
     """Sessions a week that count towards the streak."""
+    prepare: int | None = None
+    """Seconds to get ready before each exercise, for every routine (None: the routine's)."""
+    rest: int | None = None
+    """Seconds of rest between exercises, for every routine (None: the routine's)."""
 
     def replace(self, **changes: Any) -> Settings:
         """These settings with command-line overrides; None means "not given"."""
@@ -52,7 +58,14 @@ class ConfigError(Exception):
         super().__init__(printable(f"{path}:{line}: {message}"))
 
 
-_RANGES = {"volume": (0, 100), "weekly_goal": (1, 50), "voice_count": (1, 100)}
+_RANGES = {
+    "volume": (0, 100),
+    "weekly_goal": (1, 50),
+    "voice_count": (1, 100),
+    "prepare": PREPARE_RANGE,
+    "rest": REST_RANGE,
+}
+_TYPES: dict[str, type] = {"prepare": int, "rest": int}  # None by default: the routine's own
 _CHOICES = {"sound": SOUND_BACKENDS, "voice": VOICE_MODES}
 
 
@@ -92,7 +105,7 @@ def _settings(path: Path, text: str, data: dict[str, Any]) -> Settings:
         field = fields.get(key)
         if field is None:
             raise fail(f"unknown setting; known: {', '.join(fields)}")
-        expected = type(field.default)
+        expected = _TYPES.get(key, type(field.default))
         if type(value) is not expected:
             raise fail(f"expected {_type_name(expected)}, got {value!r}")
         low, high = _RANGES.get(key, (None, None))

@@ -376,3 +376,28 @@ async def test_the_key_bar_fits_the_width_and_its_keys_can_be_clicked(user_confi
         await pilot.click(KeyBar, offset=(line.index("Pause") - 2, 0))  # on "space Pause"
         await settle(pilot)
         assert session_of(pilot).engine.state == State.PAUSED
+
+
+async def test_help_pauses_the_session_and_resumes_it_if_it_was_running(
+    user_config: Path,
+) -> None:
+    async with running(user_config) as (pilot, clock):
+        engine = session_of(pilot).engine
+        await advance(pilot, clock, 2)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HelpScreen)
+        assert engine.state is State.PAUSED  # reading the keys costs no session time
+        await advance(pilot, clock, 30)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert engine.state is State.RUNNING
+        assert countdown(pilot) == "0:06"  # where it was: 2 s into the 8 s get-ready
+        # paused before: still paused after
+        await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert engine.state is State.PAUSED

@@ -53,7 +53,12 @@ def _app(
 def settings_of(args: argparse.Namespace) -> Settings:
     """The config file's settings, with what was given on the command line on top."""
     return load_settings().replace(
-        volume=args.volume, sound=args.sound, voice=args.voice, log=args.log
+        volume=args.volume,
+        sound=args.sound,
+        voice=args.voice,
+        log=args.log,
+        prepare=args.prepare,
+        rest=args.rest,
     )
 
 
@@ -134,14 +139,16 @@ def run_command(args: argparse.Namespace) -> int:
     if not args.plain:
         return _app(args, args.routine, catalog)
     from stretchtimer.plain import run_plain
-    from stretchtimer.session.plan import plan
+    from stretchtimer.session.plan import paced, plan
 
+    settings = settings_of(args)
     routine = catalog.routine(args.routine)
-    timeline = plan(routine, catalog.routine_exercises(routine))
+    exercises = catalog.routine_exercises(routine)
+    timeline = plan(paced(routine, exercises, settings.prepare, settings.rest), exercises)
     return run_plain(
         timeline,
         speed=args.speed,
-        settings=settings_of(args),
+        settings=settings,
         mute=args.mute,
         transcript=args.transcript,
     )

@@ -14,7 +14,13 @@ from stretchtimer import __version__
 from stretchtimer.cli.commands import COMMANDS, default
 from stretchtimer.errors import EXIT_OK, EXIT_USAGE, BadInput, UsageError, warn
 from stretchtimer.output import OutputLost, SafeOutput, drop_output
-from stretchtimer.settings import SOUND_BACKENDS, VOICE_MODES, ConfigError
+from stretchtimer.settings import (
+    PREPARE_RANGE,
+    REST_RANGE,
+    SOUND_BACKENDS,
+    VOICE_MODES,
+    ConfigError,
+)
 
 EXIT_FAILURE = 1
 SPEEDS = (0.1, 10_000.0)
@@ -51,6 +57,20 @@ def _volume(text: str) -> int:
     if value is None or not 0 <= value <= 100:
         raise argparse.ArgumentTypeError(f"invalid volume {text!r}: use a whole number 0 to 100")
     return value
+
+
+def _seconds(limits: tuple[int, int]) -> Callable[[str], int]:
+    low, high = limits
+
+    def parse(text: str) -> int:
+        value = _whole(text)
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"invalid seconds {text!r}: use a whole number {low} to {high}"
+            )
+        return value
+
+    return parse
 
 
 def _positive_int(limit: int) -> Callable[[str], int]:
@@ -130,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
         log=None,
         log_file=None,
         transcript=None,
+        prepare=None,
+        rest=None,
     )
     return parser
 
@@ -159,6 +181,20 @@ def _add_session_options(parser: argparse.ArgumentParser, default: object) -> No
         choices=VOICE_MODES,
         default=default,
         help="spoken announcements (espeak-ng): on, full (form cues too) or off",
+    )
+    parser.add_argument(
+        "--prepare",
+        type=_seconds(PREPARE_RANGE),
+        default=default,
+        metavar="N",
+        help="seconds to get ready before each exercise (default: the routine's)",
+    )
+    parser.add_argument(
+        "--rest",
+        type=_seconds(REST_RANGE),
+        default=default,
+        metavar="N",
+        help="seconds of rest between exercises (default: the routine's)",
     )
     parser.add_argument(
         "--transcript",

@@ -179,7 +179,7 @@ class StretchTimerApp(App[None]):
 
     def _open_session(self, routine_id: str) -> None:
         from stretchtimer.session.engine import Engine
-        from stretchtimer.session.plan import plan
+        from stretchtimer.session.plan import paced, plan
         from stretchtimer.tui.screens.session_screen import SessionScreen
         from stretchtimer.wiring import SessionWiring
 
@@ -188,7 +188,9 @@ class StretchTimerApp(App[None]):
         self.call_after_refresh(self.start_player)
         catalog = self.load_catalog()
         routine = catalog.routine(routine_id)
-        timeline = plan(routine, catalog.routine_exercises(routine))
+        exercises = catalog.routine_exercises(routine)
+        routine = paced(routine, exercises, self.settings.prepare, self.settings.rest)
+        timeline = plan(routine, exercises)
         engine = Engine(timeline, self.clock, self.speed)
         self._close_wiring()
         wiring = SessionWiring(
@@ -281,9 +283,20 @@ class StretchTimerApp(App[None]):
         self.muted = not self.muted
 
     def action_help(self) -> None:
+        """Every key; a running session waits while you read, and goes on after."""
+        from stretchtimer.session.engine import Command
         from stretchtimer.tui.screens.help_screen import HelpScreen
 
-        self.push_screen(HelpScreen())
+        session = self.session_screen
+        pausing = session is not None and session.engine.state == "running"
+        if pausing and session is not None:
+            session.engine.send(Command.PAUSE)
+
+        def closed(_: None) -> None:
+            if pausing and session is not None and session.engine.state == "paused":
+                session.engine.send(Command.RESUME)
+
+        self.push_screen(HelpScreen(), closed)
 
     def action_quit_now(self) -> None:
         """Ctrl+C: stop any session (so what was done is kept) and leave at once."""

@@ -14,6 +14,10 @@ MORE_KEYS = (
     ("0-9, x", "how stiff or sore your back is, 0-10 (while you first get ready, and on the"),
     ("", "summary; optional)"),
     ("h", "(in the list of routines) your history: weeks, streak, body areas"),
+    (
+        "\N{UPWARDS ARROW} \N{DOWNWARDS ARROW}",
+        "(in a session) read the rest of the steps, when they do not fit",
+    ),
     ("ctrl+p", "every command"),
     ("s", "(here) read the safety note again"),
 )

@@ -465,16 +465,16 @@ async def test_the_phase_is_in_words_and_colour_and_no_color_is_honoured(
 ) -> None:
     async with running(user_config, "lower-back") as (pilot, clock):
         big = session_of(pilot).query_one(BigCountdown)
-        assert str(big.render()).startswith("GET READY") and big.has_class("-ready")
+        assert big.rendered_text().startswith("GET READY") and big.has_class("-ready")
         await advance(pilot, clock, 10)
-        assert str(big.render()).startswith("WORK") and big.has_class("-work")
+        assert big.rendered_text().startswith("WORK") and big.has_class("-work")
         assert big.styles.color != session_of(pilot).styles.color
         await advance(pilot, clock, 50)  # after the cat-cow: the rest
-        assert str(big.render()).startswith("REST") and big.has_class("-rest")
+        assert big.rendered_text().startswith("REST") and big.has_class("-rest")
     monkeypatch.setenv("NO_COLOR", "1")
     async with running(user_config, "lower-back") as (pilot, _clock):
         assert pilot.app.no_color  # Textual draws in monochrome; the words still say it
-        assert str(session_of(pilot).query_one(BigCountdown).render()).startswith("GET READY")
+        assert session_of(pilot).query_one(BigCountdown).rendered_text().startswith("GET READY")
 
 
 async def test_during_reps_the_big_number_is_the_rep_with_its_tempo(user_config: Path) -> None:
@@ -486,7 +486,7 @@ async def test_during_reps_the_big_number_is_the_rep_with_its_tempo(user_config:
         big = screen.query_one(BigCountdown)
 
         def tempo_bar() -> str:
-            return str(big.render()).splitlines()[-1]
+            return big.rendered_text().splitlines()[-1]
 
         assert countdown(pilot) == "1 / 10" and big.tempo == 0
         assert set(tempo_bar()) == {"\N{BOX DRAWINGS LIGHT HORIZONTAL}"}

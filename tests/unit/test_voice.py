@@ -116,10 +116,24 @@ def test_a_hold_lets_go_in_the_exercises_own_word() -> None:
     knee = make_exercise(
         "knee", kind="hold", seconds=5, repeats=2, relax=3, per_side=True, alternate=True
     )
-    knee = dataclasses.replace(knee, spoken=Spoken(how="Knee to chest.", release="Lower"))
+    knee = dataclasses.replace(knee, spoken=Spoken(how="Lie down.", release="Lower"))
     texts = said(plan(make_routine("knee"), [knee]))
     holds = [t for t in texts if t.endswith("Hold.") or t == "Lower."]
     assert holds[:4] == ["Right side. Hold.", "Lower.", "Left side. Hold.", "Lower."]
+    # and its own words to start each hold
+    knee = dataclasses.replace(knee, spoken=Spoken(how="Lie down.", start="Knee to chest."))
+    texts = said(plan(make_routine("knee"), [knee]))
+    assert "Left side. Knee to chest." in texts and "Relax." in texts
+
+
+def test_a_set_of_reps_starts_with_the_exercises_own_word() -> None:
+    lifts = make_exercise("lifts", kind="reps", reps=3, sets=2, tempo=3, rest=10)
+    lifts = dataclasses.replace(
+        lifts, spoken=Spoken(how="Lie face down.", start="Lift.", release="Lower")
+    )
+    texts = said(plan(make_routine("lifts"), [lifts]))
+    assert texts.count("Lift.") == 2 and "Go." not in texts  # each set
+    assert texts[texts.index("Lift.") :][:4] == ["Lift.", "Lower", "2", "Lower"]
 
 
 def test_full_voice_reads_form_cues_in_holds_and_rep_sets() -> None:

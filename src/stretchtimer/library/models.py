@@ -396,6 +396,9 @@ class Spoken(Strict):
 
     how: Said
     """How to do the move, in one or two short sentences, said while you get ready."""
+    start: Word | None = None
+    """The words that start each hold (default `Hold.`) or each set of reps (default `Go.`),
+    e.g. `Knee to chest.`"""
     release: Word | None = None
     """The word for letting go: said as each hold ends (default `Relax`), and halfway through
     each rep, for the way back (e.g. `Lower`; default: nothing)."""

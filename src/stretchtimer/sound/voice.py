@@ -141,9 +141,9 @@ def _on_step(step: Step, timeline: Timeline, jumped: bool) -> list[Phrase]:
         return []
     patience = max(1.5, step.duration / 2)  # a pause's word may come late, never after it
     if step.kind is StepKind.RELAX:
-        return [Phrase(f"{release(step.exercise)}.", Priority.PROMPT, patience=patience)]
+        return [Phrase(sentence(release(step.exercise)), Priority.PROMPT, patience=patience)]
     if step.kind is StepKind.SWITCH:
-        letting_go = f"{release(step.exercise)}. " if _is_hold(step.exercise) else ""
+        letting_go = f"{sentence(release(step.exercise))} " if _is_hold(step.exercise) else ""
         text = f"{letting_go}Switch to your {step.side} side."
         return [Phrase(text, Priority.PROMPT, patience=patience)]
     if step.kind is StepKind.SET_REST:
@@ -160,7 +160,7 @@ def _letting_go(step: Step, timeline: Timeline) -> list[Phrase]:
     word = before.exercise.spoken.release if before.exercise.spoken else None
     if before.kind is not StepKind.WORK or not _is_hold(before.exercise) or not word:
         return []
-    text = f"{word}."
+    text = sentence(word)
     introduction = [phrase.text for phrase in _introduce(step, timeline)]
     needed = sum(seconds_to_say(said) for said in [text, *introduction])
     if needed > _get_ready_seconds(step, timeline) - 1.0:
@@ -223,6 +223,17 @@ def how(exercise: Exercise) -> str:
             break
         said.append(step)
     return " ".join(said)
+
+
+def sentence(words: str) -> str:
+    """Words ending as a sentence: 'Lower' -> 'Lower.'."""
+    return words if words.endswith((".", "!", "?")) else f"{words}."
+
+
+def start(exercise: Exercise, default: str) -> str:
+    """The words that start a hold or a set of reps."""
+    words = exercise.spoken.start if exercise.spoken else None
+    return words or default
 
 
 def release(exercise: Exercise) -> str:
@@ -291,7 +302,7 @@ def _work(step: Step, timeline: Timeline, options: VoiceOptions) -> Iterator[Phr
     said: list[Phrase] = []
     if isinstance(dose, HoldDose):
         side = f"{step.side.capitalize()} side. " if dose.alternate and step.side else ""
-        said.append(Phrase(f"{side}Hold.", Priority.PROMPT, patience=1.5))
+        said.append(Phrase(f"{side}{start(exercise, 'Hold.')}", Priority.PROMPT, patience=1.5))
     elif isinstance(dose, TimedDose):
         said.append(Phrase("Go.", Priority.PROMPT, patience=1.5))
     elif step.rep is not None:
@@ -321,7 +332,7 @@ def _rep(step: Step, timeline: Timeline, options: VoiceOptions) -> list[Phrase]:
             words = f"Round {step.round.number}. {words}"
         said.append(Phrase(words, Priority.INSTRUCTION, patience=max(step.duration, 3.0)))
     elif part_start:
-        said.append(Phrase("Go.", Priority.PROMPT, patience=1.0))
+        said.append(Phrase(start(exercise, "Go."), Priority.PROMPT, patience=1.0))
     elif options.full and exercise.cues and rep.number % FULL_CUE_EVERY == 3:
         cue = exercise.cues[(rep.number // FULL_CUE_EVERY) % len(exercise.cues)]
         said.append(Phrase(cue, Priority.DETAIL, patience=0.3))

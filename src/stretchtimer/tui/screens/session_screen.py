@@ -255,9 +255,9 @@ class SessionScreen(Screen[Summary]):
         show_line(self.query_one("#up-next", Label), up_next(step, self.timeline))
         # On the countdown, not the screen: a class change restyles the node and its children.
         phase = COUNTDOWN_PHASES[step.kind]
-        for name in ("ready", "work", "rest"):
-            self._countdown.set_class(name == phase, f"-{name}")
-        self._countdown.phase = phase
+        if not self._countdown.has_class(f"-{phase}"):  # a change of class restyles it
+            self._countdown.remove_class("-ready", "-work", "-rest")
+            self._countdown.add_class(f"-{phase}")
 
     def show_exercise(self, exercise: Exercise, position: int) -> None:
         total = len(self.timeline.exercises)

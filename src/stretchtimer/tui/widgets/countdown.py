@@ -2,12 +2,17 @@
 the terminal allows, and during reps a thin bar for the tempo within the rep.
 
 One widget for all three, redrawn only when what it shows changes (once a second at most):
-every widget Textual refreshes costs messages and a repaint of its own.
+every widget Textual refreshes costs messages and a repaint of its own. Its lines are drawn
+with Textual's line API (`render_line`, one Strip of one segment a line), not as Content,
+which Textual would lay out and style again on every redraw.
 """
 
 from __future__ import annotations
 
-from textual.content import Content
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from stretchtimer.format import clock
@@ -99,6 +104,9 @@ class BigCountdown(Widget):
         self.tempo: float | None = None  # the part of the rep done, during reps
         self.scale = 1
         self._shown: tuple[str, str, float | None, int] | None = None
+        self._cache: tuple[tuple[object, ...], list[Strip]] | None = None
+        self._styles: tuple[Style, dict[str, Style]] | None = None
+        self._lines_now: list[Strip] = []
 
     @property
     def value(self) -> str:
@@ -124,20 +132,52 @@ class BigCountdown(Widget):
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         return big_height(self.scale) + 2  # the phase, the number, the tempo bar
 
-    def render(self) -> Content:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._lines_now = self._strips()  # the styles looked up once a redraw, not a line
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        lines = self._lines_now
+        return lines[y] if y < len(lines) else Strip.blank(self.size.width)
+
+    def _strips(self) -> list[Strip]:
+        """The lines as shown now, made again only when something in them changed."""
+        base = self.rich_style
+        key = (self.phase, self.text, self.tempo, self.scale, self.size.width, base)
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
         self._shown = (self.phase, self.text, self.tempo, self.scale)
-        width = self.get_content_width(None, None)
-        phase = (PHASES.get(self.phase, self.phase.upper()), "big-countdown--phase")
-        lines = [Content.assemble((phase[0], self.get_visual_style(phase[1])))]
-        number_style = self.get_visual_style("big-countdown--number")
-        for line in big_lines(self.text, self.scale):
-            lines.append(Content.assemble((line.center(width), number_style)))
+        width = self.size.width
+        styles = self._styles_of(base)
+
+        def line(text: str, part: str) -> Strip:
+            return Strip([Segment(text.ljust(width)[:width], styles[part])], width)
+
+        phase = PHASES.get(self.phase, self.phase.upper())
+        strips = [line(phase, "phase")]
+        number = self.get_content_width(None, None)
+        strips += [line(text.center(number), "number") for text in big_lines(self.text, self.scale)]
         bar = ""
         if self.tempo is not None:
-            filled = round(min(max(self.tempo, 0.0), 1.0) * width)
-            bar = "━" * filled + "─" * (width - filled)
-        lines.append(Content.assemble((bar, self.get_visual_style("big-countdown--bar"))))
-        return Content("\n").join(lines)
+            filled = round(min(max(self.tempo, 0.0), 1.0) * number)
+            bar = "━" * filled + "─" * (number - filled)
+        strips.append(line(bar, "bar"))
+        self._cache = (key, strips)
+        return strips
+
+    def _styles_of(self, base: Style) -> dict[str, Style]:
+        """Each part's style over the widget's own (kept while the widget's style is the same)."""
+        if self._styles is None or self._styles[0] != base:
+            parts = {
+                part: base + self.get_component_rich_style(f"big-countdown--{part}", partial=True)
+                for part in ("phase", "number", "bar")
+            }
+            self._styles = (base, parts)
+        return self._styles[1]
+
+    def rendered_text(self) -> str:
+        """What it shows, as text (for tests and screen readers of the log)."""
+        return "\n".join(strip.text.rstrip() for strip in self._strips())
 
 
 def seconds_text(seconds: float) -> str:

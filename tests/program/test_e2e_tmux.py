@@ -67,12 +67,16 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True)
 
 
+PHASE_WORDS = ("GET READY", "WORK", "REST")
+
+
 def countdown_rows(screen: str) -> list[str]:
-    """The three rows of big digits: the first rows drawn with box characters."""
+    """The rows of big digits under the phase's name (GET READY, WORK or REST), drawn with
+    half blocks."""
     lines = screen.splitlines()
-    start = next(i for i, line in enumerate(lines) if "━" in line)
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith(PHASE_WORDS)) + 1
     rows = [line[:16] for line in lines[start : start + 3]]
-    assert any(char in "".join(rows) for char in "┃╻╹"), rows
+    assert any(char in "".join(rows) for char in "█▀▄"), rows
     return rows
 
 

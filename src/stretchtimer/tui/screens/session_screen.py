@@ -111,6 +111,7 @@ class SessionScreen(Screen[Summary]):
         self.set_reactive(SessionScreen.sound_status, sound_status)
         self.timeline: Timeline = engine.session.timeline
         self._shown_exercise: int | None = None
+        self._pending_step = 0  # steps started that the screen has not shown yet
 
     def compose(self) -> ComposeResult:
         # Textual repaints every widget whose container touches the box around what changed.
@@ -212,14 +213,23 @@ class SessionScreen(Screen[Summary]):
 
     def queue_shown_event(self, event: Event) -> None:
         """Queue the events this screen shows (cues and skips are for the sound and the log):
-        each queued message wakes the screen's message loop."""
-        if isinstance(event, SHOWN_EVENTS):
-            self.post_message(EngineEvent(event, is_tick=isinstance(event, Tick)))
+        each queued message wakes the screen's message loop. A tick, the one event of every
+        second, is shown at once (this runs on the app's loop too): a message for it would
+        cost a dispatch a second for nothing."""
+        if isinstance(event, Tick):
+            if self.is_mounted and not self._pending_step:
+                self.show_time(event.step, event.remaining)
+            else:  # after a step the screen has yet to show: in its turn
+                self.post_message(EngineEvent(event, is_tick=True))
+        elif isinstance(event, SHOWN_EVENTS):
+            self._pending_step += isinstance(event, StepStarted)
+            self.post_message(EngineEvent(event))
 
     @on(EngineEvent)
     def show_event(self, message: EngineEvent) -> None:
         event: Event = message.event
         if isinstance(event, StepStarted):
+            self._pending_step -= 1
             self.show_step(event.step)
             self.ask_feeling(self.wiring.asking_before(event))
         elif isinstance(event, Tick):

@@ -169,7 +169,7 @@ class BigCountdown(Widget):
         """Each part's style over the widget's own (kept while the widget's style is the same)."""
         if self._styles is None or self._styles[0] != base:
             parts = {
-                part: base + self.get_component_rich_style(f"big-countdown--{part}", partial=True)
+                part: base + self.get_component_rich_style(f"big-countdown--{part}")
                 for part in ("phase", "number", "bar")
             }
             self._styles = (base, parts)

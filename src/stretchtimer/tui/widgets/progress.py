@@ -70,8 +70,8 @@ class TimeBars(Widget):
     def render_lines(self, crop: Region) -> list[Strip]:
         base = self.rich_style  # looked up once a redraw: it walks the ancestors
         if self._styles is None or self._styles[0] != base:
-            label = base + self.get_component_rich_style("time-bars--label", partial=True)
-            bar = base + self.get_component_rich_style("time-bars--bar", partial=True)
+            label = self.get_component_rich_style("time-bars--label")
+            bar = self.get_component_rich_style("time-bars--bar")
             self._styles = (base, label, bar)
         self._shown = self._lines()
         return super().render_lines(crop)

@@ -1,9 +1,10 @@
 """Plain mode: the session as lines of text, for screen readers, plain terminals, logs and scripts.
 
-One line per step as it starts and a last line with what was done. When stdin is a terminal,
-single keys steer it (the same keys as the app, from session/keys.py) and answer how the back
-feels (0-9, x for 10) before and after; Ctrl+C, SIGTERM and SIGHUP stop it cleanly and the last
-line is still printed.
+One line per step as it starts, the steps, form cues and safety lines of each exercise as it
+comes up, what the voice says (`say: ...`, with --voice), and a last line with what was done.
+When stdin is a terminal, single keys steer it (the same keys as the app, from session/keys.py)
+and answer how the back feels (0-9, x for 10) before and after; Ctrl+C, SIGTERM and SIGHUP stop
+it cleanly and the last line is still printed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 import termios
 import tty
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from stretchtimer.errors import warn
@@ -38,7 +40,7 @@ from stretchtimer.session.engine import (
 )
 from stretchtimer.session.keys import by_character, help_lines, split_keys
 from stretchtimer.session.plan import Timeline
-from stretchtimer.session.words import stalled, step_line
+from stretchtimer.session.words import instructions, stalled, step_line
 from stretchtimer.settings import Settings
 from stretchtimer.sound.player import Player
 from stretchtimer.wiring import SessionWiring
@@ -60,6 +62,7 @@ def run_plain(
     settings: Settings | None = None,
     mute: bool = False,
     catalog: Catalog | None = None,
+    transcript: Path | None = None,
 ) -> int:
     """Run a session in plain mode; 0 when it finished or the user stopped it, 128 + the
     signal's number when a signal stopped it (130 for Ctrl+C, 143 for a kill), 1 when its
@@ -70,7 +73,7 @@ def run_plain(
     settings = settings or Settings()
     ring = (lambda: bell(out)) if out.isatty() else None
     player = Player(settings.sound, volume=settings.volume, muted=mute, ring=ring).start()
-    session = PlainSession(timeline, speed, out, clock_, player, settings, catalog)
+    session = PlainSession(timeline, speed, out, clock_, player, settings, catalog, transcript)
     try:
         asyncio.run(session.run())
     finally:
@@ -97,6 +100,7 @@ class PlainSession:
         player: Player,
         settings: Settings,
         catalog: Catalog | None = None,
+        transcript: Path | None = None,
     ) -> None:
         self.timeline = timeline
         self.out = out
@@ -105,14 +109,23 @@ class PlainSession:
         self.engine = Engine(timeline, clock_, speed)
         self.engine.subscribe(self.show)
         self.wiring = SessionWiring(
-            self.engine, player, settings, warn=warn, speed=speed, catalog=catalog
+            self.engine,
+            player,
+            settings,
+            warn=warn,
+            speed=speed,
+            catalog=catalog,
+            transcript=transcript,
         )
+        if self.wiring.announcer is not None:  # each phrase as the voice starts it
+            self.wiring.announcer.listeners.append(lambda text: self.say(f"say: {text}"))
         self.keys = by_character()
         self.asking_before = False
         self.answer: asyncio.Future[int | None] | None = None  # while asking "and now?"
         self.resume_after_question: bool | None = None  # while asking "stop?"
         self.signal = 0  # the signal that stopped it (Ctrl+C, a closed terminal, a kill)
         self.output_lost: OutputLost | None = None  # stopped because nothing could be printed
+        self.shown_exercise: int | None = None  # whose steps were printed last
 
     @property
     def signalled(self) -> bool:
@@ -165,6 +178,10 @@ class PlainSession:
         elapsed = self.engine.session.active_seconds(event.at)
         if isinstance(event, StepStarted):
             self.say(step_line(event.step, self.timeline, elapsed))
+            if event.step.exercise_index != self.shown_exercise:  # how to do it, once
+                self.shown_exercise = event.step.exercise_index
+                how = instructions(event.step.exercise, words=True)
+                self.say("\n".join(f"    {line}" for line in how))
             self.asking_before = self.interactive and self.wiring.asking_before(event)
             if self.asking_before:
                 self.say(feeling.BEFORE)

@@ -36,6 +36,8 @@ IDLE_SOURCES = (
 """How `remind` tells that you are at the computer (remind/idle.py); none: all time counts."""
 NOTIFIERS = ("auto", "desktop", "notify-send", "terminal", "bell", "off")
 """How `remind` offers a break (remind/notify.py); auto: the first that works."""
+PREPARE_RANGE = (0, 60)
+REST_RANGE = (0, 300)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,9 @@ class Settings:
     sound: str = "auto"
     """A playback backend from SOUND_BACKENDS; auto tries them in order."""
     voice: str = "off"
-    """Spoken announcements: off, on, or full (form cues read out during long holds too)."""
+    """Spoken announcements: off, on, or full (form cues read out in holds and rep sets too)."""
+    voice_count: int = 1
+    """The voice says the rep count every N reps (and always the last)."""
     log: bool = True
     """Keep every session in the history database."""
     ask_feeling: bool = True
@@ -74,6 +78,10 @@ class Settings:
     break_proof: bool = True
     """Count a session towards the goal only if the keyboard and mouse were left alone through
     it (when `remind` could tell)."""
+    prepare: int | None = None
+    """Seconds to get ready before each exercise, for every routine (None: the routine's)."""
+    rest: int | None = None
+    """Seconds of rest between exercises, for every routine (None: the routine's)."""
 
     def replace(self, **changes: Any) -> Settings:
         """These settings with command-line overrides; None means "not given"."""
@@ -91,6 +99,9 @@ class ConfigError(Exception):
 _RANGES = {
     "volume": (0, 100),
     "weekly_goal": (1, 50),
+    "voice_count": (1, 100),
+    "prepare": PREPARE_RANGE,
+    "rest": REST_RANGE,
     "remind_every": (1, 480),
     "break_minutes": (1, 60),
 }
@@ -102,6 +113,7 @@ _CHOICES = {
 }
 _PARSED = {"work_hours": parse_work_hours, "remind_at": parse_times}
 """Keys whose text must read as working hours or times of day."""
+_TYPES: dict[str, type] = {"prepare": int, "rest": int}  # None by default: the routine's own
 
 
 def config_path() -> Path:
@@ -140,7 +152,7 @@ def _settings(path: Path, text: str, data: dict[str, Any]) -> Settings:
         field = fields.get(key)
         if field is None:
             raise fail(f"unknown setting; known: {', '.join(fields)}")
-        expected = type(field.default)
+        expected = _TYPES.get(key, type(field.default))
         if type(value) is not expected:
             raise fail(f"expected {_type_name(expected)}, got {value!r}")
         low, high = _RANGES.get(key, (None, None))

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
+from stretchtimer.format import clock
 from stretchtimer.history.log import SessionLog, open_log
 from stretchtimer.history.records import SessionRecord
 from stretchtimer.session import feeling
@@ -51,6 +53,7 @@ class SessionWiring:
         warn: Warn,
         speed: float = 1.0,
         catalog: Catalog | None = None,
+        transcript: Path | None = None,
     ) -> None:
         """`catalog`, where given, is where a gentler routine is found for a bad day."""
         timeline = engine.session.timeline
@@ -75,9 +78,37 @@ class SessionWiring:
 
         engine.subscribe(handle)
         if player is not None:
-            self.announcer, self.voice_status = voice_for(player, settings.voice, timeline, speed)
+            self.announcer, self.voice_status = voice_for(
+                player, settings.voice, timeline, speed, settings.voice_count
+            )
             if self.announcer is not None:
                 engine.subscribe(self.announcer)
+        self._transcript: TextIO | None = None
+        if transcript is not None:
+            self._open_transcript(transcript, engine, warn)
+
+    def _open_transcript(self, path: Path, engine: Engine, warn: Warn) -> None:
+        """`--transcript FILE`: each phrase the voice says, as it starts, with the session
+        time: '[1:05] Hold.'."""
+        if self.announcer is None:
+            warn(f"--transcript: nothing to write, {self.voice_status} (use --voice)")
+            return
+        try:
+            self._transcript = path.open("w", encoding="utf-8")
+        except OSError as error:
+            warn(f"{path}: cannot write the transcript: {error.strerror or error}")
+            return
+        out = self._transcript
+
+        def write(text: str) -> None:
+            at = engine.session.position(engine.clock.now())
+            try:
+                out.write(f"[{clock(at, up=False)}] {text}\n")
+                out.flush()
+            except (OSError, ValueError):  # a full disk, or closed after the session
+                pass
+
+        self.announcer.listeners.append(write)
 
     # --- how does your back feel? -----------------------------------------------------------
 
@@ -146,8 +177,12 @@ class SessionWiring:
             await self.announcer.finish()
 
     def close(self, wait: float = 0.0) -> str | None:
-        """Close the history, after trying for up to `wait` seconds to write what is not
-        saved yet; None when everything is saved, else why not (also said through `warn`)."""
+        """Close the transcript and the history, after trying for up to `wait` seconds to write
+        what is not saved yet; None when everything is saved, else why not (also said through
+        `warn`)."""
+        if self._transcript is not None:
+            self._transcript.close()
+            self._transcript = None
         if self.log is None:
             return None
         unsaved = self.log.close(wait)

@@ -21,4 +21,5 @@ def test_the_committed_screenshot_is_what_the_script_makes() -> None:
 
 
 def test_the_readme_shows_it() -> None:
-    assert "](docs/session.svg)" in (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert "](docs/session.svg)" in readme and "](docs/session-120x40.svg)" in readme

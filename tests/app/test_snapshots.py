@@ -70,13 +70,14 @@ class TestSession:
         assert snap_compare(session(), terminal_size=(80, 24), run_before=at(2))
 
     def test_work_hold(self, snap_compare: Snap) -> None:
-        # desk-break: to the scapular squeeze (3 exercises on, past its rest and prepare),
+        # desk-break: to the scapular squeeze (3 exercises on, past its get-ready),
         # 2 s into its first hold
-        keys = ("N", "N", "N", "n", "n")
+        keys = ("N", "N", "N", "n")
         assert snap_compare(session(), terminal_size=(80, 24), run_before=at(1, *keys, then=2))
 
     def test_rest(self, snap_compare: Snap) -> None:
-        assert snap_compare(session("lower-back"), terminal_size=(80, 24), run_before=at(0, "N"))
+        # lower-back: 1 s into the rest after the cat-cow (its get-ready and 5 rounds: 60 s)
+        assert snap_compare(session("lower-back"), terminal_size=(80, 24), run_before=at(61))
 
     def test_paused(self, snap_compare: Snap) -> None:
         assert snap_compare(session(), terminal_size=(80, 24), run_before=at(12, "space"))

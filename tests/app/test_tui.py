@@ -8,8 +8,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
-from textual.widgets import Digits, Label, OptionList, Select, SelectionList, Static
+from textual.widgets import Label, OptionList, Select, SelectionList, Static
 
 from stretchtimer.safety import SAFETY_SEEN_FILE
 from stretchtimer.session.clock import STALL_LIMIT, ManualClock
@@ -21,6 +22,7 @@ from stretchtimer.tui.screens.quit_screen import QuitScreen
 from stretchtimer.tui.screens.safety_screen import SafetyScreen
 from stretchtimer.tui.screens.session_screen import SessionScreen
 from stretchtimer.tui.screens.summary_screen import SummaryScreen
+from stretchtimer.tui.widgets.countdown import BigCountdown
 from stretchtimer.tui.widgets.progress import TimeBars
 
 
@@ -29,7 +31,7 @@ def text(pilot: Pilot[None], selector: str) -> str:
 
 
 def countdown(pilot: Pilot[None]) -> str:
-    return pilot.app.screen.query_one(Digits).value
+    return pilot.app.screen.query_one(BigCountdown).value
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -81,11 +83,11 @@ async def test_picker_lists_routines_with_times_and_a_preview() -> None:
         assert isinstance(app.screen, PickerScreen)
         options = app.screen.query_one("#routines", OptionList)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert any(p.startswith("Desk Break") and p.endswith("5:01") for p in prompts)
+        assert any(p.startswith("Desk Break") and p.endswith("5:26") for p in prompts)
         assert len(prompts) == 6
         details = text(pilot, "#routine-details")
-        assert details.startswith("Desk Break - 5:01")
-        assert "1. Neck Roll - 2 rounds" in details
+        assert details.startswith("Desk Break - 5:26")
+        assert "1. Neck Roll - 3 rounds" in details
         await pilot.press("down")
         assert text(pilot, "#routine-details").startswith("Full Back Session")
 
@@ -138,17 +140,17 @@ async def test_session_shows_what_to_do_and_counts_down(user_config: Path) -> No
         assert text(pilot, "#exercise-name") == "Neck Roll"
         assert text(pilot, "#phase") == "WARM-UP  1 of 6"
         assert text(pilot, "#headline") == "Get ready"
-        assert text(pilot, "#up-next") == "Up next: Neck Roll, 2 rounds"
+        assert text(pilot, "#up-next") == "Up next: Neck Roll, 3 rounds"
         assert countdown(pilot) == "0:08"
         assert "1. Sit or stand tall" in text(pilot, "#instructions")
         await advance(pilot, clock, 3)
         assert countdown(pilot) == "0:05"
         await advance(pilot, clock, 5)
         assert text(pilot, "#headline").startswith("Roll your head")
-        assert text(pilot, "#counters") == "round 1 of 2"
-        assert text(pilot, "#up-next") == "Up next: Shoulder Roll, 2 rounds"
+        assert text(pilot, "#counters") == "round 1 of 3"
+        assert text(pilot, "#up-next") == "Up next: Shoulder Roll, 3 rounds"
         bars = session_of(pilot).query_one(TimeBars)
-        assert bars.time_texts == ["0:08 / 0:48", "0:08 / 5:01"]
+        assert bars.time_texts == ["0:08 / 1:08", "0:08 / 5:26"]
 
 
 async def test_space_pauses_freezes_the_countdown_and_resumes(user_config: Path) -> None:
@@ -196,7 +198,7 @@ async def test_skip_back_restart_and_next_exercise_keys(user_config: Path) -> No
         engine = session_of(pilot).engine
         await pilot.press("n")
         await settle(pilot)
-        assert engine.session.index == 1 and text(pilot, "#counters") == "round 1 of 2"
+        assert engine.session.index == 1 and text(pilot, "#counters") == "round 1 of 3"
         await pilot.press("right")
         await settle(pilot)
         assert engine.session.index == 2
@@ -276,16 +278,25 @@ async def test_ctrl_c_stops_the_session_and_exits(user_config: Path) -> None:
     assert app.return_code == 0
 
 
-async def test_small_terminal_and_resize_keep_the_countdown(user_config: Path) -> None:
+async def test_the_countdown_grows_with_the_terminal(user_config: Path) -> None:
     async with running(user_config, "lower-back", size=(60, 20)) as (pilot, clock):
         screen = session_of(pilot)
         assert screen.has_class("-narrow") and screen.has_class("-short")
-        assert screen.query_one(Digits).region.height == 3
-        for size in [(40, 12), (120, 40), (80, 24)]:
+        big = screen.query_one(BigCountdown)
+
+        def number_rows() -> int:
+            return big.region.height - 2  # under the phase's name, over the tempo bar
+
+        assert number_rows() == 3
+        rows = {}
+        for size in [(40, 12), (120, 40), (80, 24), (200, 60)]:
             await pilot.resize_terminal(*size)
             await advance(pilot, clock, 1)
-        assert countdown(pilot) == "0:07"
-        assert screen.query_one(Digits).region.height == 3
+            rows[size] = number_rows()
+            assert big.region.right <= size[0]
+        assert countdown(pilot) == "0:06"
+        assert rows[(120, 40)] >= 7 and rows[(80, 24)] >= 3 and rows[(40, 12)] == 3
+        assert rows[(200, 60)] >= rows[(120, 40)]
 
 
 async def test_the_headline_keeps_two_lines_and_grows_when_it_needs_more(
@@ -417,3 +428,112 @@ async def test_the_whole_safety_note_can_be_read_at_80x24() -> None:
         await settle(pilot)
         last = on_screen(app)
         assert "not medical advice" in last and "Enter: go on" in last  # ...so it scrolls
+
+
+async def test_help_pauses_the_session_and_resumes_it_if_it_was_running(
+    user_config: Path,
+) -> None:
+    async with running(user_config) as (pilot, clock):
+        engine = session_of(pilot).engine
+        await advance(pilot, clock, 2)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HelpScreen)
+        assert engine.state is State.PAUSED  # reading the keys costs no session time
+        await advance(pilot, clock, 30)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert engine.state is State.RUNNING
+        assert countdown(pilot) == "0:06"  # where it was: 2 s into the 8 s get-ready
+        # paused before: still paused after
+        await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert engine.state is State.PAUSED
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_every_line_of_every_built_in_exercise_can_be_read(
+    user_config: Path, size: tuple[int, int]
+) -> None:
+    """Steps, cues and safety lines: all on screen, or a 'more' line and a key to scroll to
+    the rest; never cut off unseen. The keys for help and quit stay on the key bar."""
+    from textual.containers import VerticalScroll
+
+    from stretchtimer.library.loader import load_catalog
+    from stretchtimer.session.words import instructions
+    from stretchtimer.tui.screens.session_screen import MORE_ABOVE, MORE_BELOW
+    from stretchtimer.tui.widgets.key_bar import KeyBar
+
+    catalog = load_catalog()
+    async with running(user_config, "full-back-session", size=size) as (pilot, _clock):
+        screen = session_of(pilot)
+        box = screen.query_one("#instructions-box", VerticalScroll)
+        more = screen.query_one("#more", Label)
+        bar = str(screen.query_one(KeyBar).render())
+        assert "? Help" in bar and bar.rstrip().endswith("q Quit")
+        scrolled = 0
+        for exercise_id in sorted(catalog.exercises):
+            exercise = catalog.exercise(exercise_id)
+            screen.show_exercise(exercise, 0)
+            screen.show_instructions(exercise, None)
+            await settle(pilot)
+            assert text(pilot, "#instructions") == "\n".join(instructions(exercise))
+            assert box.max_scroll_x == 0, exercise_id  # lines wrap, never run off the side
+            assert box.size.height >= 3, exercise_id
+            if box.max_scroll_y == 0:
+                assert not more.display
+                continue
+            assert more.display and str(more.content) == MORE_BELOW, exercise_id
+            for _ in range(box.max_scroll_y):
+                if box.scroll_y >= box.max_scroll_y:
+                    break
+                await pilot.press("down")
+                await settle(pilot)
+            assert box.scroll_y == box.max_scroll_y, exercise_id  # the last line in sight
+            assert str(more.content) == MORE_ABOVE
+            await pilot.press("up")
+            await settle(pilot)
+            assert str(more.content) == MORE_BELOW
+            scrolled += 1
+        assert scrolled >= 4  # the way to the rest was tried, on the longest ones at least
+
+
+async def test_the_phase_is_in_words_and_colour_and_no_color_is_honoured(
+    user_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running(user_config, "lower-back") as (pilot, clock):
+        big = session_of(pilot).query_one(BigCountdown)
+        assert big.rendered_text().startswith("GET READY") and big.has_class("-ready")
+        await advance(pilot, clock, 10)
+        assert big.rendered_text().startswith("WORK") and big.has_class("-work")
+        assert big.styles.color != session_of(pilot).styles.color
+        await advance(pilot, clock, 50)  # after the cat-cow: the rest
+        assert big.rendered_text().startswith("REST") and big.has_class("-rest")
+    monkeypatch.setenv("NO_COLOR", "1")
+    async with running(user_config, "lower-back") as (pilot, _clock):
+        assert pilot.app.no_color  # Textual draws in monochrome; the words still say it
+        assert session_of(pilot).query_one(BigCountdown).rendered_text().startswith("GET READY")
+
+
+async def test_during_reps_the_big_number_is_the_rep_with_its_tempo(user_config: Path) -> None:
+    async with running(user_config, "lower-back") as (pilot, clock):
+        screen = session_of(pilot)
+        await pilot.press("N", "N")  # to the superman's last 3 s of get-ready
+        await settle(pilot)
+        await advance(pilot, clock, 3)
+        big = screen.query_one(BigCountdown)
+
+        def tempo_bar() -> str:
+            return big.rendered_text().splitlines()[-1]
+
+        assert countdown(pilot) == "1 / 10" and big.tempo == 0
+        assert set(tempo_bar()) == {"\N{BOX DRAWINGS LIGHT HORIZONTAL}"}
+        await advance(pilot, clock, 1)
+        assert countdown(pilot) == "1 / 10" and big.tempo == pytest.approx(1 / 3)
+        assert tempo_bar().startswith("\N{BOX DRAWINGS HEAVY HORIZONTAL}")
+        await advance(pilot, clock, 2)
+        assert countdown(pilot) == "2 / 10"

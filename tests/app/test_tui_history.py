@@ -50,7 +50,7 @@ async def test_ctrl_c_keeps_what_was_done(user_config: Path) -> None:
     app = StretchTimerApp(routine_id="desk-break", clock=clock, speed=10)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await advance(pilot, clock, 6)  # 60 s: the neck roll (48 s) is done
+        await advance(pilot, clock, 8)  # 80 s: the neck roll (68 s) is done
         await pilot.press("ctrl+c")
         await settle(pilot)
     [session] = read_sessions()

@@ -188,14 +188,14 @@ async def test_a_very_stiff_back_is_told_when_to_see_someone_before_and_after(
         feeling = str(session_of(pilot).query_one("#feeling", Label).content)
         assert feeling.startswith("Noted: 10 of 10")
         [note] = [n.message for n in pilot.app._notifications]
-        assert "See a doctor or physiotherapist" in note and "Desk Break (5:01)" in note
+        assert "See a doctor or physiotherapist" in note and "Desk Break (5:26)" in note
         await pilot.press("q", "y")
         await settle(pilot)
         assert isinstance(pilot.app.screen, SummaryScreen)
         await pilot.press("9")
         await settle(pilot)
         after = str(pilot.app.screen.query_one("#summary-feeling", Label).content)
-        assert "9 of 10 is a lot" in after and "Desk Break (5:01)" in after
+        assert "9 of 10 is a lot" in after and "Desk Break (5:26)" in after
 
 
 async def test_a_lower_answer_is_only_noted(user_config: Path) -> None:

@@ -67,17 +67,21 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True)
 
 
+PHASE_WORDS = ("GET READY", "WORK", "REST")
+
+
 def countdown_rows(screen: str) -> list[str]:
-    """The three rows of big digits: the first rows drawn with box characters."""
+    """The rows of big digits under the phase's name (GET READY, WORK or REST), drawn with
+    half blocks."""
     lines = screen.splitlines()
-    start = next(i for i, line in enumerate(lines) if "━" in line)
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith(PHASE_WORDS)) + 1
     rows = [line[:16] for line in lines[start : start + 3]]
-    assert any(char in "".join(rows) for char in "┃╻╹"), rows
+    assert any(char in "".join(rows) for char in "█▀▄"), rows
     return rows
 
 
 def test_pick_pause_resume_skip_and_quit_in_a_real_terminal(terminal: Terminal) -> None:
-    picker = terminal.wait_for("Desk Break               5:01")
+    picker = terminal.wait_for("Desk Break               5:26")
     assert "choose a routine" in picker
     assert "Equipment at hand" in terminal.wait_for("Equipment at hand")  # just after the list
     terminal.keys("Enter")
@@ -142,7 +146,7 @@ def test_paging_the_command_palette_at_once_does_not_end_the_app(
 ) -> None:
     """ctrl+p then a page key before the palette was laid out raised KeyError in Textual's
     OptionList and ended the app (tui/upstream.py)."""
-    terminal.wait_for("Desk Break               5:01")
+    terminal.wait_for("Desk Break               5:26")
     terminal.keys("C-p", page)  # one write: the page key reaches the palette at once
     time.sleep(1.0)
     screen = terminal.screen()

@@ -232,7 +232,7 @@ def test_the_voice_goes_through_the_same_player(tmp_path: Path) -> None:
     sizes = captured(tmp_path)
     cues = [len(cue_clip(kind).scaled(70).frames) for kind in planned_cues("desk-break")]
     assert len(sizes) > len(cues)  # the cues and the phrases
-    first = speaker.render("First up: Neck Roll. 2 rounds.", 70)
+    first = speaker.render("First up: Neck Roll, 3 rounds.", 70)
     last = speaker.render("Session done. Well done.", 70)
     # Right after the exercise-start cue; the phrase is rendered in a thread, so on a busy
     # machine a countdown tick or two may go first.

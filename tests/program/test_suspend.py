@@ -61,6 +61,8 @@ def test_without_a_terminal_a_stopped_session_goes_on_from_where_it_was() -> Non
         time.sleep(STOPPED)
         process.send_signal(signal.SIGCONT)
         paused = process.stdout.readline()
+        while paused.startswith("    "):  # the exercise's steps, printed with its first step
+            paused = process.stdout.readline()
         assert "Paused: the program was stopped for" in paused, paused
         assert process.stdout.readline().rstrip().endswith("Resumed.")
         process.send_signal(signal.SIGTERM)

@@ -45,6 +45,9 @@ def test_command_line_overrides_only_what_was_given() -> None:
         ("log = 1\n", ":1: log: expected true or false, got 1"),
         ('\n\nsound = "speaker"\n', ":3: sound: 'speaker' is not one of auto,"),
         ("volume = \n", ":1: Invalid value"),
+        ("prepare = 90\n", ":1: prepare: 90 is out of range; use 0 to 60"),
+        ('rest = "long"\n', ":1: rest: expected a whole number, got 'long'"),
+        ("voice_count = 0\n", ":1: voice_count: 0 is out of range; use 1 to 100"),
     ],
 )
 def test_bad_files_name_file_line_and_key(tmp_path: Path, text: str, expected: str) -> None:
@@ -60,3 +63,17 @@ def test_the_readme_example_is_a_valid_config(tmp_path: Path) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
     assert load_settings(write(tmp_path, example)) == Settings()  # it shows the defaults
+
+
+def test_pacing_comes_from_the_file_and_the_command_line(tmp_path: Path) -> None:
+    from stretchtimer.cli.commands import settings_of
+    from stretchtimer.cli.main import build_parser
+
+    path = write(tmp_path, "prepare = 5\nrest = 20\nvoice_count = 5\n")
+    settings = load_settings(path)
+    assert (settings.prepare, settings.rest, settings.voice_count) == (5, 20, 5)
+    assert (Settings().prepare, Settings().rest) == (None, None)  # the routine's own
+    args = build_parser().parse_args(["run", "desk-break", "--prepare", "4", "--rest", "0"])
+    assert (settings_of(args).prepare, settings_of(args).rest) == (4, 0)
+    with pytest.raises(Exception, match="invalid seconds '61'"):
+        build_parser().parse_args(["run", "desk-break", "--prepare", "61"])

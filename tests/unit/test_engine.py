@@ -50,6 +50,10 @@ def at(session: Session, now: float) -> Session:
     return advance(session, now)[0]
 
 
+def at_events(session: Session, now: float) -> list[CueDue]:
+    return [event for event in advance(session, now)[1] if isinstance(event, CueDue)]
+
+
 # --- the state table ------------------------------------------------------------------------
 
 ALL_STATES = list(State)
@@ -158,13 +162,38 @@ def test_skip_step_marks_it_skipped_and_starts_the_next_now() -> None:
     assert at(session, 11).index == 3
 
 
-def test_skip_exercise_goes_to_the_next_exercise() -> None:
+def test_skip_exercise_goes_to_the_next_exercise_with_a_short_get_ready() -> None:
     session = at(started(now=0), 6)
-    session, _ = transition(session, Command.SKIP_EXERCISE, 6)
-    assert session.step.exercise.id == "second" and session.step.kind == "exercise-rest"
-    assert session.outcomes[1:4] == (Outcome.SKIPPED,) * 3
+    session, events = transition(session, Command.SKIP_EXERCISE, 6)
+    # past its rest, to the last 3 s of its get-ready: you have just moved on
+    assert session.step.exercise.id == "second" and session.step.kind == "prepare"
+    assert session.step_remaining(6) == 3
+    assert session.outcomes[1:5] == (Outcome.SKIPPED,) * 4  # the rest passed over too
+    assert isinstance(events[0], Skipped) and len(events[0].steps) == 4
+    started_ = [e for e in events if isinstance(e, StepStarted)]
+    assert started_[-1].reason == "skip" and started_[-1].step.kind == "prepare"
     summary = session.summary(6)
     assert summary.exercises_skipped == (0,)
+    assert at(session, 9).step.kind == "work"  # 3 s later the work starts
+    back, _ = transition(session, Command.BACK, 7)  # 1 s into it: back to what was skipped
+    assert back.step.exercise.id == "first"
+    # the get-ready's opening sound at once, then its 3-2-1 on time (not the part passed over)
+    cues = [(e.at, e.cue.kind, e.cue.count) for e in events if isinstance(e, CueDue)]
+    assert cues == [(6, "exercise-start", 0), (6, "countdown", 3)]
+    assert [(e.at, e.cue.count) for e in at_events(session, 8.5)] == [(7, 2), (8, 1)]
+
+
+def test_a_skip_from_a_rest_to_the_get_ready_shortens_it_too() -> None:
+    session = at(started(now=0), 31)  # 1 s into the rest before the second exercise
+    assert session.step.kind == "exercise-rest"
+    session, _ = transition(session, Command.SKIP_STEP, 31)
+    assert session.step.kind == "prepare" and session.step_remaining(31) == 3
+
+
+def test_skipping_within_an_exercise_starts_the_next_step_in_full() -> None:
+    session = at(started(now=0), 1)  # in the first get-ready
+    session, _ = transition(session, Command.SKIP_STEP, 1)
+    assert session.step.kind == "work" and session.step_remaining(1) == 10
 
 
 def test_skipping_past_the_end_finishes() -> None:
@@ -273,8 +302,8 @@ async def test_runner_applies_commands_at_their_times() -> None:
     assert summary.state is State.FINISHED
     assert summary.paused_seconds == 13
     assert summary.exercises_skipped == (0,) and summary.exercises_done == (1,)
-    # 7 s, then the rest of exercise 2 (rest 10 + prepare 5 + 6) after the skip at 21
-    assert clock.now() == 21 + 21
+    # 7 s, then exercise 2 after the skip at 21: the last 3 s of its get-ready, and 6 s of reps
+    assert clock.now() == 21 + 3 + 6
 
 
 async def test_a_failing_or_slow_subscriber_does_not_delay_the_timer() -> None:

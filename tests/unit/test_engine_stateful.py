@@ -35,6 +35,7 @@ from hypothesis.stateful import (
 )
 
 from stretchtimer.session.engine import (
+    GET_READY_AFTER_SKIP,
     TRANSITIONS,
     Command,
     CueDue,
@@ -55,7 +56,7 @@ from stretchtimer.session.engine import (
     next_deadline,
     transition,
 )
-from stretchtimer.session.plan import Step, Timeline, plan
+from stretchtimer.session.plan import Cue, Step, Timeline, plan
 
 TOL = 1e-6  # clock seconds; float error in these sums is around 1e-9
 
@@ -140,10 +141,17 @@ class Visit:
     paused_since: float | None = None
     cues: int = 0  # cues fired so far in this visit
     remaining: int | None = None  # last Tick
+    into: float = 0.0  # session seconds of the step passed over on entry (a skip to a get-ready)
 
     def due(self, offset: float, speed: float) -> float:
         """When `offset` session seconds into the step are reached, given the pauses so far."""
-        return self.began + self.paused + offset / speed
+        return self.began + self.paused + (offset - self.into) / speed
+
+    @property
+    def expected_cues(self) -> list[Cue]:
+        """Its opening cues at once, then those from where it was entered."""
+        cues = self.step.cues
+        return [c for c in cues if c.at == 0 < self.into] + [c for c in cues if c.at >= self.into]
 
 
 def close(a: float, b: float) -> bool:
@@ -367,10 +375,13 @@ class EngineMachine(RuleBasedStateMachine):
             self.started_at = self.running_since = event.at
         else:
             assert old is not None
+            back = old.step.index - 1
+            if back > 0 and self.steps[back].kind == "exercise-rest":
+                back -= 1  # back passes over a rest between exercises
             expected_index = {
                 "next": old.step.index + 1,
                 "restart": old.step.index,
-                "back": old.step.index - 1,
+                "back": back,
             }.get(event.reason)
             if expected_index is None:
                 assert event.reason == "skip" and event.step.index > old.step.index
@@ -380,20 +391,28 @@ class EngineMachine(RuleBasedStateMachine):
             assert old is not None
             self._check_visit_complete(old, event.at)
         self.visit = Visit(event.step, event.at)
+        if event.reason == "skip" and event.step.kind in ("prepare", "exercise-rest"):
+            # a skip lands on the last 3 s of a get-ready (after its rest)
+            assert event.step.kind == "prepare" or not self._prepare_follows(event.step)
+            self.visit.into = max(0.0, event.step.duration - GET_READY_AFTER_SKIP)
         if self.paused_since is not None:  # skipped or gone back while paused
             self.visit.paused_since = event.at
+
+    def _prepare_follows(self, step: Step) -> bool:
+        after = step.index + 1
+        return after < len(self.steps) and self.steps[after].kind == "prepare"
 
     def _check_visit_complete(self, visit: Visit, at: float) -> None:
         """A step that ran out lasted exactly its duration of unpaused time, all cues fired."""
         assert close(at, visit.due(visit.step.duration, self.speed)), "step ended off its plan"
-        assert visit.cues == len(visit.step.cues), "a step ended with cues not fired"
+        assert visit.cues == len(visit.expected_cues), "a step ended with cues not fired"
         assert self.session.outcomes[visit.step.index] is Outcome.DONE
 
     def _tick(self, event: Tick) -> None:
         visit = self.visit
         assert visit is not None and event.step == visit.step
         if visit.remaining is None:
-            assert event.remaining == math.ceil(visit.step.duration)
+            assert event.remaining == math.ceil(visit.step.duration - visit.into)
             assert event.at == visit.began
         else:
             assert 1 <= event.remaining < visit.remaining, "ticks count down"
@@ -404,9 +423,11 @@ class EngineMachine(RuleBasedStateMachine):
     def _cue(self, event: CueDue) -> None:
         visit = self.visit
         assert visit is not None and event.step == visit.step, "a cue of another step"
-        assert visit.cues < len(visit.step.cues), "a cue fired twice in one visit"
-        assert event.cue == visit.step.cues[visit.cues], "cues out of order"
-        assert close(event.at, visit.due(event.cue.at, self.speed)), "a cue dated off its plan"
+        expected = visit.expected_cues
+        assert visit.cues < len(expected), "a cue fired twice in one visit"
+        assert event.cue == expected[visit.cues], "cues out of order"
+        due = visit.began if event.cue.at < visit.into else visit.due(event.cue.at, self.speed)
+        assert close(event.at, due), "a cue dated off its plan"
         visit.cues += 1
 
     def _paused(self, event: Paused) -> None:
@@ -481,7 +502,7 @@ class EngineMachine(RuleBasedStateMachine):
             )
         if session.state is State.RUNNING and self.visit is not None:
             elapsed = (self.now - self.visit.began - self.visit.paused) * self.speed
-            assert close(remaining, session.step.duration - elapsed)
+            assert close(remaining, session.step.duration - self.visit.into - elapsed)
 
     @invariant()
     def paused_time_is_never_active_time(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import make_exercise, make_routine
 
 from stretchtimer.session.plan import SWITCH_SECONDS, CueKind, StepKind, Timeline, plan
@@ -123,3 +124,30 @@ def test_no_prepare_or_rest_when_routine_sets_zero() -> None:
     assert kinds(timeline) == ["work", "work"]
     assert timeline.exercise_span(1) == range(1, 2)
     assert timeline.exercise_seconds(0) == 10
+
+
+def test_pacing_changes_a_routines_get_ready_and_rest() -> None:
+    from stretchtimer.library.loader import load_catalog
+    from stretchtimer.session.plan import paced
+
+    catalog = load_catalog()
+    routine = catalog.routine("lower-back")
+    exercises = catalog.routine_exercises(routine)
+    assert paced(routine, exercises) is routine
+    mine = plan(paced(routine, exercises, prepare=4, rest=0), exercises)
+    assert {s.duration for s in mine.steps if s.kind == "prepare"} == {4}
+    assert not any(s.kind == "exercise-rest" for s in mine.steps)
+    assert paced(routine, exercises, prepare=3600) is routine  # longer than a routine may be
+
+
+@pytest.mark.parametrize("routine_id", ["desk-break"])
+def test_desk_break_spends_at_most_15_percent_waiting(routine_id: str) -> None:
+    """Waiting: the rest and get-ready between exercises (the rests between sets are the
+    article's, and stay)."""
+    from stretchtimer.library.loader import load_catalog
+
+    catalog = load_catalog()
+    routine = catalog.routine(routine_id)
+    timeline = plan(routine, catalog.routine_exercises(routine))
+    waiting = sum(s.duration for s in timeline.steps if s.kind in ("prepare", "exercise-rest"))
+    assert waiting / timeline.total <= 0.15, f"{waiting / timeline.total:.1%}"

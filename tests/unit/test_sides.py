@@ -43,7 +43,8 @@ def test_the_full_voice_says_a_cue_in_the_sides_words() -> None:
     stretch = make_exercise("stretch", kind="hold", seconds=30, per_side=True)
     stretch = dataclasses.replace(stretch, cues=["Keep your right shoulder down."])
     texts = said(plan(make_routine("stretch"), [stretch]), full=True)
-    right, left = texts.index("Right side"), texts.index("Left side")
+    right = next(i for i, text in enumerate(texts) if "right side first" in text)
+    left = texts.index("Relax. Switch to your left side.")
     assert texts.index("Keep your right shoulder down.") in range(right, left)
     assert texts.index("Keep your left shoulder down.") > left
 

@@ -15,19 +15,38 @@ import time
 import pytest
 from conftest import make_exercise, make_routine
 
+from stretchtimer.library.loader import load_catalog
+from stretchtimer.library.models import Spoken
 from stretchtimer.session.clock import VirtualClock
 from stretchtimer.session.engine import CueDue, Engine, Event, StepStarted
-from stretchtimer.session.plan import Cue, CueKind, Timeline, plan
+from stretchtimer.session.plan import Cue, CueKind, StepKind, Timeline, plan
 from stretchtimer.sound.announcer import Announcer
 from stretchtimer.sound.clips import Clip
-from stretchtimer.sound.voice import Phrase, Priority, Slot, VoiceScheduler, phrases, script
+from stretchtimer.sound.voice import (
+    Phrase,
+    Priority,
+    Slot,
+    VoiceOptions,
+    VoiceScheduler,
+    how,
+    phrases,
+    script,
+)
 
 
 def sided_session() -> Timeline:
     """prepare 10 | right 30 s, switch, left 30 s | rest 15 | prepare | 2 sets of 3 reps."""
     stretch = make_exercise("stretch", kind="hold", seconds=30, per_side=True)
-    stretch = dataclasses.replace(stretch, cues=["Keep your back flat.", "Breathe out."])
-    squats = make_exercise("squats", kind="reps", reps=3, sets=2, tempo=2, rest=10)
+    stretch = dataclasses.replace(
+        stretch, cues=["Keep your back flat.", "Breathe out."], safety=["Go gently."]
+    )
+    squats = make_exercise("squats", kind="reps", reps=3, sets=2, tempo=3, rest=10)
+    squats = dataclasses.replace(
+        squats,
+        steps=["Stand tall.", "Bend your knees."],
+        spoken=Spoken(how="Bend your knees and stand up.", release="Up"),
+        safety=["Go gently."],
+    )
     return plan(make_routine("stretch", "squats", prepare=10, rest=15), [stretch, squats])
 
 
@@ -44,34 +63,118 @@ def events_of(timeline: Timeline, speed: float = 1.0) -> list[Event]:
     return seen
 
 
-def said(timeline: Timeline, full: bool = False) -> list[str]:
-    return [p.text for e in events_of(timeline) for p in phrases(e, timeline, full=full)]
+def said(timeline: Timeline, full: bool = False, every: int = 1) -> list[str]:
+    options = VoiceOptions(full=full, count_every=every)
+    return [p.text for e in events_of(timeline) for p in phrases(e, timeline, 1.0, options)]
 
 
-def test_a_session_is_announced_in_order() -> None:
+def test_a_session_is_coached_in_order() -> None:
     texts = said(sided_session())
-    assert texts[0] == "First up: Stretch. Hold 30 seconds each side."
-    assert texts[1:4] == ["three", "two", "one"]
-    assert texts.index("Right side") < texts.index("Switch sides") < texts.index("Left side")
-    assert texts.count("Right side") == texts.count("Left side") == 1
+    assert texts[:2] == [
+        "First up: Stretch, hold 30 seconds each side, right side first.",
+        "Do the move.",  # no spoken words: its steps
+    ]
+    # the first safety line, the first time: as the work starts (no time left before it)
+    assert texts[2:7] == ["three", "two", "one", "Hold.", "Go gently."]
+    assert "Relax. Switch to your left side." in texts
     assert "Halfway" in texts
-    assert "Rest. Next up: Squats. 2 sets of 3 reps." in texts
+    rest = texts.index("Rest. Next up: Squats, 2 sets of 3 reps.")
+    # its own words; the same safety line is not said twice in a session
+    assert texts[rest + 1] == "Bend your knees and stand up."
+    assert texts.count("Go gently.") == 1
     assert not any(t.startswith("First up: Squats") for t in texts)
-    assert texts.count("Rest") == 1  # the one rest between the two sets
+    reps = texts[rest + 2 :]
+    assert reps[:5] == ["three", "two", "one", "Go.", "Up"]  # the way back, halfway in a rep
+    assert "Rest 10 seconds. Then set 2 of 2." in reps
+    assert reps.count("3") == 2 and reps.count("Up") == 6
     assert texts[-1] == "Session done. Well done."
 
 
-def test_full_voice_reads_form_cues_during_long_holds_only() -> None:
+def test_the_rep_count_every_few_reps() -> None:
+    squats = make_exercise("squats", kind="reps", reps=10, tempo=2)
+    timeline = plan(make_routine("squats"), [squats])
+    assert [t for t in said(timeline, every=4) if t.isdigit()] == ["4", "8", "10"]
+    assert [t for t in said(timeline) if t.isdigit()] == [str(n) for n in range(2, 11)]
+
+
+def test_each_part_of_a_round_in_its_own_words() -> None:
+    rolls = make_exercise(
+        "rolls",
+        kind="rounds",
+        rounds=2,
+        parts=[
+            {"do": "Roll backwards", "reps": 2, "tempo": 2, "spoken": "Backwards."},
+            {"do": "Roll forwards", "reps": 2, "tempo": 2},
+        ],
+    )
+    texts = said(plan(make_routine("rolls"), [rolls]))
+    assert texts[texts.index("Backwards.") :][:4] == ["Backwards.", "2", "Roll forwards.", "2"]
+    assert "Round 2. Backwards." in texts
+
+
+def test_a_hold_lets_go_in_the_exercises_own_word() -> None:
+    knee = make_exercise(
+        "knee", kind="hold", seconds=5, repeats=2, relax=3, per_side=True, alternate=True
+    )
+    knee = dataclasses.replace(knee, spoken=Spoken(how="Lie down.", release="Lower"))
+    texts = said(plan(make_routine("knee"), [knee]))
+    holds = [t for t in texts if t.endswith("Hold.") or t == "Lower."]
+    assert holds[:4] == ["Right side. Hold.", "Lower.", "Left side. Hold.", "Lower."]
+    # and its own words to start each hold
+    knee = dataclasses.replace(knee, spoken=Spoken(how="Lie down.", start="Knee to chest."))
+    texts = said(plan(make_routine("knee"), [knee]))
+    assert "Left side. Knee to chest." in texts and "Relax." in texts
+
+
+def test_a_set_of_reps_starts_with_the_exercises_own_word() -> None:
+    lifts = make_exercise("lifts", kind="reps", reps=3, sets=2, tempo=3, rest=10)
+    lifts = dataclasses.replace(
+        lifts, spoken=Spoken(how="Lie face down.", start="Lift.", release="Lower")
+    )
+    texts = said(plan(make_routine("lifts"), [lifts]))
+    assert texts.count("Lift.") == 2 and "Go." not in texts  # each set
+    assert texts[texts.index("Lift.") :][:4] == ["Lift.", "Lower", "2", "Lower"]
+
+
+def test_full_voice_reads_form_cues_in_holds_and_rep_sets() -> None:
     assert "Keep your back flat." not in said(sided_session())
     texts = said(sided_session(), full=True)
-    assert texts.count("Keep your back flat.") == 2  # once on each side
-    assert "Breathe out." in texts
+    assert texts.count("Keep your back flat.") == 1  # one cue a hold, in turn
+    assert texts.count("Breathe out.") == 1
+    long_set = make_exercise("rows", kind="reps", reps=8, tempo=3)
+    long_set = dataclasses.replace(long_set, cues=["Elbows high."])
+    full = said(plan(make_routine("rows"), [long_set]), full=True)
+    assert full.count("Elbows high.") == 2  # reps 3 and 7, in place of their count
+    assert "3" not in full and "7" not in full
 
 
-def test_script_lists_every_phrase_a_session_can_say() -> None:
+def test_script_lists_every_phrase_with_its_time() -> None:
     timeline = sided_session()
-    assert set(said(timeline, full=True)) <= script(timeline, full=True)
-    assert "Left side" in script(timeline)
+    lines = script(timeline, VoiceOptions(full=True))
+    assert [line.phrase.text for line in lines] == said(timeline, full=True)
+    assert lines[0].at == 0.0 and lines[-1].at == timeline.total
+    work = timeline.steps[1]
+    assert next(line.at for line in lines if line.phrase.text == "Hold.") == work.start
+    assert all(a.asked <= b.asked for a, b in itertools.pairwise(lines))
+
+
+def test_a_skip_into_a_get_ready_introduces_the_exercise() -> None:
+    timeline = sided_session()
+    prepare = next(
+        s for s in timeline.steps if s.kind is StepKind.PREPARE and s.exercise_index == 1
+    )
+    assert phrases(StepStarted(0.0, prepare), timeline) == []  # the rest before it did
+    jumped = [p.text for p in phrases(StepStarted(0.0, prepare, "skip"), timeline)]
+    assert jumped == ["Next up: Squats, 2 sets of 3 reps.", "Bend your knees and stand up."]
+
+
+def test_every_built_in_exercise_has_its_own_spoken_words() -> None:
+    catalog = load_catalog()
+    for exercise_id in catalog.exercises:
+        exercise = catalog.exercise(exercise_id)
+        assert exercise.spoken is not None, exercise_id
+        assert len(exercise.spoken.how.split()) <= 25, exercise_id
+        assert how(exercise) == exercise.spoken.how
 
 
 # --- the scheduler ----------------------------------------------------------------------------
@@ -87,7 +190,7 @@ def simulate(
     for event in events_of(timeline, speed):
         now = event.at / speed if speed != 1 else event.at
         played += scheduler.due(now)
-        for phrase in phrases(event, timeline, speed, full):
+        for phrase in phrases(event, timeline, speed, VoiceOptions(full=full)):
             slot = scheduler.offer(phrase, seconds_to_say(phrase.text), now)
             asked.append((now, phrase))
             if slot is not None:
@@ -105,9 +208,9 @@ def test_phrases_never_overlap_and_none_is_cut_off(speed: float) -> None:
 
 def test_at_normal_speed_every_exercise_name_is_said() -> None:
     played, scheduler = simulate(sided_session())
-    names = [s.phrase.text for s in played if s.phrase.priority is Priority.NAME]
-    assert len(names) == 3  # first up, next up, session done
-    assert all(p.priority is not Priority.NAME for p in scheduler.dropped)
+    names = [s.phrase.text for s in played if s.phrase.priority >= Priority.INSTRUCTION]
+    assert len(names) == 5  # first up and how; next up and how; session done
+    assert all(p.priority < Priority.INSTRUCTION for p in scheduler.dropped)
 
 
 def test_a_busy_voice_drops_an_impatient_count_but_delays_a_name() -> None:
@@ -177,17 +280,23 @@ async def test_the_announcer_plays_a_phrase_now_and_queues_the_next() -> None:
     timeline = sided_session()
     player = FakePlayer()
     announcer = Announcer(player, FakeSpeaker(), timeline)  # type: ignore[arg-type]
-    step = timeline.steps[1]
-    await announcer(CueDue(0.0, step, Cue(0.0, CueKind.SWITCH_SIDES)))
-    await announcer(CueDue(0.0, step, Cue(0.0, CueKind.HALFWAY)))
+    holds = make_exercise("holds", kind="hold", seconds=30, repeats=2, relax=5)
+    relax = next(s for s in plan(make_routine("holds"), [holds]).steps if s.kind == "relax")
+    heard: list[str] = []
+    announcer.listeners.append(heard.append)
+    await announcer(StepStarted(0.0, relax))
+    await announcer(CueDue(0.0, relax, Cue(0.0, CueKind.HALFWAY)))
     for _ in range(5):
         await asyncio.sleep(0)
-    assert [name for name, _ in player.played] == ["Switch sides"]
+    said = "Relax."
+    assert [name for name, _ in player.played] == [said] == heard
     waiting = [s for s in announcer.scheduler if not s.playing]
     assert [s.phrase.text for s in waiting] == ["Halfway"]
-    assert waiting[0].start == pytest.approx(player.played[0][1] + seconds_to_say("Switch sides"))
+    assert waiting[0].start == pytest.approx(player.played[0][1] + seconds_to_say(said))
     await announcer(StepStarted(0.0, timeline.steps[0]))  # a name: bumps "Halfway" behind it
     assert [s.phrase.text for s in announcer.scheduler][1].startswith("First up")
+    await announcer(StepStarted(0.0, timeline.steps[0], "skip"))  # a jump: waiting ones go
+    assert next(s.phrase.text for s in announcer.scheduler if not s.playing).startswith("First")
 
 
 async def test_every_phrase_is_rendered_at_the_players_volume() -> None:

@@ -55,6 +55,7 @@ def _app(
         mute=args.mute,
         load=load,
         settings=settings_of(args),
+        transcript=args.transcript,
     )
     app.run()
     return app.return_code or EXIT_OK  # 1 when the app ended on an error (Textual's code)
@@ -63,7 +64,12 @@ def _app(
 def settings_of(args: argparse.Namespace) -> Settings:
     """The config file's settings, with what was given on the command line on top."""
     return load_settings().replace(
-        volume=args.volume, sound=args.sound, voice=args.voice, log=args.log
+        volume=args.volume,
+        sound=args.sound,
+        voice=args.voice,
+        log=args.log,
+        prepare=args.prepare,
+        rest=args.rest,
     )
 
 
@@ -97,7 +103,10 @@ def show_command(args: argparse.Namespace) -> int:
     catalog = _load()
     if args.id in catalog.routines:
         routine = catalog.routine(args.id)
-        if args.json:
+        if args.voice in ("on", "full"):
+            count_every = load_settings().voice_count
+            views.print_script(catalog, routine, args.voice == "full", count_every)
+        elif args.json:
             views.print_json(views.routine_json(catalog, routine, with_steps=True))
         else:
             views.print_routine(catalog, routine, args.steps)
@@ -144,12 +153,20 @@ def run_command(args: argparse.Namespace) -> int:
     elif not args.plain:
         return _app(args, args.routine, catalog)
     from stretchtimer.plain import run_plain
-    from stretchtimer.session.plan import plan
+    from stretchtimer.session.plan import paced, plan
 
-    routine = catalog.routine(args.routine)
-    timeline = plan(routine, catalog.routine_exercises(routine))
     settings = settings_of(args)
-    return run_plain(timeline, speed=args.speed, settings=settings, mute=args.mute, catalog=catalog)
+    routine = catalog.routine(args.routine)
+    exercises = catalog.routine_exercises(routine)
+    timeline = plan(paced(routine, exercises, settings.prepare, settings.rest), exercises)
+    return run_plain(
+        timeline,
+        speed=args.speed,
+        settings=settings,
+        mute=args.mute,
+        catalog=catalog,
+        transcript=args.transcript,
+    )
 
 
 def history_command(args: argparse.Namespace) -> int:

@@ -16,7 +16,13 @@ from stretchtimer.cli import workrave
 from stretchtimer.cli.commands import COMMANDS, default
 from stretchtimer.errors import EXIT_OK, EXIT_USAGE, BadInput, UsageError, warn
 from stretchtimer.output import OutputLost, SafeOutput, drop_output
-from stretchtimer.settings import SOUND_BACKENDS, VOICE_MODES, ConfigError
+from stretchtimer.settings import (
+    PREPARE_RANGE,
+    REST_RANGE,
+    SOUND_BACKENDS,
+    VOICE_MODES,
+    ConfigError,
+)
 
 EXIT_FAILURE = 1
 SPEEDS = (0.1, 10_000.0)
@@ -55,6 +61,20 @@ def _volume(text: str) -> int:
     return value
 
 
+def _seconds(limits: tuple[int, int]) -> Callable[[str], int]:
+    low, high = limits
+
+    def parse(text: str) -> int:
+        value = _whole(text)
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"invalid seconds {text!r}: use a whole number {low} to {high}"
+            )
+        return value
+
+    return parse
+
+
 def _positive_int(limit: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         value = _whole(text)
@@ -83,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id", help="a routine or exercise id, e.g. desk-break")
     show.add_argument("--steps", action="store_true", help="print every step of the timeline")
     show.add_argument("--json", action="store_true", help="print JSON (with the full timeline)")
+    show.add_argument(
+        "--voice",
+        choices=("on", "full"),
+        help="print what the voice says in a routine, and when (full: form cues too)",
+    )
 
     validate = commands.add_parser("validate", help="check exercise and routine files")
     validate.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
@@ -178,7 +203,16 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--play", action="store_true", help="also play a cue and say a word")
     workrave.add_parser(commands)
     parser.set_defaults(
-        speed=1.0, mute=False, volume=None, sound=None, voice=None, log=None, log_file=None
+        speed=1.0,
+        mute=False,
+        volume=None,
+        sound=None,
+        voice=None,
+        log=None,
+        log_file=None,
+        transcript=None,
+        prepare=None,
+        rest=None,
     )
     return parser
 
@@ -217,6 +251,27 @@ def _add_session_options(parser: argparse.ArgumentParser, default: object) -> No
         choices=VOICE_MODES,
         default=default,
         help="spoken announcements (espeak-ng): on, full (form cues too) or off",
+    )
+    parser.add_argument(
+        "--prepare",
+        type=_seconds(PREPARE_RANGE),
+        default=default,
+        metavar="N",
+        help="seconds to get ready before each exercise (default: the routine's)",
+    )
+    parser.add_argument(
+        "--rest",
+        type=_seconds(REST_RANGE),
+        default=default,
+        metavar="N",
+        help="seconds of rest between exercises (default: the routine's)",
+    )
+    parser.add_argument(
+        "--transcript",
+        type=Path,
+        default=default,
+        metavar="FILE",
+        help="with --voice: write each phrase to FILE as it is said",
     )
     parser.add_argument(
         "--no-log",

@@ -239,6 +239,38 @@ def print_routine(catalog: Catalog, routine: Routine, steps: bool) -> None:
     print(f"\nTotal: {clock(timeline.total)} ({len(timeline.steps)} steps; --steps lists them)")
 
 
+def script_lines(timeline: Timeline, full: bool, count_every: int = 1) -> list[str]:
+    """What a session says and when, as a listener hears it at speed 1 (the phrase lengths
+    estimated): one line a phrase, 'm:ss.s  text'."""
+    from stretchtimer.sound.voice import VoiceOptions, rehearse, script
+
+    lines = script(timeline, VoiceOptions(full=full, count_every=count_every))
+    heard = rehearse(lines)
+    said = {id(slot.phrase) for slot in heard}
+    out = [f"{_tenths(slot.start)}  {slot.phrase.text}" for slot in heard]
+    left_out = [line.phrase for line in lines if id(line.phrase) not in said]
+    if left_out:
+        kinds = ", ".join(sorted({f"{p.priority.name.lower()}s" for p in left_out}))
+        out.append(f"({len(left_out)} left out, said while the voice is still busy: {kinds})")
+    return out
+
+
+def _tenths(seconds: float) -> str:
+    """'1:05.3': minutes, seconds and tenths."""
+    tenths = round(seconds * 10)
+    minutes, rest = divmod(tenths, 600)
+    return f"{minutes}:{rest // 10:02}.{rest % 10}"
+
+
+def print_script(catalog: Catalog, routine: Routine, full: bool, count_every: int) -> None:
+    timeline = timeline_of(catalog, routine)
+    mode = "--voice=full" if full else "--voice"
+    print(f"{routine.name} ({routine.id}) - {clock(timeline.total)}, what the voice says ({mode})")
+    print()
+    for line in script_lines(timeline, full, count_every):
+        print(line)
+
+
 def print_exercise(catalog: Catalog, exercise: Exercise) -> None:
     print(f"{exercise.name} ({exercise.id}) - {exercise.phase}")
     print(exercise.summary)

@@ -129,6 +129,9 @@ Tempo = Annotated[
     Rules(description="Seconds per repetition, so reps run hands-free."),
 ]
 Count = Annotated[int, Ge(1), Le(MAX_COUNT * 10)]
+Said = Annotated[str, MinLen(1), MaxLen(200), Rules(text=True)]
+"""Words for the voice: kept short, since a phrase must fit the time it is said in."""
+Word = Annotated[str, MinLen(1), MaxLen(40), Rules(text=True)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -357,6 +360,8 @@ class RoundPart(Strict):
     reps: Annotated[int, Ge(1), Le(MAX_COUNT)] = 1
     """Repetitions of this part."""
     tempo: Tempo
+    spoken: Word | None = None
+    """What the voice says as this part starts, e.g. `Cat: round your back.` (default: `do`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -408,6 +413,24 @@ def routine_size(routine: Routine, exercises: list[Exercise]) -> Size:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Spoken(Strict):
+    """What the voice says for an exercise. In YAML, a line of text is the `how` alone."""
+
+    how: Said
+    """How to do the move, in one or two short sentences, said while you get ready."""
+    start: Word | None = None
+    """The words that start each hold (default `Hold.`) or each set of reps (default `Go.`),
+    e.g. `Knee to chest.`"""
+    release: Word | None = None
+    """The word for letting go: said as each hold ends (default `Relax`), and halfway through
+    each rep, for the way back (e.g. `Lower`; default: nothing)."""
+
+    @classmethod
+    def _from_input(cls, data: Any) -> Any:
+        return {"how": data} if isinstance(data, str) else data
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Exercise(Strict):
     """One movement: what it is for, how to do it, and how much of it."""
 
@@ -430,6 +453,8 @@ class Exercise(Strict):
     safety: Annotated[list[Line], MaxLen(20)] = field(default_factory=list)
     """Safety notes."""
     dose: Dose
+    spoken: Spoken | None = None
+    """What the voice says (`--voice`); without it, the voice reads the first steps."""
 
     @property
     def needs_nothing(self) -> bool:

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from stretchtimer.session.clock import Clock, MonotonicClock
-from stretchtimer.session.plan import Cue, Step, Timeline
+from stretchtimer.session.plan import Cue, Step, StepKind, Timeline
 
 log = logging.getLogger(__name__)
 
 BACK_RESTARTS_AFTER = 3.0  # seconds into a step after which "back" restarts it
+GET_READY_AFTER_SKIP = 3.0  # seconds of get-ready left when a skip lands on one
 
 
 class State(StrEnum):
@@ -234,6 +235,7 @@ class Session:
     origin: float = 0.0  # clock time of plan offset 0, moved by pauses, skips and backs
     paused_at: float | None = None
     next_cue: int = 0  # cues of the current step already fired
+    entered_into: float = 0.0  # session seconds of the current step passed over on entering it
     announced: int = 0  # whole seconds left last ticked
     settled: _Settled | None = field(default=None, repr=False)
     paused_total: float = 0.0  # clock seconds
@@ -346,9 +348,12 @@ def exercise_outcome(
 
 
 def _current_outcome(session: Session) -> ExerciseOutcome:
-    """`exercise_outcome` of the current exercise, read off the top of the settled steps (no
-    later exercise has a settled step, so its settled steps are the top ones)."""
+    """`exercise_outcome` of the current exercise, read off the top of the settled steps: its
+    own are the top ones, but for the few of the next exercise that a skip settles on its way
+    to that exercise's get-ready."""
     top, position = session.settled, session.step.exercise_index
+    while top is not None and top.exercise > position:
+        top = top.below
     done, skipped = (
         (top.work_done, top.work_skipped) if top and top.exercise == position else (0, 0)
     )
@@ -459,6 +464,9 @@ def _skip_exercise(session: Session, now: float) -> Result:
 
 
 def _skip_to(session: Session, target: int, now: float) -> Result:
+    left = None
+    if target < len(session.timeline.steps):
+        target, left = _get_ready_after_skip(session.timeline, target)
     settled = session.settled
     steps = session.timeline.steps[session.index : target]  # all pending: they are ahead
     for step in steps:
@@ -468,19 +476,40 @@ def _skip_to(session: Session, target: int, now: float) -> Result:
     if target >= len(session.timeline.steps):
         session, events = _end(session, now, State.FINISHED)
         return session, (event, *events)
-    session, events = _enter(session, target, now, "skip")
+    session, events = _enter(session, target, now, "skip", left)
     return session, (event, *events)
 
 
+def _get_ready_after_skip(timeline: Timeline, target: int) -> tuple[int, float | None]:
+    """A skip that lands on an exercise's rest or get-ready goes to its last few seconds of
+    get-ready (you have just moved on: no need to wait the whole of it); the step and the
+    seconds left in it, None for all of it."""
+    step = timeline.steps[target]
+    if step.kind not in (StepKind.EXERCISE_REST, StepKind.PREPARE):
+        return target, None
+    while (
+        target + 1 < len(timeline.steps)
+        and timeline.steps[target + 1].kind is StepKind.PREPARE
+        and timeline.steps[target + 1].exercise_index == step.exercise_index
+    ):
+        target += 1
+    return target, min(GET_READY_AFTER_SKIP, timeline.steps[target].duration)
+
+
 def _back(session: Session, now: float) -> Result:
-    if session.step_elapsed(now) > BACK_RESTARTS_AFTER:
+    if session.step_elapsed(now) - session.entered_into > BACK_RESTARTS_AFTER:
         return _restart_step(session, now)
     if session.index == 0:
         return session, ()
-    # The current step is still to do; the previous one, on top, is to do again.
-    assert session.settled is not None and session.settled.index == session.index - 1
-    session = replace(session, settled=session.settled.below)
-    return _enter(session, session.index - 1, now, "back")
+    target = session.index - 1
+    if session.timeline.steps[target].kind is StepKind.EXERCISE_REST and target > 0:
+        target -= 1  # back past a rest between exercises: to the exercise before it
+    # The current step is still to do; the ones from `target` on, on top, are to do again.
+    settled = session.settled
+    while settled is not None and settled.index >= target:
+        settled = settled.below
+    session = replace(session, settled=settled)
+    return _enter(session, target, now, "back")
 
 
 def _restart_step(session: Session, now: float) -> Result:
@@ -491,22 +520,31 @@ def _stop(session: Session, now: float) -> Result:
     return _end(session, now, State.STOPPED)
 
 
-def _enter(session: Session, index: int, now: float, reason: str) -> Result:
-    """Make step `index` current, starting now (or at the moment of the pause)."""
+def _enter(
+    session: Session, index: int, now: float, reason: str, left: float | None = None
+) -> Result:
+    """Make step `index` current, starting now (or at the moment of the pause), with `left`
+    seconds of it to go (all of it when None; cues before that point are due at once)."""
     anchor = session.paused_at if session.paused_at is not None else now
     step = session.timeline.steps[index]
     ended: tuple[Event, ...] = ()
     if reason != "start" and step.exercise_index != session.step.exercise_index:
         session, report = _exercise_ended(session, now)
         ended = (report,)
-    left = math.ceil(step.duration)
+    into = 0.0 if left is None else step.duration - left
+    # Entered part-way: the step's opening cues (a sound that says what it is) still play, now;
+    # the cues of the part passed over do not.
+    passed = sum(1 for cue in step.cues if cue.at < into)
+    opening = tuple(CueDue(now, step, cue) for cue in step.cues[:passed] if cue.at == 0)
+    whole = math.ceil(step.duration - into)
     session = replace(
         _go_to(session, index),
-        origin=anchor - step.start / session.speed,
-        next_cue=0,
-        announced=left,
+        origin=anchor - (step.start + into) / session.speed,
+        next_cue=passed,
+        entered_into=into,
+        announced=whole,
     )
-    return session, (*ended, StepStarted(now, step, reason), Tick(now, step, left))
+    return session, (*ended, StepStarted(now, step, reason), *opening, Tick(now, step, whole))
 
 
 def _end(session: Session, now: float, state: State) -> Result:
@@ -605,7 +643,10 @@ def advance(session: Session, now: float) -> Result:
             session, report = _exercise_ended(session, ended_at)
             events.append(report)
         session = replace(
-            _go_to(session, session.index + 1), next_cue=0, announced=math.ceil(nxt.duration)
+            _go_to(session, session.index + 1),
+            next_cue=0,
+            entered_into=0.0,
+            announced=math.ceil(nxt.duration),
         )
         events += [StepStarted(ended_at, nxt), Tick(ended_at, nxt, session.announced)]
     return session, tuple(events)

@@ -6,6 +6,7 @@ session are known (and testable) up front. The engine only walks this timeline.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -19,6 +20,7 @@ from stretchtimer.library.models import (
     Routine,
     Side,
     TimedDose,
+    routine_size,
 )
 
 COUNTDOWN_FROM = 3
@@ -161,6 +163,24 @@ class _Draft:
     rep: Count | None = None
     hold: Count | None = None
     round: Count | None = None
+
+
+def paced(
+    routine: Routine,
+    exercises: Sequence[Exercise],
+    prepare: int | None = None,
+    rest: int | None = None,
+) -> Routine:
+    """`routine` with the get-ready and rest between exercises you chose (config.toml,
+    --prepare, --rest); as it is when it would then be longer than a routine may be."""
+    if prepare is None and rest is None:
+        return routine
+    mine = dataclasses.replace(
+        routine,
+        prepare=routine.prepare if prepare is None else prepare,
+        rest=routine.rest if rest is None else rest,
+    )
+    return routine if routine_size(mine, list(exercises)).too_big("it") else mine
 
 
 def plan(routine: Routine, exercises: Sequence[Exercise]) -> Timeline:

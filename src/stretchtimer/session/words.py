@@ -4,6 +4,7 @@ line. Shared by plain mode, the app and the voice so they all say the same."""
 from __future__ import annotations
 
 from stretchtimer.format import clock, seconds_text
+from stretchtimer.library.models import Exercise
 from stretchtimer.session.plan import Step, StepKind, Timeline
 
 
@@ -52,3 +53,13 @@ def stalled(seconds: float) -> str:
     """Why the engine paused a session by itself: the program was stopped (Ctrl+Z, a paused
     machine) for `seconds` clock seconds, and the session waits where it was."""
     return f"Paused: the program was stopped for {seconds:.0f} s"
+
+
+def instructions(exercise: Exercise, words: bool = False) -> list[str]:
+    """How to do an exercise: its numbered steps, then its form cues and safety lines, marked
+    '> ' and '! ' on the session screen, or said in words for plain mode's screen readers."""
+    cue, safety = ("Form cue: ", "Safety: ") if words else ("> ", "! ")
+    lines = [f"{number}. {text}" for number, text in enumerate(exercise.steps, 1)]
+    lines += [f"{cue}{text}" for text in exercise.cues]
+    lines += [f"{safety}{text}" for text in exercise.safety]
+    return lines

@@ -1,5 +1,6 @@
 """The voice at run time: turns engine events into phrases (voice.py says which and when),
 renders them off the event loop, and hands each to the player when the scheduler says so.
+Whoever listens (plain mode's `say:` lines, a transcript) hears of each phrase as it starts.
 """
 
 from __future__ import annotations
@@ -7,13 +8,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
-from stretchtimer.session.engine import Event
+from stretchtimer.session.engine import Event, StepStarted
 from stretchtimer.session.plan import Timeline
 from stretchtimer.sound.clips import Clip, ClipError
 from stretchtimer.sound.player import Player
 from stretchtimer.sound.speech import Speaker, find_speaker
-from stretchtimer.sound.voice import Phrase, VoiceScheduler, phrases, script
+from stretchtimer.sound.voice import Phrase, VoiceOptions, VoiceScheduler, phrases, texts
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +29,16 @@ class Announcer:
         speaker: Speaker,
         timeline: Timeline,
         speed: float = 1.0,
-        full: bool = False,
+        options: VoiceOptions | None = None,
     ) -> None:
         self.player = player
         self.speaker = speaker
         self.timeline = timeline
         self.speed = speed
-        self.full = full
+        self.options = options or VoiceOptions()
         self.scheduler = VoiceScheduler()
+        self.listeners: list[Callable[[str], object]] = []
+        """Told the text of each phrase as it starts to play."""
         self._clips: dict[str, Clip] = {}
         self._timer: asyncio.TimerHandle | None = None
         self._warming: asyncio.Future[None] | None = None
@@ -43,7 +47,9 @@ class Announcer:
         loop = asyncio.get_running_loop()
         if self._warming is None:  # render the rest of the session's phrases in the background
             self._warming = loop.run_in_executor(None, self._render_all)
-        for phrase in phrases(event, self.timeline, self.speed, self.full):
+        if isinstance(event, StepStarted) and event.reason not in ("next", "start"):
+            self.scheduler.forget_waiting()  # a skip or a back: what waited is out of date
+        for phrase in phrases(event, self.timeline, self.speed, self.options):
             clip = await self._clip(phrase)
             if clip is not None:
                 self.scheduler.offer(phrase, clip.seconds, loop.time())
@@ -59,7 +65,7 @@ class Announcer:
         return self._clips[phrase.text]
 
     def _render_all(self) -> None:
-        for text in sorted(script(self.timeline, self.full), key=len):
+        for text in sorted(texts(self.timeline, self.options), key=len):
             if text not in self._clips:
                 with contextlib.suppress(ClipError):
                     self._clips[text] = self._render(text)
@@ -85,11 +91,13 @@ class Announcer:
     def _speak(self, loop: asyncio.AbstractEventLoop) -> None:
         for slot in self.scheduler.due(loop.time()):
             self.player.play_clip(self._clips[slot.phrase.text])
+            for listener in self.listeners:
+                listener(slot.phrase.text)
         self._arm(loop)
 
 
 def voice_for(
-    player: Player, voice: str, timeline: Timeline, speed: float
+    player: Player, voice: str, timeline: Timeline, speed: float, count_every: int = 1
 ) -> tuple[Announcer | None, str]:
     """The announcer for `voice` (off, on, full) if a speech engine is here, and a status."""
     if voice == "off":
@@ -97,5 +105,6 @@ def voice_for(
     speaker, _ = find_speaker()
     if speaker is None:
         return None, "voice: off, no espeak-ng or say found"
-    announcer = Announcer(player, speaker, timeline, speed, full=voice == "full")
+    options = VoiceOptions(full=voice == "full", count_every=count_every)
+    announcer = Announcer(player, speaker, timeline, speed, options)
     return announcer, f"voice: {speaker.name}"

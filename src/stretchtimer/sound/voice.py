@@ -1,8 +1,16 @@
-"""What the voice says and when: phrases from engine events, and a scheduler that keeps them
-from talking over or cutting off each other.
+"""What the voice says and when: the coach's script, and a scheduler that keeps phrases from
+talking over or cutting off each other.
 
-Pure: no audio and no clock of its own. Times are the speaker's seconds (wall time), since a
-phrase takes as long to say at --speed 10 as at --speed 1.
+The script is a pure function of the timeline. `script(timeline)` lists every phrase of a
+session with the session second it is due (`stretchtimer show ROUTINE --voice` prints it), and
+`phrases(event, ...)`, what the announcer says at run time, applies the same rules to one engine
+event. While you get ready: the exercise's name, dose and first side, how to do it, and the
+first time it comes up its first safety line. During the work: each part of a round in its own
+words, hold, relax (or the exercise's word for letting go), the rep count, halfway, the last
+three seconds; `full` adds the form cues in holds and rep sets.
+
+Pure: no audio and no clock of its own. A phrase's delay and patience are the speaker's seconds
+(wall time), since a phrase takes as long to say at --speed 10 as at --speed 1.
 """
 
 from __future__ import annotations
@@ -13,22 +21,31 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
 
+from stretchtimer.library.models import Exercise, HoldDose, RepsDose, RoundsDose, TimedDose
 from stretchtimer.session.engine import CueDue, Event, StepStarted
-from stretchtimer.session.plan import CueKind, Step, StepKind, Timeline
+from stretchtimer.session.plan import Cue, CueKind, Step, StepKind, Timeline
 
 COUNT_WORDS = {3: "three", 2: "two", 1: "one"}
-DETAIL_DELAY = 4.0
-"""Seconds into a long hold before its form cues are read (voice=full)."""
-DETAIL_MIN_HOLD = 20.0
+COUNTDOWN_SECONDS = 3.0
+"""The end of a get-ready, kept for its three, two, one."""
+RELEASE = "Relax"
+"""Said as a hold ends, unless the exercise has its own word."""
+MIDWAY_MIN_TEMPO = 2.5
+"""Reps at least this long (seconds) hear the word for the way back halfway through."""
+FULL_CUE_EVERY = 4
+"""voice=full: in a rep set, a form cue instead of the count of reps 3, 7, 11..."""
+HOW_MAX_WORDS = 26
+"""Without a spoken `how`, the voice reads the first steps, as many as fit these words."""
 
 
 class Priority(IntEnum):
     """Who gives way: a phrase never delays or drops one of a higher priority."""
 
-    DETAIL = 0  # a form cue read during a long hold
-    COUNT = 1  # three, two, one; halfway
-    PROMPT = 2  # rest; left side; switch sides
-    NAME = 3  # first up / next up, session done: never dropped for a lower one
+    DETAIL = 0  # a form cue (voice=full)
+    COUNT = 1  # three, two, one; a rep's number; halfway; the way back in a rep
+    PROMPT = 2  # hold; relax; rest; switch sides; go
+    INSTRUCTION = 3  # how to do it; a part of a round; a safety line: waits its turn
+    NAME = 4  # first up / next up, session done: never dropped for a lower one
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,97 +58,339 @@ class Phrase:
     patience: float = math.inf
 
 
+@dataclass(frozen=True, slots=True)
+class VoiceOptions:
+    """How much the voice says: `full` adds form cues; the rep count every `count_every` reps
+    (and always the last)."""
+
+    full: bool = False
+    count_every: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A phrase of the script, asked for at session second `asked` (its step or cue)."""
+
+    asked: float
+    phrase: Phrase
+
+    @property
+    def at(self) -> float:
+        """The session second it is due."""
+        return self.asked + self.phrase.delay
+
+
+def seconds_to_say(text: str) -> float:
+    """About how long espeak-ng takes to say `text` at 160 words a minute (fitted on the
+    built-in phrases; within a second either way). The script uses it to lay phrases out."""
+    stops = len(re.findall(r"[.:;,!?](?:\s|$)", text))
+    return 0.55 + 0.047 * len(text) + 0.44 * stops
+
+
+# --- the script -------------------------------------------------------------------------------
+
+
+def script(timeline: Timeline, options: VoiceOptions | None = None) -> list[Line]:
+    """Every phrase of an uninterrupted session at speed 1, in the order they are due."""
+    options = options or VoiceOptions()
+    lines: list[Line] = []
+    for step in timeline.steps:
+        events: list[Event] = [StepStarted(step.start, step)]
+        events += [CueDue(step.start + cue.at, step, cue) for cue in step.cues]
+        for event in events:
+            for phrase in phrases(event, timeline, 1.0, options):
+                lines.append(Line(event.at, phrase))
+    return sorted(lines, key=lambda line: line.asked)  # stable: in the order they are asked
+
+
+def texts(timeline: Timeline, options: VoiceOptions | None = None) -> set[str]:
+    """Every text a session could say, to render before it is needed."""
+    return {line.phrase.text for line in script(timeline, options)}
+
+
 def phrases(
-    event: Event, timeline: Timeline, speed: float = 1.0, full: bool = False
+    event: Event, timeline: Timeline, speed: float = 1.0, options: VoiceOptions | None = None
 ) -> list[Phrase]:
     """What to say for one engine event (often nothing)."""
+    options = options or VoiceOptions()
     if isinstance(event, StepStarted):
-        return _on_step(event.step, timeline, speed)
-    if isinstance(event, CueDue):
-        return _on_cue(event, timeline, speed, full)
+        said = _on_step(event.step, timeline, jumped=event.reason not in ("next", "start"))
+    elif isinstance(event, CueDue):
+        said = _on_cue(event.step, event.cue, timeline, options)
+    else:
+        return []
+    return [_at_speed(phrase, speed) for phrase in said]
+
+
+def _at_speed(phrase: Phrase, speed: float) -> Phrase:
+    """Session seconds to the speaker's seconds."""
+    if speed == 1:
+        return phrase
+    return Phrase(phrase.text, phrase.priority, phrase.delay / speed, phrase.patience / speed)
+
+
+# --- while you get ready ----------------------------------------------------------------------
+
+
+def _on_step(step: Step, timeline: Timeline, jumped: bool) -> list[Phrase]:
+    if step.kind in (StepKind.EXERCISE_REST, StepKind.PREPARE):
+        if jumped:  # you skipped or went back to here: no word for the step you left
+            return _introduce(step, timeline)
+        if step.index == timeline.exercise_starts[step.exercise_index]:
+            return _letting_go(step, timeline) + _introduce(step, timeline)
+        return []
+    patience = max(1.5, step.duration / 2)  # a pause's word may come late, never after it
+    if step.kind is StepKind.RELAX:
+        return [Phrase(sentence(release(step.exercise)), Priority.PROMPT, patience=patience)]
+    if step.kind is StepKind.SWITCH:
+        letting_go = f"{sentence(release(step.exercise))} " if _is_hold(step.exercise) else ""
+        text = f"{letting_go}Switch to your {step.side} side."
+        return [Phrase(text, Priority.PROMPT, patience=patience)]
+    if step.kind is StepKind.SET_REST:
+        return [Phrase(_rest_text(step, timeline), Priority.PROMPT, patience=1.5)]
     return []
 
 
-def script(timeline: Timeline, full: bool = False) -> set[str]:
-    """Every text a session could say, to render before it is needed."""
-    texts: set[str] = set()
-    for step in timeline.steps:
-        events: list[Event] = [StepStarted(0.0, step)]
-        events += [CueDue(0.0, step, cue) for cue in step.cues]
-        for event in events:
-            texts.update(phrase.text for phrase in phrases(event, timeline, full=full))
-    return texts
-
-
-def _on_step(step: Step, timeline: Timeline, speed: float) -> list[Phrase]:
-    """Name the exercise once, at the first rest or prepare step before it."""
-    if step.kind is StepKind.EXERCISE_REST:
-        opening = "Rest. Next up"
-    elif step.kind is StepKind.PREPARE and step.index == timeline.exercise_starts[0]:
-        opening = "First up"
-    elif step.kind is StepKind.PREPARE and step.index in timeline.exercise_starts:
-        opening = "Next up"  # no rest step before it
-    else:
+def _letting_go(step: Step, timeline: Timeline) -> list[Phrase]:
+    """As an exercise of holds ends: its own word for letting go, if it has one and the next
+    exercise's introduction still fits before its work."""
+    if step.index == 0:
         return []
+    before = timeline.steps[step.index - 1]
+    word = before.exercise.spoken.release if before.exercise.spoken else None
+    if before.kind is not StepKind.WORK or not _is_hold(before.exercise) or not word:
+        return []
+    text = sentence(word)
+    introduction = [phrase.text for phrase in _introduce(step, timeline)]
+    needed = sum(seconds_to_say(said) for said in [text, *introduction])
+    if needed > _get_ready_seconds(step, timeline) - 1.0:
+        return []
+    return [Phrase(text, Priority.PROMPT, patience=1.5)]
+
+
+def _introduce(step: Step, timeline: Timeline) -> list[Phrase]:
+    """Name, dose and side; how to do it; the first safety line the first time."""
     exercise = step.exercise
-    return [
-        Phrase(
-            f"{opening}: {exercise.name}. {spoken(exercise.dose.describe())}.",
-            Priority.NAME,
-            patience=max(0.0, step.duration / speed / 2),
-        )
+    window = _get_ready_seconds(step, timeline)
+    opening = "First up" if step.exercise_index == 0 else "Next up"
+    if step.kind is StepKind.EXERCISE_REST:
+        opening = f"Rest. {opening}"
+    said = [
+        Phrase(_name_line(opening, exercise), Priority.NAME, patience=window),
+        Phrase(how(exercise), Priority.INSTRUCTION, patience=window),
     ]
+    if _safety_while_getting_ready(step, timeline):
+        said.append(Phrase(exercise.safety[0], Priority.INSTRUCTION, patience=window))
+    return said
 
 
-def spoken(text: str) -> str:
-    """A dose as it is said: 'hold 30 s each side' -> 'Hold 30 seconds each side'."""
+def _name_line(opening: str, exercise: Exercise) -> str:
+    """'Next up: Upper Trapezius Stretch, hold 12 seconds each side.'"""
+    dose = dose_words(exercise)
+    return f"{opening}: {exercise.name}, {dose[:1].lower()}{dose[1:]}."
+
+
+def _get_ready_seconds(step: Step, timeline: Timeline) -> float:
+    """From this step to the exercise's first work."""
+    for index in timeline.exercise_span(step.exercise_index):
+        later = timeline.steps[index]
+        if later.index >= step.index and later.kind is StepKind.WORK:
+            return later.start - step.start
+    return step.duration
+
+
+def dose_words(exercise: Exercise) -> str:
+    """The dose as it is said: 'Hold 12 seconds each side, left side first'."""
+    dose = exercise.dose
+    text = dose.describe()
     text = re.sub(r"\b(\d+) x ", r"\1 sets of ", text)
     text = re.sub(r"\b1 s\b", "1 second", text)
     text = re.sub(r"\b(\d+) s\b", r"\1 seconds", text)
+    if isinstance(dose, TimedDose):
+        text = f"Keep going {text}"
+    if dose.per_side and not re.search(rf"\b{dose.first_side}\b", how(exercise).lower()):
+        text += f", {dose.first_side} side first"  # unless how to do it says so
     return text[:1].upper() + text[1:]
 
 
-def _on_cue(event: CueDue, timeline: Timeline, speed: float, full: bool) -> list[Phrase]:
-    step, kind = event.step, event.cue.kind
-    if kind is CueKind.COUNTDOWN and event.cue.count in COUNT_WORDS:
-        return [Phrase(COUNT_WORDS[event.cue.count], Priority.COUNT, patience=0.3)]
+def how(exercise: Exercise) -> str:
+    """How to do it, in a sentence or two: the exercise's own words, or its first steps."""
+    if exercise.spoken is not None:
+        return exercise.spoken.how
+    said = [exercise.steps[0]]
+    for step in exercise.steps[1:]:
+        if len(" ".join([*said, step]).split()) > HOW_MAX_WORDS:
+            break
+        said.append(step)
+    return " ".join(said)
+
+
+def sentence(words: str) -> str:
+    """Words ending as a sentence: 'Lower' -> 'Lower.'."""
+    return words if words.endswith((".", "!", "?")) else f"{words}."
+
+
+def start(exercise: Exercise, default: str) -> str:
+    """The words that start a hold or a set of reps."""
+    words = exercise.spoken.start if exercise.spoken else None
+    return words or default
+
+
+def release(exercise: Exercise) -> str:
+    """The word for letting go of a hold."""
+    word = exercise.spoken.release if exercise.spoken else None
+    return word or RELEASE
+
+
+def _says_safety(exercise_index: int, timeline: Timeline) -> bool:
+    """The first safety line is said the first time an exercise comes up, unless an earlier
+    exercise has said the same words ('Stop if you feel sharp pain.')."""
+    exercise = timeline.exercises[exercise_index]
+    if not exercise.safety:
+        return False
+    earlier = timeline.exercises[:exercise_index]
+    return all(e.id != exercise.id and e.safety[:1] != exercise.safety[:1] for e in earlier)
+
+
+def _safety_while_getting_ready(step: Step, timeline: Timeline) -> bool:
+    """The first safety line is said while you get ready when it fits before the three, two,
+    one; otherwise as the work starts."""
+    exercise = step.exercise
+    if not _says_safety(step.exercise_index, timeline):
+        return False
+    first = timeline.steps[timeline.exercise_starts[step.exercise_index]]
+    opening = "Rest. Next up" if first.kind is StepKind.EXERCISE_REST else "Next up"
+    needed = sum(
+        seconds_to_say(text)
+        for text in (_name_line(opening, exercise), how(exercise), exercise.safety[0])
+    )
+    return needed <= _get_ready_seconds(first, timeline) - COUNTDOWN_SECONDS
+
+
+def _rest_text(step: Step, timeline: Timeline) -> str:
+    """'Rest 45 seconds. Then set 2 of 3.', from the step after the rest."""
+    after = timeline.steps[step.index + 1] if step.index + 1 < len(timeline.steps) else None
+    rest = f"Rest {step.duration:g} seconds."
+    if after is not None and after.set is not None:
+        return f"{rest} Then set {after.set}."
+    if after is not None and after.round is not None:
+        return f"{rest} Then round {after.round}."
+    return rest
+
+
+# --- during the work ------------------------------------------------------------------------
+
+
+def _on_cue(step: Step, cue: Cue, timeline: Timeline, options: VoiceOptions) -> list[Phrase]:
+    kind = cue.kind
+    if kind is CueKind.COUNTDOWN and cue.count in COUNT_WORDS:
+        if _get_ready_follows(step, timeline):  # counting down to a get-ready says nothing
+            return []
+        return [Phrase(COUNT_WORDS[cue.count], Priority.COUNT, patience=0.3)]
     if kind is CueKind.HALFWAY:
         return [Phrase("Halfway", Priority.COUNT, patience=1.0)]
-    if kind is CueKind.SWITCH_SIDES:
-        return [Phrase("Switch sides", Priority.PROMPT, patience=1.5)]
-    if kind is CueKind.REST and step.kind is StepKind.SET_REST:
-        return [Phrase("Rest", Priority.PROMPT, patience=1.5)]
     if kind is CueKind.SESSION_DONE:
         return [Phrase("Session done. Well done.", Priority.NAME)]
-    if kind is CueKind.WORK_START:
-        said: list[Phrase] = []
-        if step.side is not None and _first_work_on_side(step, timeline):
-            said.append(Phrase(f"{step.side.capitalize()} side", Priority.PROMPT, patience=1.5))
-        if full and step.duration >= DETAIL_MIN_HOLD:
-            window = step.duration / speed - DETAIL_DELAY - 5.0
-            said += [
-                Phrase(
-                    step.exercise.on_side(text, step.side),
-                    Priority.DETAIL,
-                    delay=DETAIL_DELAY,
-                    patience=window,
-                )
-                for text in step.exercise.cues[:2]
-                if window > 0
-            ]
-        return said
+    if kind in (CueKind.WORK_START, CueKind.REP):
+        return list(_work(step, timeline, options))
     return []
 
 
-def _first_work_on_side(step: Step, timeline: Timeline) -> bool:
-    """True for the first work step of its exercise on its side (say the side once)."""
+def _work(step: Step, timeline: Timeline, options: VoiceOptions) -> Iterator[Phrase]:
+    """The words as a hold, a rep or a part of a round starts."""
+    exercise, dose = step.exercise, step.exercise.dose
+    said: list[Phrase] = []
+    if isinstance(dose, HoldDose):
+        side = f"{step.side.capitalize()} side. " if dose.alternate and step.side else ""
+        said.append(Phrase(f"{side}{start(exercise, 'Hold.')}", Priority.PROMPT, patience=1.5))
+    elif isinstance(dose, TimedDose):
+        said.append(Phrase("Go.", Priority.PROMPT, patience=1.5))
+    elif step.rep is not None:
+        said += _rep(step, timeline, options)
+    if (
+        _first_work(step, timeline)
+        and _says_safety(step.exercise_index, timeline)
+        and not _safety_while_getting_ready(step, timeline)
+    ):
+        # After the word that starts the work (same priority, so it waits behind it).
+        patience = max(step.duration, 3.0)
+        said.append(Phrase(exercise.safety[0], Priority.PROMPT, patience=patience))
+    if options.full and isinstance(dose, HoldDose):
+        said += _hold_cue(step, said)
+    return iter(said)
+
+
+def _rep(step: Step, timeline: Timeline, options: VoiceOptions) -> list[Phrase]:
+    exercise, dose = step.exercise, step.exercise.dose
+    rep = step.rep
+    assert rep is not None
+    said: list[Phrase] = []
+    part_start = rep.number == 1
+    if isinstance(dose, RoundsDose) and part_start:
+        words = _part_words(step)
+        if step.round is not None and step.round.number > 1 and _first_part(step, timeline):
+            words = f"Round {step.round.number}. {words}"
+        said.append(Phrase(words, Priority.INSTRUCTION, patience=max(step.duration, 3.0)))
+    elif part_start:
+        said.append(Phrase(start(exercise, "Go."), Priority.PROMPT, patience=1.0))
+    elif options.full and exercise.cues and rep.number % FULL_CUE_EVERY == 3:
+        cue = exercise.cues[(rep.number // FULL_CUE_EVERY) % len(exercise.cues)]
+        said.append(Phrase(exercise.on_side(cue, step.side), Priority.DETAIL, patience=0.3))
+    elif rep.number % options.count_every == 0 or rep.number == rep.total:
+        said.append(Phrase(str(rep.number), Priority.COUNT, patience=0.3))
+    word = exercise.spoken.release if exercise.spoken else None
+    if isinstance(dose, RepsDose) and word and step.duration >= MIDWAY_MIN_TEMPO:
+        said.append(Phrase(word, Priority.COUNT, delay=step.duration / 2, patience=0.3))
+    return said
+
+
+def _part_words(step: Step) -> str:
+    dose = step.exercise.dose
+    assert isinstance(dose, RoundsDose)
+    exercise = step.exercise
+    for part in dose.parts:  # the plan's text is the part's, in the words of its side
+        if exercise.on_side(part.do, step.side) == step.text:
+            return exercise.on_side(part.spoken or f"{part.do}.", step.side)
+    return f"{step.text}."
+
+
+def _first_part(step: Step, timeline: Timeline) -> bool:
+    before = timeline.steps[step.index - 1] if step.index > 0 else None
+    return before is None or before.round != step.round or before.kind is not StepKind.WORK
+
+
+def _first_work(step: Step, timeline: Timeline) -> bool:
+    """True for the exercise's first work step."""
     for index in timeline.exercise_span(step.exercise_index):
-        earlier = timeline.steps[index]
-        if earlier.index >= step.index:
-            return True
-        if earlier.kind is StepKind.WORK and earlier.side == step.side:
-            return False
-    return True
+        if timeline.steps[index].kind is StepKind.WORK:
+            return index == step.index
+    return False
+
+
+def _hold_cue(step: Step, before: list[Phrase]) -> list[Phrase]:
+    """voice=full: a form cue in a hold (a different one each hold), if it fits before the
+    hold's last seconds."""
+    cues = step.exercise.cues
+    if not cues:
+        return []
+    number = step.hold.number if step.hold else 1
+    side = 1 if step.side == "left" else 0
+    cue = step.exercise.on_side(cues[(number - 1 + side) % len(cues)], step.side)
+    delay = sum(seconds_to_say(phrase.text) for phrase in before) + 0.5
+    reserve = COUNTDOWN_SECONDS + 0.5 if step.duration >= 10 else 0.3
+    room = step.duration - reserve - delay - seconds_to_say(cue)
+    if room < 0:
+        return []
+    return [Phrase(cue, Priority.DETAIL, delay=delay, patience=room)]
+
+
+def _get_ready_follows(step: Step, timeline: Timeline) -> bool:
+    after = step.index + 1
+    return after < len(timeline.steps) and timeline.steps[after].kind is StepKind.PREPARE
+
+
+def _is_hold(exercise: Exercise) -> bool:
+    return isinstance(exercise.dose, HoldDose)
 
 
 # --- scheduling -------------------------------------------------------------------------------
@@ -191,6 +450,11 @@ class VoiceScheduler:
         self._slots = sorted([*others, slot], key=lambda s: s.start)
         return True
 
+    def forget_waiting(self) -> None:
+        """Drop every phrase not yet playing (the session jumped: they are about a step that is
+        no longer the one you are on); the one playing is never cut off."""
+        self._slots = [slot for slot in self._slots if slot.playing]
+
     def due(self, now: float) -> list[Slot]:
         """The waiting phrases whose time has come; they count as playing from now on."""
         ready = [s for s in self._slots if not s.playing and s.start <= now]
@@ -204,3 +468,17 @@ class VoiceScheduler:
 
     def __iter__(self) -> Iterator[Slot]:
         return iter(list(self._slots))
+
+
+def rehearse(lines: list[Line], seconds: dict[str, float] | None = None) -> list[Slot]:
+    """The script through the scheduler, each phrase taking `seconds[text]` (or about what
+    espeak-ng takes): what a listener hears at speed 1, with start times. Dropped phrases are
+    left out."""
+    scheduler = VoiceScheduler()
+    heard: list[Slot] = []
+    for line in lines:
+        heard += scheduler.due(line.asked)
+        length = (seconds or {}).get(line.phrase.text) or seconds_to_say(line.phrase.text)
+        scheduler.offer(line.phrase, length, line.asked)
+    heard += scheduler.due(math.inf)
+    return heard

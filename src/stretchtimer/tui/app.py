@@ -20,6 +20,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -87,8 +88,10 @@ class StretchTimerApp(App[None]):
         clock: Clock | None = None,
         load: Callable[[], Catalog] | None = None,
         settings: Settings | None = None,
+        transcript: Path | None = None,
     ) -> None:
         super().__init__()
+        self.transcript = transcript
         self.routine_id = routine_id
         self.speed = speed
         self.clock = clock
@@ -223,7 +226,7 @@ class StretchTimerApp(App[None]):
 
     def _open_session(self, routine_id: str) -> None:
         from stretchtimer.session.engine import Engine  # with the next three: 67 ms
-        from stretchtimer.session.plan import plan
+        from stretchtimer.session.plan import paced, plan
         from stretchtimer.tui.screens.session_screen import SessionScreen
         from stretchtimer.wiring import SessionWiring
 
@@ -232,7 +235,9 @@ class StretchTimerApp(App[None]):
         self.call_after_refresh(self.start_player)
         catalog = self.load_catalog()
         routine = catalog.routine(routine_id)
-        timeline = plan(routine, catalog.routine_exercises(routine))
+        exercises = catalog.routine_exercises(routine)
+        routine = paced(routine, exercises, self.settings.prepare, self.settings.rest)
+        timeline = plan(routine, exercises)
         engine = Engine(timeline, self.clock, self.speed)
         self._close_wiring()
         wiring = SessionWiring(
@@ -242,6 +247,7 @@ class StretchTimerApp(App[None]):
             warn=self._history_warning,
             speed=self.speed,
             catalog=catalog,
+            transcript=self.transcript,
         )
         self.wiring = wiring
         if self.settings.voice != "off" and wiring.announcer is None:
@@ -360,9 +366,21 @@ class StretchTimerApp(App[None]):
         self.muted = not self.muted
 
     def action_help(self) -> None:
+        """Every key of the screen it is opened from; a running session waits while you read,
+        and goes on after."""
+        from stretchtimer.session.engine import Command
         from stretchtimer.tui.screens.help_screen import HelpScreen, help_keys
 
-        self.push_screen(HelpScreen(help_keys(self.screen)))
+        session = self.session_screen
+        pausing = session is not None and session.engine.state == "running"
+        if pausing and session is not None:
+            session.engine.send(Command.PAUSE)
+
+        def closed(_: None) -> None:
+            if pausing and session is not None and session.engine.state == "paused":
+                session.engine.send(Command.RESUME)
+
+        self.push_screen(HelpScreen(help_keys(self.screen)), closed)
 
     async def action_quit(self) -> None:
         """Every way out (`q`, Textual's ctrl+q, the palette's Quit): in a session it asks

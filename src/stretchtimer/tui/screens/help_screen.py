@@ -24,6 +24,10 @@ SESSION_HELP: HelpKeys = (
         "0-9, x",
         "how stiff or sore your back is, 0 to 10: while you first get ready, and on the summary",
     ),
+    (
+        "\N{UPWARDS ARROW} \N{DOWNWARDS ARROW}",
+        "read the rest of the steps, when they do not fit",
+    ),
     COMMANDS,
 )
 

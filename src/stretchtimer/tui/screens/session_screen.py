@@ -1,5 +1,9 @@
 """The session: what to do now, a big countdown, and where you are, readable at a glance.
 
+The countdown grows with the terminal and says the phase in words (GET READY, WORK, REST) as
+well as in colour; during reps it shows the rep ('4 / 12') and the tempo within it. The
+steps, cues and safety lines scroll (up and down) when they do not fit, with a marker saying so.
+
 The screen drives the engine with key presses and redraws from the engine's events; it keeps
 no time of its own.
 """
@@ -7,12 +11,12 @@ no time of its own.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Label, Static
@@ -34,12 +38,12 @@ from stretchtimer.session.engine import (
 )
 from stretchtimer.session.keys import SESSION_KEYS, display
 from stretchtimer.session.plan import Step, StepKind, Timeline
-from stretchtimer.session.words import headline, stalled, up_next
+from stretchtimer.session.words import headline, instructions, stalled, up_next
 from stretchtimer.tui.messages import EngineEvent, TitleChanged
 from stretchtimer.tui.screens.help_screen import SESSION_HELP
 from stretchtimer.tui.screens.quit_screen import QuitScreen
 from stretchtimer.tui.text import shown
-from stretchtimer.tui.widgets.countdown import Countdown
+from stretchtimer.tui.widgets.countdown import BigCountdown
 from stretchtimer.tui.widgets.key_bar import KeyBar
 from stretchtimer.tui.widgets.progress import TimeBars
 
@@ -49,19 +53,52 @@ if TYPE_CHECKING:
 SHOWN_EVENTS = (StepStarted, Tick, Paused, Resumed, Finished, Stopped)
 APP_ACTIONS = {"toggle_mute", "help"}  # the keys that act on the whole app, not the session
 PHASE_NAMES = {"warm-up": "WARM-UP", "strength": "STRENGTH", "stretch": "STRETCH"}
+COUNTDOWN_PHASES = {
+    StepKind.PREPARE: "ready",
+    StepKind.SWITCH: "ready",
+    StepKind.WORK: "work",
+    StepKind.RELAX: "rest",
+    StepKind.SET_REST: "rest",
+    StepKind.EXERCISE_REST: "rest",
+}
+MORE_BELOW = "more below: press \N{DOWNWARDS ARROW} to read on"
+MORE_ABOVE = "press \N{UPWARDS ARROW} to read from the top"
+
+
+def widest_number(timeline: Timeline) -> str:
+    """The widest text the countdown will show in this session (its width stays put)."""
+    longest = max((step.duration for step in timeline.steps), default=0.0)
+    texts = [clock(longest), "0:00"]
+    texts += [
+        f"{step.rep.total} / {step.rep.total}"
+        for step in timeline.steps
+        if step.rep is not None and step.rep.total > 1
+    ]
+    return max(("".join("0" if c.isdigit() else c for c in t) for t in texts), key=len)
+
+
+def countdown_text(step: Step, remaining: float) -> str:
+    """'4 / 12' during reps; the seconds left otherwise."""
+    if step.kind is StepKind.WORK and step.rep is not None and step.rep.total > 1:
+        return f"{step.rep.number} / {step.rep.total}"
+    return clock(remaining)
 
 
 class SessionScreen(Screen[Summary]):
     """Follows one session; dismissed with the session's summary when it ends."""
 
-    BINDINGS = [
-        Binding(
-            ",".join(entry.keys),
-            f"app.{entry.action}" if entry.action in APP_ACTIONS else entry.action,
-            entry.label,
-            key_display=display(entry.keys[0]),
-        )
-        for entry in SESSION_KEYS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(
+                ",".join(entry.keys),
+                f"app.{entry.action}" if entry.action in APP_ACTIONS else entry.action,
+                entry.label,
+                key_display=display(entry.keys[0]),
+            )
+            for entry in SESSION_KEYS
+        ),
+        Binding("down", "read(1)", "Read on", show=False),
+        Binding("up", "read(-1)", "Read back", show=False),
     ]
     HELP_KEYS = SESSION_HELP
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
@@ -79,6 +116,8 @@ class SessionScreen(Screen[Summary]):
         self._shown_exercise: int | None = None
         self._shown_side: Side | None = None
 
+        self._pending_step = 0  # steps started that the screen has not shown yet
+
     def compose(self) -> ComposeResult:
         # Textual repaints every widget whose container touches the box around what changed.
         # So what changes every second (countdown, bars) sits together, and what changes once
@@ -93,7 +132,7 @@ class SessionScreen(Screen[Summary]):
                 yield Label("", id="areas")
             yield Label("", id="exercise-name")
         with Horizontal(id="now"):
-            yield Countdown("0:00", id="countdown")
+            yield BigCountdown(widest_number(self.timeline), id="countdown")
             with Vertical(id="now-text"):
                 yield Label("", id="headline", markup=False)
                 yield Label("", id="counters", markup=False)
@@ -101,14 +140,20 @@ class SessionScreen(Screen[Summary]):
                 yield Label("PAUSED - press space to go on", id="paused")
         yield TimeBars("exercise", "session", id="bars")
         with Vertical(id="details"):
-            yield Static("", id="instructions", markup=False)
+            with VerticalScroll(id="instructions-box", can_focus=False):
+                yield Static("", id="instructions", markup=False)
+            yield Label("", id="more")
             yield Label("", id="up-next", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
         # The widgets redrawn every second, found once rather than by a query each time.
-        self._countdown = self.query_one(Countdown)
+        self._countdown = self.query_one(BigCountdown)
         self._bars = self.query_one(TimeBars)
+        self._countdown.fit(*self.app.size)
+        box = self.query_one("#instructions-box", VerticalScroll)
+        self.watch(box, "scroll_y", self.show_more, init=False)
+        self.watch(box, "max_scroll_y", self.show_more, init=False)
         self.engine.subscribe(self.queue_shown_event)
         self.show_sound_status(self.sound_status)
         self.run_worker(self.engine.run(), name="engine", exit_on_error=False)
@@ -134,6 +179,30 @@ class SessionScreen(Screen[Summary]):
         """Stop at once (Ctrl+C, a signal): what was done is kept, the summary follows."""
         self.engine.send(Command.STOP)
 
+    def action_read(self, lines: int) -> None:
+        """Scroll the steps, cues and safety lines (when they do not all fit)."""
+        self.query_one("#instructions-box", VerticalScroll).scroll_relative(
+            y=lines * 3, animate=False
+        )
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._countdown.fit(event.size.width, event.size.height)
+        self.call_after_refresh(self.show_more)
+
+    def show_more(self) -> None:
+        """Say when some of the steps are out of sight, and which key shows them."""
+        box = self.query_one("#instructions-box", VerticalScroll)
+        if box.max_scroll_y <= 0:
+            text = ""
+        elif box.scroll_y < box.max_scroll_y:
+            text = MORE_BELOW
+        else:
+            text = MORE_ABOVE
+        more = self.query_one("#more", Label)
+        if str(more.content) != text:
+            more.update(text)
+        more.display = bool(text)
+
     def action_quit(self) -> None:
         was_running = self.engine.state == "running"
         if was_running:
@@ -151,14 +220,23 @@ class SessionScreen(Screen[Summary]):
 
     def queue_shown_event(self, event: Event) -> None:
         """Queue the events this screen shows (cues and skips are for the sound and the log):
-        each queued message wakes the screen's message loop."""
-        if isinstance(event, SHOWN_EVENTS):
-            self.post_message(EngineEvent(event, is_tick=isinstance(event, Tick)))
+        each queued message wakes the screen's message loop. A tick, the one event of every
+        second, is shown at once (this runs on the app's loop too): a message for it would
+        cost a dispatch a second for nothing."""
+        if isinstance(event, Tick):
+            if self.is_mounted and not self._pending_step:
+                self.show_time(event.step, event.remaining)
+            else:  # after a step the screen has yet to show: in its turn
+                self.post_message(EngineEvent(event, is_tick=True))
+        elif isinstance(event, SHOWN_EVENTS):
+            self._pending_step += isinstance(event, StepStarted)
+            self.post_message(EngineEvent(event))
 
     @on(EngineEvent)
     def show_event(self, message: EngineEvent) -> None:
         event: Event = message.event
         if isinstance(event, StepStarted):
+            self._pending_step -= 1
             self.show_step(event.step)
             self.ask_feeling(self.wiring.asking_before(event))
         elif isinstance(event, Tick):
@@ -203,7 +281,10 @@ class SessionScreen(Screen[Summary]):
         show_line(self.query_one("#counters", Label), step.counters)
         show_line(self.query_one("#up-next", Label), up_next(step, self.timeline))
         # On the countdown, not the screen: a class change restyles the node and its children.
-        self._countdown.set_class(step.kind is not StepKind.WORK, "-resting")
+        phase = COUNTDOWN_PHASES[step.kind]
+        if not self._countdown.has_class(f"-{phase}"):  # a change of class restyles it
+            self._countdown.remove_class("-ready", "-work", "-rest")
+            self._countdown.add_class(f"-{phase}")
 
     def show_exercise(self, exercise: Exercise, position: int) -> None:
         total = len(self.timeline.exercises)
@@ -214,11 +295,10 @@ class SessionScreen(Screen[Summary]):
 
     def show_instructions(self, exercise: Exercise, side: Side | None) -> None:
         """The steps, cues and notes in the words of `side` (written for the first side)."""
-        lines = [f"{number}. {text}" for number, text in enumerate(exercise.steps, 1)]
-        lines += [f"> {cue}" for cue in exercise.cues]
-        lines += [f"! {note}" for note in exercise.safety]
-        text = "\n".join(exercise.on_side(line, side) for line in lines)
-        self.query_one("#instructions", Static).update(shown(text))
+        lines = [exercise.on_side(line, side) for line in instructions(exercise)]
+        self.query_one("#instructions", Static).update(shown("\n".join(lines)))
+        self.query_one("#instructions-box", VerticalScroll).scroll_home(animate=False)
+        self.call_after_refresh(self.show_more)  # once the new lines are laid out
 
     def show_time(self, step: Step, remaining: int | None) -> None:
         """Redraw the countdown and both bars from the engine's state (once a second)."""
@@ -226,7 +306,10 @@ class SessionScreen(Screen[Summary]):
         session = self.engine.session
         if remaining is None:
             remaining = math.ceil(session.step_remaining(now))
-        self._countdown.show_seconds(remaining)
+        tempo = None
+        if step.kind is StepKind.WORK and step.rep is not None and step.rep.total > 1:
+            tempo = session.step_elapsed(now) / step.duration if step.duration else 1.0
+        self._countdown.show(COUNTDOWN_PHASES[step.kind], countdown_text(step, remaining), tempo)
         position = session.position(now)
         this = step.exercise_index
         self._bars.show(

@@ -45,11 +45,14 @@ class KeyBar(Widget):
 
     def render(self) -> Content:
         """Every key that fits: with two spaces between keys, the palette's key the first to go
-        (the help lists it too), then single spaces; past that, the line is cut."""
+        (the help lists it too), then single spaces, then the keys before the last two (help
+        and quit, which stay, so every key can still be found), from the end."""
         keys = [self.item(binding) for binding in shown_bindings(self.screen.BINDINGS)]
         palette = self.item(PALETTE)
         width = self.size.width - 1  # a blank cell at the left edge
-        for items, gap in (([*keys, palette], "  "), (keys, "  "), (keys, " ")):
+        tries = [([*keys, palette], "  "), (keys, "  ")]
+        tries += [([*keys[:end], *keys[-2:]], " ") for end in range(len(keys) - 2, 0, -1)]
+        for items, gap in tries:
             line = Content(gap).join(items)
             if line.cell_length <= width:
                 break

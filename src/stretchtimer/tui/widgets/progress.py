@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from textual.content import Content
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from stretchtimer.format import clock
@@ -40,6 +43,7 @@ class TimeBars(Widget):
         self.time_texts = [""] * len(labels)
         """The times as shown, e.g. '0:40 / 1:10', one per label."""
         self._shown: list[tuple[int, str]] = []
+        self._styles: tuple[Style, Style, Style] | None = None
 
     def show(self, *progress: tuple[float, float]) -> None:
         """Each bar's (elapsed, total) seconds, in the order of the labels."""
@@ -63,23 +67,33 @@ class TimeBars(Widget):
     def on_resize(self) -> None:
         self.refresh()
 
-    def render(self) -> Content:
-        width = self._bar_width()
-        label_style = self.get_visual_style("time-bars--label")
-        bar_style = self.get_visual_style("time-bars--bar")
+    def render_lines(self, crop: Region) -> list[Strip]:
+        base = self.rich_style  # looked up once a redraw: it walks the ancestors
+        if self._styles is None or self._styles[0] != base:
+            label = self.get_component_rich_style("time-bars--label")
+            bar = self.get_component_rich_style("time-bars--bar")
+            self._styles = (base, label, bar)
         self._shown = self._lines()
-        lines = []
-        for label, (filled, time_text) in zip(self._labels, self._shown, strict=True):
-            time = time_text[-TIME_WIDTH:]
-            # The blanks before the time go with the bar, so the time is a run of its own (as
-            # it was when it was a right-aligned label: screenshots place it the same way).
-            blanks = " " * (GAP + TIME_WIDTH - len(time))
-            lines.append(
-                Content.assemble(
-                    (label[:LABEL_WIDTH].ljust(LABEL_WIDTH), label_style),
-                    " " * GAP,
-                    ("━" * filled + "─" * (width - filled) + blanks, bar_style),
-                    time,
-                )
-            )
-        return Content("\n").join(lines)
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        """A line of the line API: four segments (label, gap, bar, time), no layout to redo."""
+        if y >= len(self._labels) or self._styles is None:
+            return Strip.blank(self.size.width)
+        base, label_style, bar_style = self._styles
+        width = self._bar_width()
+        filled, time_text = self._shown[y]
+        time = time_text[-TIME_WIDTH:]
+        # The blanks before the time go with the bar, so the time is a run of its own (as
+        # it was when it was a right-aligned label: screenshots place it the same way).
+        blanks = " " * (GAP + TIME_WIDTH - len(time))
+        segments = [
+            Segment(self._labels[y][:LABEL_WIDTH].ljust(LABEL_WIDTH), label_style),
+            Segment(" " * GAP, base),
+            Segment("━" * filled + "─" * (width - filled) + blanks, bar_style),
+            Segment(time, base),
+        ]
+        return Strip(segments).crop_extend(0, self.size.width, base)
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        return len(self._labels)

@@ -1,0 +1,42 @@
+"""The coach's script of every built-in routine, pinned: `stretchtimer show ROUTINE --voice`
+(and `--voice=full`) prints what tests/unit/golden/ holds. After a change to what the voice
+says, regenerate them with `.venv/bin/python scripts/voice_scripts.py` and read the diff."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import pytest
+from conftest import REPO
+
+GOLDEN = REPO / "tests" / "unit" / "golden"
+
+
+def _script_module():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(
+        "voice_scripts", REPO / "scripts" / "voice_scripts.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("voice_scripts", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+SCRIPTS = _script_module()
+CASES = [(r, suffix) for r in SCRIPTS.routine_ids() for suffix in SCRIPTS.MODES]
+
+
+@pytest.mark.parametrize(("routine_id", "suffix"), CASES)
+def test_the_script_is_the_golden_file(routine_id: str, suffix: str) -> None:
+    golden = GOLDEN / f"{routine_id}.{suffix}.txt"
+    assert golden.exists(), f"missing {golden}: run scripts/voice_scripts.py"
+    shown = SCRIPTS.shown(routine_id, SCRIPTS.MODES[suffix])
+    assert shown == golden.read_text(), f"{golden.name} is stale: run scripts/voice_scripts.py"
+
+
+def test_every_built_in_routine_has_its_golden_files() -> None:
+    expected = {f"{r}.{suffix}.txt" for r, suffix in CASES}
+    assert {path.name for path in GOLDEN.glob("*.txt")} == expected
+    assert len(SCRIPTS.routine_ids()) == 6

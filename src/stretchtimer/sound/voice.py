@@ -91,7 +91,8 @@ def seconds_to_say(text: str) -> float:
 
 
 def script(timeline: Timeline, options: VoiceOptions | None = None) -> list[Line]:
-    """Every phrase of an uninterrupted session at speed 1, in the order they are due."""
+    """Every phrase of an uninterrupted session at speed 1, in the order they are asked for
+    (a phrase with a delay is due later: `Line.at`)."""
     options = options or VoiceOptions()
     lines: list[Line] = []
     for step in timeline.steps:

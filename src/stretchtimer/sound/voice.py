@@ -335,7 +335,7 @@ def _rep(step: Step, timeline: Timeline, options: VoiceOptions) -> list[Phrase]:
     elif part_start:
         said.append(Phrase(start(exercise, "Go."), Priority.PROMPT, patience=1.0))
     elif options.full and exercise.cues and rep.number % FULL_CUE_EVERY == 3:
-        cue = exercise.cues[(rep.number // FULL_CUE_EVERY) % len(exercise.cues)]
+        cue = exercise.cues[(step.index // FULL_CUE_EVERY) % len(exercise.cues)]  # in turn
         said.append(Phrase(cue, Priority.DETAIL, patience=0.3))
     elif rep.number % options.count_every == 0 or rep.number == rep.total:
         said.append(Phrase(str(rep.number), Priority.COUNT, patience=0.3))

@@ -40,3 +40,13 @@ def test_every_built_in_routine_has_its_golden_files() -> None:
     expected = {f"{r}.{suffix}.txt" for r, suffix in CASES}
     assert {path.name for path in GOLDEN.glob("*.txt")} == expected
     assert len(SCRIPTS.routine_ids()) == 6
+
+
+def test_voice_is_for_routines(capsys: pytest.CaptureFixture[str]) -> None:
+    from stretchtimer.cli.main import main
+
+    assert main(["show", "neck-roll", "--voice"]) == 2
+    assert "'neck-roll' is an exercise" in capsys.readouterr().err
+    assert main(["show", "desk-break", "--voice=full"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Desk Break (desk-break) - 5:26, what the voice says (--voice=full)")

@@ -111,6 +111,8 @@ def show_command(args: argparse.Namespace) -> int:
         else:
             views.print_routine(catalog, routine, args.steps)
     elif args.id in catalog.exercises:
+        if args.voice is not None:
+            raise UsageError(f"--voice shows what a routine says; '{args.id}' is an exercise")
         exercise = catalog.exercise(args.id)
         if args.json:
             views.print_json(views.exercise_json(catalog, exercise))

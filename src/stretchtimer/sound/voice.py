@@ -91,7 +91,8 @@ def seconds_to_say(text: str) -> float:
 
 
 def script(timeline: Timeline, options: VoiceOptions | None = None) -> list[Line]:
-    """Every phrase of an uninterrupted session at speed 1, in the order they are due."""
+    """Every phrase of an uninterrupted session at speed 1, in the order they are asked for
+    (a phrase with a delay is due later: `Line.at`)."""
     options = options or VoiceOptions()
     lines: list[Line] = []
     for step in timeline.steps:
@@ -334,7 +335,7 @@ def _rep(step: Step, timeline: Timeline, options: VoiceOptions) -> list[Phrase]:
     elif part_start:
         said.append(Phrase(start(exercise, "Go."), Priority.PROMPT, patience=1.0))
     elif options.full and exercise.cues and rep.number % FULL_CUE_EVERY == 3:
-        cue = exercise.cues[(rep.number // FULL_CUE_EVERY) % len(exercise.cues)]
+        cue = exercise.cues[(step.index // FULL_CUE_EVERY) % len(exercise.cues)]  # in turn
         said.append(Phrase(exercise.on_side(cue, step.side), Priority.DETAIL, patience=0.3))
     elif rep.number % options.count_every == 0 or rep.number == rep.total:
         said.append(Phrase(str(rep.number), Priority.COUNT, patience=0.3))

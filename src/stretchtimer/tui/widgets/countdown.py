@@ -15,8 +15,6 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from stretchtimer.format import clock
-
 # A 3x5 pixel font; '#' is a lit pixel. Drawn with half blocks, two pixel rows a line.
 FONT: dict[str, tuple[str, ...]] = {
     "0": ("###", "#.#", "#.#", "#.#", "###"),
@@ -178,8 +176,3 @@ class BigCountdown(Widget):
     def rendered_text(self) -> str:
         """What it shows, as text (for tests and screen readers of the log)."""
         return "\n".join(strip.text.rstrip() for strip in self._strips())
-
-
-def seconds_text(seconds: float) -> str:
-    """The number for a hold or a pause: '0:25'."""
-    return clock(seconds)

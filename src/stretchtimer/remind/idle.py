@@ -23,20 +23,11 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from stretchtimer.remind.dbus import Bus, Unavailable, connect
+from stretchtimer.settings import IDLE_SOURCES
 
 log = logging.getLogger(__name__)
 
-ORDER = (
-    "mutter",
-    "screensaver",
-    "swayidle",
-    "xprintidle",
-    "ioreg",
-    "logind",
-    "tmux",
-    "keys",
-    "none",
-)
+ORDER = IDLE_SOURCES[1:]  # the sources tried in turn, best first (the setting's "auto" is them)
 PROGRAM_TIMEOUT = 3.0  # seconds a helper program has to answer
 SWAYIDLE_AFTER = 10  # seconds of no input after which swayidle says so
 

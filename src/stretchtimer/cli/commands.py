@@ -171,6 +171,65 @@ def run_command(args: argparse.Namespace) -> int:
     )
 
 
+def build_command(args: argparse.Namespace) -> int:
+    """Build a routine for the ask, write it to the person's folder, say where and what."""
+    import random
+
+    from stretchtimer.cli import views
+    from stretchtimer.library.terms import AREAS, EQUIPMENT
+    from stretchtimer.library.writer import (
+        routine_path,
+        routine_text,
+        save_routine,
+        why_not_free,
+    )
+    from stretchtimer.paths import user_exercises_dir
+    from stretchtimer.session.builder import Ask, CannotBuild, build, build_another
+
+    focus = () if not args.focus else AREAS if "all" in args.focus else tuple(args.focus)
+    settings = load_settings()
+    ask = Ask(
+        minutes=args.minutes,
+        focus=focus,
+        equipment=frozenset(args.equipment or EQUIPMENT),
+        position=args.position,
+        level=args.level,
+        name=args.name,
+        prepare=settings.prepare,
+        rest=settings.rest,
+    )
+    catalog = _load()
+    exercises = [catalog.exercise(exercise_id) for exercise_id in catalog.exercises]
+    worked = _worked_lately()
+    try:
+        if args.shuffle:
+            built = build_another(ask, exercises, worked, random.randrange(2**32))
+        else:
+            built = build(ask, exercises, worked)
+    except CannotBuild as error:
+        raise UsageError(str(error)) from None
+    path = routine_path(user_exercises_dir(), built.routine.id)
+    if not args.dry_run:
+        why = why_not_free(catalog, built.routine.id, path)
+        if why is not None:
+            raise UsageError(why)
+        save_routine(routine_text(built.routine, views.build_note(args)), path)
+        print(f"Wrote {path}")
+    views.print_built(built, args.minutes)
+    if not args.dry_run:
+        print(f"Run it: stretchtimer run {built.routine.id}")
+    return EXIT_OK
+
+
+def _worked_lately() -> dict[str, float]:
+    """Minutes per body area over the last 4 weeks; nothing before the first session."""
+    from stretchtimer.history.records import utc_now
+    from stretchtimer.history.store import read_stats
+
+    _, stats = read_stats(utc_now(), load_settings().weekly_goal, warn=warn)
+    return dict(stats.areas) if stats.logged else {}
+
+
 def history_command(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
@@ -338,6 +397,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": validate_command,
     "schema": schema_command,
     "run": run_command,
+    "build": build_command,
     "doctor": doctor_command,
     "history": history_command,
     "stats": stats_command,

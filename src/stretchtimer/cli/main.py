@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from stretchtimer import __version__
 from stretchtimer.cli import workrave
@@ -199,6 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="one short line for a status bar: next break")
     status.add_argument("--json", action="store_true", help="print JSON")
 
+    _add_build_parser(commands)
+
     doctor = commands.add_parser("doctor", help="show what works here: sound, voice, folders")
     doctor.add_argument("--play", action="store_true", help="also play a cue and say a word")
     workrave.add_parser(commands)
@@ -215,6 +217,42 @@ def build_parser() -> argparse.ArgumentParser:
         rest=None,
     )
     return parser
+
+
+def _add_build_parser(commands: Any) -> None:
+    from stretchtimer.library.terms import AREAS, EQUIPMENT, LEVELS, POSITIONS
+
+    build = commands.add_parser(
+        "build",
+        help="build a routine of your own for the minutes you have",
+        description="Build a routine that fits your minutes, body areas, equipment and"
+        " position, and write it to your exercises folder. It keeps the article's order"
+        " (warm-up, strengthening, stretches) and favours the areas you worked least lately.",
+    )
+    build.add_argument(
+        "--minutes", type=_positive_int(240), required=True, metavar="N", help="how long (1-240)"
+    )
+    build.add_argument(
+        "--focus",
+        nargs="+",
+        choices=(*AREAS, "all"),
+        metavar="AREA",
+        help=f"body areas to cover: {', '.join(AREAS)} or all (default: all that fit)",
+    )
+    build.add_argument(
+        "--equipment",
+        nargs="+",
+        choices=EQUIPMENT,
+        metavar="E",
+        help=f"what you have: {', '.join(EQUIPMENT)} (default: all of it)",
+    )
+    build.add_argument("--position", choices=POSITIONS, help="do every exercise in this position")
+    build.add_argument(
+        "--level", choices=LEVELS, help="every dose at its least, usual or most (default: fit)"
+    )
+    build.add_argument("--name", help="the routine's name (its id is made from it)")
+    build.add_argument("--shuffle", action="store_true", help="another routine for the same ask")
+    build.add_argument("--dry-run", action="store_true", help="show the routine without writing it")
 
 
 def _times(text: str) -> tuple[int, ...]:

@@ -19,6 +19,7 @@ from stretchtimer.library.models import (
     field_names,
     to_data,
 )
+from stretchtimer.session.builder import Built
 from stretchtimer.session.plan import Count, Step, Timeline, plan
 from stretchtimer.session.words import step_line
 
@@ -308,3 +309,24 @@ def _ranges(exercise: Exercise) -> str:
         if isinstance(value, Amount) and value.min != value.max
     ]
     return f" (range: {', '.join(spans)})" if spans else ""
+
+
+def print_built(built: Built, minutes: int) -> None:
+    """What `build` made, and how near the minutes asked for."""
+    first, *rest = built.lines()
+    print(f"{first} (asked for {minutes} min)")
+    print("\n".join(rest))
+
+
+def build_note(args: Any) -> str:
+    """How a routine was built, for its file: the command that builds it again."""
+    words = ["stretchtimer build", f"--minutes {args.minutes}"]
+    for flag in ("focus", "equipment"):
+        if getattr(args, flag):
+            words.append(f"--{flag} {' '.join(getattr(args, flag))}")
+    for flag in ("position", "level"):
+        if getattr(args, flag):
+            words.append(f"--{flag} {getattr(args, flag)}")
+    if args.name:
+        words.append(f"--name {json.dumps(args.name, ensure_ascii=False)}")
+    return " ".join(words) + (" (shuffled)" if args.shuffle else "")

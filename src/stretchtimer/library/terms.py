@@ -12,7 +12,11 @@ Equipment = Literal[
 Phase = Literal["warm-up", "strength", "stretch"]
 Position = Literal["standing", "seated", "floor"]
 Side = Literal["left", "right"]
+Level = Literal["easy", "standard", "full"]
+"""Every dose at its least, its usual (default) or its most."""
 
 AREAS: tuple[Area, ...] = get_args(Area)
 EQUIPMENT: tuple[Equipment, ...] = get_args(Equipment)
 PHASES: tuple[Phase, ...] = get_args(Phase)
+POSITIONS: tuple[Position, ...] = get_args(Position)
+LEVELS: tuple[Level, ...] = get_args(Level)

@@ -18,10 +18,10 @@ import random
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 from functools import partial
+from typing import Any
 
-from stretchtimer.format import clock, unsafe_characters
+from stretchtimer.format import clock, count, unsafe_characters
 from stretchtimer.library.models import (
     AREAS,
     EQUIPMENT,
@@ -110,14 +110,18 @@ class Built:
         routine = self.routine
         lines = [
             f"{routine.name} ({routine.id}): {clock(self.seconds)}",
-            f"Covers: {_listed(routine.focus)}. "
-            f"Needs: {', '.join(equipment_needed(list(self.exercises))).replace('-', ' ')}.",
+            f"Covers: {_listed(routine.focus)}. Needs: {_needs(list(self.exercises))}.",
         ]
         for index, (exercise, where) in enumerate(zip(self.exercises, self.positions, strict=True)):
             time = clock(self.timeline.exercise_seconds(index))
             dose = exercise.dose.describe()
             lines.append(f"{index + 1:>2}. {exercise.name}, {where} - {dose} ({time})")
         return lines
+
+
+def _needs(exercises: list[Exercise]) -> str:
+    needed = equipment_needed(exercises)
+    return "nothing" if needed == ["none"] else ", ".join(needed).replace("-", " ")
 
 
 def at_level(dose: AnyDose, level: Level) -> AnyDose:
@@ -142,9 +146,17 @@ def _amounts(dose: AnyDose) -> list[tuple[str, Amount]]:
     ]
 
 
-def build(ask: Ask, exercises: Iterable[Exercise], worked: Mapping[str, float]) -> Built:
+def build(ask: Ask, exercises: Sequence[Exercise], worked: Mapping[str, float]) -> Built:
     """The routine for `ask` from `exercises`; `worked` is minutes per body area lately (the
     least worked are covered first). Raises CannotBuild, saying what would fit."""
+    return _build(ask, exercises, worked, explain=True)
+
+
+def _build(
+    ask: Ask, exercises: Sequence[Exercise], worked: Mapping[str, float], explain: bool
+) -> Built:
+    """`build`; without `explain`, a refusal for areas that take too long says no more (it
+    is only asked whether they fit)."""
     low, high = MINUTES
     if not low <= ask.minutes <= high:
         raise CannotBuild(f"ask for {low} to {high} minutes, not {ask.minutes}")
@@ -152,8 +164,9 @@ def build(ask: Ask, exercises: Iterable[Exercise], worked: Mapping[str, float]) 
     pool = sorted(exercises, key=lambda e: e.id)
     at_hand = {*ask.equipment, "none"}
     fitting = [e for e in pool if _fits(e, at_hand, ask.position)]
-    if ask.level is not None:
-        fitting = [dataclasses.replace(e, dose=at_level(e.dose, ask.level)) for e in fitting]
+    level = ask.level
+    if level is not None:  # every dose fixed: only the choice of exercises fits the time
+        fitting = [dataclasses.replace(e, dose=_fixed(at_level(e.dose, level))) for e in fitting]
     if not fitting:
         raise CannotBuild(f"no exercise fits {_constraints(ask)}")
     served = {area for e in fitting for area in e.good_for}
@@ -174,17 +187,23 @@ def build(ask: Ask, exercises: Iterable[Exercise], worked: Mapping[str, float]) 
     cover = partial(_cover, fitting=fitting, tiebreak=tiebreak, seconds=seconds, rest=shell.rest)
     chosen = cover(least_first)
     if chosen is None or seconds([_lowest(e) for e in chosen]) > target * (1 + TOLERANCE):
-        raise CannotBuild(_too_short(ask, least_first, fitting, cover, seconds))
+        if not explain:
+            raise CannotBuild("too short")
+        raise CannotBuild(_too_short(ask, least_first, cover, seconds, exercises, worked))
     chosen = _fill(chosen, fitting, rank, tiebreak, seconds, target)
     chosen = _tune(chosen, seconds, target)
     total = seconds(chosen)
     if total < target * (1 - TOLERANCE):
         raise CannotBuild(
             f"{_constraints(ask)} fits at most {clock(total)} "
-            f"({len(chosen)} exercises, every dose at its most): ask for fewer minutes, "
+            f"({count(len(chosen), 'exercise')}, every dose at its most): ask for fewer minutes, "
             "or allow more equipment or positions"
         )
     ordered, positions = _order(chosen, ask.position, chance)
+    if level is not None:  # the ranges back, for the file
+        ordered = [
+            dataclasses.replace(e, dose=at_level(_original(e, pool).dose, level)) for e in ordered
+        ]
     covered = [a for a in wanted if any(a in e.good_for for e in ordered)]
     routine = dataclasses.replace(
         shell,
@@ -195,7 +214,7 @@ def build(ask: Ask, exercises: Iterable[Exercise], worked: Mapping[str, float]) 
 
 
 def build_another(
-    ask: Ask, exercises: Iterable[Exercise], worked: Mapping[str, float], seed: int
+    ask: Ask, exercises: Sequence[Exercise], worked: Mapping[str, float], seed: int
 ) -> Built:
     """Another routine for `ask` than `build` gives without a seed (`--shuffle`): the first of
     the seeds from `seed` on whose routine differs, or the one routine if only one fits."""
@@ -288,6 +307,18 @@ def _shell(ask: Ask, name: str, areas: Sequence[Area]) -> Routine:
     )
 
 
+def _fixed(dose: AnyDose) -> AnyDose:
+    """`dose` with no ranges left to turn."""
+    fixed: dict[str, Any] = {
+        name: Amount(default=a.default, min=a.default, max=a.default) for name, a in _amounts(dose)
+    }
+    return dataclasses.replace(dose, **fixed)
+
+
+def _original(exercise: Exercise, pool: Sequence[Exercise]) -> Exercise:
+    return next(e for e in pool if e.id == exercise.id)
+
+
 def _lowest(exercise: Exercise) -> Exercise:
     dose = exercise.dose
     lowest: dict[str, Any] = {
@@ -346,26 +377,34 @@ def _work(chosen: Sequence[Exercise], area: Area) -> float:
 def _too_short(
     ask: Ask,
     areas: Sequence[Area],
-    fitting: Sequence[Exercise],
     cover: Callable[[Sequence[Area]], list[Exercise] | None],
     seconds: _Seconds,
+    exercises: Sequence[Exercise],
+    worked: Mapping[str, float],
 ) -> str:
     """The refusal of an ask whose areas take longer than its minutes: what they take, and
-    which areas (the least worked first) the minutes would cover."""
-    limit = ask.minutes * 60.0 * (1 + TOLERANCE)
+    which areas (the least worked first) a routine of these minutes does cover."""
 
     def least(chosen: list[Exercise] | None) -> float:
         return seconds([_lowest(e) for e in chosen]) if chosen else float("inf")
 
+    def builds(focus: Sequence[Area]) -> bool:
+        try:
+            _build(dataclasses.replace(ask, focus=tuple(focus)), exercises, worked, False)
+        except CannotBuild:
+            return False
+        return True
+
     fit: list[Area] = []
     for area in areas:
-        if least(cover([*fit, area])) <= limit:
+        if builds([*fit, area]):
             fit.append(area)
-    asked = f"{ask.minutes} min cannot cover the {_listed(list(areas))}"
-    took = f"{asked} (that takes at least {clock(least(cover(areas)))})"
+    took = (
+        f"{ask.minutes} min cannot cover the {_listed(list(areas))} "
+        f"(that takes at least {clock(least(cover(areas)))})"
+    )
     if not fit:
-        shortest = least(cover([]))
-        return f"{took}; the shortest routine that fits takes {clock(shortest)}"
+        return f"{took}; try more minutes"
     order = sorted(fit, key=AREAS.index)
     return f"{took}; {ask.minutes} min fits the {_listed(order)}: --focus {' '.join(order)}"
 
@@ -408,8 +447,9 @@ def _tune(chosen: list[Exercise], seconds: _Seconds, target: float) -> list[Exer
     chosen = list(chosen)
     now = seconds(chosen)
     while True:
-        best: tuple[float, int, Exercise] | None = None
+        best: tuple[float, int, Exercise, float] | None = None
         for index, exercise in enumerate(chosen):
+            own = exercise.dose.size().seconds
             for name, amount in _amounts(exercise.dose):
                 for step in (-1, 1):
                     value = amount.default + step
@@ -419,14 +459,14 @@ def _tune(chosen: list[Exercise], seconds: _Seconds, target: float) -> list[Exer
                         name: Amount(default=value, min=amount.min, max=amount.max)
                     }
                     dose = dataclasses.replace(exercise.dose, **changed)
-                    trial = dataclasses.replace(exercise, dose=dose)
-                    after = seconds([*chosen[:index], trial, *chosen[index + 1 :]])
+                    after = now - own + dose.size().seconds  # only this dose changed
                     if best is None or abs(after - target) < best[0]:
-                        best = (abs(after - target), index, trial)
+                        trial = dataclasses.replace(exercise, dose=dose)
+                        best = (abs(after - target), index, trial, after)
         if best is None or best[0] >= abs(now - target):
             return chosen
-        chosen[best[1]] = best[2]
-        now = seconds(chosen)
+        _, index, trial, now = best
+        chosen[index] = trial
 
 
 def _order(
@@ -503,7 +543,7 @@ def _move(before: Position | None, after: Position | None) -> int:
 def _item(exercise: Exercise, pool: Sequence[Exercise]) -> RoutineItem:
     """The routine's line for `exercise`: its id, and the dose where it differs from the
     exercise file's (the range kept, so a person sees what else they could do)."""
-    original = next(e for e in pool if e.id == exercise.id)
+    original = _original(exercise, pool)
     changes: dict[str, Any] = {
         name: amount
         for name, amount in _amounts(exercise.dose)

@@ -213,7 +213,7 @@ def build_command(args: argparse.Namespace) -> int:
         why = why_not_free(catalog, built.routine.id, path)
         if why is not None:
             raise UsageError(why)
-        save_routine(routine_text(built.routine, views.build_note(args)), path)
+        save_routine(routine_text(built.routine, built.ask.command()), path)
         print(f"Wrote {path}")
     views.print_built(built, args.minutes)
     if not args.dry_run:

@@ -316,17 +316,3 @@ def print_built(built: Built, minutes: int) -> None:
     first, *rest = built.lines()
     print(f"{first} (asked for {minutes} min)")
     print("\n".join(rest))
-
-
-def build_note(args: Any) -> str:
-    """How a routine was built, for its file: the command that builds it again."""
-    words = ["stretchtimer build", f"--minutes {args.minutes}"]
-    for flag in ("focus", "equipment"):
-        if getattr(args, flag):
-            words.append(f"--{flag} {' '.join(getattr(args, flag))}")
-    for flag in ("position", "level"):
-        if getattr(args, flag):
-            words.append(f"--{flag} {getattr(args, flag)}")
-    if args.name:
-        words.append(f"--name {json.dumps(args.name, ensure_ascii=False)}")
-    return " ".join(words) + (" (shuffled)" if args.shuffle else "")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import random
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -83,11 +84,29 @@ class Ask:
     rest: int | None = None
     """The person's own get-ready and rest seconds (config.toml), which the session will use."""
 
+    def command(self) -> str:
+        """The command line that asks for this: `stretchtimer build --minutes 10 ...`."""
+        words = ["stretchtimer build", f"--minutes {self.minutes}"]
+        if self.focus:
+            words.append(f"--focus {' '.join(self.focus)}")
+        kit = sorted(self.equipment, key=EQUIPMENT.index)
+        if set(kit) != set(EQUIPMENT):
+            words.append(f"--equipment {' '.join(kit or ['none'])}")
+        for flag, value in (("position", self.position), ("level", self.level)):
+            if value:
+                words.append(f"--{flag} {value}")
+        if self.name is not None:
+            words.append(f"--name {json.dumps(self.name, ensure_ascii=False)}")
+        if self.seed is not None:
+            words.append("--shuffle")
+        return " ".join(words)
+
 
 @dataclass(frozen=True, slots=True)
 class Built:
     """A routine that meets the ask, its exercises with their doses, and its real time."""
 
+    ask: Ask
     timeline: Timeline
     positions: tuple[Position, ...]
     """The position each exercise is done in, in order."""
@@ -210,7 +229,7 @@ def _build(
         focus=covered,
         exercises=[_item(e, pool) for e in ordered],
     )
-    return Built(plan(routine, ordered), tuple(positions))
+    return Built(ask, plan(routine, ordered), tuple(positions))
 
 
 def build_another(

@@ -34,7 +34,13 @@ from textual.screen import Screen
 from stretchtimer.safety import remember_safety_seen, safety_seen
 from stretchtimer.session.clock import Clock
 from stretchtimer.settings import Settings
-from stretchtimer.tui.messages import RoutinesShown, StartRoutine, TerminalGone, TitleChanged
+from stretchtimer.tui.messages import (
+    OpenBuilder,
+    RoutinesShown,
+    StartRoutine,
+    TerminalGone,
+    TitleChanged,
+)
 from stretchtimer.tui.screens.safety_screen import SafetyScreen
 from stretchtimer.tui.text import shown
 from stretchtimer.tui.upstream import guard_option_list_paging
@@ -43,6 +49,7 @@ if TYPE_CHECKING:  # the models, engine and history load after the first frame
     from stretchtimer.history.records import SessionRecord
     from stretchtimer.history.stats import Stats
     from stretchtimer.library.catalog import Catalog
+    from stretchtimer.session.builder import Built
     from stretchtimer.session.engine import Summary
     from stretchtimer.session.plan import Timeline
     from stretchtimer.sound.player import Player
@@ -353,6 +360,56 @@ class StretchTimerApp(App[None]):
                 ),
             )
         return self.player
+
+    # --- the builder ------------------------------------------------------------------------
+
+    @on(OpenBuilder)
+    @work(thread=True, exclusive=True, name="builder", exit_on_error=False)
+    def open_builder(self) -> None:
+        """The builder, given the exercises and the minutes each body area got lately (read
+        in a thread: the catalog and the history are on disk)."""
+        catalog = self.load_catalog()
+        _, stats = self.read_history()
+        worked = dict(stats.areas) if stats.logged else {}
+        self.call_from_thread(self._show_builder, catalog, worked)
+
+    def _show_builder(self, catalog: Catalog, worked: dict[str, float]) -> None:
+        from stretchtimer.library.writer import routine_path, why_not_free
+        from stretchtimer.paths import user_exercises_dir
+        from stretchtimer.tui.screens.builder_screen import BuilderScreen
+
+        folder = user_exercises_dir()
+
+        def taken(routine_id: str) -> str | None:
+            return why_not_free(catalog, routine_id, routine_path(folder, routine_id))
+
+        exercises = [catalog.exercise(exercise_id) for exercise_id in catalog.exercises]
+        screen = BuilderScreen(
+            exercises, worked, taken, prepare=self.settings.prepare, rest=self.settings.rest
+        )
+        self.push_screen(screen, self._keep_built)
+
+    def _keep_built(self, built: Built | None) -> None:
+        """Write the routine the builder made, as `stretchtimer build` does, and show it in
+        the list of routines."""
+        if built is None:
+            return
+        from stretchtimer.errors import BadInput
+        from stretchtimer.library.writer import routine_path, routine_text, save_routine
+        from stretchtimer.paths import user_exercises_dir
+        from stretchtimer.tui.screens.picker_screen import PickerScreen
+
+        path = routine_path(user_exercises_dir(), built.routine.id)
+        try:
+            save_routine(routine_text(built.routine, built.ask.command()), path)
+        except BadInput as error:
+            self.notify(shown(str(error)).plain, severity="error", timeout=10, markup=False)
+            return
+        self.notify(shown(f"Saved {built.routine.name} to {path}").plain, markup=False)
+        self.catalog, self._load = None, None  # read again from the files, the new one too
+        for screen in self.screen_stack:
+            if isinstance(screen, PickerScreen):
+                screen.reload(built.routine.id)
 
     def _show_picker(self) -> None:
         from stretchtimer.tui.screens.picker_screen import PickerScreen

@@ -32,6 +32,10 @@ class StartRoutine(Message):
     routine_id: str
 
 
+class OpenBuilder(Message):
+    """The person wants to build a routine of their own (the picker asks the app)."""
+
+
 class RoutinesShown(Message):
     """The picker's routines and filters are on screen: what waited for them can start."""
 

@@ -17,7 +17,8 @@ from textual.widgets.option_list import Option
 
 from stretchtimer.format import clock, count
 from stretchtimer.library.terms import AREAS, EQUIPMENT
-from stretchtimer.tui.messages import RoutinesShown, StartRoutine
+from stretchtimer.session.keys import BUILD_KEY
+from stretchtimer.tui.messages import OpenBuilder, RoutinesShown, StartRoutine
 from stretchtimer.tui.text import shown
 from stretchtimer.tui.widgets.key_bar import KeyBar
 
@@ -73,6 +74,7 @@ class PickerScreen(Screen[None]):
         ("Enter", "start it"),
         ("tab", "to the filters below the list: body area, and the equipment you have"),
         ("h", "your history: weeks, streak, body areas, how your back felt"),
+        (BUILD_KEY.shown, BUILD_KEY.help),
         ("?", "these keys"),
         ("ctrl+p", "every command"),
         ("q", "quit"),
@@ -80,6 +82,7 @@ class PickerScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start", "Start", priority=False),
         Binding("h", "history", "History"),
+        Binding(BUILD_KEY.keys[0], BUILD_KEY.action, BUILD_KEY.label),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -98,6 +101,7 @@ class PickerScreen(Screen[None]):
         self.neglected: str | None = None  # the area worked least lately, once there is history
         self.marked: str | None = None  # the routine that covers it
         self.held: list[events.Key] | None = []  # keys pressed before the routines are listed
+        self.select_next: str | None = None  # the routine to highlight once the list is made
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="picker-top"):
@@ -130,9 +134,11 @@ class PickerScreen(Screen[None]):
         for key in held:
             self.app.post_message(key)
 
-    @work(thread=True, exclusive=True, name="load")
+    @work(thread=True, exclusive=True, name="load", group="load")
     def load(self) -> None:
-        """Load and plan every routine off the first frame, then fill the list."""
+        """Load and plan every routine off the first frame, then fill the list (again after the
+        builder saved one). Its own group: the history's reload as the screen comes back must
+        not cancel it."""
         from stretchtimer.session.plan import plan
 
         catalog = self.load_catalog()
@@ -234,7 +240,8 @@ class PickerScreen(Screen[None]):
             for t in fitting
         )
         ids = [t.routine.id for t in fitting]
-        options.highlighted = ids.index(highlighted) if highlighted in ids else 0
+        wanted, self.select_next = self.select_next or highlighted, None
+        options.highlighted = ids.index(wanted) if wanted in ids else 0
         self.show_highlighted()
 
     def filter_values(self) -> tuple[str, set[str]]:
@@ -272,6 +279,14 @@ class PickerScreen(Screen[None]):
         from stretchtimer.tui.screens.history_screen import HistoryScreen
 
         self.app.push_screen(HistoryScreen(stats, sessions))
+
+    def action_build(self) -> None:
+        self.post_message(OpenBuilder())
+
+    def reload(self, routine_id: str) -> None:
+        """Load the routines again (one was added) and highlight `routine_id`."""
+        self.select_next = routine_id
+        self.load()
 
     def action_start(self) -> None:
         options = self.query_one("#routines", OptionList)

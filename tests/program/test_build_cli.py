@@ -24,8 +24,8 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def exercise_ids(path: Path) -> list[str]:
-    lines = path.read_text().splitlines()
-    return [line.removeprefix("- exercise: ").removeprefix("- ") for line in lines if line[:2] == "- "]
+    items = [line for line in path.read_text().splitlines() if line.startswith("- ")]
+    return [line.removeprefix("- exercise: ").removeprefix("- ") for line in items]
 
 
 def test_a_built_routine_is_written_validates_and_runs(user_config: Path) -> None:

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Select, SelectionList, Static
 from textual.worker import get_current_worker
 
+from stretchtimer.format import clock
 from stretchtimer.library.models import Exercise
 from stretchtimer.library.terms import AREAS, EQUIPMENT, LEVELS, POSITIONS
 from stretchtimer.session.builder import (
@@ -74,23 +75,30 @@ class BuilderScreen(Screen[Built | None]):
         with Horizontal(id="builder"):
             with VerticalScroll(id="builder-left"):
                 yield Label("Minutes", classes="filter-label")
-                yield Input(str(START_MINUTES), type="integer", max_length=3, id="minutes")
-                yield Label("Body areas (none ticked: all that fit)", classes="filter-label")
+                yield Input(
+                    str(START_MINUTES), type="integer", max_length=3, compact=True, id="minutes"
+                )
+                yield Label("Body areas (none ticked: all)", classes="filter-label")
                 yield SelectionList[str](*[(_words(a), a) for a in AREAS], id="focus")
                 yield Label("Equipment at hand", classes="filter-label")
                 yield SelectionList[str](
                     *[(_words(e), e, True) for e in EQUIPMENT if e != "none"], id="kit"
                 )
                 yield Label("Position", classes="filter-label")
-                yield Select([(p, p) for p in POSITIONS], prompt="any position", id="position")
+                yield Select(
+                    [(p, p) for p in POSITIONS], prompt="any position", compact=True, id="position"
+                )
                 yield Label("Level", classes="filter-label")
                 yield Select(
                     [(f"{level} doses", level) for level in LEVELS],
                     prompt="doses to fit the time",
+                    compact=True,
                     id="level",
                 )
                 yield Label("Name", classes="filter-label")
-                yield Input(placeholder="made from the settings", max_length=60, id="name")
+                yield Input(
+                    placeholder="made from the settings", max_length=60, compact=True, id="name"
+                )
             with Vertical(id="builder-right"):
                 yield Static("", id="builder-preview", markup=False)
         yield KeyBar()
@@ -153,9 +161,9 @@ class BuilderScreen(Screen[Built | None]):
             self.show(built)
             return
         self.built = built
-        asked = built.ask.minutes
-        first, *rest = built.lines()
-        lines = [f"{first} (asked for {asked} min)", *rest, "", "ctrl+s keeps it, esc goes back"]
+        routine = built.routine
+        time = f"{clock(built.seconds)} (asked for {built.ask.minutes} min)"
+        lines = [f"{routine.name} - {time}", *built.lines()[1:], "", "ctrl+s saves it"]
         self.show("\n".join(lines))
 
     def show(self, text: str) -> None:

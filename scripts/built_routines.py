@@ -1,7 +1,7 @@
-"""Write tests/unit/golden/build/ASK.txt: what `stretchtimer build` prints and writes for a
+"""Write tests/unit/golden/built/ASK.txt: what `stretchtimer build` prints and writes for a
 few asks (those the README and issue 17 name), with no history and no settings of the user's.
 tests/unit/test_builder.py checks them against the program; after a change to the builder or
-the exercises, run this and read the difference (`git diff tests/unit/golden/build`).
+the exercises, run this and read the difference (`git diff tests/unit/golden/built`).
 
     .venv/bin/python scripts/built_routines.py
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = ROOT / "tests" / "unit" / "golden" / "build"
+GOLDEN = ROOT / "tests" / "unit" / "golden" / "built"
 ASKS = {
     "4-min-seated-neck": "--minutes 4 --position seated --focus neck",
     "10-min-floor-lower-back": "--minutes 10 --position floor --focus lower-back",

@@ -34,7 +34,7 @@ from stretchtimer.session.builder import (
 )
 from stretchtimer.session.plan import plan
 
-GOLDEN = REPO / "tests" / "unit" / "golden" / "build"
+GOLDEN = REPO / "tests" / "unit" / "golden" / "built"
 
 
 @pytest.fixture(scope="module")

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import importlib.util
 import itertools
 import re
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, script_module
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
@@ -141,18 +139,7 @@ def test_any_ask_gives_a_fitting_valid_routine_or_one_line_why_not(
     assert build(ask, exercises, worked) == built  # the same ask, the same routine
 
 
-def _script_module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(
-        "built_routines", REPO / "scripts" / "built_routines.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("built_routines", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-SCRIPT = _script_module()
+SCRIPT = script_module("built_routines")
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPT.ASKS))

@@ -180,8 +180,8 @@ def build_command(args: argparse.Namespace) -> int:
     from stretchtimer.library.writer import (
         routine_path,
         routine_text,
-        save_routine,
         why_not_free,
+        write_whole,
     )
     from stretchtimer.paths import user_exercises_dir
     from stretchtimer.session.builder import Ask, CannotBuild, build, build_another
@@ -213,7 +213,7 @@ def build_command(args: argparse.Namespace) -> int:
         why = why_not_free(catalog, built.routine.id, path)
         if why is not None:
             raise UsageError(why)
-        save_routine(routine_text(built.routine, built.ask.command()), path)
+        write_whole(routine_text(built.routine, built.ask.command()), path)
         print(f"Wrote {path}")
     views.print_built(built, args.minutes)
     if not args.dry_run:

@@ -80,7 +80,7 @@ def _made_here(path: Path) -> bool:
         return False
 
 
-def save_routine(text: str, path: Path) -> None:
+def write_whole(text: str, path: Path) -> None:
     """Write `text` to `path` whole or not at all (BadInput, one line, if it cannot)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -395,13 +395,13 @@ class StretchTimerApp(App[None]):
         if built is None:
             return
         from stretchtimer.errors import BadInput
-        from stretchtimer.library.writer import routine_path, routine_text, save_routine
+        from stretchtimer.library.writer import routine_path, routine_text, write_whole
         from stretchtimer.paths import user_exercises_dir
         from stretchtimer.tui.screens.picker_screen import PickerScreen
 
         path = routine_path(user_exercises_dir(), built.routine.id)
         try:
-            save_routine(routine_text(built.routine, built.ask.command()), path)
+            write_whole(routine_text(built.routine, built.ask.command()), path)
         except BadInput as error:
             self.notify(shown(str(error)).plain, severity="error", timeout=10, markup=False)
             return

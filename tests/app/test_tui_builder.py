@@ -89,7 +89,7 @@ async def test_the_preview_follows_every_setting_and_save_adds_the_routine(
     path = user_config / "exercises" / "between-meetings.yaml"
     assert path.read_text().startswith(
         f"{MARK}: stretchtimer build --minutes 4 --focus neck --position seated"
-        ' --name "Between meetings"\n'
+        " --name 'Between meetings'\n"
     )
     assert validate_paths([path]) == (1, [])
 

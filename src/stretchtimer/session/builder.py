@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import json
 import random
 import re
+import shlex
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -41,7 +41,7 @@ from stretchtimer.library.models import (
 from stretchtimer.library.terms import POSITIONS, Level
 from stretchtimer.session.plan import Timeline, plan
 
-_Seconds = Callable[[Sequence["Exercise"]], float]
+_Seconds = Callable[[Sequence[Exercise]], float]
 """A routine's time for a choice of exercises."""
 
 TOLERANCE = 0.10
@@ -96,7 +96,7 @@ class Ask:
             if value:
                 words.append(f"--{flag} {value}")
         if self.name is not None:
-            words.append(f"--name {json.dumps(self.name, ensure_ascii=False)}")
+            words.append(f"--name {shlex.quote(self.name)}")
         if self.seed is not None:
             words.append("--shuffle")
         return " ".join(words)

@@ -92,8 +92,9 @@ def test_a_file_of_the_persons_own_is_never_overwritten(user_config: Path) -> No
 def test_the_same_ask_gives_the_same_routine_and_shuffle_another(user_config: Path) -> None:
     folder = user_config / "exercises"
     ask = ["build", "--minutes", "15", "--equipment", "none"]
-    assert run(*ask, "--name", "one").returncode == 0
-    assert run(*ask, "--name", "one").returncode == 0  # its own file: built again in its place
+    assert run(*ask, "--name", "one").stdout.startswith("Wrote ")
+    again = run(*ask, "--name", "one")  # its own file: built again in its place
+    assert again.returncode == 0 and again.stdout.startswith(f"Replaced {folder / 'one.yaml'}")
     assert run(*ask, "--name", "two").returncode == 0
     shuffled = run(*ask, "--name", "three", "--shuffle")
     assert shuffled.returncode == 0, shuffled.stderr

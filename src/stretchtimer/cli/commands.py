@@ -213,8 +213,9 @@ def build_command(args: argparse.Namespace) -> int:
         why = why_not_free(catalog, built.routine.id, path)
         if why is not None:
             raise UsageError(why)
+        replaced = path.exists()
         write_whole(routine_text(built.routine, built.ask.command()), path)
-        print(f"Wrote {path}")
+        print(f"{'Replaced' if replaced else 'Wrote'} {path}")
     views.print_built(built, args.minutes)
     if not args.dry_run:
         print(f"Run it: stretchtimer run {built.routine.id}")

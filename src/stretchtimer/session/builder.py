@@ -241,7 +241,10 @@ def build_another(
     usual = build(dataclasses.replace(ask, seed=None), pool, worked)
     built = usual
     for tried in range(seed, seed + SHUFFLE_TRIES):
-        built = build(dataclasses.replace(ask, seed=tried), pool, worked)
+        try:
+            built = build(dataclasses.replace(ask, seed=tried), pool, worked)
+        except CannotBuild:  # this order of choices does not fit: try the next
+            continue
         if built.routine.exercises != usual.routine.exercises:
             return built
     return built
@@ -280,7 +283,8 @@ def _missing(area: str, pool: Sequence[Exercise], ask: Ask) -> str:
     needs = []
     for exercise in for_area:
         kit = [] if exercise.needs_nothing else [" or ".join(map(_words, exercise.equipment))]
-        where = [] if ask.position in exercise.position else [" or ".join(exercise.position)]
+        fits_there = ask.position is None or ask.position in exercise.position
+        where = [] if fits_there else [" or ".join(exercise.position)]
         needs.append(f"{exercise.name} needs {', '.join(kit + where)}")
     return f"nothing for the {_words(area)} fits {_constraints(ask)} ({'; '.join(needs)})"
 
@@ -293,8 +297,12 @@ def _name(ask: Ask) -> str:
         if not slug(name):
             raise CannotBuild(f"the name '{name}' needs a letter or a digit")
         return name
-    what = _listed(ask.focus[:2]).capitalize() if ask.focus else "Whole back"
-    if len(ask.focus) > 2:
+    areas = set(ask.focus)
+    if not areas or areas == set(AREAS):
+        what = "Whole back"
+    elif len(areas) <= 2:
+        what = _listed(sorted(areas, key=AREAS.index)).capitalize()
+    else:
         what = "Mixed"
     where = f", {ask.position}" if ask.position else ""
     return f"{what}{where}, {ask.minutes} min"

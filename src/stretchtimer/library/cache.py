@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
-from stretchtimer.files import read_bounded
+from stretchtimer.files import read_bounded, write_atomically
 from stretchtimer.library import models
 from stretchtimer.library.catalog import Catalog, Entry, Problem
 from stretchtimer.library.sources import Key
@@ -74,17 +73,9 @@ def write(key: Key, catalog: Catalog, path: Path | None = None) -> bool:
             for problem in catalog.problems
         ],
     }
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # one per writing process
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with temporary.open("w", encoding="utf-8") as out:
-                # dumps, not dump: it encodes in C (dump streams through the Python encoder)
-                out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        # dumps, not dump: it encodes in C (dump streams through the Python encoder)
+        write_atomically(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     except OSError as error:
         log.debug("cannot save the catalog cache %s: %s", path, error)
         return False

@@ -33,7 +33,6 @@ from textual.screen import Screen
 
 from stretchtimer.library.sources import Key, find_sources, key_of
 from stretchtimer.safety import remember_safety_seen, safety_seen
-from stretchtimer.session.clock import Clock
 from stretchtimer.settings import Settings
 from stretchtimer.tui import routine_cards
 from stretchtimer.tui.messages import (
@@ -43,7 +42,6 @@ from stretchtimer.tui.messages import (
     TerminalGone,
     TitleChanged,
 )
-from stretchtimer.tui.screens.safety_screen import SafetyScreen
 from stretchtimer.tui.text import shown
 from stretchtimer.tui.upstream import guard_option_list_paging
 
@@ -51,6 +49,7 @@ if TYPE_CHECKING:  # the models, engine and history load after the first frame
     from stretchtimer.history.records import SessionRecord
     from stretchtimer.history.stats import Stats
     from stretchtimer.library.catalog import Catalog
+    from stretchtimer.session.clock import Clock
     from stretchtimer.session.engine import Summary
     from stretchtimer.session.plan import Timeline
     from stretchtimer.sound.player import Player
@@ -235,6 +234,8 @@ class StretchTimerApp(App[None]):
                 if not remember_safety_seen():
                     self.notify("Could not save that the safety note was read.", severity="warning")
                 self._open_session(routine_id)
+
+            from stretchtimer.tui.screens.safety_screen import SafetyScreen
 
             self.push_screen(SafetyScreen(), after_note)
         else:

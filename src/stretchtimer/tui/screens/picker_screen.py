@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Label, OptionList, Select, SelectionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from stretchtimer.format import clock, count
@@ -195,8 +195,12 @@ class PickerScreen(Screen[None]):
 
     # --- filters ----------------------------------------------------------------------------
 
-    @on(Select.Changed, "#area")
-    @on(SelectionList.SelectedChanged, "#equipment")
+    def on_select_changed(self) -> None:  # the body area
+        self.refresh_list()
+
+    def on_selection_list_selected_changed(self) -> None:  # the equipment
+        self.refresh_list()
+
     def refresh_list(self) -> None:
         if not self.listed:
             return
@@ -238,6 +242,8 @@ class PickerScreen(Screen[None]):
 
     def filter_values(self) -> tuple[str, set[str]]:
         """The chosen body area and the equipment at hand (any, and all, until shown)."""
+        from textual.widgets import Select, SelectionList  # loaded with the filters
+
         areas = self.query("#area").results(Select)
         equipment = self.query("#equipment").results(SelectionList)
         area = next((select.value for select in areas), ANY)
@@ -284,7 +290,10 @@ def cut(text: str, width: int) -> str:
 
 
 def filters() -> list[Widget]:
-    """The body-area and equipment filters, below the routine list."""
+    """The body-area and equipment filters, below the routine list (their widgets take about
+    2 ms to import: after the first frame)."""
+    from textual.widgets import Select, SelectionList
+
     return [
         Label("Body area", classes="filter-label"),
         Select([(area.replace("-", " "), area) for area in AREAS], prompt="any area", id="area"),

@@ -421,7 +421,8 @@ class StretchTimerApp(App[None]):
             self.notify(shown(str(error)).plain, severity="error", timeout=10, markup=False)
             return
         self.notify(shown(f"Saved {built.routine.name} to {path}").plain, markup=False)
-        self.catalog, self._load = None, None  # read again from the files, the new one too
+        with self._catalog_lock:  # read again from the files, the new one too
+            self.catalog, self._load = None, None
         self._cards_key = self._routine_cards_key()
         for screen in self.screen_stack:
             if isinstance(screen, PickerScreen):

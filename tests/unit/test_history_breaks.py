@@ -37,8 +37,7 @@ def test_a_version_2_history_opens_as_before_and_gains_a_breaks_table() -> None:
         [session] = store.sessions()
     assert (session.routine_id, session.feeling_before) == ("desk-break", 5)
     assert session.started_at == datetime(2026, 11, 20, 8, tzinfo=UTC)
-    assert SCHEMA_VERSION == 3
-    assert rows("PRAGMA user_version") == [(3,)]
+    assert rows("PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert rows("SELECT count(*) FROM breaks") == [(0,)]
 
 

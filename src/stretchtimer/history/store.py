@@ -35,7 +35,7 @@ from stretchtimer.session.plan import Timeline
 log = logging.getLogger(__name__)
 
 DB_NAME = "history.sqlite3"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 2000  # another terminal's write takes a millisecond; never block longer
 # A session's log writes on the event loop, which must not stall: a write that would wait
 # longer fails, and is made good at the next exercise's end.
@@ -93,13 +93,14 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         )""",
         "CREATE INDEX breaks_offered ON breaks (offered_at)",
     ),
+    4: ("ALTER TABLE sessions ADD COLUMN level TEXT",),  # easy, standard, full; NULL: standard
 }
 """Schema version -> the statements that bring the previous version up to it."""
 
 _CORRUPT = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 SESSION_COLUMNS = (
     "id, routine_id, routine_name, started_at, ended_at, planned_seconds, active_seconds,"
-    " paused_seconds, state, speed, feeling_before, feeling_after, exercise_count"
+    " paused_seconds, state, speed, feeling_before, feeling_after, exercise_count, level"
 )
 EXERCISE_COLUMNS = (
     "session_id, position, exercise_id, name, areas, outcome, seconds, planned_seconds"
@@ -226,8 +227,8 @@ class HistoryStore:
         with self.connection:
             cursor = self.connection.execute(
                 "INSERT INTO sessions (routine_id, routine_name, started_at, ended_at,"
-                " planned_seconds, exercise_count, state, speed, feeling_before)"
-                " VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)",
+                " planned_seconds, exercise_count, state, speed, feeling_before, level)"
+                " VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)",
                 (
                     timeline.routine.id,
                     timeline.routine.name,
@@ -237,6 +238,7 @@ class HistoryStore:
                     len(timeline.exercises),
                     speed,
                     feeling_before,
+                    timeline.level,
                 ),
             )
         assert cursor.lastrowid is not None
@@ -375,6 +377,7 @@ def _session_record(row: tuple[object, ...], exercises: list[ExerciseRecord]) ->
         feeling_after=None if row[11] is None else _whole(row[11]),
         exercise_count=_whole(row[12]),
         exercises=tuple(exercises),
+        level="standard" if row[13] is None else str(row[13]),
     )
 
 
@@ -785,10 +788,21 @@ def _copy_rows(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
     with contextlib.suppress(sqlite3.DatabaseError):
         if source.execute("SELECT 1 FROM sqlite_master WHERE name = 'breaks'").fetchone():
             tables.append(("breaks", BREAK_COLUMNS))
-    for table, columns in tables:
+    for table, every_column in tables:
+        columns = _columns_of(source, table, every_column)
         marks = ", ".join("?" * len(columns.split(",")))
         for chunk in _readable_rows(source, table, columns):
             target.executemany(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})", chunk)
+
+
+def _columns_of(source: sqlite3.Connection, table: str, columns: str) -> str:
+    """Those of `columns` that `table` in `source` has: a file of an older version lacks the
+    newer ones, which its rows leave at their defaults."""
+    with contextlib.suppress(sqlite3.DatabaseError):
+        has = {row[1] for row in source.execute(f"PRAGMA table_info({table})")}
+        if has:
+            return ", ".join(name for name in map(str.strip, columns.split(",")) if name in has)
+    return columns
 
 
 def _readable_rows(

@@ -12,7 +12,11 @@ Equipment = Literal[
 Phase = Literal["warm-up", "strength", "stretch"]
 Position = Literal["standing", "seated", "floor"]
 Side = Literal["left", "right"]
+Level = Literal["easy", "standard", "full"]
+"""How much of each dose's range a session uses: its min, its default or its max."""
 
 AREAS: tuple[Area, ...] = get_args(Area)
 EQUIPMENT: tuple[Equipment, ...] = get_args(Equipment)
 PHASES: tuple[Phase, ...] = get_args(Phase)
+LEVELS: tuple[Level, ...] = get_args(Level)
+STANDARD: Level = "standard"

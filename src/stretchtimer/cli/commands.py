@@ -21,6 +21,7 @@ from stretchtimer.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from stretchtimer.library.catalog import Catalog
+    from stretchtimer.library.terms import Level
 
 
 def default(args: argparse.Namespace) -> int:
@@ -38,7 +39,10 @@ def default(args: argparse.Namespace) -> int:
 
 
 def _app(
-    args: argparse.Namespace, routine_id: str | None = None, catalog: Catalog | None = None
+    args: argparse.Namespace,
+    routine_id: str | None = None,
+    catalog: Catalog | None = None,
+    level: Level = "standard",
 ) -> int:
     if not (os.isatty(0) and os.isatty(2)):  # Textual reads keys from stdin, draws on stderr
         raise UsageError("no terminal: use --plain (stretchtimer run ROUTINE --plain)")
@@ -51,6 +55,7 @@ def _app(
     load = (lambda: catalog) if catalog is not None else None
     app = StretchTimerApp(
         routine_id=routine_id,
+        level=level,
         speed=args.speed,
         mute=args.mute,
         load=load,
@@ -105,15 +110,17 @@ def show_command(args: argparse.Namespace) -> int:
         routine = catalog.routine(args.id)
         if args.voice in ("on", "full"):
             count_every = load_settings().voice_count
-            views.print_script(catalog, routine, args.voice == "full", count_every)
+            views.print_script(catalog, routine, args.voice == "full", count_every, args.level)
         elif args.json:
-            views.print_json(views.routine_json(catalog, routine, with_steps=True))
+            views.print_json(views.routine_json(catalog, routine, True, args.level))
         else:
-            views.print_routine(catalog, routine, args.steps)
+            views.print_routine(catalog, routine, args.steps, args.level)
     elif args.id in catalog.exercises:
+        from stretchtimer.library.models import at_level
+
         if args.voice is not None:
             raise UsageError(f"--voice shows what a routine says; '{args.id}' is an exercise")
-        exercise = catalog.exercise(args.id)
+        exercise = at_level(catalog.exercise(args.id), args.level)
         if args.json:
             views.print_json(views.exercise_json(catalog, exercise))
         else:
@@ -153,14 +160,15 @@ def run_command(args: argparse.Namespace) -> int:
     if why is not None and not args.plain:
         warn(f"this terminal ({why}) cannot draw the app: running the session as text")
     elif not args.plain:
-        return _app(args, args.routine, catalog)
+        return _app(args, args.routine, catalog, args.level)
     from stretchtimer.plain import run_plain
     from stretchtimer.session.plan import paced, plan
 
     settings = settings_of(args)
     routine = catalog.routine(args.routine)
     exercises = catalog.routine_exercises(routine)
-    timeline = plan(paced(routine, exercises, settings.prepare, settings.rest), exercises)
+    paced_routine = paced(routine, exercises, settings.prepare, settings.rest, args.level)
+    timeline = plan(paced_routine, exercises, args.level)
     return run_plain(
         timeline,
         speed=args.speed,

@@ -15,6 +15,7 @@ from stretchtimer import __version__
 from stretchtimer.cli import workrave
 from stretchtimer.cli.commands import COMMANDS, default
 from stretchtimer.errors import EXIT_OK, EXIT_USAGE, BadInput, UsageError, warn
+from stretchtimer.library.terms import LEVELS
 from stretchtimer.output import OutputLost, SafeOutput, drop_output
 from stretchtimer.settings import (
     PREPARE_RANGE,
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("on", "full"),
         help="print what the voice says in a routine, and when (full: form cues too)",
     )
+    _add_level(show)
 
     validate = commands.add_parser("validate", help="check exercise and routine files")
     validate.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
@@ -117,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run a routine (in the app, or --plain)")
     run.add_argument("routine", help="a routine id, e.g. desk-break")
     run.add_argument("--plain", action="store_true", help="print each step as a line of text")
+    _add_level(run)
     _add_session_options(run, argparse.SUPPRESS)
 
     history = commands.add_parser("history", help="the sessions you did, newest first")
@@ -215,6 +218,16 @@ def build_parser() -> argparse.ArgumentParser:
         rest=None,
     )
     return parser
+
+
+def _add_level(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--level",
+        choices=LEVELS,
+        default="standard",
+        help="each dose at the least (easy), the usual (standard) or the most (full) of its"
+        " range; default standard",
+    )
 
 
 def _times(text: str) -> tuple[int, ...]:

@@ -430,7 +430,7 @@ def at_level(exercise: Exercise, level: Level) -> Exercise:
     reps, sets, rounds) set to its min (easy), default (standard) or max (full). The range
     itself is kept, so it can still be shown."""
     dose = exercise.dose
-    changes = {
+    changes: dict[str, Any] = {
         name: dataclasses.replace(value, default=value.at(level))
         for name in field_names(type(dose))
         if isinstance(value := getattr(dose, name), Amount) and value.at(level) != value.default

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from stretchtimer.files import write_atomically
 from stretchtimer.format import count
 from stretchtimer.history.breaks import add_break, update_break
 from stretchtimer.history.records import SessionRecord, utc_now
@@ -340,10 +341,7 @@ def status_path() -> Path:
 def write_status(path: Path, status: dict[str, Any]) -> None:
     """Atomically: a reader sees the old file or the new one, never half of one."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
-        partial.write_text(json.dumps(status), encoding="utf-8")
-        partial.replace(path)
+        write_atomically(path, json.dumps(status))
     except OSError as error:
         log.debug("cannot write %s: %s", path, error)
 

@@ -132,6 +132,12 @@ class Timeline:
     def total(self) -> float:
         return self.steps[-1].end if self.steps else 0.0
 
+    @property
+    def name(self) -> str:
+        """The routine's name, with its level unless standard: 'Desk Break (easy)'."""
+        name = self.routine.name
+        return name if self.level == STANDARD else f"{name} ({self.level})"
+
     def exercise_span(self, exercise_index: int) -> range:
         """Indices of the steps that belong to one exercise (its prepare and rest included)."""
         first = self.exercise_starts[exercise_index]

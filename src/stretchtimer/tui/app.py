@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the models, engine and history load after the first frame
     from stretchtimer.history.records import SessionRecord
     from stretchtimer.history.stats import Stats
     from stretchtimer.library.catalog import Catalog
+    from stretchtimer.library.terms import Level
     from stretchtimer.session.engine import Summary
     from stretchtimer.session.plan import Timeline
     from stretchtimer.sound.player import Player
@@ -83,6 +84,7 @@ class StretchTimerApp(App[None]):
         self,
         *,
         routine_id: str | None = None,
+        level: Level = "standard",
         speed: float = 1.0,
         mute: bool = False,
         clock: Clock | None = None,
@@ -93,6 +95,7 @@ class StretchTimerApp(App[None]):
         super().__init__()
         self.transcript = transcript
         self.routine_id = routine_id
+        self.level: Level = level
         self.speed = speed
         self.clock = clock
         self.settings = settings or Settings()
@@ -128,7 +131,7 @@ class StretchTimerApp(App[None]):
         self.call_after_refresh(resume_garbage_collection)
         self._stop_on_signals()
         if self.routine_id is not None:
-            self.start_session(self.routine_id)
+            self.start_session(self.routine_id, self.level)
         else:
             self._show_picker()  # the player starts once the routines are on screen
 
@@ -209,22 +212,22 @@ class StretchTimerApp(App[None]):
 
     @on(StartRoutine)
     def routine_chosen(self, message: StartRoutine) -> None:
-        self.start_session(message.routine_id)
+        self.start_session(message.routine_id, message.level)
 
-    def start_session(self, routine_id: str) -> None:
+    def start_session(self, routine_id: str, level: Level = "standard") -> None:
         """Show the safety note once ever, then the session; its summary after it ends."""
         if not safety_seen():
 
             def after_note(_: None) -> None:
                 if not remember_safety_seen():
                     self.notify("Could not save that the safety note was read.", severity="warning")
-                self._open_session(routine_id)
+                self._open_session(routine_id, level)
 
             self.push_screen(SafetyScreen(), after_note)
         else:
-            self._open_session(routine_id)
+            self._open_session(routine_id, level)
 
-    def _open_session(self, routine_id: str) -> None:
+    def _open_session(self, routine_id: str, level: Level) -> None:
         from stretchtimer.session.engine import Engine  # with the next three: 67 ms
         from stretchtimer.session.plan import paced, plan
         from stretchtimer.tui.screens.session_screen import SessionScreen
@@ -236,8 +239,8 @@ class StretchTimerApp(App[None]):
         catalog = self.load_catalog()
         routine = catalog.routine(routine_id)
         exercises = catalog.routine_exercises(routine)
-        routine = paced(routine, exercises, self.settings.prepare, self.settings.rest)
-        timeline = plan(routine, exercises)
+        routine = paced(routine, exercises, self.settings.prepare, self.settings.rest, level)
+        timeline = plan(routine, exercises, level)
         engine = Engine(timeline, self.clock, self.speed)
         self._close_wiring()
         wiring = SessionWiring(

@@ -1,9 +1,11 @@
-"""Choose a routine: the list with times, filters for body area and equipment, and a preview."""
+"""Choose a routine: the list with times, filters for body area and equipment, and a preview;
+each routine at the level chosen for it. What was chosen is remembered (tui/memory.py)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -16,7 +18,9 @@ from textual.widgets import Label, OptionList, Select, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from stretchtimer.format import clock, count
-from stretchtimer.library.terms import AREAS, EQUIPMENT
+from stretchtimer.library.terms import AREAS, EQUIPMENT, LEVELS, Level
+from stretchtimer.session.keys import LEVEL_KEY
+from stretchtimer.tui.memory import ANY_AREA, PickerMemory, read_memory, write_memory
 from stretchtimer.tui.messages import RoutinesShown, StartRoutine
 from stretchtimer.tui.text import shown
 from stretchtimer.tui.widgets.key_bar import KeyBar
@@ -32,7 +36,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ANY = "any"
+ANY = ANY_AREA
 MARK = "*"  # beside the routine for the area worked least lately
 
 
@@ -71,6 +75,7 @@ class PickerScreen(Screen[None]):
     HELP_KEYS = (
         ("\N{UPWARDS ARROW} \N{DOWNWARDS ARROW}", "choose a routine; its plan shows on the right"),
         ("Enter", "start it"),
+        (LEVEL_KEY.shown, LEVEL_KEY.help),
         ("tab", "to the filters below the list: body area, and the equipment you have"),
         ("h", "your history: weeks, streak, body areas, how your back felt"),
         ("?", "these keys"),
@@ -79,6 +84,7 @@ class PickerScreen(Screen[None]):
     )
     BINDINGS = [
         Binding("enter", "start", "Start", priority=False),
+        Binding(LEVEL_KEY.keys[0], LEVEL_KEY.action, LEVEL_KEY.label),
         Binding("h", "history", "History"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
@@ -93,7 +99,10 @@ class PickerScreen(Screen[None]):
         super().__init__()
         self.load_catalog = load_catalog
         self.read_history = read_history
-        self.timelines: dict[str, Timeline] = {}
+        self.catalog: Catalog | None = None
+        self.timelines: dict[str, Timeline] = {}  # each routine at its level
+        self.totals: dict[str, dict[Level, float]] = {}  # each routine's time at every level
+        self.memory = PickerMemory()
         self.loaded_once = False
         self.neglected: str | None = None  # the area worked least lately, once there is history
         self.marked: str | None = None  # the routine that covers it
@@ -133,16 +142,20 @@ class PickerScreen(Screen[None]):
     @work(thread=True, exclusive=True, name="load")
     def load(self) -> None:
         """Load and plan every routine off the first frame, then fill the list."""
+        from stretchtimer.library.models import routine_size
         from stretchtimer.session.plan import plan
 
+        memory = read_memory() if not self.loaded_once else self.memory
         catalog = self.load_catalog()
-        timelines = {
-            routine_id: plan(
-                catalog.routine(routine_id), catalog.routine_exercises(catalog.routine(routine_id))
-            )
-            for routine_id in sorted(catalog.routines)
-        }
-        self.app.call_from_thread(self.loaded, catalog, timelines)
+        timelines, totals = {}, {}
+        for routine_id in sorted(catalog.routines):
+            routine = catalog.routine(routine_id)
+            exercises = catalog.routine_exercises(routine)
+            timelines[routine_id] = plan(routine, exercises, memory.level_of(routine_id))
+            totals[routine_id] = {
+                level: routine_size(routine, exercises, level).seconds for level in LEVELS
+            }
+        self.app.call_from_thread(self.loaded, catalog, timelines, totals, memory)
         # The list does not wait for the history: only the header line and the mark do.
         self.show_week_progress()
 
@@ -172,9 +185,15 @@ class PickerScreen(Screen[None]):
         if self.loaded_once:  # back from a session or the history: it may have changed
             self.reload_history()
 
-    def loaded(self, catalog: Catalog, timelines: dict[str, Timeline]) -> None:
+    def loaded(
+        self,
+        catalog: Catalog,
+        timelines: dict[str, Timeline],
+        totals: dict[str, dict[Level, float]],
+        memory: PickerMemory,
+    ) -> None:
         first = not self.loaded_once
-        self.timelines = timelines
+        self.catalog, self.timelines, self.totals, self.memory = catalog, timelines, totals, memory
         self.loaded_once = True
         for problem in catalog.problems:
             notice = problem.notice()  # escaped by Problem; as text, not markup
@@ -188,7 +207,7 @@ class PickerScreen(Screen[None]):
         self.call_after_refresh(self.press_held_keys)
 
     def show_filters(self) -> None:
-        self.query_one("#picker-left").mount_all(filters())
+        self.query_one("#picker-left").mount_all(filters(self.memory))
         self.post_message(RoutinesShown())
 
     def history_loaded(self, progress: str, neglected: str | None) -> None:
@@ -202,12 +221,19 @@ class PickerScreen(Screen[None]):
 
     @on(Select.Changed, "#area")
     @on(SelectionList.SelectedChanged, "#equipment")
+    def filters_changed(self) -> None:
+        area, at_hand = self.filter_values()
+        equipment = tuple(item for item in EQUIPMENT if item in at_hand and item != "none")
+        self.remember(replace(self.memory, area=area, equipment=equipment))
+        self.refresh_list()
+
     def refresh_list(self) -> None:
         if not self.loaded_once:
             return
         area, at_hand = self.filter_values()
         options = self.query_one("#routines", OptionList)
-        highlighted = options.highlighted_option.id if options.highlighted_option else None
+        option = options.highlighted_option
+        highlighted = option.id if option is not None else self.memory.routine
         options.clear_options()
         fitting = [
             timeline
@@ -220,13 +246,13 @@ class PickerScreen(Screen[None]):
             return
         # One line a routine, its time in a column: a name too long for the list is cut.
         room = options.scrollable_content_region.width - len(f"  00:00 {MARK}")
-        width = max(len(t.routine.name) for t in fitting)
+        width = max(len(t.name) for t in fitting)
         if room > 0:
             width = min(width, room)
         options.add_options(
             Option(
                 shown(
-                    f"{cut(t.routine.name, width).ljust(width)}  {clock(t.total):>5}"
+                    f"{cut(t.name, width).ljust(width)}  {clock(t.total):>5}"
                     + (f" {MARK}" if t.routine.id == self.marked else "")
                 ),
                 id=t.routine.id,
@@ -238,12 +264,41 @@ class PickerScreen(Screen[None]):
         self.show_highlighted()
 
     def filter_values(self) -> tuple[str, set[str]]:
-        """The chosen body area and the equipment at hand (any, and all, until shown)."""
+        """The chosen body area and the equipment at hand (as remembered, until shown)."""
         areas = self.query("#area").results(Select)
         equipment = self.query("#equipment").results(SelectionList)
-        area = next((select.value for select in areas), ANY)
-        at_hand: set[str] = next((set(choice.selected) for choice in equipment), set(EQUIPMENT))
+        remembered = self.memory.equipment
+        area = next((select.value for select in areas), self.memory.area)
+        at_hand: set[str] = next(
+            (set(choice.selected) for choice in equipment),
+            set(EQUIPMENT if remembered is None else remembered),
+        )
         return (area if isinstance(area, str) else ANY), at_hand
+
+    def remember(self, memory: PickerMemory) -> None:
+        """Keep what the picker remembers now, and save it (in a thread) if it changed."""
+        if memory != self.memory:
+            self.memory = memory
+            self.save_memory()
+
+    @work(thread=True, exclusive=True, name="memory", exit_on_error=False)
+    def save_memory(self) -> None:
+        write_memory(self.memory)
+
+    def action_next_level(self) -> None:
+        """The highlighted routine at the next level (easy, standard, full, then easy again):
+        its time in the list and its plan follow, and it is remembered."""
+        from stretchtimer.session.plan import plan
+
+        option = self.query_one("#routines", OptionList).highlighted_option
+        timeline = self.timelines.get(option.id or "") if option is not None else None
+        if timeline is None or self.catalog is None:
+            return
+        routine = timeline.routine
+        level = LEVELS[(LEVELS.index(timeline.level) + 1) % len(LEVELS)]
+        self.timelines[routine.id] = plan(routine, self.catalog.routine_exercises(routine), level)
+        self.remember(self.memory.with_level(routine.id, level))
+        self.refresh_list()
 
     @on(OptionList.OptionHighlighted, "#routines")
     def show_highlighted(self) -> None:
@@ -251,7 +306,7 @@ class PickerScreen(Screen[None]):
         option = options.highlighted_option
         timeline = self.timelines.get(option.id or "") if option else None
         if timeline is not None:
-            text = describe(timeline)
+            text = describe(timeline, self.totals.get(timeline.routine.id, {}))
             if timeline.routine.id == self.marked and self.neglected:
                 area = self.neglected.replace("-", " ")
                 text = f"{MARK} For your {area}: the area you worked least these 4 weeks.\n\n{text}"
@@ -260,7 +315,12 @@ class PickerScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#routines")
     def start_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.post_message(StartRoutine(event.option.id))
+            self.start(event.option.id)
+
+    def start(self, routine_id: str) -> None:
+        """Start `routine_id` at its level, and remember it as the last routine."""
+        self.remember(replace(self.memory, routine=routine_id))
+        self.post_message(StartRoutine(routine_id, self.memory.level_of(routine_id)))
 
     @work(thread=True, exclusive=True, name="history-screen")
     def action_history(self) -> None:
@@ -276,7 +336,7 @@ class PickerScreen(Screen[None]):
     def action_start(self) -> None:
         options = self.query_one("#routines", OptionList)
         if options.highlighted_option is not None and options.highlighted_option.id:
-            self.post_message(StartRoutine(options.highlighted_option.id))
+            self.start(options.highlighted_option.id)
 
 
 def cut(text: str, width: int) -> str:
@@ -284,28 +344,44 @@ def cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
 
 
-def filters() -> list[Widget]:
-    """The body-area and equipment filters, below the routine list."""
+def filters(memory: PickerMemory) -> list[Widget]:
+    """The body-area and equipment filters, below the routine list, as last set."""
+    at_hand = set(EQUIPMENT if memory.equipment is None else memory.equipment)
     return [
         Label("Body area", classes="filter-label"),
-        Select([(area.replace("-", " "), area) for area in AREAS], prompt="any area", id="area"),
+        Select(
+            [(area.replace("-", " "), area) for area in AREAS],
+            prompt="any area",
+            id="area",
+            value=memory.area if memory.area in AREAS else Select.NULL,
+        ),
         Label("Equipment at hand", classes="filter-label"),
         SelectionList[str](
-            *[(item.replace("-", " "), item, True) for item in EQUIPMENT if item != "none"],
+            *[
+                (item.replace("-", " "), item, item in at_hand)
+                for item in EQUIPMENT
+                if item != "none"
+            ],
             id="equipment",
         ),
     ]
 
 
-def describe(timeline: Timeline) -> str:
-    """The preview of a routine: purpose, focus, equipment, and every exercise with its dose."""
+def describe(timeline: Timeline, totals: dict[Level, float]) -> str:
+    """The preview of a routine: purpose, level, focus, equipment, and every exercise with
+    its dose."""
     from stretchtimer.library.models import equipment_needed
 
     routine = timeline.routine
+    others = ", ".join(
+        f"{level} {clock(seconds)}" for level, seconds in totals.items() if level != timeline.level
+    )
+    key = LEVEL_KEY.shown
     lines = [
-        f"{routine.name} - {clock(timeline.total)}",
+        f"{timeline.name} - {clock(timeline.total)}",
         routine.purpose,
         "",
+        f"Level: {timeline.level}" + (f" ({key} for {others})" if others else ""),
         f"Focus: {', '.join(routine.focus).replace('-', ' ')}",
         f"Equipment: {', '.join(equipment_needed(list(timeline.exercises)))}",
         "",

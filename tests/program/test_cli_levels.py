@@ -20,9 +20,8 @@ def test_show_json_follows_the_level(level: str) -> None:
     data = json.loads(result.stdout)
     assert (data["level"], data["total_seconds"]) == (level, DESK_BREAK[level])
     assert data["level_seconds"] == DESK_BREAK
-    assert data["timeline"][-1]["start_seconds"] + data["timeline"][-1]["duration_seconds"] == (
-        DESK_BREAK[level]
-    )
+    last = data["timeline"][-1]
+    assert last["start_seconds"] + last["duration_seconds"] == DESK_BREAK[level]
     rounds = data["exercises"][0]["dose"]["rounds"]
     assert rounds["default"] == {"easy": 2, "standard": 3, "full": 3}[level]
     assert (rounds["min"], rounds["max"]) == (2, 3)  # the range itself is kept

@@ -20,6 +20,7 @@ from stretchtimer.library.models import (
     Routine,
     equipment_needed,
     field_names,
+    routine_size,
     to_data,
 )
 from stretchtimer.session.plan import Count, Step, Timeline, plan
@@ -31,9 +32,9 @@ def timeline_of(catalog: Catalog, routine: Routine, level: Level = STANDARD) -> 
 
 
 def level_totals(catalog: Catalog, routine: Routine) -> dict[Level, float]:
-    """The routine's total time at each level."""
+    """The routine's total time at each level (its size: a fraction of planning it)."""
     exercises = catalog.routine_exercises(routine)
-    return {level: plan(routine, exercises, level).total for level in LEVELS}
+    return {level: routine_size(routine, exercises, level).seconds for level in LEVELS}
 
 
 def time_with_levels(totals: dict[Level, float]) -> str:

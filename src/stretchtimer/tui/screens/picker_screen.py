@@ -145,7 +145,7 @@ class PickerScreen(Screen[None]):
         from stretchtimer.library.models import routine_size
         from stretchtimer.session.plan import plan
 
-        memory = read_memory() if not self.loaded_once else self.memory
+        memory = read_memory()
         catalog = self.load_catalog()
         timelines, totals = {}, {}
         for routine_id in sorted(catalog.routines):

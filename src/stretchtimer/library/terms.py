@@ -20,3 +20,4 @@ EQUIPMENT: tuple[Equipment, ...] = get_args(Equipment)
 PHASES: tuple[Phase, ...] = get_args(Phase)
 LEVELS: tuple[Level, ...] = get_args(Level)
 STANDARD: Level = "standard"
+POSITIONS: tuple[Position, ...] = get_args(Position)

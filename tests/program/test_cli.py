@@ -153,8 +153,8 @@ def test_show_routine_json_carries_the_timeline() -> None:
 
 
 def test_show_exercise_in_text_and_json() -> None:
-    text = run("show", "row").stdout
-    assert "range: 8-12 reps" in text  # row is done one arm at a time: its steps say which
+    text = run("show", "dumbbell-row").stdout
+    assert "range: 8-12 reps" in text  # done one arm at a time: its steps say which
     assert "Steps (right side first; on the left side, left and right swap):" in text
     assert "\nSteps:\n" in run("show", "wall-angel").stdout
     data = json.loads(run("show", "knee-to-chest", "--json").stdout)

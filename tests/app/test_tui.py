@@ -113,7 +113,6 @@ async def test_picker_filters_by_area_and_equipment() -> None:
         assert ids == {"desk-break", "strength-no-equipment"}
 
 
-
 async def test_a_cushion_is_enough_for_lower_back_and_a_chair_for_the_warm_up() -> None:
     app = StretchTimerApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -132,6 +131,7 @@ async def test_a_cushion_is_enough_for_lower_back_and_a_chair_for_the_warm_up() 
             await settle(pilot)
             ids = {options.get_option_at_index(i).id for i in range(options.option_count)}
             assert ids == expected, at_hand
+
 
 async def test_enter_shows_the_safety_note_once_then_the_session(user_config: Path) -> None:
     app = StretchTimerApp(clock=ManualClock())
@@ -334,8 +334,8 @@ async def test_the_headline_keeps_two_lines_and_grows_when_it_needs_more(
             return headline.region.height
 
         assert headline.region.height == 2  # "Get ready"
-        assert await lines_after_skip() == 3  # "Roll your head ... your right shoulder"
-        assert await lines_after_skip() == 2  # "Roll your head in a slow circle the other way"
+        assert await lines_after_skip() == 3  # "Roll your head slowly from your right ..."
+        assert await lines_after_skip() == 2  # "Now the other way, from your left shoulder"
         assert await lines_after_skip() == 3
 
 

@@ -3,6 +3,8 @@ equipment vocabulary in which every word is needed by something."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from stretchtimer.library.catalog import Catalog
@@ -21,7 +23,7 @@ def catalog() -> Catalog:
 def phase_going_back(exercises: list[Exercise]) -> str | None:
     """Where a list of exercises goes back to an earlier phase (warm-up, then strength, then
     stretch), or None."""
-    for before, after in zip(exercises, exercises[1:], strict=False):
+    for before, after in pairwise(exercises):
         if PHASES.index(after.phase) < PHASES.index(before.phase):
             return f"{after.id} ({after.phase}) comes after {before.id} ({before.phase})"
     return None

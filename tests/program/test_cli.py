@@ -296,7 +296,7 @@ def test_plain_run_takes_single_keys_from_a_terminal() -> None:
             (b" ", ["Resumed."]),
             (b"n", ["Skipped 1 step.", "| Neck Roll | Roll"]),
             (b"N", ["Skipped", "| Shoulder Roll | Get ready. Next up: Shoulder Roll"]),
-            (b"p", ["| Neck Roll | Roll"]),  # back within 3 s: the previous step
+            (b"p", ["| Neck Roll | Now the other way"]),  # back within 3 s: the previous step
             (b"\x1b[C", ["Skipped 1 step."]),  # the right arrow skips, as n does
             (b"?", ["Keys:", "pause or resume", "restart this step"]),
             (b"m", ["Sound off."]),

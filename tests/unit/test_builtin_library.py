@@ -1,16 +1,21 @@
-"""The built-in exercises and routines as a whole: the order the article asks for, and an
-equipment vocabulary in which every word is needed by something."""
+"""The built-in exercises and routines as a whole: the order the article asks for, an
+equipment vocabulary in which every word is needed by something, and the README's table of
+them kept true."""
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 import pytest
+from conftest import REPO
 
+from stretchtimer.format import clock
 from stretchtimer.library.catalog import Catalog
 from stretchtimer.library.loader import load_catalog
 from stretchtimer.library.models import Exercise
 from stretchtimer.library.terms import EQUIPMENT, PHASES
+from stretchtimer.session.plan import plan
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +67,12 @@ def test_the_superman_has_an_easier_form_that_the_short_routines_use(catalog: Ca
             assert "superman" in ids
         else:
             assert "superman" not in ids, routine_id
+
+
+def test_the_readme_lists_every_built_in_routine_with_its_time(catalog: Catalog) -> None:
+    readme = (REPO / "README.md").read_text()
+    rows = dict(re.findall(r"^\| `([a-z-]+)` \|(.*)$", readme, flags=re.M))
+    for routine_id in catalog.routines:
+        routine = catalog.routine(routine_id)
+        total = plan(routine, catalog.routine_exercises(routine)).total
+        assert f" {clock(total)} " in rows[routine_id], routine_id

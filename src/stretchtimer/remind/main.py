@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 from stretchtimer.errors import warn
 from stretchtimer.history.store import HistoryStore
-from stretchtimer.remind.control import pipe_path
 from stretchtimer.remind.idle import IdleSource, find_idle_source
 from stretchtimer.remind.notify import Notifier, find_notifier
 from stretchtimer.remind.runner import (
@@ -34,6 +33,7 @@ from stretchtimer.remind.runner import (
 )
 from stretchtimer.remind.scheduler import Answer, Rules
 from stretchtimer.remind.suggest import Suggestion, Week, suggest
+from stretchtimer.reminder_pipe import pipe_path
 from stretchtimer.settings import Settings
 from stretchtimer.workhours import parse_times, parse_work_hours
 

@@ -49,6 +49,7 @@ from stretchtimer.remind.scheduler import (
     observe,
     session_ended,
     session_started,
+    session_step,
     stop,
 )
 from stretchtimer.remind.stretchly import stretchly_paused
@@ -393,6 +394,7 @@ class RemindLoop:
         self.counts: dict[str, int] = {}
         self._wake = asyncio.Event()
         self._answers: list[Answer] = []
+        self._steps: list[bool] = []  # a session's steps heard: work or not
         self._lock = asyncio.Lock()
         self._closing = False
         self._written: tuple[Any, ...] | None = None
@@ -403,6 +405,12 @@ class RemindLoop:
     def answer(self, given: Answer) -> None:
         """An answer (a button, a key); acted on at once."""
         self._answers.append(given)
+        self._wake.set()
+
+    def step_heard(self, work: bool) -> None:
+        """A session began a step (work or not); the idle source is asked at once, so the
+        step before it is judged up to its end."""
+        self._steps.append(work)
         self._wake.set()
 
     def close(self) -> None:
@@ -416,7 +424,7 @@ class RemindLoop:
         if self.control is not None:
             from stretchtimer.remind.control import Listener
 
-            listener = Listener(self.answer, self.control)
+            listener = Listener(self.answer, self.control, on_step=self.step_heard)
             if not listener.open():
                 listener = None
         try:
@@ -438,12 +446,14 @@ class RemindLoop:
             if idle is not None:
                 idle *= self.speed
             self.last_idle = idle
+            while self._steps:
+                await self._apply(session_step(self.reminder, now, idle, self._steps.pop(0)))
             await self._apply(observe(self.reminder, now, idle))
             await self._watch_sessions(now)
         self._changed()
 
     async def _sleep(self, seconds: float) -> None:
-        if self._answers or self._closing:
+        if self._answers or self._steps or self._closing:
             return
         self._wake.clear()
         with contextlib.suppress(TimeoutError):

@@ -21,6 +21,7 @@ from textual.widgets import Static
 from stretchtimer.format import clock
 from stretchtimer.remind.idle import KeysIdle
 from stretchtimer.remind.main import Options, Suggester, build, describe
+from stretchtimer.remind.notify import Offer
 from stretchtimer.remind.runner import RemindLoop
 from stretchtimer.remind.scheduler import Answer, Phase
 from stretchtimer.settings import Settings
@@ -33,7 +34,7 @@ class RemindScreen(Screen[None]):
     BINDINGS = [
         Binding("s", "answer('start')", "Start now"),
         Binding("z", "answer('snooze')", "Snooze 5 min"),
-        Binding("Z", "answer('snooze-long')", "Snooze 10 min", show=False),
+        Binding("Z", "answer('snooze-long')", "Snooze 10 min"),
         Binding("n", "answer('skip')", "Skip"),
         Binding("p", "pause", "Pause 1 h"),
         Binding("q", "app.quit", "Quit"),
@@ -133,9 +134,7 @@ class RemindApp(App[None]):
         screen = self.screen
         screen.query_one("#remind-next", Static).update(next_line(loop))
         offer = loop.offer
-        screen.query_one("#remind-offer", Static).update(
-            f"{offer.title}\n{offer.body}  s: start  z: snooze  n: skip" if offer else ""
-        )
+        screen.query_one("#remind-offer", Static).update(offer_text(offer) if offer else "")
         suggester = loop.suggestion
         week = suggester.week if isinstance(suggester, Suggester) else None
         screen.query_one("#remind-week", Static).update(week.text() if week else "")
@@ -151,6 +150,12 @@ class RemindApp(App[None]):
         screen.query_one("#remind-how", Static).update(
             describe(loop.idle, loop.notifier, loop.launcher)
         )
+
+
+def offer_text(offer: Offer) -> str:
+    """The offer standing, with the keys that answer it (no snooze once they are used up)."""
+    snooze = "  z: snooze 5 min  Z: 10 min" if offer.snooze else ""
+    return f"{offer.title}\n{offer.body}  s: start{snooze}  n: skip"
 
 
 def next_line(loop: RemindLoop) -> str:

@@ -167,3 +167,33 @@ def test_stats_counts_breaks_and_leaves_out_sessions_spent_typing(
     (user_config / "config.toml").write_text("break_proof = false\n", encoding="utf-8")
     assert main(["stats", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["this_week"]["sessions"] == 2
+
+
+@pytest.mark.parametrize(("proof", "counted"), [(True, 1), (False, 2)])
+def test_sessions_spent_typing_long_ago_are_left_out_of_the_totals_too(
+    proof: bool, counted: int
+) -> None:
+    """Sessions older than the weeks shown are summed up by SQL: the same rule holds there."""
+    from datetime import timedelta
+
+    from conftest import make_exercise, make_routine
+
+    from stretchtimer.history.breaks import add_break
+    from stretchtimer.history.records import ExerciseRecord
+    from stretchtimer.history.store import read_stats
+    from stretchtimer.session.plan import plan
+
+    long_ago = T0 - timedelta(weeks=20)
+    timeline = plan(make_routine("one"), [make_exercise("one")])
+    with open_store() as store:
+        ids = []
+        for _ in range(2):
+            session = store.start_session(timeline, long_ago)
+            done = [ExerciseRecord(0, "one", "One", ("neck",), "done", 10.0, 10.0)]
+            store.save_progress(
+                session, done, at=long_ago, active_seconds=15, paused_seconds=0, state="finished"
+            )
+            ids.append(session)
+        add_break(store, at=long_ago, reason="every", outcome="typing", session_id=ids[1])
+    _, stats = read_stats(T0, goal=1, break_proof=proof)
+    assert stats.total_sessions == counted

@@ -3,10 +3,10 @@
 The first that works here, in `ORDER`: a desktop notification with Start / Snooze 5 min /
 Snooze 10 min / Skip buttons (org.freedesktop.Notifications over D-Bus, the `desktop` extra:
 jeepney), `notify-send --action` (libnotify 0.7.10 or newer), a terminal notification escape
-(OSC 9, 99 or 777, passed through tmux), the bell. The first two can be answered; the others point at
-the reminder's screen (or `stretchtimer remind start`). Do Not Disturb is respected where the
-desktop says so (`quiet`), by every notifier, the terminal's and the bell too: a break offered
-then is not shown, and is offered again later.
+(OSC 9, 99 or 777, passed through tmux), the bell. The first two can be answered; the others
+point at the reminder's screen (or `stretchtimer remind start`). Do Not Disturb is respected
+where the desktop says so (`quiet`), by every notifier, the terminal's and the bell too: a
+break offered then is not shown, and is offered again later.
 """
 
 from __future__ import annotations

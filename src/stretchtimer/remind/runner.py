@@ -394,7 +394,7 @@ class RemindLoop:
         self.counts: dict[str, int] = {}
         self._wake = asyncio.Event()
         self._answers: list[Answer] = []
-        self._steps: list[bool] = []  # a session's steps heard: work or not
+        self._steps: list[tuple[Moment, bool]] = []  # a session's steps heard: when, work or not
         self._lock = asyncio.Lock()
         self._closing = False
         self._written: tuple[Any, ...] | None = None
@@ -410,7 +410,7 @@ class RemindLoop:
     def step_heard(self, work: bool) -> None:
         """A session began a step (work or not); the idle source is asked at once, so the
         step before it is judged up to its end."""
-        self._steps.append(work)
+        self._steps.append((self.clock.now(), work))
         self._wake.set()
 
     def close(self) -> None:
@@ -446,8 +446,9 @@ class RemindLoop:
             if idle is not None:
                 idle *= self.speed
             self.last_idle = idle
-            while self._steps:
-                await self._apply(session_step(self.reminder, now, idle, self._steps.pop(0)))
+            while self._steps:  # each judged as of when it was heard
+                heard, work = self._steps.pop(0)
+                await self._apply(session_step(self.reminder, heard, idle, work))
             await self._apply(observe(self.reminder, now, idle))
             await self._watch_sessions(now)
         self._changed()

@@ -4,6 +4,7 @@ clean end on SIGTERM."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -190,3 +191,71 @@ def test_the_launchd_agent_is_a_valid_property_list() -> None:
     assert agent["ProgramArguments"][-4:] == ["remind", "--background", "--every", "40"]
     assert agent["KeepAlive"] and agent["RunAtLoad"]
     assert commands == [["launchctl", "load", "-w", str(path)]]
+
+
+def test_a_second_reminder_is_refused_in_one_line(user_config: Path) -> None:
+    """Two would offer every break twice and share one pipe and one status file."""
+    (user_config / "config.toml").write_text(
+        'work_hours = "always"\nidle_source = "none"\nnotify = "off"\n', encoding="utf-8"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "DBUS_SESSION_BUS_ADDRESS")}
+    first = subprocess.Popen(
+        [sys.executable, "-m", "stretchtimer", "remind", "--background", "--every", "5"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    try:
+        wait_for_status("stretch in 5m")
+        second = run("remind", "--background", "--every", "7", env=env)
+        assert second.returncode == 2
+        assert second.stderr.strip().splitlines() == [
+            f"stretchtimer: a reminder is already running (pid {first.pid}): one at a time"
+            " (`stretchtimer status` shows it)"
+        ]
+        assert json.loads(run("status", "--json").stdout)["pid"] == first.pid
+        assert run("status").stdout == "stretch in 5m\n"  # the first one's, untouched
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.wait(20)
+    again = subprocess.Popen(
+        [sys.executable, "-m", "stretchtimer", "remind", "--background", "--every", "7"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    try:
+        wait_for_status("stretch in 7m")  # once the first has ended, a new one may start
+    finally:
+        again.send_signal(signal.SIGTERM)
+        again.wait(20)
+
+
+def test_a_session_tells_the_reminder_each_step_s_kind(user_config: Path, tmp_path: Path) -> None:
+    """What the proof of a break is judged over: the reminder hears 'step work' as each work
+    step begins and 'step other' for the rest, the end included."""
+    from stretchtimer.library.loader import load_catalog
+    from stretchtimer.reminder_pipe import pipe_path
+    from stretchtimer.session.plan import plan
+
+    pipe = pipe_path()
+    pipe.parent.mkdir(parents=True)
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDWR | os.O_NONBLOCK)  # as the reminder holds it
+    try:
+        result = run("run", "desk-break", "--plain", "--speed", "1000", "--mute")
+        assert result.returncode == 0, result.stderr
+        heard = b""
+        with contextlib.suppress(BlockingIOError):
+            while chunk := os.read(reader, 65536):
+                heard += chunk
+    finally:
+        os.close(reader)
+    words = heard.decode().splitlines()
+    catalog = load_catalog()
+    routine = catalog.routine("desk-break")
+    timeline = plan(routine, catalog.routine_exercises(routine))
+    kinds = ["step work" if step.kind.is_work else "step other" for step in timeline.steps]
+    assert words == [*kinds, "step other"]

@@ -79,6 +79,7 @@ class RemindApp(App[None]):
         self.options = options
         self.loop: RemindLoop | None = None
         self.problem: str | None = None
+        self.stepped_aside = False  # a session has this terminal: nothing is drawn
 
     def on_mount(self) -> None:
         if not self.is_headless:  # a closed terminal or a kill: an open break is kept as is
@@ -112,10 +113,17 @@ class RemindApp(App[None]):
             driver.flush()
 
     async def run_here(self, argv: list[str]) -> int:
-        """The session in this terminal: the screen steps aside until it ends."""
-        with self.suspend():
-            process = await asyncio.create_subprocess_exec(*argv)
-            return await process.wait()
+        """The session in this terminal: the screen steps aside until it ends. Nothing is
+        drawn meanwhile: with the driver's writer stopped, a redraw (the session's steps
+        wake the reminder) would fill its queue and hang the app."""
+        self.stepped_aside = True
+        try:
+            with self.suspend():
+                process = await asyncio.create_subprocess_exec(*argv)
+                return await process.wait()
+        finally:
+            self.stepped_aside = False
+            self.show()
 
     def on_key(self, event: events.Key) -> None:
         if self.loop is not None and isinstance(self.loop.idle, KeysIdle):
@@ -129,7 +137,7 @@ class RemindApp(App[None]):
     def show(self) -> None:
         """The screen's lines, from the loop as it is now."""
         loop = self.loop
-        if loop is None or not isinstance(self.screen, RemindScreen):
+        if loop is None or self.stepped_aside or not isinstance(self.screen, RemindScreen):
             return
         screen = self.screen
         screen.query_one("#remind-next", Static).update(next_line(loop))

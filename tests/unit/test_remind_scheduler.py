@@ -239,20 +239,23 @@ EXERCISE, REST = True, False
 TYPING, HANDS_OFF = True, False
 
 
-def test_a_session_spent_typing_is_kept_as_typing() -> None:
+def break_of(*steps: tuple[bool, float, bool]) -> Outcome:
+    """What the history keeps of a break offered after 50 minutes of work, started, and run
+    as `steps`."""
     desk = Desk(rules())
     desk.work(50 * 60)
     desk.say(Answer.START)
-    outcome = desk.session((EXERCISE, 60, TYPING), (REST, 20, TYPING), (EXERCISE, 60, TYPING))
+    return desk.session(*steps)
+
+
+def test_a_session_spent_typing_is_kept_as_typing() -> None:
+    outcome = break_of((EXERCISE, 60, TYPING), (REST, 20, TYPING), (EXERCISE, 60, TYPING))
     assert outcome is Outcome.TYPING
 
 
 def test_keys_outside_the_work_steps_do_not_count_against_the_break() -> None:
     """Get ready, rest and the feeling question are for keys: only work steps are judged."""
-    desk = Desk(rules())
-    desk.work(50 * 60)
-    desk.say(Answer.START)
-    outcome = desk.session(
+    outcome = break_of(
         (REST, 60, TYPING),  # the feeling question, get ready
         (EXERCISE, 45, HANDS_OFF),
         (REST, 90, TYPING),
@@ -263,10 +266,7 @@ def test_keys_outside_the_work_steps_do_not_count_against_the_break() -> None:
 
 
 def test_typing_through_the_work_steps_is_typing_however_still_the_rests() -> None:
-    desk = Desk(rules())
-    desk.work(50 * 60)
-    desk.say(Answer.START)
-    outcome = desk.session(
+    outcome = break_of(
         (REST, 200, HANDS_OFF),
         (EXERCISE, 40, TYPING),
         (REST, 200, HANDS_OFF),
@@ -276,20 +276,12 @@ def test_typing_through_the_work_steps_is_typing_however_still_the_rests() -> No
 
 
 def test_a_few_keys_during_a_session_are_still_a_break() -> None:
-    desk = Desk(rules())
-    desk.work(50 * 60)
-    desk.say(Answer.START)
-    outcome = desk.session(
-        (EXERCISE, 10, TYPING), (EXERCISE, 60, HANDS_OFF), (EXERCISE, 60, HANDS_OFF)
-    )
+    outcome = break_of((EXERCISE, 10, TYPING), (EXERCISE, 60, HANDS_OFF), (EXERCISE, 60, HANDS_OFF))
     assert outcome is Outcome.TAKEN
 
 
 def test_too_little_work_judged_proves_nothing() -> None:
-    desk = Desk(rules())
-    desk.work(50 * 60)
-    desk.say(Answer.START)
-    assert desk.session((REST, 300, TYPING), (EXERCISE, 10, TYPING)) is Outcome.TAKEN
+    assert break_of((REST, 300, TYPING), (EXERCISE, 10, TYPING)) is Outcome.TAKEN
 
 
 def test_a_work_step_begun_before_the_reminder_saw_the_session_counts_from_its_start() -> None:

@@ -200,7 +200,6 @@ def stats_command(args: argparse.Namespace) -> int:
         break_weeks,
         break_weeks_json,
         read_breaks,
-        typing_sessions,
     )
     from stretchtimer.history.records import utc_now
     from stretchtimer.history.report import stats_json, stats_lines
@@ -211,8 +210,7 @@ def stats_command(args: argparse.Namespace) -> int:
     now = utc_now()
     # the same file as the stats: what is wrong with it is said once, by their read
     breaks = read_breaks(since=now - timedelta(weeks=args.weeks + 1))
-    typing = typing_sessions(breaks) if settings.break_proof else frozenset()
-    _, stats = read_stats(now, goal, args.weeks, warn=warn, not_counted=typing)
+    _, stats = read_stats(now, goal, args.weeks, warn=warn, break_proof=settings.break_proof)
     weeks = break_weeks(breaks, stats.today, args.weeks)
     if args.json:
         print_json({**stats_json(stats), "breaks": break_weeks_json(weeks)})
@@ -231,7 +229,7 @@ def remind_command(args: argparse.Namespace) -> int:
         # The reminder never speaks TLS; asyncio imports ssl only to offer it (and runs
         # without it), and its libraries would be 6 of the 30 MiB a background reminder may use.
         sys.modules["ssl"] = None  # type: ignore[assignment]
-    from stretchtimer.remind.main import Options, run_background
+    from stretchtimer.remind.main import Options, claim, run_background
 
     if args.control:
         from stretchtimer.remind.control import send
@@ -268,10 +266,11 @@ def remind_command(args: argparse.Namespace) -> int:
         speed=args.speed,
         session_options=tuple(passed),
     )
+    if not args.background and not (os.isatty(0) and os.isatty(2)):
+        raise UsageError("no terminal: use --background (stretchtimer remind --background)")
+    claim()  # held until the process ends
     if args.background:
         return run_background(settings, options)
-    if not (os.isatty(0) and os.isatty(2)):
-        raise UsageError("no terminal: use --background (stretchtimer remind --background)")
     from stretchtimer.tui.remind_app import run_screen
 
     return run_screen(settings, options)

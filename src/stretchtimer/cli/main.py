@@ -151,8 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     remind.add_argument(
         "control",
         nargs="?",
-        choices=("start", "snooze", "skip", "pause", "resume"),
-        help="answer the running reminder (e.g. from a tmux key) instead of starting one",
+        choices=("start", "snooze", "snooze-10", "skip", "pause", "resume"),
+        help="answer the running reminder (e.g. from a tmux key) instead of starting one;"
+        " snooze is 5 minutes, snooze-10 is 10",
     )
     remind.add_argument(
         "--every",

@@ -314,7 +314,13 @@ class StretchTimerApp(App[None]):
         def warn(text: str) -> None:
             self.call_from_thread(self.history_warning, text)
 
-        return read_stats(utc_now(), self.settings.weekly_goal, this=this, warn=warn)
+        return read_stats(
+            utc_now(),
+            self.settings.weekly_goal,
+            this=this,
+            warn=warn,
+            break_proof=self.settings.break_proof,
+        )
 
     @work(thread=True, name="week-progress", exit_on_error=False)
     def _show_week_progress(self, screen: SummaryScreen, this: SessionRecord) -> None:

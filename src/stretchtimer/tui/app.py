@@ -134,7 +134,8 @@ class StretchTimerApp(App[None]):
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this terminal; on Linux and macOS, one that never blocks on a
-        closed terminal (tui/terminal.py)."""
+        closed terminal (tui/terminal.py); in a browser tab (`stretchtimer serve`), one for
+        which a closed tab is a closed terminal (tui/browser.py)."""
         driver = super().get_driver_class()
         from textual.drivers.linux_driver import LinuxDriver
 
@@ -142,6 +143,12 @@ class StretchTimerApp(App[None]):
             from stretchtimer.tui.terminal import TerminalDriver
 
             return TerminalDriver
+        from textual.drivers.web_driver import WebDriver
+
+        if driver is WebDriver:
+            from stretchtimer.tui.browser import BrowserDriver
+
+            return BrowserDriver
         return driver
 
     def _stop_on_signals(self) -> None:

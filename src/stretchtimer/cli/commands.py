@@ -341,11 +341,11 @@ def serve_command(args: argparse.Namespace) -> int:
         how = "pip install 'stretchtimer[web]' (in a checkout: pip install '.[web]')"
         raise UsageError(f"serve needs the web extra, {error.name} is missing: {how}") from None
     settings_of(args)  # a mistake in the settings stops here, not in every tab
-    if not is_local(args.host):
-        where = f"port {args.port} of {args.host or 'this computer'}"
-        warn(f"anyone who can reach {where} can use the app and its history: it has no login")
 
     def serving(url: str) -> None:
+        if not is_local(args.host):
+            where = f"port {args.port} of {args.host or 'this computer'}"
+            warn(f"anyone who can reach {where} can use the app and its history: it has no login")
         print(f"Serving stretchtimer at {url} (one session per tab; Ctrl+C stops)", flush=True)
         if args.open:
             open_in_browser(url)
@@ -354,9 +354,9 @@ def serve_command(args: argparse.Namespace) -> int:
     try:
         AppServer(command, args.host, args.port, serving).serve()
     except OSError as error:  # the port is taken, the address is not this computer's
-        raise UsageError(
-            f"cannot listen on {args.host}:{args.port}: {error.strerror or error}"
-        ) from None
+        # aiohttp words a failed bind at length around the system's own words
+        why = os.strerror(error.errno) if error.errno and error.errno > 0 else error.strerror
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {why or error}") from None
     return EXIT_OK
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from textual.drivers.web_driver import WebDriver
@@ -27,19 +29,18 @@ class BrowserDriver(WebDriver):
         super().__init__(app, **options)
         self._told = threading.Event()
         self._output_lost = False
-        write = self._write
+        self._write = partial(self._write_or_drop, self._write)
 
-        def write_or_drop(data: bytes) -> int:
-            if self._output_lost:
-                return 0
-            try:
-                return write(data)
-            except OSError:  # EPIPE: nobody reads the pipe any more
-                self._output_lost = True
-                self._gone()
-                return 0
-
-        self._write = write_or_drop
+    def _write_or_drop(self, write: Callable[[bytes], int], data: bytes) -> int:
+        """Write to the server's pipe; once that fails (EPIPE: the server is gone), drop it."""
+        if self._output_lost:
+            return 0
+        try:
+            return write(data)
+        except OSError:
+            self._output_lost = True
+            self._gone()
+            return 0
 
     def _gone(self) -> None:
         """Tell the app once, from any thread."""

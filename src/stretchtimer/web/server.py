@@ -117,6 +117,10 @@ class AppServer(Server):
         """Listen until SIGINT or SIGTERM; `serving` gets the page's address once listening
         (textual-serve's own `serve` says nothing then). Raises OSError when it cannot."""
         self.initialize_logging()
+
+        def listening(*_: object) -> None:  # aiohttp's "Running on ..." line
+            self._serving(self.url)
+
         loop = asyncio.new_event_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, self.request_exit)
@@ -128,7 +132,7 @@ class AppServer(Server):
                 handle_signals=False,
                 loop=loop,
                 access_log=None,
-                print=lambda _: self._serving(self.url),
+                print=listening,
             )
         finally:
             loop.close()

@@ -262,6 +262,7 @@ class StretchTimerApp(App[None]):
 
         def show_summary(summary: Summary | None) -> None:
             self.session_screen = None
+            self.post_message(TitleChanged(self.title))  # no step to name any more
             if summary is not None:
                 self._show_summary(summary, timeline, wiring)
 

@@ -81,6 +81,7 @@ class Server:
             stderr=subprocess.PIPE,
             text=True,
             env=web_env(tmp_path, **env),
+            start_new_session=True,  # a process group of its own, as in its own terminal
         )
         assert self.process.stdout is not None
         ready, _, _ = select.select([self.process.stdout], [], [], 30)
@@ -343,3 +344,31 @@ def test_each_tab_is_a_session_kept_as_stopped_when_the_tab_closes(
     code, out, err = served.stop()  # the server outlives its tabs, and stops cleanly
     assert code == 0, err
     assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize(
+    "stop",
+    [
+        pytest.param(lambda pid: os.kill(pid, signal.SIGTERM), id="SIGTERM to the server"),
+        pytest.param(lambda pid: os.killpg(pid, signal.SIGINT), id="Ctrl+C in its terminal"),
+        pytest.param(lambda pid: os.kill(pid, signal.SIGKILL), id="the server killed"),
+    ],
+)
+def test_a_stopped_server_keeps_each_session_as_stopped(
+    server: Callable[..., Server], browser: Any, stop: Callable[[int], None]
+) -> None:
+    pytest.importorskip("textual_serve", reason="needs the web extra (textual-serve)")
+    served = server("--mute")
+    tab = Tab(browser.new_page())
+    tab.page.goto(f"http://127.0.0.1:{served.port}/")
+    tab.wait_for_text("Enter to start")
+    tab.press("Enter")
+    tab.wait_for_text("Before you start")
+    tab.press("Enter")
+    tab.wait_for_title(STEP_TITLE)
+    assert [session.state for session in sessions()] == ["running"]
+
+    stop(served.process.pid)
+    wait_until(lambda: sessions()[0].state == "stopped", "the session stopped")
+    assert served.process.wait(timeout=30) in (0, -signal.SIGKILL)
+    tab.wait_for_title("^stretchtimer: ended$")  # the page says so

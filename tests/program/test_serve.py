@@ -207,8 +207,8 @@ def test_on_every_network_it_warns_and_open_opens_the_address_it_prints(
     code, _, err = served.stop()
     assert code == 0
     assert err == (
-        f"stretchtimer: anyone who can reach port {served.port} of 0.0.0.0 can use the app"
-        " and its history: it has no login\n"
+        f"stretchtimer: anyone who can reach port {served.port} of this computer from any"
+        " network can use the app and your history: it has no login\n"
     )
 
 
@@ -366,6 +366,7 @@ def test_a_stopped_server_keeps_each_session_as_stopped(
     tab.wait_for_text("Before you start")
     tab.press("Enter")
     tab.wait_for_title(STEP_TITLE)
+    tab.wait_for_text("sound: muted")  # serve's --mute reached the tab
     assert [session.state for session in sessions()] == ["running"]
 
     stop(served.process.pid)

@@ -334,18 +334,29 @@ WEB_EXTRA = ("textual_serve", "aiohttp", "aiohttp_jinja2", "jinja2")
 def serve_command(args: argparse.Namespace) -> int:
     """The app in browser tabs; each tab's process gets this command's session options."""
     try:
-        from stretchtimer.web.server import AppServer, app_command, is_local, open_in_browser
+        from stretchtimer.web.server import (
+            WILDCARDS,
+            AppServer,
+            app_command,
+            is_local,
+            open_in_browser,
+        )
     except ModuleNotFoundError as error:
         if (error.name or "").partition(".")[0] not in WEB_EXTRA:
             raise
         how = "pip install 'stretchtimer[web]' (in a checkout: pip install '.[web]')"
         raise UsageError(f"serve needs the web extra, {error.name} is missing: {how}") from None
     settings_of(args)  # a mistake in the settings stops here, not in every tab
+    listening = False
 
     def serving(url: str) -> None:
+        nonlocal listening
+        listening = True
         if not is_local(args.host):
-            where = f"port {args.port} of {args.host or 'this computer'}"
-            warn(f"anyone who can reach {where} can use the app and its history: it has no login")
+            where = f"{args.host}:{args.port}"
+            if args.host in WILDCARDS:
+                where = f"port {args.port} of this computer from any network"
+            warn(f"anyone who can reach {where} can use the app and your history: it has no login")
         print(f"Serving stretchtimer at {url} (one session per tab; Ctrl+C stops)", flush=True)
         if args.open:
             open_in_browser(url)
@@ -353,8 +364,11 @@ def serve_command(args: argparse.Namespace) -> int:
     command = app_command([sys.executable, "-m", "stretchtimer", *session_words(args)])
     try:
         AppServer(command, args.host, args.port, serving).serve()
-    except OSError as error:  # the port is taken, the address is not this computer's
-        # aiohttp words a failed bind at length around the system's own words
+    except OSError as error:
+        if listening:
+            raise
+        # The port is taken, the address is not this computer's; aiohttp words a failed
+        # bind at length around the system's own words.
         why = os.strerror(error.errno) if error.errno and error.errno > 0 else error.strerror
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {why or error}") from None
     return EXIT_OK

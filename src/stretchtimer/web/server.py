@@ -59,8 +59,8 @@ def network_address() -> str | None:
 
 
 def app_command(argv: Sequence[str]) -> str:
-    """The shell command textual-serve runs for each tab; `exec`, so that the app is the
-    process the server watches and signals."""
+    """The shell command textual-serve runs for each tab; `exec`, so that no shell stays
+    between the server and the app."""
     return f"exec {shlex.join(argv)}"
 
 

@@ -151,6 +151,21 @@ def test_without_the_web_extra_it_says_how_to_install_it(tmp_path: Path) -> None
     )
 
 
+def test_doctor_says_whether_serve_can_run() -> None:
+    from importlib.metadata import version
+
+    pytest.importorskip("textual_serve", reason="needs the web extra")
+    done = subprocess.run(
+        [sys.executable, "-m", "stretchtimer", "doctor"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[-2:] == [
+        "Browser tabs (stretchtimer serve):",
+        f"  textual-serve  {version('textual-serve')} installed",
+    ]
+
+
 def test_a_port_in_use_is_one_line_and_exit_2() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -14,6 +14,7 @@ from test_catalog import GOOD_EXERCISE, GOOD_ROUTINE, write
 
 from stretchtimer.library import cache as catalog_cache
 from stretchtimer.library import reader as catalog_module
+from stretchtimer.library import sources
 from stretchtimer.library.catalog import Catalog
 from stretchtimer.library.loader import load_catalog
 from stretchtimer.session.plan import plan
@@ -134,7 +135,7 @@ def test_a_changed_program_version_makes_a_full_load(
 ) -> None:
     write(tmp_path, "wall-sit.yaml", GOOD_EXERCISE)
     load_catalog(builtin_dir=tmp_path)
-    monkeypatch.setattr(catalog_cache, "__version__", "0.0.0-other")
+    monkeypatch.setattr(sources, "__version__", "0.0.0-other")
     calls: list[Path] = []
     real = catalog_module.read_file
 
@@ -223,18 +224,17 @@ def test_commands_on_a_cache_hit_import_no_pydantic(user_config: Path, command: 
     assert "Desk Break" in result.stdout
 
 
-@pytest.mark.parametrize(
-    "module", sorted(path.name for path in catalog_cache.CODE_DIR.glob("*.py"))
-)
+@pytest.mark.parametrize("module", sorted(path.name for path in sources.CODE_DIR.glob("*.py")))
 def test_a_change_to_the_library_code_makes_a_new_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str
 ) -> None:
     import shutil
 
     copy = tmp_path / "library"
-    shutil.copytree(catalog_cache.CODE_DIR, copy)
-    monkeypatch.setattr(catalog_cache, "CODE_DIR", copy)
-    before = catalog_cache.key_of([])
-    assert catalog_cache.key_of([]) == before
+    shutil.copytree(sources.CODE_DIR, copy)
+    monkeypatch.setattr(sources, "CODE_DIR", copy)
+    nothing = sources.Sources([], [])
+    before = sources.key_of(nothing)
+    assert sources.key_of(nothing) == before
     (copy / module).write_text((copy / module).read_text() + "\n# changed\n")
-    assert catalog_cache.key_of([]) != before
+    assert sources.key_of(nothing) != before

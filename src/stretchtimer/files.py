@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from pathlib import Path
 
 KINDS = {
@@ -57,8 +58,8 @@ def _size(limit: int) -> str:
 
 def write_atomically(path: Path, text: str) -> None:
     """Write `text` to `path` so that a reader sees the old file or the new one, never a part:
-    through a temporary file (one per writing process) renamed over it. OSError if it fails."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    through a temporary file (one per writing thread) renamed over it. OSError if it fails."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with temporary.open("w", encoding="utf-8") as out:

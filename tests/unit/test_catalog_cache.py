@@ -17,6 +17,7 @@ from stretchtimer.library import reader as catalog_module
 from stretchtimer.library import sources
 from stretchtimer.library.catalog import Catalog
 from stretchtimer.library.loader import load_catalog
+from stretchtimer.library.models import Exercise, Routine
 from stretchtimer.session.plan import plan
 
 
@@ -66,6 +67,33 @@ def test_a_second_load_comes_from_the_cache_and_matches_a_full_load(
     same(fresh, first)
     same(fresh, cached)
     assert all(entry.node is None for entry in cached.routines.values())
+
+
+def test_a_cache_hit_rebuilds_only_what_is_looked_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm load must not grow with exercises a command never uses."""
+    for n in range(40):
+        write(tmp_path, f"move-{n}.yaml", GOOD_EXERCISE.replace("id: wall-sit", f"id: move-{n}"))
+    write(tmp_path, "wall-sit.yaml", GOOD_EXERCISE)
+    write(tmp_path, "my-break.yaml", GOOD_ROUTINE)
+    full = load_catalog(builtin_dir=tmp_path)
+    rebuilt: list[str] = []
+    decode = catalog_cache.decode
+
+    def counting(data: object) -> object:
+        item = decode(data)  # called again for each field of a model
+        if isinstance(item, Exercise | Routine):
+            rebuilt.append(item.id)
+        return item
+
+    monkeypatch.setattr(catalog_cache, "decode", counting)
+    cached = load_catalog(builtin_dir=tmp_path)
+    assert sorted(cached.exercises) == sorted(full.exercises) and len(cached.exercises) == 41
+    assert rebuilt == []
+    routine = cached.routine("my-break")
+    assert cached.routine_exercises(routine) == full.routine_exercises(full.routine("my-break"))
+    assert rebuilt == ["my-break", "wall-sit"]  # each rebuilt once, however often looked up
 
 
 def test_user_files_and_their_problems_come_back_from_the_cache(
@@ -165,7 +193,8 @@ def test_a_damaged_cache_is_ignored_and_replaced(tmp_path: Path, damage: bytes |
     path = catalog_cache.cache_path()
     if damage == "damaged-entry":  # right key, but a model name that does not exist
         data = json.loads(path.read_bytes())
-        data["exercises"][0]["item"]["$model"] = "Nothing"
+        item = data["exercises"][0]["item"]
+        data["exercises"][0]["item"] = item.replace('"$model":"Exercise"', '"$model":"Nothing"')
         path.write_text(json.dumps(data))
     else:
         assert isinstance(damage, bytes)

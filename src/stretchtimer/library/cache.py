@@ -9,11 +9,14 @@ full load, which writes a new file. A missing, unreadable or damaged cache file 
 as no cache.
 
 On a hit the models (plain dataclasses) are rebuilt directly, trusting the data as it was
-validated when it was saved: neither PyYAML nor pydantic is imported.
+validated when it was saved: neither PyYAML nor pydantic is imported. Each one is kept as JSON
+text of its own and rebuilt when first looked up (catalog.Entries), so a warm load does not
+grow with a thousand user exercises that the command never uses.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from pathlib import Path
@@ -21,13 +24,13 @@ from typing import Any
 
 from stretchtimer.files import read_bounded, write_atomically
 from stretchtimer.library import models
-from stretchtimer.library.catalog import Catalog, Entry, Problem
+from stretchtimer.library.catalog import Catalog, Entries, Entry, Problem
 from stretchtimer.library.sources import Key
 from stretchtimer.paths import data_dir
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3
+FORMAT = 4
 FILE_NAME = "catalog.json"
 MAX_CACHE_BYTES = 64 * 2**20
 """Far more than thousands of files make; past it (or for anything but a regular file, such as
@@ -119,20 +122,28 @@ def decode(data: Any) -> Any:
 
 
 def _entry(entry: Entry) -> dict[str, Any]:
-    return {"path": str(entry.path), "builtin": entry.builtin, "item": encode(entry.item)}
+    item = json.dumps(encode(entry.item), ensure_ascii=False, separators=(",", ":"))
+    return {"id": entry.item.id, "path": str(entry.path), "builtin": entry.builtin, "item": item}
 
 
 def _catalog(data: dict[str, Any]) -> Catalog:
-    catalog = Catalog()
+    exercises, routines = Entries(), Entries()
     for table, kind, entries in (
-        (catalog.exercises, models.Exercise, data["exercises"]),
-        (catalog.routines, models.Routine, data["routines"]),
+        (exercises, models.Exercise, data["exercises"]),
+        (routines, models.Routine, data["routines"]),
     ):
         for entry in entries:
-            item = decode(entry["item"])
-            if not isinstance(item, kind):
-                raise ValueError(f"expected {kind.__name__}, found {type(item).__name__}")
-            table[item.id] = Entry(item, Path(entry["path"]), None, bool(entry["builtin"]))
+            item = entry["item"]
+            # checked now: a damaged entry is no cache, not a failure once it is looked up
+            if not isinstance(item, str) or not item.startswith(f'{{"$model":"{kind.__name__}"'):
+                raise ValueError(f"entry {entry['id']!r} is not an {kind.__name__}")
+            made = functools.partial(_rebuilt, item, Path(entry["path"]), bool(entry["builtin"]))
+            table.add_later(str(entry["id"]), made)
+    catalog = Catalog(exercises=exercises, routines=routines)
     catalog.replaced = {item_id: Path(where) for item_id, where in data["replaced"].items()}
     catalog.problems = [Problem(*problem) for problem in data["problems"]]
     return catalog
+
+
+def _rebuilt(item: str, path: Path, builtin: bool) -> Entry:
+    return Entry(decode(json.loads(item)), path, None, builtin)

@@ -46,21 +46,25 @@ def find_sources(builtin_dir: Path | None = None, user_dir: Path | None = None) 
 
 def yaml_files(folder: Path, unreadable: list[tuple[str, str]] | None = None) -> list[Path]:
     """Every .yaml/.yml file under `folder`, in a stable order; a sub-folder that cannot be
-    read is added to `unreadable` (it would otherwise hide its files without a word)."""
+    read is added to `unreadable` (it would otherwise hide its files without a word). A
+    linked folder is not entered, a linked file is read. The folder's own listing tells what
+    is a file, so no file is looked at twice (key_of stamps each)."""
     if not folder.is_dir():
         return []
-
-    def failed(error: OSError) -> None:
-        if unreadable is not None:
-            unreadable.append((str(error.filename or folder), error.strerror or str(error)))
-
-    found = []
-    for top, folders, files in os.walk(folder, onerror=failed):
-        folders.sort()
-        for name in files:
-            path = Path(top, name)
-            if path.suffix in (".yaml", ".yml") and path.is_file():
-                found.append(path)
+    found: list[Path] = []
+    pending = [folder]
+    while pending:
+        here = pending.pop()
+        try:
+            with os.scandir(here) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(Path(entry.path))
+                    elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
+                        found.append(Path(entry.path))
+        except OSError as error:
+            if unreadable is not None:
+                unreadable.append((str(error.filename or here), error.strerror or str(error)))
     return sorted(found)
 
 

@@ -106,6 +106,7 @@ class StretchTimerApp(App[None]):
         self.settings = settings or Settings()
         self._load = load
         self.catalog: Catalog | None = None
+        self._catalog_lock = threading.Lock()
         self.player: Player | None = None
         self.wiring: SessionWiring | None = None  # the current (or just ended) session's
         self.session_screen: SessionScreen | None = None  # while a session runs
@@ -217,15 +218,17 @@ class StretchTimerApp(App[None]):
         logging.getLogger("stretchtimer").removeHandler(self._log_handler)
 
     def load_catalog(self) -> Catalog:
-        """Load the catalog once (the picker calls this off the first frame, in a thread)."""
-        if self.catalog is None:
-            if self._load is not None:
-                self.catalog = self._load()
-            else:
-                from stretchtimer.library.loader import load_catalog  # 24 ms
+        """Load the catalog once. The picker calls this off the first frame, in a thread; a
+        routine chosen from its saved cards before that load is done waits for it here."""
+        with self._catalog_lock:
+            if self.catalog is None:
+                if self._load is not None:
+                    self.catalog = self._load()
+                else:
+                    from stretchtimer.library.loader import load_catalog  # 24 ms
 
-                self.catalog = load_catalog()
-        return self.catalog
+                    self.catalog = load_catalog()
+            return self.catalog
 
     # --- sessions ---------------------------------------------------------------------------
 

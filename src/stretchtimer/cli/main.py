@@ -201,6 +201,25 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="one short line for a status bar: next break")
     status.add_argument("--json", action="store_true", help="print JSON")
 
+    serve = commands.add_parser(
+        "serve",
+        help="the app in a browser tab (a tablet on the mat): one session per tab",
+        description="Serve the app to web browsers: each tab runs its own session, sound"
+        " plays on this computer. Needs the web extra (pip install 'stretchtimer[web]').",
+    )
+    serve.add_argument(
+        "--port", type=_port, default=8000, metavar="N", help="the port (default 8000)"
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="HOST",
+        help="the address to listen on (default 127.0.0.1, this computer only; 0.0.0.0:"
+        " every network, where anyone who can reach the port can use it: there is no login)",
+    )
+    serve.add_argument("--open", action="store_true", help="open the page in your browser")
+    _add_session_options(serve, argparse.SUPPRESS)
+
     doctor = commands.add_parser("doctor", help="show what works here: sound, voice, folders")
     doctor.add_argument("--play", action="store_true", help="also play a cue and say a word")
     _add_import(commands)
@@ -217,6 +236,13 @@ def build_parser() -> argparse.ArgumentParser:
         rest=None,
     )
     return parser
+
+
+def _port(text: str) -> int:
+    value = _whole(text)
+    if value is None or not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r}: use a whole number 1 to 65535")
+    return value
 
 
 def _add_import(commands: Any) -> None:

@@ -150,7 +150,8 @@ class StretchTimerApp(App[None]):
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this terminal; on Linux and macOS, one that never blocks on a
-        closed terminal (tui/terminal.py)."""
+        closed terminal (tui/terminal.py); in a browser tab (`stretchtimer serve`), one for
+        which a closed tab is a closed terminal (tui/browser.py)."""
         driver = super().get_driver_class()
         from textual.drivers.linux_driver import LinuxDriver
 
@@ -158,6 +159,12 @@ class StretchTimerApp(App[None]):
             from stretchtimer.tui.terminal import TerminalDriver
 
             return TerminalDriver
+        from textual.drivers.web_driver import WebDriver
+
+        if driver is WebDriver:
+            from stretchtimer.tui.browser import BrowserDriver
+
+            return BrowserDriver
         return driver
 
     def _stop_on_signals(self) -> None:
@@ -275,6 +282,7 @@ class StretchTimerApp(App[None]):
 
         def show_summary(summary: Summary | None) -> None:
             self.session_screen = None
+            self.post_message(TitleChanged(self.title))  # no step to name any more
             if summary is not None:
                 self._show_summary(summary, timeline, wiring)
 

@@ -33,7 +33,7 @@ def test_show_says_the_level_and_the_others() -> None:
     assert "Levels: standard 5:26, full 5:38 (--level)" in lines
     assert run("show", "desk-break").stdout.splitlines()[0] == "Desk Break (desk-break) - 5:26"
     voice = run("show", "lower-back", "--voice", "--level", "full").stdout.splitlines()
-    assert voice[0] == "Lower Back (lower-back) - 13:30, full level, what the voice says (--voice)"
+    assert voice[0] == "Lower Back (lower-back) - 13:40, full level, what the voice says (--voice)"
 
 
 def test_show_an_exercise_at_a_level() -> None:

@@ -153,8 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     remind.add_argument(
         "control",
         nargs="?",
-        choices=("start", "snooze", "skip", "pause", "resume"),
-        help="answer the running reminder (e.g. from a tmux key) instead of starting one",
+        choices=("start", "snooze", "snooze-10", "skip", "pause", "resume"),
+        help="answer the running reminder (e.g. from a tmux key) instead of starting one;"
+        " snooze is 5 minutes, snooze-10 is 10",
     )
     remind.add_argument(
         "--every",
@@ -202,6 +203,25 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="one short line for a status bar: next break")
     status.add_argument("--json", action="store_true", help="print JSON")
 
+    serve = commands.add_parser(
+        "serve",
+        help="the app in a browser tab (a tablet on the mat): one session per tab",
+        description="Serve the app to web browsers: each tab runs its own session, sound"
+        " plays on this computer. Needs the web extra (pip install 'stretchtimer[web]').",
+    )
+    serve.add_argument(
+        "--port", type=_port, default=8000, metavar="N", help="the port (default 8000)"
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="HOST",
+        help="the address to listen on (default 127.0.0.1, this computer only; 0.0.0.0:"
+        " every network, where anyone who can reach the port can use it: there is no login)",
+    )
+    serve.add_argument("--open", action="store_true", help="open the page in your browser")
+    _add_session_options(serve, argparse.SUPPRESS)
+
     doctor = commands.add_parser("doctor", help="show what works here: sound, voice, folders")
     doctor.add_argument("--play", action="store_true", help="also play a cue and say a word")
     _add_import(commands)
@@ -228,6 +248,13 @@ def _add_level(parser: argparse.ArgumentParser) -> None:
         help="each dose at the least (easy), the usual (standard) or the most (full) of its"
         " range; default standard",
     )
+
+
+def _port(text: str) -> int:
+    value = _whole(text)
+    if value is None or not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r}: use a whole number 1 to 65535")
+    return value
 
 
 def _add_import(commands: Any) -> None:

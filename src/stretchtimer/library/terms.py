@@ -7,8 +7,10 @@ from typing import Literal, get_args
 
 Area = Literal["neck", "shoulders", "chest", "upper-back", "middle-back", "lower-back"]
 Equipment = Literal[
-    "none", "chair", "wall", "door-frame", "band", "dumbbells", "foam-roller", "mat"
+    "none", "chair", "wall", "door-frame", "band", "dumbbells", "cushion", "foam-roller"
 ]
+"""A floor move needs no mat (a towel or a carpet does), so `mat` is not a word here: as a
+filter it would only hide floor routines from people who could do them."""
 Phase = Literal["warm-up", "strength", "stretch"]
 Position = Literal["standing", "seated", "floor"]
 Side = Literal["left", "right"]

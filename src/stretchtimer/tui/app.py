@@ -154,7 +154,8 @@ class StretchTimerApp(App[None]):
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this terminal; on Linux and macOS, one that never blocks on a
-        closed terminal (tui/terminal.py)."""
+        closed terminal (tui/terminal.py); in a browser tab (`stretchtimer serve`), one for
+        which a closed tab is a closed terminal (tui/browser.py)."""
         driver = super().get_driver_class()
         from textual.drivers.linux_driver import LinuxDriver
 
@@ -162,6 +163,12 @@ class StretchTimerApp(App[None]):
             from stretchtimer.tui.terminal import TerminalDriver
 
             return TerminalDriver
+        from textual.drivers.web_driver import WebDriver
+
+        if driver is WebDriver:
+            from stretchtimer.tui.browser import BrowserDriver
+
+            return BrowserDriver
         return driver
 
     def _stop_on_signals(self) -> None:
@@ -279,6 +286,7 @@ class StretchTimerApp(App[None]):
 
         def show_summary(summary: Summary | None) -> None:
             self.session_screen = None
+            self.post_message(TitleChanged(self.title))  # no step to name any more
             if summary is not None:
                 self._show_summary(summary, timeline, wiring)
 
@@ -318,7 +326,13 @@ class StretchTimerApp(App[None]):
         def warn(text: str) -> None:
             self.call_from_thread(self.history_warning, text)
 
-        return read_stats(utc_now(), self.settings.weekly_goal, this=this, warn=warn)
+        return read_stats(
+            utc_now(),
+            self.settings.weekly_goal,
+            this=this,
+            warn=warn,
+            break_proof=self.settings.break_proof,
+        )
 
     @work(thread=True, name="week-progress", exit_on_error=False)
     def _show_week_progress(self, screen: SummaryScreen, this: SessionRecord) -> None:

@@ -54,4 +54,5 @@ class TitleChanged(Message):
 
 
 class TerminalGone(Message):
-    """Writing to the terminal failed: it is closed (posted once, by tui/terminal.py's output)."""
+    """The terminal is closed: writing to it failed (posted once, by tui/terminal.py's output),
+    or its browser tab closed (tui/browser.py)."""

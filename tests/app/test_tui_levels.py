@@ -160,7 +160,7 @@ async def test_the_picker_remembers_its_filters_and_the_last_routine(user_config
         b"{not json",
         b"\xff\xfe",
         b"[1, 2]",
-        b'{"routine": 3, "area": "knees", "equipment": "wall", "levels": {"desk-break": "max"}}',
+        b'{"routine": 3, "area": "knees", "not_at_hand": "wall", "levels": {"desk-break": "max"}}',
     ],
 )
 async def test_a_damaged_memory_is_ignored_with_a_warning(

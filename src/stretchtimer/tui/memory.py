@@ -32,8 +32,9 @@ class PickerMemory:
     """The routine last highlighted or started."""
     area: str = ANY_AREA
     """The body-area filter: one of AREAS, or any."""
-    equipment: tuple[str, ...] | None = None
-    """The equipment ticked as at hand; None until the filter was first changed (all of it)."""
+    not_at_hand: tuple[str, ...] = ()
+    """The equipment unticked in the filter. Kept this way round so that a word the
+    vocabulary gains later starts out at hand, as everything does on a first start."""
     levels: Mapping[str, Level] = field(default_factory=dict)
     """Routine id -> the level chosen for it; a routine not here is at the standard level."""
 
@@ -50,7 +51,7 @@ class PickerMemory:
         return {
             "routine": self.routine,
             "area": self.area,
-            "equipment": None if self.equipment is None else list(self.equipment),
+            "not_at_hand": list(self.not_at_hand),
             "levels": dict(sorted(self.levels.items())),
         }
 
@@ -80,7 +81,7 @@ def _memory(data: dict[str, Any], path: Path) -> PickerMemory:
     memory = PickerMemory()
     wrong: list[str] = []
     routine, area = data.get("routine"), data.get("area", ANY_AREA)
-    equipment, levels = data.get("equipment"), data.get("levels", {})
+    not_at_hand, levels = data.get("not_at_hand", []), data.get("levels", {})
     if isinstance(routine, str):
         memory = replace(memory, routine=routine)
     elif routine is not None:
@@ -89,10 +90,10 @@ def _memory(data: dict[str, Any], path: Path) -> PickerMemory:
         memory = replace(memory, area=area)
     else:
         wrong.append("area")
-    if isinstance(equipment, list) and all(item in EQUIPMENT for item in equipment):
-        memory = replace(memory, equipment=tuple(equipment))
-    elif equipment is not None:
-        wrong.append("equipment")
+    if isinstance(not_at_hand, list):  # a word the vocabulary has lost since is left out
+        memory = replace(memory, not_at_hand=tuple(i for i in EQUIPMENT if i in not_at_hand))
+    else:
+        wrong.append("not_at_hand")
     if isinstance(levels, dict) and all(
         isinstance(key, str) and value in LEVELS for key, value in levels.items()
     ):

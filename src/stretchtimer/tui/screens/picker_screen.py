@@ -222,8 +222,8 @@ class PickerScreen(Screen[None]):
 
     def filters_changed(self) -> None:
         area, at_hand = self.filter_values()
-        equipment = tuple(item for item in EQUIPMENT if item in at_hand and item != "none")
-        self.remember(replace(self.memory, area=area, equipment=equipment))
+        missing = tuple(item for item in EQUIPMENT if item not in at_hand and item != "none")
+        self.remember(replace(self.memory, area=area, not_at_hand=missing))
         self.refresh_list()
 
     def refresh_list(self) -> None:
@@ -277,11 +277,10 @@ class PickerScreen(Screen[None]):
 
         areas = self.query("#area").results(Select)
         equipment = self.query("#equipment").results(SelectionList)
-        remembered = self.memory.equipment
         area = next((select.value for select in areas), self.memory.area)
         at_hand: set[str] = next(
             (set(choice.selected) for choice in equipment),
-            set(EQUIPMENT if remembered is None else remembered),
+            set[str](EQUIPMENT) - set(self.memory.not_at_hand),
         )
         return (area if isinstance(area, str) else ANY), at_hand
 
@@ -363,7 +362,7 @@ def filters(memory: PickerMemory) -> list[Widget]:
     widgets take about 2 ms to import: after the first frame)."""
     from textual.widgets import Select, SelectionList
 
-    at_hand = set(EQUIPMENT if memory.equipment is None else memory.equipment)
+    at_hand = set(EQUIPMENT) - set(memory.not_at_hand)
     return [
         Label("Body area", classes="filter-label"),
         Select(

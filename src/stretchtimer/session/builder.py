@@ -35,6 +35,7 @@ from stretchtimer.library.models import (
     Position,
     Routine,
     RoutineItem,
+    at_level,
     equipment_needed,
     routine_size,
 )
@@ -143,19 +144,6 @@ def _needs(exercises: list[Exercise]) -> str:
     return "nothing" if needed == ["none"] else ", ".join(needed).replace("-", " ")
 
 
-def at_level(dose: AnyDose, level: Level) -> AnyDose:
-    """`dose` with every range at its min (easy), default (standard) or max (full)."""
-
-    def value(amount: Amount) -> int:
-        return {"easy": amount.min, "standard": amount.default, "full": amount.max}[level]
-
-    changes: dict[str, Any] = {
-        name: Amount(default=value(amount), min=amount.min, max=amount.max)
-        for name, amount in _amounts(dose)
-    }
-    return dataclasses.replace(dose, **changes)
-
-
 def _amounts(dose: AnyDose) -> list[tuple[str, Amount]]:
     """The dose's ranges (seconds, repeats, reps, sets, rounds) that a build may turn."""
     return [
@@ -185,7 +173,7 @@ def _build(
     fitting = [e for e in pool if _fits(e, at_hand, ask.position)]
     level = ask.level
     if level is not None:  # every dose fixed: only the choice of exercises fits the time
-        fitting = [dataclasses.replace(e, dose=_fixed(at_level(e.dose, level))) for e in fitting]
+        fitting = [dataclasses.replace(e, dose=_fixed(at_level(e, level).dose)) for e in fitting]
     if not fitting:
         raise CannotBuild(f"no exercise fits {_constraints(ask)}")
     served = {area for e in fitting for area in e.good_for}
@@ -220,9 +208,7 @@ def _build(
         )
     ordered, positions = _order(chosen, ask.position, chance)
     if level is not None:  # the ranges back, for the file
-        ordered = [
-            dataclasses.replace(e, dose=at_level(_original(e, pool).dose, level)) for e in ordered
-        ]
+        ordered = [at_level(_original(e, pool), level) for e in ordered]
     covered = [a for a in wanted if any(a in e.good_for for e in ordered)]
     routine = dataclasses.replace(
         shell,

@@ -8,10 +8,8 @@ what a terminal sends for one, for plain mode.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the engine (about 45 ms with the plan and models) loads with a session:
-    from stretchtimer.session.engine import Command  # the picker's key is read before that
+from stretchtimer.session.commands import Command
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,14 +22,8 @@ class SessionKey:
     """The footer's word for it."""
     help: str
     """The help screen's line."""
-    steers: str | None = None
-    """The name of what it tells the engine (`Command`), for the keys that steer the session."""
-
-    @property
-    def command(self) -> Command | None:
-        from stretchtimer.session.engine import Command
-
-        return None if self.steers is None else Command[self.steers]
+    command: Command | None = None
+    """What it tells the engine, for the keys that steer the session."""
 
     @property
     def shown(self) -> str:
@@ -40,23 +32,32 @@ class SessionKey:
 
 
 SESSION_KEYS: tuple[SessionKey, ...] = (
-    SessionKey(("space",), "toggle_pause", "Pause", "pause or resume", "TOGGLE"),
-    SessionKey(("n", "right"), "skip_step", "Skip", "skip this step", "SKIP_STEP"),
+    SessionKey(("space",), "toggle_pause", "Pause", "pause or resume", Command.TOGGLE),
+    SessionKey(("n", "right"), "skip_step", "Skip", "skip this step", Command.SKIP_STEP),
     SessionKey(
-        ("N",), "skip_exercise", "Next exercise", "skip to the next exercise", "SKIP_EXERCISE"
+        ("N",), "skip_exercise", "Next exercise", "skip to the next exercise", Command.SKIP_EXERCISE
     ),
     SessionKey(
         ("p", "left", "b"),
         "back",
         "Back",
         "back: restart the step, or go to the previous one in its first 3 seconds",
-        "BACK",
+        Command.BACK,
     ),
-    SessionKey(("r",), "restart_step", "Restart", "restart this step", "RESTART_STEP"),
+    SessionKey(("r",), "restart_step", "Restart", "restart this step", Command.RESTART_STEP),
     SessionKey(("m",), "toggle_mute", "Mute", "mute or unmute sound"),
     SessionKey(("question_mark",), "help", "Help", "every key (and the safety note)"),
     SessionKey(("q",), "quit", "Quit", "quit: asks first, and what you did is kept"),
 )
+
+LEVEL_KEY = SessionKey(
+    ("l",),
+    "next_level",
+    "Level",
+    "the routine's level: easy, standard or full (its time follows)",
+)
+"""The picker's key for the highlighted routine's level: the least, the usual or the most of
+each dose's range."""
 
 BUILD_KEY = SessionKey(
     ("b",), "build", "Build", "build a routine of your own: minutes, areas, equipment, position"

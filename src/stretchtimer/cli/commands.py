@@ -20,7 +20,9 @@ from stretchtimer.errors import EXIT_OK, EXIT_USAGE, UsageError, warn
 from stretchtimer.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from stretchtimer.history.resume import Unfinished
     from stretchtimer.library.catalog import Catalog
+    from stretchtimer.session.plan import Timeline
 
 
 def default(args: argparse.Namespace) -> int:
@@ -38,7 +40,11 @@ def default(args: argparse.Namespace) -> int:
 
 
 def _app(
-    args: argparse.Namespace, routine_id: str | None = None, catalog: Catalog | None = None
+    args: argparse.Namespace,
+    routine_id: str | None = None,
+    catalog: Catalog | None = None,
+    resuming: Unfinished | None = None,
+    speed: float | None = None,
 ) -> int:
     if not (os.isatty(0) and os.isatty(2)):  # Textual reads keys from stdin, draws on stderr
         raise UsageError("no terminal: use --plain (stretchtimer run ROUTINE --plain)")
@@ -51,7 +57,8 @@ def _app(
     load = (lambda: catalog) if catalog is not None else None
     app = StretchTimerApp(
         routine_id=routine_id,
-        speed=args.speed,
+        resuming=resuming,
+        speed=args.speed if speed is None else speed,
         mute=args.mute,
         load=load,
         settings=settings_of(args),
@@ -146,29 +153,62 @@ def schema_command(args: argparse.Namespace) -> int:
 
 def run_command(args: argparse.Namespace) -> int:
     catalog = _load()
-    if args.routine not in catalog.routines:
+    if args.routine is None and not args.resume:
+        raise UsageError("run needs a ROUTINE (e.g. desk-break), or --resume")
+    if args.routine is not None and args.routine not in catalog.routines:
         hint = catalog.suggest(args.routine, catalog.routines)
         raise UsageError(f"unknown routine '{args.routine}'{hint}")
+    resuming = _unfinished(args.routine, catalog) if args.resume else None
+    routine_id = resuming.record.routine_id if resuming is not None else args.routine
+    speed = resuming.record.speed if resuming is not None and args.speed == 1 else args.speed
     why = cannot_draw()
     if why is not None and not args.plain:
         warn(f"this terminal ({why}) cannot draw the app: running the session as text")
     elif not args.plain:
-        return _app(args, args.routine, catalog)
+        return _app(args, routine_id, catalog, resuming, speed)
     from stretchtimer.plain import run_plain
-    from stretchtimer.session.plan import paced, plan
 
     settings = settings_of(args)
-    routine = catalog.routine(args.routine)
-    exercises = catalog.routine_exercises(routine)
-    timeline = plan(paced(routine, exercises, settings.prepare, settings.rest), exercises)
     return run_plain(
-        timeline,
-        speed=args.speed,
+        planned(catalog, routine_id, settings),
+        speed=speed,
         settings=settings,
         mute=args.mute,
         catalog=catalog,
         transcript=args.transcript,
+        resuming=resuming,
     )
+
+
+def planned(catalog: Catalog, routine_id: str, settings: Settings) -> Timeline:
+    """The timeline of a routine, with the get-ready and rest times of the settings."""
+    from stretchtimer.session.plan import paced, plan
+
+    routine = catalog.routine(routine_id)
+    exercises = catalog.routine_exercises(routine)
+    return plan(paced(routine, exercises, settings.prepare, settings.rest), exercises)
+
+
+def _unfinished(routine_id: str | None, catalog: Catalog) -> Unfinished:
+    """`run --resume`: the session cut short to go on with, or a UsageError saying why none."""
+    from stretchtimer.history.records import utc_now
+    from stretchtimer.history.resume import RESUME_WITHIN, find_unfinished
+
+    unfinished = find_unfinished(utc_now(), routine_id, warn=warn)
+    hours = RESUME_WITHIN.total_seconds() / 3600
+    of = f" of '{routine_id}'" if routine_id else ""
+    if unfinished is None:
+        raise UsageError(
+            f"no session{of} to resume: none was cut short in the last {hours:g} hours"
+        )
+    routine = unfinished.record.routine_id
+    if routine not in catalog.routines or not unfinished.fits(
+        planned(catalog, routine, Settings())
+    ):
+        raise UsageError(
+            f"cannot resume {unfinished.record.routine_name}: its routine has changed since"
+        )
+    return unfinished
 
 
 def history_command(args: argparse.Namespace) -> int:

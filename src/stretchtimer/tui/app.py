@@ -41,6 +41,7 @@ from stretchtimer.tui.upstream import guard_option_list_paging
 
 if TYPE_CHECKING:  # the models, engine and history load after the first frame
     from stretchtimer.history.records import SessionRecord
+    from stretchtimer.history.resume import Unfinished
     from stretchtimer.history.stats import Stats
     from stretchtimer.library.catalog import Catalog
     from stretchtimer.session.engine import Summary
@@ -83,6 +84,7 @@ class StretchTimerApp(App[None]):
         self,
         *,
         routine_id: str | None = None,
+        resuming: Unfinished | None = None,
         speed: float = 1.0,
         mute: bool = False,
         clock: Clock | None = None,
@@ -93,6 +95,7 @@ class StretchTimerApp(App[None]):
         super().__init__()
         self.transcript = transcript
         self.routine_id = routine_id
+        self.resuming = resuming  # with routine_id: the session cut short to go on with
         self.speed = speed
         self.clock = clock
         self.settings = settings or Settings()
@@ -128,7 +131,7 @@ class StretchTimerApp(App[None]):
         self.call_after_refresh(resume_garbage_collection)
         self._stop_on_signals()
         if self.routine_id is not None:
-            self.start_session(self.routine_id)
+            self.start_session(self.routine_id, self.resuming)
         else:
             self._show_picker()  # the player starts once the routines are on screen
 
@@ -209,26 +212,27 @@ class StretchTimerApp(App[None]):
 
     @on(StartRoutine)
     def routine_chosen(self, message: StartRoutine) -> None:
-        self.start_session(message.routine_id)
+        self.start_session(message.routine_id, message.resuming)
 
-    def start_session(self, routine_id: str) -> None:
-        """Show the safety note once ever, then the session; its summary after it ends."""
+    def start_session(self, routine_id: str, resuming: Unfinished | None = None) -> None:
+        """Show the safety note once ever, then the session (going on with `resuming`, a
+        session cut short, where given); its summary after it ends."""
         if not safety_seen():
 
             def after_note(_: None) -> None:
                 if not remember_safety_seen():
                     self.notify("Could not save that the safety note was read.", severity="warning")
-                self._open_session(routine_id)
+                self._open_session(routine_id, resuming)
 
             self.push_screen(SafetyScreen(), after_note)
         else:
-            self._open_session(routine_id)
+            self._open_session(routine_id, resuming)
 
-    def _open_session(self, routine_id: str) -> None:
+    def _open_session(self, routine_id: str, resuming: Unfinished | None = None) -> None:
         from stretchtimer.session.engine import Engine  # with the next three: 67 ms
         from stretchtimer.session.plan import paced, plan
         from stretchtimer.tui.screens.session_screen import SessionScreen
-        from stretchtimer.wiring import SessionWiring
+        from stretchtimer.wiring import SessionWiring, earlier_of
 
         # The sound thread probes the devices: after the next frame, not competing with it.
         # Cues asked for meanwhile wait in its queue.
@@ -238,16 +242,28 @@ class StretchTimerApp(App[None]):
         exercises = catalog.routine_exercises(routine)
         routine = paced(routine, exercises, self.settings.prepare, self.settings.rest)
         timeline = plan(routine, exercises)
-        engine = Engine(timeline, self.clock, self.speed)
+        if resuming is not None and not resuming.fits(timeline):
+            self.notify(
+                f"Cannot resume {resuming.record.routine_name}: its routine has changed since."
+                " Starting it from the beginning.",
+                severity="warning",
+                markup=False,
+            )
+            resuming = None
+        # A resumed session goes on at the speed it ran at, unless one was asked for.
+        speed = resuming.record.speed if resuming is not None and self.speed == 1 else self.speed
+        earlier = earlier_of(resuming) if resuming is not None else None
+        engine = Engine(timeline, self.clock, speed, earlier)
         self._close_wiring()
         wiring = SessionWiring(
             engine,
             self.sound_player(),
             self.settings,
             warn=self._history_warning,
-            speed=self.speed,
+            speed=speed,
             catalog=catalog,
             transcript=self.transcript,
+            resuming=resuming,
         )
         self.wiring = wiring
         if self.settings.voice != "off" and wiring.announcer is None:
@@ -358,7 +374,19 @@ class StretchTimerApp(App[None]):
         from stretchtimer.tui.screens.picker_screen import PickerScreen
 
         if not any(isinstance(screen, PickerScreen) for screen in self.screen_stack):
-            self.push_screen(PickerScreen(self.load_catalog, self.read_history))
+            self.push_screen(
+                PickerScreen(self.load_catalog, self.read_history, self.read_unfinished)
+            )
+
+    def read_unfinished(self) -> Unfinished | None:
+        """The session cut short that the picker offers to resume (called in a thread)."""
+        from stretchtimer.history.records import utc_now
+        from stretchtimer.history.resume import find_unfinished
+
+        def warn(text: str) -> None:
+            self.call_from_thread(self.history_warning, text)
+
+        return find_unfinished(utc_now(), warn=warn)
 
     # --- app-wide actions -------------------------------------------------------------------
 

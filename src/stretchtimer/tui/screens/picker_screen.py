@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -25,6 +26,7 @@ from stretchtimer.tui.widgets.key_bar import KeyBar
 # the first frame (`python -X importtime`); this module itself takes 6 ms.
 if TYPE_CHECKING:
     from stretchtimer.history.records import SessionRecord
+    from stretchtimer.history.resume import Unfinished
     from stretchtimer.history.stats import Stats
     from stretchtimer.library.catalog import Catalog
     from stretchtimer.library.models import Routine
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ANY = "any"
+RESUME = "resume"  # the id of the option that goes on with a session cut short
 MARK = "*"  # beside the routine for the area worked least lately
 
 
@@ -88,11 +91,15 @@ class PickerScreen(Screen[None]):
         self,
         load_catalog: Callable[[], Catalog],
         read_history: Callable[[], tuple[list[SessionRecord], Stats]],
+        read_unfinished: Callable[[], Unfinished | None] | None = None,
     ) -> None:
-        """`load_catalog` and `read_history` are called in a thread (they read the disk)."""
+        """`load_catalog`, `read_history` and `read_unfinished` (a session cut short, to
+        offer to resume) are called in a thread (they read the disk)."""
         super().__init__()
         self.load_catalog = load_catalog
         self.read_history = read_history
+        self.read_unfinished = read_unfinished
+        self.unfinished: Unfinished | None = None  # offered at the top of the list
         self.timelines: dict[str, Timeline] = {}
         self.loaded_once = False
         self.neglected: str | None = None  # the area worked least lately, once there is history
@@ -158,6 +165,8 @@ class PickerScreen(Screen[None]):
     def week_progress(self) -> tuple[str, str | None]:
         """The header's week line and the area worked least; nothing before the first session."""
         _, stats = self.read_history()
+        unfinished = self.read_unfinished() if self.read_unfinished is not None else None
+        self.app.call_from_thread(self.offer_resume, unfinished)
         if not stats.logged:
             return "", None
         week = stats.this_week
@@ -198,6 +207,16 @@ class PickerScreen(Screen[None]):
             self.neglected, self.marked = neglected, marked
             self.refresh_list()
 
+    def offer_resume(self, unfinished: Unfinished | None) -> None:
+        """Offer to go on with a session cut short, above the routines (when its routine is
+        still the one it ran)."""
+        timeline = self.timelines.get(unfinished.record.routine_id) if unfinished else None
+        if unfinished is not None and (timeline is None or not unfinished.fits(timeline)):
+            unfinished = None
+        if unfinished != self.unfinished:
+            self.unfinished = unfinished
+            self.refresh_list()
+
     # --- filters ----------------------------------------------------------------------------
 
     @on(Select.Changed, "#area")
@@ -214,16 +233,19 @@ class PickerScreen(Screen[None]):
             for timeline in self.timelines.values()
             if routine_fits(timeline.routine, timeline, area, at_hand)
         ]
+        wide = options.scrollable_content_region.width
+        new: list[Option] = []
+        if self.unfinished is not None:  # above the routines, whatever the filters
+            offer = self.unfinished.offer(self.timelines[self.unfinished.record.routine_id], now())
+            new.append(Option(shown(cut(offer, wide) if wide > 0 else offer), id=RESUME))
         if not fitting:
-            options.add_option(Option("No routine fits these filters", disabled=True))
-            self.query_one("#routine-details", Static).update("")
-            return
+            new.append(Option("No routine fits these filters", disabled=True))
         # One line a routine, its time in a column: a name too long for the list is cut.
-        room = options.scrollable_content_region.width - len(f"  00:00 {MARK}")
-        width = max(len(t.routine.name) for t in fitting)
+        room = wide - len(f"  00:00 {MARK}")
+        width = max((len(t.routine.name) for t in fitting), default=0)
         if room > 0:
             width = min(width, room)
-        options.add_options(
+        new.extend(
             Option(
                 shown(
                     f"{cut(t.routine.name, width).ljust(width)}  {clock(t.total):>5}"
@@ -233,8 +255,14 @@ class PickerScreen(Screen[None]):
             )
             for t in fitting
         )
-        ids = [t.routine.id for t in fitting]
-        options.highlighted = ids.index(highlighted) if highlighted in ids else 0
+        options.add_options(new)
+        ids = [option.id for option in new if not option.disabled]
+        if not ids:
+            self.query_one("#routine-details", Static).update("")
+            return
+        options.highlighted = new.index(
+            next(o for o in new if o.id == (highlighted if highlighted in ids else ids[0]))
+        )
         self.show_highlighted()
 
     def filter_values(self) -> tuple[str, set[str]]:
@@ -249,6 +277,11 @@ class PickerScreen(Screen[None]):
     def show_highlighted(self) -> None:
         options = self.query_one("#routines", OptionList)
         option = options.highlighted_option
+        if option is not None and option.id == RESUME and self.unfinished is not None:
+            cut_short = self.timelines[self.unfinished.record.routine_id]
+            text = f"{resume_text(self.unfinished, cut_short)}\n\n{describe(cut_short, 'resume')}"
+            self.query_one("#routine-details", Static).update(shown(text))
+            return
         timeline = self.timelines.get(option.id or "") if option else None
         if timeline is not None:
             text = describe(timeline)
@@ -259,8 +292,14 @@ class PickerScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#routines")
     def start_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.post_message(StartRoutine(event.option.id))
+        self.start(event.option.id)
+
+    def start(self, option_id: str | None) -> None:
+        """Start the routine chosen, or go on with the session cut short."""
+        if option_id == RESUME and self.unfinished is not None:
+            self.post_message(StartRoutine(self.unfinished.record.routine_id, self.unfinished))
+        elif option_id and option_id != RESUME:
+            self.post_message(StartRoutine(option_id))
 
     @work(thread=True, exclusive=True, name="history-screen")
     def action_history(self) -> None:
@@ -274,9 +313,13 @@ class PickerScreen(Screen[None]):
         self.app.push_screen(HistoryScreen(stats, sessions))
 
     def action_start(self) -> None:
-        options = self.query_one("#routines", OptionList)
-        if options.highlighted_option is not None and options.highlighted_option.id:
-            self.post_message(StartRoutine(options.highlighted_option.id))
+        option = self.query_one("#routines", OptionList).highlighted_option
+        if option is not None:
+            self.start(option.id)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
 
 
 def cut(text: str, width: int) -> str:
@@ -297,7 +340,17 @@ def filters() -> list[Widget]:
     ]
 
 
-def describe(timeline: Timeline) -> str:
+def resume_text(unfinished: Unfinished, timeline: Timeline) -> str:
+    """The preview of a session cut short: what was done, and where it goes on from."""
+    done = unfinished.position - len(unfinished.skipped)
+    return (
+        f"{unfinished.offer(timeline, now())}.\n"
+        f"{count(done, 'exercise')} of {len(timeline.exercises)} done; it goes on from"
+        f" exercise {unfinished.position + 1}, in the same session in your history."
+    )
+
+
+def describe(timeline: Timeline, start: str = "start") -> str:
     """The preview of a routine: purpose, focus, equipment, and every exercise with its dose."""
     from stretchtimer.library.models import equipment_needed
 
@@ -313,5 +366,5 @@ def describe(timeline: Timeline) -> str:
     for position, exercise in enumerate(timeline.exercises):
         seconds = clock(timeline.exercise_seconds(position))
         lines.append(f"{position + 1:>2}. {exercise.name} - {exercise.dose.describe()} ({seconds})")
-    lines += ["", "Enter to start"]
+    lines += ["", f"Enter to {start}"]
     return "\n".join(lines)

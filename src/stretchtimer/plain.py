@@ -165,6 +165,10 @@ class PlainSession:
                 await self.wiring.finish()
                 if not self.signalled and self.interactive and self.wiring.asks_after:
                     await self.ask_after()
+                if not self.signalled:
+                    advice = await asyncio.to_thread(self.wiring.progression, summary)
+                    if advice is not None:
+                        self.say(advice)
                 return summary
         finally:
             for number in SIGNALS:

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, TextIO
 
 from stretchtimer.format import clock
 from stretchtimer.history.log import SessionLog, open_log
+from stretchtimer.history.progress import advice_text, progression, session_level
 from stretchtimer.history.records import SessionRecord
 from stretchtimer.history.resume import Unfinished
+from stretchtimer.history.store import read_finished
 from stretchtimer.session import feeling
 from stretchtimer.session.engine import (
     CueDue,
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Warn = Callable[[str], object]
+READ_BACK = 30  # finished sessions of a routine read for progression (levels are mixed in)
 
 
 class SessionWiring:
@@ -179,6 +182,18 @@ class SessionWiring:
         if self.log is None or not self.log.keeps:
             return None
         return self.log.record(summary)
+
+    def progression(self, summary: Summary) -> str | None:
+        """After a finished session: the next level to try, or easing off, as the routine's
+        last sessions suggest (history/progress.py); None when they suggest nothing. It reads
+        the history: call it off the event loop."""
+        record = self.record(summary)
+        if record is None or record.state != "finished" or record.preview:
+            return None
+        earlier = read_finished(record.routine_id, READ_BACK, warn=log.warning)
+        sessions = [*(s for s in earlier if s.id != record.id or not record.id), record]
+        advice = progression(sessions, record.routine_id, session_level(record))
+        return None if advice is None else advice_text(advice)
 
     async def finish(self) -> None:
         """Let the voice say what it still has to say."""

@@ -284,7 +284,12 @@ class StretchTimerApp(App[None]):
         ask = wiring if wiring.asks_after else None
         unsaved = wiring.unsaved
         screen = SummaryScreen(
-            summary, timeline, logged=record is not None, ask=ask, unsaved=unsaved
+            summary,
+            timeline,
+            logged=record is not None,
+            ask=ask,
+            unsaved=unsaved,
+            progression=lambda: wiring.progression(summary),
         )
         self.push_screen(screen, self._summary_closed)
         if record is not None:

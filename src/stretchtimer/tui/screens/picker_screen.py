@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import textwrap
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -237,7 +238,8 @@ class PickerScreen(Screen[None]):
         new: list[Option] = []
         if self.unfinished is not None:  # above the routines, whatever the filters
             offer = self.unfinished.offer(self.timelines[self.unfinished.record.routine_id], now())
-            new.append(Option(shown(cut(offer, wide) if wide > 0 else offer), id=RESUME))
+            lines = textwrap.wrap(offer, wide) if wide > 0 else [offer]  # on as many lines
+            new.append(Option(shown("\n".join(lines)), id=RESUME))
         if not fitting:
             new.append(Option("No routine fits these filters", disabled=True))
         # One line a routine, its time in a column: a name too long for the list is cut.
@@ -255,7 +257,8 @@ class PickerScreen(Screen[None]):
             )
             for t in fitting
         )
-        options.add_options(new)
+        # a line between the session to resume and the routines (not an option: not counted)
+        options.add_options([*new[:1], None, *new[1:]] if self.unfinished else new)
         ids = [option.id for option in new if not option.disabled]
         if not ids:
             self.query_one("#routine-details", Static).update("")

@@ -1,0 +1,106 @@
+"""The progression rule: next level, easing off, or nothing yet (a pure function)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from stretchtimer.history import progress
+from stretchtimer.history.progress import Advice, Step, advice_text, progression
+from stretchtimer.history.records import SessionRecord
+from stretchtimer.safety import RED_FLAGS, URGENT
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def sessions(
+    *feelings: tuple[int | None, int | None],
+    routine: str = "lower-back",
+    state: str = "finished",
+    speed: float = 1.0,
+) -> list[SessionRecord]:
+    return [
+        SessionRecord(
+            id=day,
+            routine_id=routine,
+            routine_name="Lower Back",
+            started_at=T0 + timedelta(days=day),
+            ended_at=T0 + timedelta(days=day, minutes=10),
+            planned_seconds=585,
+            active_seconds=585,
+            paused_seconds=0,
+            state=state,
+            speed=speed,
+            feeling_before=before,
+            feeling_after=after,
+        )
+        for day, (before, after) in enumerate(feelings)
+    ]
+
+
+def advice(history: list[SessionRecord], level: str = "standard") -> Advice | None:
+    return progression(history, "lower-back", level)
+
+
+def test_three_finished_sessions_without_stiffness_rising_offer_the_next_level() -> None:
+    found = advice(sessions((5, 3), (4, 4), (3, 2)))
+    assert found == Advice(Step.UP, "Lower Back", "standard", "full", rated=3)
+    assert advice(sessions((5, 3), (4, 4), (3, 2)), "easy") is None  # none at easy
+    assert advice(sessions((2, 2), (2, 1), (2, 2)), "full") is None  # none above full
+
+
+def test_fewer_than_three_suggest_nothing() -> None:
+    assert advice(sessions((5, 3), (4, 4))) is None
+    assert advice(sessions((3, 9), (3, 9))) is None
+
+
+def test_only_finished_real_time_sessions_of_the_routine_count() -> None:
+    two = sessions((5, 3), (4, 4))
+    for other in (
+        sessions((3, 3), state="stopped"),
+        sessions((3, 3), state="running"),
+        sessions((3, 3), speed=20),
+        sessions((3, 3), routine="desk-break"),
+    ):
+        assert advice([*two, *other]) is None
+    assert advice([*two, *sessions((3, 3))]) is not None
+
+
+def test_only_the_last_three_count() -> None:
+    rose_long_ago = sessions((1, 9), (5, 3), (4, 4), (3, 2))
+    assert advice(rose_long_ago) == Advice(Step.UP, "Lower Back", "standard", "full", rated=3)
+
+
+def test_stiffness_rising_on_average_suggests_easing_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = advice(sessions((3, 5), (4, 4), (3, 4)))
+    assert found is not None and found.step is Step.EASE
+    assert (found.to, found.rated, found.rise) == ("easy", 3, pytest.approx(1))
+    monkeypatch.setattr(progress, "session_level", lambda record: "easy")
+    at_easy = advice(sessions((3, 5), (4, 4), (3, 4)), "easy")
+    assert at_easy is not None and at_easy.step is Step.EASE and at_easy.to is None
+
+
+def test_one_rise_that_is_not_a_rise_on_average_suggests_nothing() -> None:
+    assert advice(sessions((3, 4), (5, 3), (4, 4))) is None
+
+
+def test_unrated_sessions_count_as_done_and_are_left_out_of_the_average() -> None:
+    unrated = advice(sessions((None, None), (None, None), (None, None)))
+    assert unrated == Advice(Step.UP, "Lower Back", "standard", "full", rated=0)
+    half_rated = advice(sessions((None, None), (2, None), (2, 5)))
+    assert half_rated is not None and (half_rated.step, half_rated.rated) == (Step.EASE, 1)
+
+
+def test_the_words() -> None:
+    up = advice_text(Advice(Step.UP, "Lower Back", "standard", "full", rated=3))
+    assert up == (
+        "3 Lower Back sessions done at the standard level, and your back was no stiffer after"
+        " any of them. Ready for a little more? Try the full level next time."
+    )
+    unrated = advice_text(Advice(Step.UP, "Lower Back", "easy", "standard", rated=0))
+    assert unrated.startswith("3 Lower Back sessions done at the easy level. Ready")
+    ease = advice_text(Advice(Step.EASE, "Lower Back", "easy", None, rated=2, rise=1.5))
+    assert "(+1.5 of 10 on average, 2 rated)" in ease
+    assert "go back to a shorter routine, or fewer sessions a week" in ease
+    assert ease.endswith(f"{RED_FLAGS}\n\n{URGENT}")

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import make_exercise, make_routine
 
+from stretchtimer import plain
 from stretchtimer.history import progress
 from stretchtimer.history.progress import Advice, Step, advice_text, progression
 from stretchtimer.history.records import SessionRecord
+from stretchtimer.history.store import HistoryStore
 from stretchtimer.safety import RED_FLAGS, URGENT
+from stretchtimer.session.clock import VirtualClock
+from stretchtimer.session.plan import plan
+from stretchtimer.settings import Settings
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -104,3 +111,30 @@ def test_the_words() -> None:
     assert "(+1.5 of 10 on average, 2 rated)" in ease
     assert "go back to a shorter routine, or fewer sessions a week" in ease
     assert ease.endswith(f"{RED_FLAGS}\n\n{URGENT}")
+
+
+# --- in plain mode, after the session -------------------------------------------------------
+
+
+def test_plain_mode_says_it_after_the_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real-time session (virtual clock) of a routine finished twice before without more
+    stiffness: its last lines offer the next level."""
+    monkeypatch.setattr(plain, "safety_seen", lambda: True)
+    line = plan(make_routine("one", "two"), [make_exercise("one"), make_exercise("two")])
+    store = HistoryStore.open()
+    assert store is not None
+    with store:
+        for day in (2, 1):
+            session_id = store.start_session(line, T0 - timedelta(days=day), feeling_before=4)
+            store.save_progress(
+                session_id, [], at=T0, active_seconds=40, paused_seconds=0, state="finished"
+            )
+            store.set_feeling(session_id, after=3)
+    out = io.StringIO()
+    code = plain.run_plain(line, out=out, clock_=VirtualClock(), settings=Settings(sound="off"))
+    *_, last, advice = out.getvalue().splitlines()
+    assert code == 0 and last.startswith("Finished:")
+    assert advice == (
+        "3 Test Routine sessions done at the standard level, and your back was no stiffer after"
+        " any you rated. Ready for a little more? Try the full level next time."
+    )

@@ -10,6 +10,7 @@ from test_tui_history import finish, picker, session_app
 from textual.widgets import Label, OptionList, Static
 
 from stretchtimer.history.records import ExerciseRecord, utc_now
+from stretchtimer.history.resume import find_unfinished
 from stretchtimer.history.store import HistoryStore, read_sessions
 from stretchtimer.library.loader import load_catalog
 from stretchtimer.safety import RED_FLAGS, URGENT
@@ -162,3 +163,27 @@ async def test_stiffness_rising_on_average_suggests_easing_off_with_the_red_flag
 async def test_two_sessions_are_not_enough_to_suggest_anything(user_config: object) -> None:
     log_finished((5, 3))
     assert await summary_advice(user_config) == ""
+
+
+async def test_run_resume_opens_the_app_straight_into_the_session_cut_short(
+    user_config: object,
+) -> None:
+    """What `stretchtimer run --resume` does without --plain."""
+    seen_safety(user_config)  # type: ignore[arg-type]
+    log_session(utc_now() - timedelta(minutes=5), ["done", "done"], "running")
+    found = find_unfinished(utc_now())
+    assert found is not None and found.position == 2
+    clock = ManualClock()
+    app = StretchTimerApp(routine_id="desk-break", resuming=found, clock=clock, speed=100)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert session_of(pilot).engine.session.step.exercise_index == 2
+        for _ in range(4):
+            clock.advance(1)
+            await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        text = str(app.screen.query_one("#summary-text", Static).content)
+        assert "Exercises done     6 of 6" in text  # both parts
+        await app.workers.wait_for_complete()
+    [session] = read_sessions()
+    assert (session.id, session.state, session.done) == (found.record.id, "finished", 6)

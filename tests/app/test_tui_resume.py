@@ -80,7 +80,7 @@ async def test_the_picker_offers_the_session_cut_short_and_enter_goes_on_with_it
         options = screen.query_one("#routines", OptionList)
         first = " ".join(prompts(options)[0].split())  # on two lines or more
         assert first == f"Resume Desk Break from {names[2]} (ended 12 min ago)"
-        assert screen.unfinished is not None and screen.unfinished.record.id == cut_short
+        assert screen.offer is not None and screen.offer.unfinished.record.id == cut_short
         options.highlighted = 0
         await settle(pilot)
         details = str(screen.query_one("#routine-details", Static).content)
@@ -114,14 +114,14 @@ async def test_a_session_cut_short_long_ago_or_started_afresh_since_is_not_offer
     app = StretchTimerApp(clock=ManualClock())
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await picker(pilot)
-        assert screen.unfinished is None
+        assert screen.offer is None
         assert not prompts(screen.query_one("#routines", OptionList))[0].startswith("Resume")
     log_session(now - timedelta(minutes=30), ["done", "partial"], "running")
     log_session(now - timedelta(minutes=10), ["done"] * 6, "finished")  # started afresh
     app = StretchTimerApp(clock=ManualClock())
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await picker(pilot)
-        assert screen.unfinished is None
+        assert screen.offer is None
 
 
 def log_finished(*feelings: tuple[int | None, int | None]) -> None:

@@ -35,6 +35,11 @@ class StartRoutine(Message):
     resuming: Unfinished | None = None
 
 
+class FirstFrameShown(Message, bubble=False):
+    """The app's first frame is on the terminal: what waited for it (the catalog, the filters,
+    the history) can start without holding it up."""
+
+
 class RoutinesShown(Message):
     """The picker's routines and filters are on screen: what waited for them can start."""
 

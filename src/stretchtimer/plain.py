@@ -182,7 +182,7 @@ class PlainSession:
         exercises = count(len(timeline.exercises), "exercise")
         keys = "  Keys: space pause, n skip, N next exercise, p back, ? help, q stop."
         self.say(
-            f"{timeline.routine.name}: {exercises}, {clock(timeline.total)}."
+            f"{timeline.name}: {exercises}, {clock(timeline.total)}."
             + (keys if self.interactive else "")
         )
         if self.resuming is not None:

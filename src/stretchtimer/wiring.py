@@ -18,6 +18,7 @@ from stretchtimer.history.progress import advice_text, progression, session_leve
 from stretchtimer.history.records import SessionRecord
 from stretchtimer.history.resume import Unfinished
 from stretchtimer.history.store import read_finished
+from stretchtimer.reminder_pipe import tell_step
 from stretchtimer.session import feeling
 from stretchtimer.session.engine import (
     CueDue,
@@ -26,6 +27,8 @@ from stretchtimer.session.engine import (
     Event,
     ExerciseEnded,
     Finished,
+    Paused,
+    Resumed,
     StepStarted,
     Stopped,
     Summary,
@@ -77,7 +80,7 @@ class SessionWiring:
         self.voice_status = "voice: off"
         # One subscriber for what takes no time (each subscriber is a task woken per event);
         # the voice, which renders speech, has its own.
-        handlers: list[Callable[[Event], None]] = [_note]
+        handlers: list[Callable[[Event], None]] = [_note, _tell_reminder]
         if self.log is not None:
             handlers.append(recorder(self.log))
         if player is not None:
@@ -246,6 +249,15 @@ def _note(event: Event) -> None:
     elif isinstance(event, Finished | Stopped):
         summary = event.summary
         log.info("session %s: active %.1f s", summary.state, summary.active_seconds)
+
+
+def _tell_reminder(event: Event) -> None:
+    """A running `stretchtimer remind` judges the proof of a break over the work steps only:
+    it hears when one begins and when anything else does (a pause, the end)."""
+    if isinstance(event, StepStarted | Resumed):
+        tell_step(event.step.kind.is_work)
+    elif isinstance(event, Paused | Finished | Stopped):
+        tell_step(False)
 
 
 def _play_cue(player: Player, event: Event) -> None:

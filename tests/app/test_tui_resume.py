@@ -144,7 +144,8 @@ async def test_the_third_session_without_more_stiffness_offers_the_next_level(
     advice = await summary_advice(user_config)
     assert advice == (
         "3 Desk Break sessions done at the standard level, and your back was no stiffer after"
-        " any you rated. Ready for a little more? Try the full level next time."
+        " any you rated. Ready for a little more? Try the full level next time"
+        " (l in the list of routines, or --level full)."
     )
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import make_exercise, make_routine
 
 from stretchtimer import plain
-from stretchtimer.history import progress
 from stretchtimer.history.progress import Advice, Step, advice_text, progression
 from stretchtimer.history.records import SessionRecord
 from stretchtimer.history.store import HistoryStore
@@ -74,17 +74,25 @@ def test_only_finished_real_time_sessions_of_the_routine_count() -> None:
     assert advice([*two, *sessions((3, 3))]) is not None
 
 
+def test_each_level_counts_its_own_sessions() -> None:
+    easy = [replace(record, level="easy") for record in sessions((5, 3), (4, 4), (3, 2))]
+    assert advice(easy) is None  # none at standard
+    assert advice(easy, "easy") == Advice(Step.UP, "Lower Back", "easy", "standard", rated=3)
+    unknown = [replace(record, level="hard") for record in sessions((5, 3), (4, 4), (3, 2))]
+    assert advice(unknown) is not None  # a level this version does not know: standard
+
+
 def test_only_the_last_three_count() -> None:
     rose_long_ago = sessions((1, 9), (5, 3), (4, 4), (3, 2))
     assert advice(rose_long_ago) == Advice(Step.UP, "Lower Back", "standard", "full", rated=3)
 
 
-def test_stiffness_rising_on_average_suggests_easing_off(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stiffness_rising_on_average_suggests_easing_off() -> None:
     found = advice(sessions((3, 5), (4, 4), (3, 4)))
     assert found is not None and found.step is Step.EASE
     assert (found.to, found.rated, found.rise) == ("easy", 3, pytest.approx(1))
-    monkeypatch.setattr(progress, "session_level", lambda record: "easy")
-    at_easy = advice(sessions((3, 5), (4, 4), (3, 4)), "easy")
+    easy = [replace(record, level="easy") for record in sessions((3, 5), (4, 4), (3, 4))]
+    at_easy = advice(easy, "easy")
     assert at_easy is not None and at_easy.step is Step.EASE and at_easy.to is None
 
 
@@ -103,7 +111,8 @@ def test_the_words() -> None:
     up = advice_text(Advice(Step.UP, "Lower Back", "standard", "full", rated=3))
     assert up == (
         "3 Lower Back sessions done at the standard level, and your back was no stiffer after"
-        " any of them. Ready for a little more? Try the full level next time."
+        " any of them. Ready for a little more? Try the full level next time"
+        " (l in the list of routines, or --level full)."
     )
     unrated = advice_text(Advice(Step.UP, "Lower Back", "easy", "standard", rated=0))
     assert unrated.startswith("3 Lower Back sessions done at the easy level. Ready")
@@ -136,5 +145,6 @@ def test_plain_mode_says_it_after_the_session(monkeypatch: pytest.MonkeyPatch) -
     assert code == 0 and last.startswith("Finished:")
     assert advice == (
         "3 Test Routine sessions done at the standard level, and your back was no stiffer after"
-        " any you rated. Ready for a little more? Try the full level next time."
+        " any you rated. Ready for a little more? Try the full level next time"
+        " (l in the list of routines, or --level full)."
     )

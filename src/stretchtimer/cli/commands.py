@@ -15,13 +15,14 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from stretchtimer.cli.terminal import cannot_draw
+from stretchtimer.cli.terminal import cannot_draw, drawn_elsewhere
 from stretchtimer.errors import EXIT_OK, EXIT_USAGE, UsageError, warn
 from stretchtimer.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from stretchtimer.history.resume import Unfinished
     from stretchtimer.library.catalog import Catalog
+    from stretchtimer.library.terms import Level
     from stretchtimer.session.plan import Timeline
 
 
@@ -43,10 +44,12 @@ def _app(
     args: argparse.Namespace,
     routine_id: str | None = None,
     catalog: Catalog | None = None,
+    level: Level = "standard",
     resuming: Unfinished | None = None,
     speed: float | None = None,
 ) -> int:
-    if not (os.isatty(0) and os.isatty(2)):  # Textual reads keys from stdin, draws on stderr
+    # Textual reads keys from stdin and draws on stderr, unless a browser tab is the terminal.
+    if not (drawn_elsewhere() or (os.isatty(0) and os.isatty(2))):
         raise UsageError("no terminal: use --plain (stretchtimer run ROUTINE --plain)")
     # Starting the app builds hundreds of thousands of objects that live as long as it does and
     # frees next to none, so the cyclic collector would only walk them again and again before
@@ -57,6 +60,7 @@ def _app(
     load = (lambda: catalog) if catalog is not None else None
     app = StretchTimerApp(
         routine_id=routine_id,
+        level=level,
         resuming=resuming,
         speed=args.speed if speed is None else speed,
         mute=args.mute,
@@ -112,15 +116,17 @@ def show_command(args: argparse.Namespace) -> int:
         routine = catalog.routine(args.id)
         if args.voice in ("on", "full"):
             count_every = load_settings().voice_count
-            views.print_script(catalog, routine, args.voice == "full", count_every)
+            views.print_script(catalog, routine, args.voice == "full", count_every, args.level)
         elif args.json:
-            views.print_json(views.routine_json(catalog, routine, with_steps=True))
+            views.print_json(views.routine_json(catalog, routine, True, args.level))
         else:
-            views.print_routine(catalog, routine, args.steps)
+            views.print_routine(catalog, routine, args.steps, args.level)
     elif args.id in catalog.exercises:
+        from stretchtimer.library.models import at_level
+
         if args.voice is not None:
             raise UsageError(f"--voice shows what a routine says; '{args.id}' is an exercise")
-        exercise = catalog.exercise(args.id)
+        exercise = at_level(catalog.exercise(args.id), args.level)
         if args.json:
             views.print_json(views.exercise_json(catalog, exercise))
         else:
@@ -158,19 +164,22 @@ def run_command(args: argparse.Namespace) -> int:
     if args.routine is not None and args.routine not in catalog.routines:
         hint = catalog.suggest(args.routine, catalog.routines)
         raise UsageError(f"unknown routine '{args.routine}'{hint}")
+    from stretchtimer.history.progress import session_level
+
     resuming = _unfinished(args.routine, catalog) if args.resume else None
     routine_id = resuming.record.routine_id if resuming is not None else args.routine
+    level = args.level if resuming is None else session_level(resuming.record)
     speed = resuming.record.speed if resuming is not None and args.speed == 1 else args.speed
     why = cannot_draw()
     if why is not None and not args.plain:
         warn(f"this terminal ({why}) cannot draw the app: running the session as text")
     elif not args.plain:
-        return _app(args, routine_id, catalog, resuming, speed)
+        return _app(args, routine_id, catalog, level, resuming, speed)
     from stretchtimer.plain import run_plain
 
     settings = settings_of(args)
     return run_plain(
-        planned(catalog, routine_id, settings),
+        planned(catalog, routine_id, settings, level),
         speed=speed,
         settings=settings,
         mute=args.mute,
@@ -180,17 +189,21 @@ def run_command(args: argparse.Namespace) -> int:
     )
 
 
-def planned(catalog: Catalog, routine_id: str, settings: Settings) -> Timeline:
-    """The timeline of a routine, with the get-ready and rest times of the settings."""
+def planned(
+    catalog: Catalog, routine_id: str, settings: Settings, level: Level = "standard"
+) -> Timeline:
+    """The timeline of a routine at `level`, with the get-ready and rest times of the
+    settings."""
     from stretchtimer.session.plan import paced, plan
 
     routine = catalog.routine(routine_id)
     exercises = catalog.routine_exercises(routine)
-    return plan(paced(routine, exercises, settings.prepare, settings.rest), exercises)
+    return plan(paced(routine, exercises, settings.prepare, settings.rest, level), exercises, level)
 
 
 def _unfinished(routine_id: str | None, catalog: Catalog) -> Unfinished:
     """`run --resume`: the session cut short to go on with, or a UsageError saying why none."""
+    from stretchtimer.history.progress import session_level
     from stretchtimer.history.records import utc_now
     from stretchtimer.history.resume import RESUME_WITHIN, find_unfinished
 
@@ -203,7 +216,7 @@ def _unfinished(routine_id: str | None, catalog: Catalog) -> Unfinished:
         )
     routine = unfinished.record.routine_id
     if routine not in catalog.routines or not unfinished.fits(
-        planned(catalog, routine, Settings())
+        planned(catalog, routine, Settings(), session_level(unfinished.record))
     ):
         raise UsageError(
             f"cannot resume {unfinished.record.routine_name}: its routine has changed since"
@@ -240,7 +253,6 @@ def stats_command(args: argparse.Namespace) -> int:
         break_weeks,
         break_weeks_json,
         read_breaks,
-        typing_sessions,
     )
     from stretchtimer.history.records import utc_now
     from stretchtimer.history.report import stats_json, stats_lines
@@ -251,8 +263,7 @@ def stats_command(args: argparse.Namespace) -> int:
     now = utc_now()
     # the same file as the stats: what is wrong with it is said once, by their read
     breaks = read_breaks(since=now - timedelta(weeks=args.weeks + 1))
-    typing = typing_sessions(breaks) if settings.break_proof else frozenset()
-    _, stats = read_stats(now, goal, args.weeks, warn=warn, not_counted=typing)
+    _, stats = read_stats(now, goal, args.weeks, warn=warn, break_proof=settings.break_proof)
     weeks = break_weeks(breaks, stats.today, args.weeks)
     if args.json:
         print_json({**stats_json(stats), "breaks": break_weeks_json(weeks)})
@@ -271,7 +282,7 @@ def remind_command(args: argparse.Namespace) -> int:
         # The reminder never speaks TLS; asyncio imports ssl only to offer it (and runs
         # without it), and its libraries would be 6 of the 30 MiB a background reminder may use.
         sys.modules["ssl"] = None  # type: ignore[assignment]
-    from stretchtimer.remind.main import Options, run_background
+    from stretchtimer.remind.main import Options, claim, run_background
 
     if args.control:
         from stretchtimer.remind.control import send
@@ -308,10 +319,11 @@ def remind_command(args: argparse.Namespace) -> int:
         speed=args.speed,
         session_options=tuple(passed),
     )
+    if not args.background and not (os.isatty(0) and os.isatty(2)):
+        raise UsageError("no terminal: use --background (stretchtimer remind --background)")
+    claim()  # held until the process ends
     if args.background:
         return run_background(settings, options)
-    if not (os.isatty(0) and os.isatty(2)):
-        raise UsageError("no terminal: use --background (stretchtimer remind --background)")
     from stretchtimer.tui.remind_app import run_screen
 
     return run_screen(settings, options)
@@ -366,6 +378,72 @@ def doctor_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+WEB_EXTRA = ("textual_serve", "aiohttp", "aiohttp_jinja2", "jinja2")
+"""What `pip install 'stretchtimer[web]'` brings: the modules serve cannot do without."""
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    """The app in browser tabs; each tab's process gets this command's session options."""
+    try:
+        from stretchtimer.web.server import (
+            WILDCARDS,
+            AppServer,
+            app_command,
+            is_local,
+            open_in_browser,
+        )
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] not in WEB_EXTRA:
+            raise
+        how = "pip install 'stretchtimer[web]' (in a checkout: pip install '.[web]')"
+        raise UsageError(f"serve needs the web extra, {error.name} is missing: {how}") from None
+    settings_of(args)  # a mistake in the settings stops here, not in every tab
+    listening = False
+
+    def serving(url: str) -> None:
+        nonlocal listening
+        listening = True
+        if not is_local(args.host):
+            where = f"{args.host}:{args.port}"
+            if args.host in WILDCARDS:
+                where = f"port {args.port} of this computer from any network"
+            warn(f"anyone who can reach {where} can use the app and your history: it has no login")
+        print(f"Serving stretchtimer at {url} (one session per tab; Ctrl+C stops)", flush=True)
+        if args.open:
+            open_in_browser(url)
+
+    command = app_command([sys.executable, "-m", "stretchtimer", *session_words(args)])
+    try:
+        AppServer(command, args.host, args.port, serving).serve()
+    except OSError as error:
+        if listening:
+            raise
+        # The port is taken, the address is not this computer's; aiohttp words a failed
+        # bind at length around the system's own words.
+        why = os.strerror(error.errno) if error.errno and error.errno > 0 else error.strerror
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {why or error}") from None
+    return EXIT_OK
+
+
+def session_words(args: argparse.Namespace) -> list[str]:
+    """The session options given, as words for another stretchtimer command line."""
+    words = [] if args.speed == 1.0 else [f"--speed={args.speed!r}"]
+    words += ["--mute"] if args.mute else []
+    words += ["--no-log"] if args.log is False else []
+    for option, value in (
+        ("--volume", args.volume),
+        ("--sound", args.sound),
+        ("--voice", args.voice),
+        ("--prepare", args.prepare),
+        ("--rest", args.rest),
+        ("--transcript", args.transcript and args.transcript.resolve()),
+        ("--log", args.log_file and args.log_file.resolve()),
+    ):
+        if value is not None:
+            words.append(f"{option}={value}")
+    return words
+
+
 def import_command(args: argparse.Namespace) -> int:
     from stretchtimer.cli.workrave import import_workrave
 
@@ -379,6 +457,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "schema": schema_command,
     "run": run_command,
     "doctor": doctor_command,
+    "serve": serve_command,
     "history": history_command,
     "stats": stats_command,
     "import": import_command,

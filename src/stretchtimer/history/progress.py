@@ -14,17 +14,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from stretchtimer.history.records import SessionRecord
+from stretchtimer.library.terms import LEVELS, STANDARD, Level
 from stretchtimer.safety import RED_FLAGS, URGENT
 
-LEVELS = ("easy", "standard", "full")
-DEFAULT_LEVEL = "standard"
 SESSIONS = 3  # finished sessions at a level before the next is offered
 
 
-def session_level(record: SessionRecord) -> str:
-    """The level a session ran at. The history does not record levels yet: every session
-    ran at the routine's standard doses."""
-    return DEFAULT_LEVEL
+def session_level(record: SessionRecord) -> Level:
+    """The level a session ran at (standard for one the history does not know)."""
+    return next((level for level in LEVELS if level == record.level), STANDARD)
 
 
 class Step(StrEnum):
@@ -61,7 +59,7 @@ def progression(sessions: Sequence[SessionRecord], routine_id: str, level: str) 
         for s in last
         if s.feeling_before is not None and s.feeling_after is not None
     ]
-    rank = LEVELS.index(level) if level in LEVELS else LEVELS.index(DEFAULT_LEVEL)
+    rank = LEVELS.index(level) if level in LEVELS else LEVELS.index(STANDARD)
     name = last[-1].routine_name
     if changes and sum(changes) / len(changes) > 0:
         lower = LEVELS[rank - 1] if rank > 0 else None
@@ -78,7 +76,8 @@ def advice_text(advice: Advice) -> str:
         stiffer = f", and your back was no stiffer after any{rated}" if advice.rated else ""
         return (
             f"{SESSIONS} {advice.routine_name} sessions done at the {advice.level}"
-            f" level{stiffer}. Ready for a little more? Try the {advice.to} level next time."
+            f" level{stiffer}. Ready for a little more? Try the {advice.to} level next time"
+            f" (l in the list of routines, or --level {advice.to})."
         )
     lower = (
         f"the {advice.to} level or a shorter routine"

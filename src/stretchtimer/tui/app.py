@@ -35,6 +35,7 @@ from stretchtimer.library.sources import Key, find_sources, key_of
 from stretchtimer.safety import remember_safety_seen, safety_seen
 from stretchtimer.settings import Settings
 from stretchtimer.tui import routine_cards
+from stretchtimer.tui.memory import read_memory
 from stretchtimer.tui.messages import (
     FirstFrameShown,
     RoutinesShown,
@@ -50,6 +51,7 @@ if TYPE_CHECKING:  # the models, engine and history load after the first frame
     from stretchtimer.history.resume import Unfinished
     from stretchtimer.history.stats import Stats
     from stretchtimer.library.catalog import Catalog
+    from stretchtimer.library.terms import Level
     from stretchtimer.session.clock import Clock
     from stretchtimer.session.engine import Summary
     from stretchtimer.session.plan import Timeline
@@ -93,6 +95,7 @@ class StretchTimerApp(App[None]):
         *,
         routine_id: str | None = None,
         resuming: Unfinished | None = None,
+        level: Level = "standard",
         speed: float = 1.0,
         mute: bool = False,
         clock: Clock | None = None,
@@ -104,6 +107,7 @@ class StretchTimerApp(App[None]):
         self.transcript = transcript
         self.routine_id = routine_id
         self.resuming = resuming  # with routine_id: the session cut short to go on with
+        self.level: Level = level
         self.speed = speed
         self.clock = clock
         self.settings = settings or Settings()
@@ -141,7 +145,7 @@ class StretchTimerApp(App[None]):
         logging.getLogger("stretchtimer").addHandler(self._log_handler)
         self._stop_on_signals()
         if self.routine_id is not None:
-            self.start_session(self.routine_id, self.resuming)
+            self.start_session(self.routine_id, self.level, self.resuming)
 
     def on_ready(self) -> None:
         """The first frame is on the terminal (Textual's Ready comes after its first paint;
@@ -153,7 +157,8 @@ class StretchTimerApp(App[None]):
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this terminal; on Linux and macOS, one that never blocks on a
-        closed terminal (tui/terminal.py)."""
+        closed terminal (tui/terminal.py); in a browser tab (`stretchtimer serve`), one for
+        which a closed tab is a closed terminal (tui/browser.py)."""
         driver = super().get_driver_class()
         from textual.drivers.linux_driver import LinuxDriver
 
@@ -161,6 +166,12 @@ class StretchTimerApp(App[None]):
             from stretchtimer.tui.terminal import TerminalDriver
 
             return TerminalDriver
+        from textual.drivers.web_driver import WebDriver
+
+        if driver is WebDriver:
+            from stretchtimer.tui.browser import BrowserDriver
+
+            return BrowserDriver
         return driver
 
     def _stop_on_signals(self) -> None:
@@ -230,9 +241,11 @@ class StretchTimerApp(App[None]):
 
     @on(StartRoutine)
     def routine_chosen(self, message: StartRoutine) -> None:
-        self.start_session(message.routine_id, message.resuming)
+        self.start_session(message.routine_id, message.level, message.resuming)
 
-    def start_session(self, routine_id: str, resuming: Unfinished | None = None) -> None:
+    def start_session(
+        self, routine_id: str, level: Level = "standard", resuming: Unfinished | None = None
+    ) -> None:
         """Show the safety note once ever, then the session (going on with `resuming`, a
         session cut short, where given); its summary after it ends."""
         if not safety_seen():
@@ -240,15 +253,17 @@ class StretchTimerApp(App[None]):
             def after_note(_: None) -> None:
                 if not remember_safety_seen():
                     self.notify("Could not save that the safety note was read.", severity="warning")
-                self._open_session(routine_id, resuming)
+                self._open_session(routine_id, level, resuming)
 
             from stretchtimer.tui.screens.safety_screen import SafetyScreen
 
             self.push_screen(SafetyScreen(), after_note)
         else:
-            self._open_session(routine_id, resuming)
+            self._open_session(routine_id, level, resuming)
 
-    def _open_session(self, routine_id: str, resuming: Unfinished | None = None) -> None:
+    def _open_session(
+        self, routine_id: str, level: Level, resuming: Unfinished | None = None
+    ) -> None:
         from stretchtimer.session.engine import Engine  # with the next three: 67 ms
         from stretchtimer.tui.screens.session_screen import SessionScreen
         from stretchtimer.wiring import SessionWiring, earlier_of
@@ -257,7 +272,11 @@ class StretchTimerApp(App[None]):
         # Cues asked for meanwhile wait in its queue.
         self.call_after_refresh(self.start_player)
         catalog = self.load_catalog()
-        timeline = self.planned(routine_id)
+        if resuming is not None:  # at the level it ran at
+            from stretchtimer.history.progress import session_level
+
+            level = session_level(resuming.record)
+        timeline = self.planned(routine_id, level)
         if resuming is not None and not resuming.fits(timeline):
             self.notify(
                 f"Cannot resume {resuming.record.routine_name}: its routine has changed since."
@@ -287,6 +306,7 @@ class StretchTimerApp(App[None]):
 
         def show_summary(summary: Summary | None) -> None:
             self.session_screen = None
+            self.post_message(TitleChanged(self.title))  # no step to name any more
             if summary is not None:
                 self._show_summary(summary, timeline, wiring)
 
@@ -331,7 +351,13 @@ class StretchTimerApp(App[None]):
         def warn(text: str) -> None:
             self.call_from_thread(self.history_warning, text)
 
-        return read_stats(utc_now(), self.settings.weekly_goal, this=this, warn=warn)
+        return read_stats(
+            utc_now(),
+            self.settings.weekly_goal,
+            this=this,
+            warn=warn,
+            break_proof=self.settings.break_proof,
+        )
 
     @work(thread=True, name="week-progress", exit_on_error=False)
     def _show_week_progress(self, screen: SummaryScreen, this: SessionRecord) -> None:
@@ -415,6 +441,7 @@ class StretchTimerApp(App[None]):
             cards,
             drawn=self.first_frame_shown,
             read_offer=self.resume_offer,
+            memory=read_memory(),
         )
 
     def resume_offer(self) -> ResumeOffer | None:
@@ -434,7 +461,10 @@ class StretchTimerApp(App[None]):
         catalog = self.load_catalog()
         if unfinished.record.routine_id not in catalog.routines:
             return None
-        timeline = self.planned(unfinished.record.routine_id)
+        from stretchtimer.history.progress import session_level
+
+        level = session_level(unfinished.record)
+        timeline = self.planned(unfinished.record.routine_id, level)
         return resume_offer(unfinished, timeline, now) if unfinished.fits(timeline) else None
 
     def _routine_cards_key(self) -> Key | None:
@@ -446,24 +476,29 @@ class StretchTimerApp(App[None]):
         return routine_cards.key_of(catalog_key, self.settings.prepare, self.settings.rest)
 
     def routine_listing(self) -> Listing:
-        """Every routine's card, planned as its session will run, and the catalog's problems;
-        the cards are saved for the next start. Called in a thread."""
+        """Every routine's card at each level, planned as its session will run, and the
+        catalog's problems; the cards are saved for the next start. Called in a thread."""
+        from stretchtimer.library.terms import LEVELS
+
         catalog = self.load_catalog()
-        cards = [
-            routine_cards.card_of(self.planned(routine_id))
-            for routine_id in sorted(catalog.routines)
-        ]
+        cards = []
+        for routine_id in sorted(catalog.routines):
+            timelines = [self.planned(routine_id, level) for level in LEVELS]
+            totals = {timeline.level: timeline.total for timeline in timelines}
+            cards += [routine_cards.card_of(timeline, totals) for timeline in timelines]
         routine_cards.write(self._cards_key, cards)
         return cards, catalog.problems
 
-    def planned(self, routine_id: str) -> Timeline:
-        """A routine of the catalog, planned as its session runs (the settings' pacing)."""
+    def planned(self, routine_id: str, level: Level = "standard") -> Timeline:
+        """A routine of the catalog at `level`, planned as its session runs (the settings'
+        pacing)."""
         from stretchtimer.session.plan import paced, plan
 
         catalog = self.load_catalog()
         routine = catalog.routine(routine_id)
         exercises = catalog.routine_exercises(routine)
-        return plan(paced(routine, exercises, self.settings.prepare, self.settings.rest), exercises)
+        prepare, rest = self.settings.prepare, self.settings.rest
+        return plan(paced(routine, exercises, prepare, rest, level), exercises, level)
 
     # --- app-wide actions -------------------------------------------------------------------
 

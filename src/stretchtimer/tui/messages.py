@@ -9,6 +9,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:  # the engine loads after the first frame (its import is about 30 ms)
     from stretchtimer.history.resume import Unfinished
+    from stretchtimer.library.terms import Level
     from stretchtimer.session.engine import Event
 
 
@@ -28,10 +29,11 @@ class EngineEvent(Message, bubble=False):
 
 @dataclass
 class StartRoutine(Message):
-    """The person chose a routine (the picker asks the app to start it), or to go on with a
-    session of it that was cut short (`resuming`)."""
+    """The person chose a routine, at a level (the picker asks the app to start it), or to
+    go on with a session of it that was cut short (`resuming`)."""
 
     routine_id: str
+    level: Level = "standard"
     resuming: Unfinished | None = None
 
 
@@ -55,4 +57,5 @@ class TitleChanged(Message):
 
 
 class TerminalGone(Message):
-    """Writing to the terminal failed: it is closed (posted once, by tui/terminal.py's output)."""
+    """The terminal is closed: writing to it failed (posted once, by tui/terminal.py's output),
+    or its browser tab closed (tui/browser.py)."""

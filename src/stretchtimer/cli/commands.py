@@ -20,8 +20,10 @@ from stretchtimer.errors import EXIT_OK, EXIT_USAGE, UsageError, warn
 from stretchtimer.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from stretchtimer.history.resume import Unfinished
     from stretchtimer.library.catalog import Catalog
     from stretchtimer.library.terms import Level
+    from stretchtimer.session.plan import Timeline
 
 
 def default(args: argparse.Namespace) -> int:
@@ -43,6 +45,8 @@ def _app(
     routine_id: str | None = None,
     catalog: Catalog | None = None,
     level: Level = "standard",
+    resuming: Unfinished | None = None,
+    speed: float | None = None,
 ) -> int:
     # Textual reads keys from stdin and draws on stderr, unless a browser tab is the terminal.
     if not (drawn_elsewhere() or (os.isatty(0) and os.isatty(2))):
@@ -57,7 +61,8 @@ def _app(
     app = StretchTimerApp(
         routine_id=routine_id,
         level=level,
-        speed=args.speed,
+        resuming=resuming,
+        speed=args.speed if speed is None else speed,
         mute=args.mute,
         load=load,
         settings=settings_of(args),
@@ -154,29 +159,33 @@ def schema_command(args: argparse.Namespace) -> int:
 
 def run_command(args: argparse.Namespace) -> int:
     catalog = _load()
-    if args.routine not in catalog.routines:
+    if args.routine is None and not args.resume:
+        raise UsageError("run needs a ROUTINE (e.g. desk-break), or --resume")
+    if args.routine is not None and args.routine not in catalog.routines:
         hint = catalog.suggest(args.routine, catalog.routines)
         raise UsageError(f"unknown routine '{args.routine}'{hint}")
+    from stretchtimer.history.progress import session_level
+
+    resuming = _unfinished(args.routine, catalog) if args.resume else None
+    routine_id = resuming.record.routine_id if resuming is not None else args.routine
+    level = args.level if resuming is None else session_level(resuming.record)
+    speed = resuming.record.speed if resuming is not None and args.speed == 1 else args.speed
     why = cannot_draw()
     if why is not None and not args.plain:
         warn(f"this terminal ({why}) cannot draw the app: running the session as text")
     elif not args.plain:
-        return _app(args, args.routine, catalog, args.level)
+        return _app(args, routine_id, catalog, level, resuming, speed)
     from stretchtimer.plain import run_plain
-    from stretchtimer.session.plan import paced, plan
 
     settings = settings_of(args)
-    routine = catalog.routine(args.routine)
-    exercises = catalog.routine_exercises(routine)
-    paced_routine = paced(routine, exercises, settings.prepare, settings.rest, args.level)
-    timeline = plan(paced_routine, exercises, args.level)
     return run_plain(
-        timeline,
-        speed=args.speed,
+        planned(catalog, routine_id, settings, level),
+        speed=speed,
         settings=settings,
         mute=args.mute,
         catalog=catalog,
         transcript=args.transcript,
+        resuming=resuming,
     )
 
 
@@ -241,6 +250,41 @@ def _worked_lately() -> dict[str, float]:
         utc_now(), settings.weekly_goal, warn=warn, break_proof=settings.break_proof
     )
     return dict(stats.areas) if stats.logged else {}
+
+
+def planned(
+    catalog: Catalog, routine_id: str, settings: Settings, level: Level = "standard"
+) -> Timeline:
+    """The timeline of a routine at `level`, with the get-ready and rest times of the
+    settings."""
+    from stretchtimer.session.plan import paced, plan
+
+    routine = catalog.routine(routine_id)
+    exercises = catalog.routine_exercises(routine)
+    return plan(paced(routine, exercises, settings.prepare, settings.rest, level), exercises, level)
+
+
+def _unfinished(routine_id: str | None, catalog: Catalog) -> Unfinished:
+    """`run --resume`: the session cut short to go on with, or a UsageError saying why none."""
+    from stretchtimer.history.progress import session_level
+    from stretchtimer.history.records import utc_now
+    from stretchtimer.history.resume import RESUME_WITHIN, find_unfinished
+
+    unfinished = find_unfinished(utc_now(), routine_id, warn=warn)
+    hours = RESUME_WITHIN.total_seconds() / 3600
+    of = f" of '{routine_id}'" if routine_id else ""
+    if unfinished is None:
+        raise UsageError(
+            f"no session{of} to resume: none was cut short in the last {hours:g} hours"
+        )
+    routine = unfinished.record.routine_id
+    if routine not in catalog.routines or not unfinished.fits(
+        planned(catalog, routine, Settings(), session_level(unfinished.record))
+    ):
+        raise UsageError(
+            f"cannot resume {unfinished.record.routine_name}: its routine has changed since"
+        )
+    return unfinished
 
 
 def history_command(args: argparse.Namespace) -> int:

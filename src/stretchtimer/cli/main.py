@@ -117,8 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("schema", help="print the JSON Schema of exercise and routine files")
 
     run = commands.add_parser("run", help="run a routine (in the app, or --plain)")
-    run.add_argument("routine", help="a routine id, e.g. desk-break")
+    run.add_argument("routine", nargs="?", help="a routine id, e.g. desk-break")
     run.add_argument("--plain", action="store_true", help="print each step as a line of text")
+    run.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on with the session (of ROUTINE, where given) cut short in the last two hours,"
+        " from the exercise it was in",
+    )
     _add_level(run)
     _add_session_options(run, argparse.SUPPRESS)
 

@@ -298,7 +298,8 @@ def test_plain_run_takes_single_keys_from_a_terminal() -> None:
             (b"N", ["Skipped", "| Shoulder Roll | Get ready. Next up: Shoulder Roll"]),
             (b"p", ["| Neck Roll | Roll"]),  # back within 3 s: the previous step
             (b"\x1b[C", ["Skipped 1 step."]),  # the right arrow skips, as n does
-            (b"?", ["Keys:", "pause or resume", "restart this step"]),
+            (b"?", ["Keys:", "restart this step", "Paused while you read the keys."]),
+            (b"m", ["Resumed."]),  # any key closes the keys, and the session goes on
             (b"m", ["Sound off."]),
             (b"q", ["Stop this session?"]),  # asks first, as the app does
             (b"n", ["Resumed."]),  # no: the session goes on
@@ -311,6 +312,25 @@ def test_plain_run_takes_single_keys_from_a_terminal() -> None:
             for text in expected:
                 terminal.expect(text)
         assert terminal.process.wait(timeout=10) == 0
+
+
+def test_plain_mode_waits_while_the_keys_are_shown_as_the_app_does() -> None:
+    with Terminal("run", "desk-break", "--plain", "--mute", "--speed", "20") as terminal:
+        terminal.expect("| Get ready")
+        terminal.press(b"?")
+        terminal.expect("Press any key to carry on.")
+        terminal.expect("Paused while you read the keys.")
+        reading = len(terminal.seen)
+        time.sleep(1.5)  # 30 s of session at speed 20: steps would have gone by
+        terminal.press(b" ")
+        terminal.expect("Resumed.")
+        assert not [line for line in terminal.seen[reading:] if "| " in line]
+        terminal.press(b" ")  # paused by hand: the keys leave it paused
+        terminal.expect("Paused. Press space to resume.")
+        terminal.press(b"?")
+        terminal.expect("Press any key to carry on.")
+        terminal.press(b"q")
+        terminal.expect("Still paused. Press space to resume.")
 
 
 def test_plain_mode_keeps_the_keys_typed_before_it_reads_them() -> None:

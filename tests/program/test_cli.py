@@ -404,3 +404,31 @@ def test_a_log_file_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path
     done = run("--log", str(tmp_path / "missing" / "x.log"), "list")
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "cannot write the log" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("config", "options"),
+    [("prepare = 3\nrest = 0\n", []), ("", ["--prepare", "3", "--rest", "0"])],
+)
+def test_list_and_show_give_the_time_the_session_takes(
+    user_config: Path, config: str, options: list[str]
+) -> None:
+    """With your get-ready and rest (config.toml or --prepare/--rest), as `run` plans it."""
+    (user_config / "config.toml").write_text(config)
+    session = run("run", "lower-back", "--plain", "--speed", "1000", "--mute", "--no-log", *options)
+    found = re.search(r"Lower Back: \d+ exercises, (\d+:\d\d)\.", session.stdout)
+    assert found is not None, session.stdout
+    total = found.group(1)
+    assert total != "9:45"  # the routine's own get-ready and rest give 9:45
+    listed = {row.split()[0]: row for row in run("list", *options).stdout.splitlines()}
+    assert f" {total} " in listed["lower-back"]
+    shown = run("show", "lower-back", *options).stdout
+    assert shown.startswith(f"Lower Back (lower-back) - {total}\n")
+    assert "Get ready 3 s before each exercise, rest 0 s between." in shown
+    assert f"Total: {total} " in shown
+    script = run("show", "lower-back", "--voice", *options).stdout
+    assert script.startswith(f"Lower Back (lower-back) - {total}, what the voice says")
+    data = json.loads(run("show", "lower-back", "--json", *options).stdout)
+    assert (data["prepare_seconds"], data["rest_seconds"]) == (3, 0)
+    minutes, seconds = total.split(":")
+    assert round(data["total_seconds"]) == 60 * int(minutes) + int(seconds)

@@ -32,7 +32,7 @@ def default(args: argparse.Namespace) -> int:
 
         how = "`stretchtimer run ROUTINE` runs one as text"
         warn(f"this terminal ({why}) cannot draw the app; {how}")
-        views.table(*views.routine_table(_load()))
+        views.table(*views.routine_table(_load(), settings_of(args)))
         return EXIT_OK
     return _app(args)
 
@@ -86,14 +86,15 @@ def list_command(args: argparse.Namespace) -> int:
     from stretchtimer.cli import views
 
     catalog = _load()
-    if args.json:
-        views.print_json(
-            views.exercises_json(catalog) if args.exercises else views.routines_json(catalog)
-        )
+    settings = settings_of(args)
+    if args.json and args.exercises:
+        views.print_json(views.exercises_json(catalog))
+    elif args.json:
+        views.print_json(views.routines_json(catalog, settings))
+    elif args.exercises:
+        views.table(*views.exercise_table(catalog))
     else:
-        views.table(
-            *(views.exercise_table(catalog) if args.exercises else views.routine_table(catalog))
-        )
+        views.table(*views.routine_table(catalog, settings))
     return EXIT_OK
 
 
@@ -103,13 +104,13 @@ def show_command(args: argparse.Namespace) -> int:
     catalog = _load()
     if args.id in catalog.routines:
         routine = catalog.routine(args.id)
+        settings = settings_of(args)
         if args.voice in ("on", "full"):
-            count_every = load_settings().voice_count
-            views.print_script(catalog, routine, args.voice == "full", count_every)
+            views.print_script(catalog, routine, settings, args.voice == "full")
         elif args.json:
-            views.print_json(views.routine_json(catalog, routine, with_steps=True))
+            views.print_json(views.routine_json(catalog, routine, settings, with_steps=True))
         else:
-            views.print_routine(catalog, routine, args.steps)
+            views.print_routine(catalog, routine, settings, args.steps)
     elif args.id in catalog.exercises:
         if args.voice is not None:
             raise UsageError(f"--voice shows what a routine says; '{args.id}' is an exercise")
@@ -155,12 +156,12 @@ def run_command(args: argparse.Namespace) -> int:
     elif not args.plain:
         return _app(args, args.routine, catalog)
     from stretchtimer.plain import run_plain
-    from stretchtimer.session.plan import paced, plan
+    from stretchtimer.session.plan import session_timeline
 
     settings = settings_of(args)
     routine = catalog.routine(args.routine)
     exercises = catalog.routine_exercises(routine)
-    timeline = plan(paced(routine, exercises, settings.prepare, settings.rest), exercises)
+    timeline = session_timeline(routine, exercises, settings)
     return run_plain(
         timeline,
         speed=args.speed,

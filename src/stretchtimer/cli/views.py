@@ -19,17 +19,18 @@ from stretchtimer.library.models import (
     field_names,
     to_data,
 )
-from stretchtimer.session.plan import Count, Step, Timeline, plan
+from stretchtimer.session.plan import Count, Step, Timeline, session_timeline
 from stretchtimer.session.words import step_line
+from stretchtimer.settings import Settings
 
 
-def timeline_of(catalog: Catalog, routine: Routine) -> Timeline:
-    return plan(routine, catalog.routine_exercises(routine))
+def timeline_of(catalog: Catalog, routine: Routine, settings: Settings) -> Timeline:
+    return session_timeline(routine, catalog.routine_exercises(routine), settings)
 
 
-def routines_json(catalog: Catalog) -> list[dict[str, Any]]:
+def routines_json(catalog: Catalog, settings: Settings) -> list[dict[str, Any]]:
     return [
-        routine_json(catalog, catalog.routine(key), with_steps=False)
+        routine_json(catalog, catalog.routine(key), settings, with_steps=False)
         for key in sorted(catalog.routines)
     ]
 
@@ -41,11 +42,11 @@ def exercises_json(catalog: Catalog) -> list[dict[str, Any]]:
 Table = tuple[list[str], list[list[str]]]
 
 
-def routine_table(catalog: Catalog) -> Table:
+def routine_table(catalog: Catalog, settings: Settings) -> Table:
     rows = []
     for key in sorted(catalog.routines):
         routine = catalog.routine(key)
-        timeline = timeline_of(catalog, routine)
+        timeline = timeline_of(catalog, routine, settings)
         rows.append(
             [
                 routine.id,
@@ -157,16 +158,18 @@ def exercise_json(catalog: Catalog, exercise: Exercise) -> dict[str, Any]:
     return data
 
 
-def routine_json(catalog: Catalog, routine: Routine, with_steps: bool) -> dict[str, Any]:
-    timeline = timeline_of(catalog, routine)
+def routine_json(
+    catalog: Catalog, routine: Routine, settings: Settings, with_steps: bool
+) -> dict[str, Any]:
+    timeline = timeline_of(catalog, routine, settings)
     data: dict[str, Any] = {
         "id": routine.id,
         "name": routine.name,
         "purpose": routine.purpose,
         "focus": list(routine.focus),
         "equipment": equipment_needed(list(timeline.exercises)),
-        "prepare_seconds": routine.prepare,
-        "rest_seconds": routine.rest,
+        "prepare_seconds": timeline.routine.prepare,
+        "rest_seconds": timeline.routine.rest,
         "total_seconds": timeline.total,
         "exercises": [
             {
@@ -208,13 +211,14 @@ def _step_json(step: Step) -> dict[str, Any]:
     }
 
 
-def print_routine(catalog: Catalog, routine: Routine, steps: bool) -> None:
-    timeline = timeline_of(catalog, routine)
+def print_routine(catalog: Catalog, routine: Routine, settings: Settings, steps: bool) -> None:
+    timeline = timeline_of(catalog, routine, settings)
     print(f"{routine.name} ({routine.id}) - {clock(timeline.total)}")
     print(routine.purpose)
     print(f"Focus: {', '.join(routine.focus)}")
     print(f"Equipment: {', '.join(equipment_needed(list(timeline.exercises)))}")
-    print(f"Get ready {routine.prepare} s before each exercise, rest {routine.rest} s between.")
+    paced = timeline.routine
+    print(f"Get ready {paced.prepare} s before each exercise, rest {paced.rest} s between.")
     if routine.id in catalog.replaced:
         print(f"Your file {catalog.routines[routine.id].path} replaces the built-in routine.")
     print()
@@ -262,8 +266,9 @@ def _tenths(seconds: float) -> str:
     return f"{minutes}:{rest // 10:02}.{rest % 10}"
 
 
-def print_script(catalog: Catalog, routine: Routine, full: bool, count_every: int) -> None:
-    timeline = timeline_of(catalog, routine)
+def print_script(catalog: Catalog, routine: Routine, settings: Settings, full: bool) -> None:
+    timeline = timeline_of(catalog, routine, settings)
+    count_every = settings.voice_count
     mode = "--voice=full" if full else "--voice"
     print(f"{routine.name} ({routine.id}) - {clock(timeline.total)}, what the voice says ({mode})")
     print()

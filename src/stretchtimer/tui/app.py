@@ -226,7 +226,7 @@ class StretchTimerApp(App[None]):
 
     def _open_session(self, routine_id: str) -> None:
         from stretchtimer.session.engine import Engine  # with the next three: 67 ms
-        from stretchtimer.session.plan import paced, plan
+        from stretchtimer.session.plan import session_timeline
         from stretchtimer.tui.screens.session_screen import SessionScreen
         from stretchtimer.wiring import SessionWiring
 
@@ -236,8 +236,7 @@ class StretchTimerApp(App[None]):
         catalog = self.load_catalog()
         routine = catalog.routine(routine_id)
         exercises = catalog.routine_exercises(routine)
-        routine = paced(routine, exercises, self.settings.prepare, self.settings.rest)
-        timeline = plan(routine, exercises)
+        timeline = session_timeline(routine, exercises, self.settings)
         engine = Engine(timeline, self.clock, self.speed)
         self._close_wiring()
         wiring = SessionWiring(
@@ -358,7 +357,7 @@ class StretchTimerApp(App[None]):
         from stretchtimer.tui.screens.picker_screen import PickerScreen
 
         if not any(isinstance(screen, PickerScreen) for screen in self.screen_stack):
-            self.push_screen(PickerScreen(self.load_catalog, self.read_history))
+            self.push_screen(PickerScreen(self.load_catalog, self.read_history, self.settings))
 
     # --- app-wide actions -------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from stretchtimer.library.catalog import Catalog
     from stretchtimer.library.models import Routine
     from stretchtimer.session.plan import Timeline
+    from stretchtimer.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -88,11 +89,14 @@ class PickerScreen(Screen[None]):
         self,
         load_catalog: Callable[[], Catalog],
         read_history: Callable[[], tuple[list[SessionRecord], Stats]],
+        settings: Settings,
     ) -> None:
-        """`load_catalog` and `read_history` are called in a thread (they read the disk)."""
+        """`load_catalog` and `read_history` are called in a thread (they read the disk);
+        `settings` give the get-ready and rest the times are planned with."""
         super().__init__()
         self.load_catalog = load_catalog
         self.read_history = read_history
+        self.settings = settings
         self.timelines: dict[str, Timeline] = {}
         self.loaded_once = False
         self.neglected: str | None = None  # the area worked least lately, once there is history
@@ -133,12 +137,14 @@ class PickerScreen(Screen[None]):
     @work(thread=True, exclusive=True, name="load")
     def load(self) -> None:
         """Load and plan every routine off the first frame, then fill the list."""
-        from stretchtimer.session.plan import plan
+        from stretchtimer.session.plan import session_timeline
 
         catalog = self.load_catalog()
         timelines = {
-            routine_id: plan(
-                catalog.routine(routine_id), catalog.routine_exercises(catalog.routine(routine_id))
+            routine_id: session_timeline(
+                routine := catalog.routine(routine_id),
+                catalog.routine_exercises(routine),
+                self.settings,
             )
             for routine_id in sorted(catalog.routines)
         }

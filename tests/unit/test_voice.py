@@ -30,6 +30,7 @@ from stretchtimer.sound.voice import (
     VoiceScheduler,
     how,
     phrases,
+    rehearse,
     script,
 )
 
@@ -247,6 +248,61 @@ def test_a_bumped_phrase_past_its_patience_is_dropped() -> None:
     scheduler.offer(Phrase("high", Priority.NAME), 2.0, now=0.6)
     assert [s.phrase.text for s in scheduler] == ["a", "high"]
     assert [p.text for p in scheduler.dropped] == ["low"]
+
+
+def count(text: str) -> Phrase:
+    """A word of the last three seconds, as the script asks for it."""
+    step = sided_session().steps[1]  # the first hold: it counts down its last three seconds
+    cue = next(
+        c
+        for c in step.cues
+        if c.kind is CueKind.COUNTDOWN and c.count == {"three": 3, "two": 2, "one": 1}[text]
+    )
+    (phrase,) = phrases(CueDue(step.start + cue.at, step, cue), sided_session())
+    return phrase
+
+
+def test_one_is_never_said_without_the_two_before_it() -> None:
+    scheduler = VoiceScheduler()
+    scheduler.offer(Phrase("How to do it, at length", Priority.INSTRUCTION), 1.9, now=0.0)
+    scheduler.due(0.0)
+    assert scheduler.offer(count("three"), 0.4, now=0.0) is None  # the voice is busy
+    assert scheduler.offer(count("two"), 0.4, now=1.0) is None
+    assert scheduler.offer(count("one"), 0.4, now=2.0) is None  # free by its patience, alone
+    heard = [
+        scheduler.offer(count(word), 0.4, now=3.0 + n)
+        for n, word in enumerate(["three", "two", "one"])
+    ]
+    assert all(heard)  # a whole count is said
+
+
+def test_two_may_start_a_count_cut_short() -> None:
+    scheduler = VoiceScheduler()
+    scheduler.offer(Phrase("Hold.", Priority.PROMPT), 1.2, now=0.0)
+    scheduler.due(0.0)
+    assert scheduler.offer(count("three"), 0.4, now=0.5) is None
+    assert scheduler.offer(count("two"), 0.4, now=1.1) is not None
+    assert scheduler.offer(count("one"), 0.4, now=2.1) is not None
+
+
+def test_a_skip_between_two_and_one_leaves_no_lone_one() -> None:
+    scheduler = VoiceScheduler()
+    scheduler.offer(count("two"), 0.4, now=0.0)
+    scheduler.due(0.0)
+    scheduler.forget_waiting()  # a skip: the next step's count starts afresh
+    assert scheduler.offer(count("one"), 0.4, now=0.5) is None
+
+
+@pytest.mark.parametrize("full", [False, True])
+@pytest.mark.parametrize("routine_id", sorted(load_catalog().routines))
+def test_no_built_in_script_has_a_lone_one(routine_id: str, full: bool) -> None:
+    catalog = load_catalog()
+    routine = catalog.routine(routine_id)
+    timeline = plan(routine, catalog.routine_exercises(routine))
+    heard = [slot.phrase.text for slot in rehearse(script(timeline, VoiceOptions(full=full)))]
+    for before, word in itertools.pairwise(heard):
+        if word == "one":
+            assert before == "two", heard
 
 
 # --- the announcer at run time, with a fake speaker and player ------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
 from stretchtimer.library.models import Exercise, HoldDose, RepsDose, RoundsDose, TimedDose
@@ -56,6 +56,8 @@ class Phrase:
     priority: Priority
     delay: float = 0.0
     patience: float = math.inf
+    after: str | None = None
+    """Said only right after this text: 'one' follows 'two', or is not said at all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +129,7 @@ def _at_speed(phrase: Phrase, speed: float) -> Phrase:
     """Session seconds to the speaker's seconds."""
     if speed == 1:
         return phrase
-    return Phrase(phrase.text, phrase.priority, phrase.delay / speed, phrase.patience / speed)
+    return replace(phrase, delay=phrase.delay / speed, patience=phrase.patience / speed)
 
 
 # --- while you get ready ----------------------------------------------------------------------
@@ -287,7 +289,9 @@ def _on_cue(step: Step, cue: Cue, timeline: Timeline, options: VoiceOptions) -> 
     if kind is CueKind.COUNTDOWN and cue.count in COUNT_WORDS:
         if _get_ready_follows(step, timeline):  # counting down to a get-ready says nothing
             return []
-        return [Phrase(COUNT_WORDS[cue.count], Priority.COUNT, patience=0.3)]
+        # A lone "one" (its "two" lost to a busy voice or a skip) sounds like a rep count.
+        after = COUNT_WORDS[2] if cue.count == 1 else None
+        return [Phrase(COUNT_WORDS[cue.count], Priority.COUNT, patience=0.3, after=after)]
     if kind is CueKind.HALFWAY:
         return [Phrase("Halfway", Priority.COUNT, patience=1.0)]
     if kind is CueKind.SESSION_DONE:
@@ -418,12 +422,14 @@ class VoiceScheduler:
     A phrase starts when asked or as soon as the voice is free, if that is within its
     patience; otherwise it is dropped. A phrase already playing is never cut off. A waiting
     phrase of lower priority steps aside for a new higher one and is then fitted in after it
-    (or dropped if it has run out of patience).
+    (or dropped if it has run out of patience). A phrase that goes on from another
+    (`Phrase.after`) is dropped unless that one is the last kept so far.
     """
 
     def __init__(self) -> None:
         self._slots: list[Slot] = []  # playing or waiting, in start order
         self.dropped: list[Phrase] = []
+        self._last_kept: Phrase | None = None  # the last phrase kept, while it still is
 
     def offer(self, phrase: Phrase, seconds: float, now: float) -> Slot | None:
         """Fit in a phrase asked for at `now` that takes `seconds`; None if it is dropped."""
@@ -435,13 +441,25 @@ class VoiceScheduler:
         for slot in self._slots:
             keeps = slot.playing or slot.phrase.priority >= phrase.priority
             (stays if keeps else bumped).append(slot)
-        if not self._fit(new, stays):
-            self.dropped.append(phrase)
+        if not self._goes_on(phrase) or not self._fit(new, stays):
+            self._drop(phrase)
             return None
+        self._last_kept = phrase
         for slot in bumped:  # lower ones that were waiting try again, after the new one
             if not self._fit(slot, self._slots):
-                self.dropped.append(slot.phrase)
+                self._drop(slot.phrase)
         return new
+
+    def _goes_on(self, phrase: Phrase) -> bool:
+        """False for a phrase that goes on from one that is not being said."""
+        if phrase.after is None:
+            return True
+        return self._last_kept is not None and self._last_kept.text == phrase.after
+
+    def _drop(self, phrase: Phrase) -> None:
+        self.dropped.append(phrase)
+        if phrase is self._last_kept:
+            self._last_kept = None
 
     def _fit(self, slot: Slot, others: list[Slot]) -> bool:
         """Place `slot` at its start or after the last of `others`; False if too late."""
@@ -455,6 +473,7 @@ class VoiceScheduler:
         """Drop every phrase not yet playing (the session jumped: they are about a step that is
         no longer the one you are on); the one playing is never cut off."""
         self._slots = [slot for slot in self._slots if slot.playing]
+        self._last_kept = None  # what comes next goes on from nothing said before the jump
 
     def due(self, now: float) -> list[Slot]:
         """The waiting phrases whose time has come; they count as playing from now on."""

@@ -42,8 +42,8 @@ class Priority(IntEnum):
     """Who gives way: a phrase never delays or drops one of a higher priority."""
 
     DETAIL = 0  # a form cue (voice=full)
-    COUNT = 1  # three, two, one; a rep's number; halfway; the way back in a rep
-    PROMPT = 2  # hold; relax; rest; switch sides; go
+    COUNT = 1  # three, two, one; a rep's number; halfway
+    PROMPT = 2  # hold; relax; rest; switch sides; go; the way back in a rep
     INSTRUCTION = 3  # how to do it; a part of a round; a safety line: waits its turn
     NAME = 4  # first up / next up, session done: never dropped for a lower one
 
@@ -317,9 +317,13 @@ def _work(step: Step, timeline: Timeline, options: VoiceOptions) -> Iterator[Phr
         and _says_safety(step.exercise_index, timeline)
         and not _safety_while_getting_ready(step, timeline)
     ):
-        # After the word that starts the work (same priority, so it waits behind it).
+        # After the word that starts the work (same priority, so it waits behind it), and
+        # before the rep's way back, which waits behind it in turn: "Reach over. Lean only as
+        # far as is comfortable. Back up.", not "Back up" and then the next rep unsaid.
         patience = max(step.duration, 3.0)
-        said.append(Phrase(exercise.safety[0], Priority.PROMPT, patience=patience))
+        safety = Phrase(exercise.safety[0], Priority.PROMPT, patience=patience)
+        now = [phrase for phrase in said if not phrase.delay]
+        said = [*now, safety, *(phrase for phrase in said if phrase.delay)]
     if options.full and isinstance(dose, HoldDose):
         said += _hold_cue(step, said)
     return iter(said)
@@ -345,7 +349,10 @@ def _rep(step: Step, timeline: Timeline, options: VoiceOptions) -> list[Phrase]:
         said.append(Phrase(str(rep.number), Priority.COUNT, patience=0.3))
     word = exercise.spoken.release if exercise.spoken else None
     if isinstance(dose, RepsDose) and word and step.duration >= MIDWAY_MIN_TEMPO:
-        said.append(Phrase(word, Priority.COUNT, delay=step.duration / 2, patience=0.3))
+        # Never lost: with your eyes closed, a lean or a lift with no word back is held on.
+        # It may wait (behind a safety line, say) until the next rep starts.
+        half = step.duration / 2
+        said.append(Phrase(word, Priority.PROMPT, delay=half, patience=half))
     return said
 
 
@@ -439,7 +446,9 @@ class VoiceScheduler:
         stays: list[Slot] = []
         bumped: list[Slot] = []
         for slot in self._slots:
-            keeps = slot.playing or slot.phrase.priority >= phrase.priority
+            # A waiting lower phrase steps aside only if it is in the new one's way.
+            clear = slot.end <= wanted
+            keeps = slot.playing or slot.phrase.priority >= phrase.priority or clear
             (stays if keeps else bumped).append(slot)
         if not self._goes_on(phrase) or not self._fit(new, stays):
             self._drop(phrase)

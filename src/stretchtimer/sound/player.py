@@ -139,7 +139,7 @@ class Player:
     def _announce(self) -> None:
         backend = self._backends[0] if self._backends else None
         self._silent = backend is None or backend.name == "off"
-        if self._silent:
+        if backend is None or backend.name == "off":
             reasons = [why for name, why in self.missing.items() if name != "off"]
             first = reasons[0] if reasons and self._preferred != "off" else ""
             if "no audio device" in first:

@@ -15,6 +15,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# The programs measured keep their bytecode caches as on a user's machine, where pip compiles
+# an installed package: with PYTHONDONTWRITEBYTECODE set (some shells and CI images set it),
+# every start of a checkout would compile stretchtimer's modules from source again (about
+# 50 ms), while Textual's were compiled when pip installed it.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 
 def ms(seconds: float) -> float:
     return seconds * 1000.0

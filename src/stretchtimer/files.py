@@ -1,5 +1,6 @@
 """Reading a file whose path someone else chose (a setting, the catalog cache, a file given to
-`validate`): only a regular file, and only so much of it.
+`validate`): only a regular file, and only so much of it. And writing one that a reader in
+another process must never see half written.
 
 A FIFO would block an open or a read until something writes to it, /dev/zero never ends, and a
 folder or a socket is no file at all: each is refused with one line, before anything waits.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from pathlib import Path
 
 KINDS = {
@@ -52,3 +54,17 @@ def _check_regular(mode: int) -> None:
 
 def _size(limit: int) -> str:
     return f"{limit // 2**20} MiB" if limit >= 2**20 else f"{limit // 1024} KiB"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader sees the old file or the new one, never a part:
+    through a temporary file (one per writing thread) renamed over it. OSError if it fails."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with temporary.open("w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -8,6 +8,8 @@ from pathlib import Path
 from platformdirs import user_config_dir, user_data_dir
 
 APP_NAME = "stretchtimer"
+WORKRAVE_EXERCISES = Path("/usr/share/workrave/exercises/exercises.xml")
+"""Where Debian's and Ubuntu's `workrave-data` package installs Workrave's exercises."""
 
 
 def _package_dir(name: str) -> Path:

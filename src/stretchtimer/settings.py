@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,6 @@ from typing import Any
 from stretchtimer.files import Unreadable, read_bounded
 from stretchtimer.format import printable
 from stretchtimer.paths import config_dir
-from stretchtimer.workhours import ScheduleError, parse_times, parse_work_hours
 
 MAX_CONFIG_BYTES = 64 * 1024
 SOUND_BACKENDS = ("auto", "simpleaudio", "pw-play", "paplay", "aplay", "afplay", "bell", "off")
@@ -111,7 +109,7 @@ _CHOICES = {
     "idle_source": IDLE_SOURCES,
     "notify": NOTIFIERS,
 }
-_PARSED = {"work_hours": parse_work_hours, "remind_at": parse_times}
+_PARSED = ("work_hours", "remind_at")
 """Keys whose text must read as working hours or times of day."""
 _TYPES: dict[str, type] = {"prepare": int, "rest": int}  # None by default: the routine's own
 
@@ -131,6 +129,8 @@ def load_settings(path: Path | None = None) -> Settings:
         raise ConfigError(path, 1, str(error)) from None
     except UnicodeDecodeError:
         raise ConfigError(path, 1, "not UTF-8 text") from None
+    import tomllib  # 2 ms (`python -X importtime`), only when there is a file to read
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -161,8 +161,10 @@ def _settings(path: Path, text: str, data: dict[str, Any]) -> Settings:
         if key in _CHOICES and value not in _CHOICES[key]:
             raise fail(f"{value!r} is not one of {', '.join(_CHOICES[key])}")
         if key in _PARSED:
+            from stretchtimer.workhours import ScheduleError, parse_times, parse_work_hours  # 3 ms
+
             try:
-                _PARSED[key](str(value))
+                (parse_work_hours if key == "work_hours" else parse_times)(str(value))
             except ScheduleError as error:
                 raise fail(str(error)) from None
         values[key] = value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,9 +16,10 @@ from textual.widgets import Label, OptionList, Select, SelectionList, Static
 from stretchtimer.safety import SAFETY_SEEN_FILE
 from stretchtimer.session.clock import STALL_LIMIT, ManualClock
 from stretchtimer.session.engine import State
+from stretchtimer.settings import Settings
 from stretchtimer.tui.app import StretchTimerApp
 from stretchtimer.tui.screens.help_screen import HelpScreen
-from stretchtimer.tui.screens.picker_screen import PickerScreen
+from stretchtimer.tui.screens.picker_screen import Listing, PickerScreen
 from stretchtimer.tui.screens.quit_screen import QuitScreen
 from stretchtimer.tui.screens.safety_screen import SafetyScreen
 from stretchtimer.tui.screens.session_screen import SessionScreen
@@ -90,6 +92,89 @@ async def test_picker_lists_routines_with_times_and_a_preview() -> None:
         assert "1. Neck Roll - 3 rounds" in details
         await pilot.press("down")
         assert text(pilot, "#routine-details").startswith("Full Back Session")
+
+
+def routine_ids(pilot: Pilot[None]) -> list[str | None]:
+    options = pilot.app.screen.query_one("#routines", OptionList)
+    return [options.get_option_at_index(i).id for i in range(options.option_count)]
+
+
+def held_listing(app: StretchTimerApp) -> threading.Event:
+    """Hold the app's catalog load (in its thread) until the returned event is set."""
+    release = threading.Event()
+    load = app.routine_listing
+
+    def held() -> Listing:
+        release.wait(10)
+        return load()
+
+    app.routine_listing = held  # type: ignore[method-assign]
+    return release
+
+
+async def loaded(app: StretchTimerApp) -> None:
+    """Wait for the picker's catalog load (the session's own workers go on)."""
+    for worker in [worker for worker in app.workers if worker.name == "load"]:
+        await worker.wait()
+
+
+async def test_a_second_start_lists_the_routines_in_its_first_frame() -> None:
+    """The cards saved by one start list the routines in the next one's first frame, before
+    its catalog has loaded; once it has, the list stays as it was."""
+    async with StretchTimerApp().run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        first = routine_ids(pilot)
+    assert len(first) == 6
+    app = StretchTimerApp(clock=ManualClock())
+    release = held_listing(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert routine_ids(pilot) == first
+        prompts = app.screen.query_one("#routines", OptionList)
+        assert str(prompts.get_option_at_index(0).prompt).endswith("5:26")
+        assert text(pilot, "#routine-details").startswith("Desk Break - 5:26")
+        await pilot.press("down")  # the picker is live before its catalog has loaded
+        assert text(pilot, "#routine-details").startswith("Full Back Session")
+        await pilot.press("up", "enter")
+        assert isinstance(app.screen, SafetyScreen)  # then the session
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen)
+        assert app.screen.engine.session.timeline.routine.id == "desk-break"
+        release.set()
+        await loaded(app)
+        app.screen.dismiss(None)
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        assert routine_ids(pilot) == first
+
+
+@pytest.mark.parametrize("change", ["a new routine file", "another get-ready time"])
+async def test_saved_cards_that_no_longer_match_are_not_shown(
+    user_config: Path, change: str
+) -> None:
+    async with StretchTimerApp().run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+    settings = Settings()
+    if change == "a new routine file":
+        (user_config / "exercises" / "mine.yaml").write_text(
+            "id: mine\nname: Mine\npurpose: Mine.\nfocus: [neck]\nexercises: [neck-roll]\n"
+        )
+    else:
+        settings = Settings(prepare=3)
+    app = StretchTimerApp(settings=settings)
+    release = held_listing(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert routine_ids(pilot) == [None]  # "Loading routines..."
+        release.set()
+        await loaded(app)
+        await settle(pilot)
+        listed = routine_ids(pilot)
+        assert len(listed) == (7 if change == "a new routine file" else 6)
+        prompts = app.screen.query_one("#routines", OptionList)
+        desk_break = str(prompts.get_option_at_index(listed.index("desk-break")).prompt)
+        assert desk_break.endswith("5:26") == (change == "a new routine file")
 
 
 async def test_picker_filters_by_area_and_equipment() -> None:

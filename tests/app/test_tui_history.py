@@ -237,7 +237,7 @@ async def test_the_picker_shows_the_week_and_marks_the_routine_for_the_neglected
         }
         marked = [key for key, prompt in prompts.items() if prompt.endswith(" *")]
         assert marked == [screen.marked] and screen.marked is not None
-        assert "upper-back" in screen.timelines[screen.marked].routine.focus
+        assert "upper-back" in screen.cards[screen.marked].focus
         options.highlighted = list(prompts).index(screen.marked)
         await settle(pilot)
         details = str(screen.query_one("#routine-details", Static).content)

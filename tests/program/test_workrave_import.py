@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from stretchtimer.cli.workrave import DEFAULT_FILE
+from stretchtimer.paths import WORKRAVE_EXERCISES as DEFAULT_FILE
 
 EXERCISES_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <exercises>

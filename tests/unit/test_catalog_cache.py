@@ -14,8 +14,10 @@ from test_catalog import GOOD_EXERCISE, GOOD_ROUTINE, write
 
 from stretchtimer.library import cache as catalog_cache
 from stretchtimer.library import reader as catalog_module
+from stretchtimer.library import sources
 from stretchtimer.library.catalog import Catalog
 from stretchtimer.library.loader import load_catalog
+from stretchtimer.library.models import Exercise, Routine
 from stretchtimer.session.plan import plan
 
 
@@ -65,6 +67,33 @@ def test_a_second_load_comes_from_the_cache_and_matches_a_full_load(
     same(fresh, first)
     same(fresh, cached)
     assert all(entry.node is None for entry in cached.routines.values())
+
+
+def test_a_cache_hit_rebuilds_only_what_is_looked_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm load must not grow with exercises a command never uses."""
+    for n in range(40):
+        write(tmp_path, f"move-{n}.yaml", GOOD_EXERCISE.replace("id: wall-sit", f"id: move-{n}"))
+    write(tmp_path, "wall-sit.yaml", GOOD_EXERCISE)
+    write(tmp_path, "my-break.yaml", GOOD_ROUTINE)
+    full = load_catalog(builtin_dir=tmp_path)
+    rebuilt: list[str] = []
+    decode = catalog_cache.decode
+
+    def counting(data: object) -> object:
+        item = decode(data)  # called again for each field of a model
+        if isinstance(item, Exercise | Routine):
+            rebuilt.append(item.id)
+        return item
+
+    monkeypatch.setattr(catalog_cache, "decode", counting)
+    cached = load_catalog(builtin_dir=tmp_path)
+    assert sorted(cached.exercises) == sorted(full.exercises) and len(cached.exercises) == 41
+    assert rebuilt == []
+    routine = cached.routine("my-break")
+    assert cached.routine_exercises(routine) == full.routine_exercises(full.routine("my-break"))
+    assert rebuilt == ["my-break", "wall-sit"]  # each rebuilt once, however often looked up
 
 
 def test_user_files_and_their_problems_come_back_from_the_cache(
@@ -134,7 +163,7 @@ def test_a_changed_program_version_makes_a_full_load(
 ) -> None:
     write(tmp_path, "wall-sit.yaml", GOOD_EXERCISE)
     load_catalog(builtin_dir=tmp_path)
-    monkeypatch.setattr(catalog_cache, "__version__", "0.0.0-other")
+    monkeypatch.setattr(sources, "__version__", "0.0.0-other")
     calls: list[Path] = []
     real = catalog_module.read_file
 
@@ -164,7 +193,8 @@ def test_a_damaged_cache_is_ignored_and_replaced(tmp_path: Path, damage: bytes |
     path = catalog_cache.cache_path()
     if damage == "damaged-entry":  # right key, but a model name that does not exist
         data = json.loads(path.read_bytes())
-        data["exercises"][0]["item"]["$model"] = "Nothing"
+        item = data["exercises"][0]["item"]
+        data["exercises"][0]["item"] = item.replace('"$model":"Exercise"', '"$model":"Nothing"')
         path.write_text(json.dumps(data))
     else:
         assert isinstance(damage, bytes)
@@ -223,18 +253,17 @@ def test_commands_on_a_cache_hit_import_no_pydantic(user_config: Path, command: 
     assert "Desk Break" in result.stdout
 
 
-@pytest.mark.parametrize(
-    "module", sorted(path.name for path in catalog_cache.CODE_DIR.glob("*.py"))
-)
+@pytest.mark.parametrize("module", sorted(path.name for path in sources.CODE_DIR.glob("*.py")))
 def test_a_change_to_the_library_code_makes_a_new_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str
 ) -> None:
     import shutil
 
     copy = tmp_path / "library"
-    shutil.copytree(catalog_cache.CODE_DIR, copy)
-    monkeypatch.setattr(catalog_cache, "CODE_DIR", copy)
-    before = catalog_cache.key_of([])
-    assert catalog_cache.key_of([]) == before
+    shutil.copytree(sources.CODE_DIR, copy)
+    monkeypatch.setattr(sources, "CODE_DIR", copy)
+    nothing = sources.Sources([], [])
+    before = sources.key_of(nothing)
+    assert sources.key_of(nothing) == before
     (copy / module).write_text((copy / module).read_text() + "\n# changed\n")
-    assert catalog_cache.key_of([]) != before
+    assert sources.key_of(nothing) != before

@@ -9,13 +9,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from stretchtimer import __version__
-from stretchtimer.cli import workrave
 from stretchtimer.cli.commands import COMMANDS, default
 from stretchtimer.errors import EXIT_OK, EXIT_USAGE, BadInput, UsageError, warn
+from stretchtimer.library.terms import AREAS, EQUIPMENT, PHASES, POSITIONS
 from stretchtimer.output import OutputLost, SafeOutput, drop_output
+from stretchtimer.paths import WORKRAVE_EXERCISES
 from stretchtimer.settings import (
     PREPARE_RANGE,
     REST_RANGE,
@@ -203,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     doctor = commands.add_parser("doctor", help="show what works here: sound, voice, folders")
     doctor.add_argument("--play", action="store_true", help="also play a cue and say a word")
-    workrave.add_parser(commands)
+    _add_import(commands)
     parser.set_defaults(
         speed=1.0,
         mute=False,
@@ -217,6 +218,53 @@ def build_parser() -> argparse.ArgumentParser:
         rest=None,
     )
     return parser
+
+
+def _add_import(commands: Any) -> None:
+    """`import workrave [FILE]` and its options (cli/workrave.py imports)."""
+    importing = commands.add_parser("import", help="bring in exercises from another program")
+    sources = importing.add_subparsers(dest="source", metavar="SOURCE", required=True)
+    workrave = sources.add_parser(
+        "workrave",
+        help="Workrave's exercises (its exercises.xml) as exercise files",
+        description="Write one exercise file per Workrave body exercise into your exercises "
+        "folder, and a routine 'workrave' with all of them. Eye exercises are left out.",
+    )
+    workrave.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        default=WORKRAVE_EXERCISES,
+        metavar="FILE",
+        help=f"Workrave's exercises.xml (default {WORKRAVE_EXERCISES}, from workrave-data)",
+    )
+    workrave.add_argument(
+        "--lang", default="en", help="the language of titles and steps, e.g. de (default en)"
+    )
+    workrave.add_argument(
+        "--area",
+        action="append",
+        choices=AREAS,
+        help="body area of every exercise (repeat for more; default: a guess from each title)",
+    )
+    workrave.add_argument(
+        "--position",
+        action="append",
+        choices=POSITIONS,
+        help="position of every exercise (repeat for more; default seated)",
+    )
+    workrave.add_argument(
+        "--equipment",
+        action="append",
+        choices=EQUIPMENT,
+        help="what every exercise needs (repeat for alternatives; default none)",
+    )
+    workrave.add_argument(
+        "--phase", choices=PHASES, default="stretch", help="their phase (default stretch)"
+    )
+    workrave.add_argument(
+        "--force", action="store_true", help="replace files an earlier import wrote"
+    )
 
 
 def _times(text: str) -> tuple[int, ...]:

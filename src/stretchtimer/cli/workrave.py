@@ -6,8 +6,8 @@ at run time: nothing of it ships with stretchtimer. Each <exercise> has a <title
 <image duration="d"/> pictures that Workrave shows in a loop until D seconds are up; an
 image with mirrorx="yes" is the same pose on the other side.
 
-Only argparse and the fixed words are imported up front: this module builds part of the
-command line, and the app's start must not pay for XML, YAML or pydantic.
+Its options are in cli/main.py: the command line is built at every start, and this module
+(about 6 ms to import) only when it runs.
 """
 
 from __future__ import annotations
@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stretchtimer.library.terms import AREAS, EQUIPMENT, PHASES, Area
+from stretchtimer.library.terms import Area
 from stretchtimer.library.terms import Position as PositionWord
+from stretchtimer.paths import WORKRAVE_EXERCISES
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-DEFAULT_FILE = Path("/usr/share/workrave/exercises/exercises.xml")
-"""Where Debian's and Ubuntu's `workrave-data` package installs it."""
 MAX_BYTES = 4 * 2**20
 """The installed file is about 130 KiB, with every translation."""
 ENGLISH = "en"
@@ -35,7 +34,6 @@ ID_PREFIX = "workrave-"
 ROUTINE_ID = "workrave"
 NAME_LENGTH, LINE_LENGTH, MAX_STEPS = 60, 300, 20  # models.Name, models.Line, Exercise.steps
 TEMPO_LIMITS = (0.5, 60.0)  # models.Tempo
-POSITIONS: tuple[PositionWord, ...] = ("standing", "seated", "floor")
 
 AREA_WORDS: tuple[tuple[str, Area], ...] = (
     (r"\bneck\b|\bhead\b", "neck"),
@@ -48,53 +46,6 @@ AREA_WORDS: tuple[tuple[str, Area], ...] = (
 FALLBACK_AREA: Area = "shoulders"
 EYES = re.compile(r"\beyes?\b", re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[\u3002\uff01\uff1f])")  # and the CJK full stops
-
-
-def add_parser(commands: Any) -> None:
-    """`import workrave [FILE]` and its options, on the command line's sub-commands."""
-    importing = commands.add_parser("import", help="bring in exercises from another program")
-    sources = importing.add_subparsers(dest="source", metavar="SOURCE", required=True)
-    workrave = sources.add_parser(
-        "workrave",
-        help="Workrave's exercises (its exercises.xml) as exercise files",
-        description="Write one exercise file per Workrave body exercise into your exercises "
-        "folder, and a routine 'workrave' with all of them. Eye exercises are left out.",
-    )
-    workrave.add_argument(
-        "file",
-        nargs="?",
-        type=Path,
-        default=DEFAULT_FILE,
-        metavar="FILE",
-        help=f"Workrave's exercises.xml (default {DEFAULT_FILE}, from workrave-data)",
-    )
-    workrave.add_argument(
-        "--lang", default=ENGLISH, help="the language of titles and steps, e.g. de (default en)"
-    )
-    workrave.add_argument(
-        "--area",
-        action="append",
-        choices=AREAS,
-        help="body area of every exercise (repeat for more; default: a guess from each title)",
-    )
-    workrave.add_argument(
-        "--position",
-        action="append",
-        choices=POSITIONS,
-        help="position of every exercise (repeat for more; default seated)",
-    )
-    workrave.add_argument(
-        "--equipment",
-        action="append",
-        choices=EQUIPMENT,
-        help="what every exercise needs (repeat for alternatives; default none)",
-    )
-    workrave.add_argument(
-        "--phase", choices=PHASES, default="stretch", help="their phase (default stretch)"
-    )
-    workrave.add_argument(
-        "--force", action="store_true", help="replace files an earlier import wrote"
-    )
 
 
 @dataclass(frozen=True)
@@ -144,7 +95,9 @@ def read_exercises(path: Path) -> list[WorkraveExercise]:
         if not exercises:
             raise ValueError("it has no <exercise>")
     except FileNotFoundError:
-        hint = "install workrave-data, or give the file" if path == DEFAULT_FILE else "no file"
+        hint = (
+            "install workrave-data, or give the file" if path == WORKRAVE_EXERCISES else "no file"
+        )
         raise BadInput(f"{path}: not found ({hint})") from None
     except Unreadable as error:
         raise BadInput(f"{path}: {error}") from None

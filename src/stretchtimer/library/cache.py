@@ -2,41 +2,39 @@
 
 One JSON file in the data folder holds what the last full load found: every validated
 exercise and routine (as plain data, with the fields each file gave), what replaced what, and
-the problems of the broken files, so those are still reported on every run. It is keyed on
-every YAML file's path, size, inode and change times, on the program's version and on the
-code that validates or saves (every module of the library package): any
-change to any of these makes a full load, which writes a new file. A missing, unreadable or
-damaged cache file is the same as no cache.
+the problems of the broken files, so those are still reported on every run. It is saved under
+the key of its files (sources.py: every YAML file's path, size, inode and change times, the
+program's version and the library's code) and this file's format: any change to these makes a
+full load, which writes a new file. A missing, unreadable or damaged cache file is the same
+as no cache.
 
 On a hit the models (plain dataclasses) are rebuilt directly, trusting the data as it was
-validated when it was saved: neither PyYAML nor pydantic is imported.
+validated when it was saved: neither PyYAML nor pydantic is imported. Each one is kept as JSON
+text of its own and rebuilt when first looked up (catalog.Entries), so a warm load does not
+grow with a thousand user exercises that the command never uses.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
-from stretchtimer import __version__
-from stretchtimer.files import read_bounded
+from stretchtimer.files import read_bounded, write_atomically
 from stretchtimer.library import models
-from stretchtimer.library.catalog import Catalog, Entry, Problem
+from stretchtimer.library.catalog import Catalog, Entries, Entry, Problem
+from stretchtimer.library.sources import Key
 from stretchtimer.paths import data_dir
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3
+FORMAT = 4
 FILE_NAME = "catalog.json"
 MAX_CACHE_BYTES = 64 * 2**20
 """Far more than thousands of files make; past it (or for anything but a regular file, such as
 a FIFO left in its place) the cache is not read, and a full load writes a new one."""
-CODE_DIR = Path(__file__).parent
-"""The library's code: a change to any of its modules makes a new key."""
-
-Key = dict[str, Any]
 
 _MODELS: dict[str, type[models.Strict]] = {
     name: value
@@ -49,37 +47,12 @@ def cache_path() -> Path:
     return data_dir() / "cache" / FILE_NAME
 
 
-def _stamp(path: Path) -> list[int]:
-    info = path.stat()
-    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
-
-
-def key_of(files: list[tuple[Path, bool]], unreadable: list[str] | None = None) -> Key | None:
-    """What the catalog read from `files` (path, built-in) depends on; None if a file vanished.
-    `unreadable`: the folders that could not be read, whose problems the catalog keeps.
-
-    The code is every module of this package (the rules, the loader and this file's format),
-    stamped by path: nothing is imported for it.
-    """
-    code = sorted(CODE_DIR.glob("*.py"))
-    try:
-        return {
-            "format": FORMAT,
-            "version": __version__,
-            "code": [[path.name, *_stamp(path)] for path in code],
-            "files": [[str(path), builtin, *_stamp(path)] for path, builtin in files],
-            "unreadable": unreadable or [],
-        }
-    except OSError:
-        return None
-
-
 def read(key: Key, path: Path | None = None) -> Catalog | None:
     """The catalog saved under `key`, or None (no file, another key, or a damaged file)."""
     path = path or cache_path()
     try:
         data = json.loads(read_bounded(path, MAX_CACHE_BYTES))
-        if not isinstance(data, dict) or data.get("key") != key:
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
             return None
         return _catalog(data)
     except FileNotFoundError:
@@ -93,6 +66,7 @@ def write(key: Key, catalog: Catalog, path: Path | None = None) -> bool:
     """Save `catalog` under `key` (atomically); False if the folder is not writable."""
     path = path or cache_path()
     data = {
+        "format": FORMAT,
         "key": key,
         "exercises": [_entry(entry) for entry in catalog.exercises.values()],
         "routines": [_entry(entry) for entry in catalog.routines.values()],
@@ -102,17 +76,9 @@ def write(key: Key, catalog: Catalog, path: Path | None = None) -> bool:
             for problem in catalog.problems
         ],
     }
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # one per writing process
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with temporary.open("w", encoding="utf-8") as out:
-                # dumps, not dump: it encodes in C (dump streams through the Python encoder)
-                out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        # dumps, not dump: it encodes in C (dump streams through the Python encoder)
+        write_atomically(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     except OSError as error:
         log.debug("cannot save the catalog cache %s: %s", path, error)
         return False
@@ -156,20 +122,28 @@ def decode(data: Any) -> Any:
 
 
 def _entry(entry: Entry) -> dict[str, Any]:
-    return {"path": str(entry.path), "builtin": entry.builtin, "item": encode(entry.item)}
+    item = json.dumps(encode(entry.item), ensure_ascii=False, separators=(",", ":"))
+    return {"id": entry.item.id, "path": str(entry.path), "builtin": entry.builtin, "item": item}
 
 
 def _catalog(data: dict[str, Any]) -> Catalog:
-    catalog = Catalog()
+    exercises, routines = Entries(), Entries()
     for table, kind, entries in (
-        (catalog.exercises, models.Exercise, data["exercises"]),
-        (catalog.routines, models.Routine, data["routines"]),
+        (exercises, models.Exercise, data["exercises"]),
+        (routines, models.Routine, data["routines"]),
     ):
         for entry in entries:
-            item = decode(entry["item"])
-            if not isinstance(item, kind):
-                raise ValueError(f"expected {kind.__name__}, found {type(item).__name__}")
-            table[item.id] = Entry(item, Path(entry["path"]), None, bool(entry["builtin"]))
+            item = entry["item"]
+            # checked now: a damaged entry is no cache, not a failure once it is looked up
+            if not isinstance(item, str) or not item.startswith(f'{{"$model":"{kind.__name__}"'):
+                raise ValueError(f"entry {entry['id']!r} is not an {kind.__name__}")
+            made = functools.partial(_rebuilt, item, Path(entry["path"]), bool(entry["builtin"]))
+            table.add_later(str(entry["id"]), made)
+    catalog = Catalog(exercises=exercises, routines=routines)
     catalog.replaced = {item_id: Path(where) for item_id, where in data["replaced"].items()}
     catalog.problems = [Problem(*problem) for problem in data["problems"]]
     return catalog
+
+
+def _rebuilt(item: str, path: Path, builtin: bool) -> Entry:
+    return Entry(decode(json.loads(item)), path, None, builtin)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,12 +65,48 @@ class Entry:
     builtin: bool
 
 
+class Entries(MutableMapping[str, Entry]):
+    """Entries by id, in the order they were added. An entry can be added as a way to make it,
+    made when first looked up: a cached catalog of a thousand exercises rebuilds only those a
+    command uses."""
+
+    def __init__(self, entries: Mapping[str, Entry] | None = None) -> None:
+        self._entries: dict[str, Entry | Callable[[], Entry]] = dict(entries or {})
+
+    def add_later(self, item_id: str, make: Callable[[], Entry]) -> None:
+        self._entries[item_id] = make
+
+    def __getitem__(self, item_id: str) -> Entry:
+        entry = self._entries[item_id]
+        if not isinstance(entry, Entry):
+            entry = self._entries[item_id] = entry()
+        return entry
+
+    def __setitem__(self, item_id: str, entry: Entry) -> None:
+        self._entries[item_id] = entry
+
+    def __delitem__(self, item_id: str) -> None:
+        del self._entries[item_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self._entries
+
+    def __repr__(self) -> str:
+        return f"Entries({list(self._entries)})"
+
+
 @dataclass
 class Catalog:
     """Every usable exercise and routine, and what was wrong with the rest."""
 
-    exercises: dict[str, Entry] = field(default_factory=dict)
-    routines: dict[str, Entry] = field(default_factory=dict)
+    exercises: MutableMapping[str, Entry] = field(default_factory=Entries)
+    routines: MutableMapping[str, Entry] = field(default_factory=Entries)
     replaced: dict[str, Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 

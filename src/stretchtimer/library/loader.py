@@ -15,28 +15,7 @@ from pathlib import Path
 from stretchtimer.library import cache as catalog_cache
 from stretchtimer.library.catalog import Catalog, CatalogError, Entry, Problem
 from stretchtimer.library.models import Routine
-from stretchtimer.paths import builtin_exercises_dir, user_exercises_dir
-
-
-def yaml_files(folder: Path, problems: list[Problem] | None = None) -> list[Path]:
-    """Every .yaml/.yml file under `folder`, in a stable order; a sub-folder that cannot be
-    read is added to `problems` (it would otherwise hide its files without a word)."""
-    if not folder.is_dir():
-        return []
-
-    def unreadable(error: OSError) -> None:
-        if problems is not None:
-            where = str(error.filename or folder)
-            problems.append(Problem(where, 1, "", f"cannot read folder: {error.strerror}"))
-
-    found = []
-    for top, folders, files in os.walk(folder, onerror=unreadable):
-        folders.sort()
-        for name in files:
-            path = Path(top, name)
-            if path.suffix in (".yaml", ".yml") and path.is_file():
-                found.append(path)
-    return sorted(found)
+from stretchtimer.library.sources import find_sources, key_of, yaml_files
 
 
 def load_catalog(
@@ -47,24 +26,25 @@ def load_catalog(
     With `cache`, a catalog saved by an earlier load is used while no file has changed, and
     a fresh load is saved for the next one.
     """
-    walked: list[Problem] = []
-    builtins = yaml_files(builtin_dir or builtin_exercises_dir(), walked)
-    users = yaml_files(user_dir or user_exercises_dir(), walked)
-    found = [(path, True) for path in builtins] + [(path, False) for path in users]
-    key = catalog_cache.key_of(found, [problem.path for problem in walked]) if cache else None
+    sources = find_sources(builtin_dir, user_dir)
+    key = key_of(sources) if cache else None
     if key is not None:
         cached = catalog_cache.read(key)
         if cached is not None:
             return cached
     from stretchtimer.library import reader  # PyYAML and pydantic: not on a cache hit
 
-    catalog = Catalog(problems=walked)
-    reader.load_files(catalog, builtins, builtin=True)
-    shadowed = reader.load_files(catalog, users, builtin=False)
+    catalog = Catalog(problems=[unreadable_folder(*where) for where in sources.unreadable])
+    reader.load_files(catalog, sources.builtins, builtin=True)
+    shadowed = reader.load_files(catalog, sources.users, builtin=False)
     reader.check_routines(catalog, shadowed)
     if key is not None:
         catalog_cache.write(key, catalog)
     return catalog
+
+
+def unreadable_folder(where: str, reason: str) -> Problem:
+    return Problem(where, 1, "", f"cannot read folder: {reason}")
 
 
 def validate_paths(paths: Iterable[Path]) -> tuple[int, list[Problem]]:
@@ -73,7 +53,9 @@ def validate_paths(paths: Iterable[Path]) -> tuple[int, list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            files.extend(yaml_files(path, problems))
+            unreadable: list[tuple[str, str]] = []
+            files.extend(yaml_files(path, unreadable))
+            problems.extend(unreadable_folder(*where) for where in unreadable)
         elif os.path.lexists(path):
             files.append(path)  # read_file says what is wrong with a FIFO, a socket, a device
         else:

@@ -16,3 +16,4 @@ Side = Literal["left", "right"]
 AREAS: tuple[Area, ...] = get_args(Area)
 EQUIPMENT: tuple[Equipment, ...] = get_args(Equipment)
 PHASES: tuple[Phase, ...] = get_args(Phase)
+POSITIONS: tuple[Position, ...] = get_args(Position)

@@ -151,14 +151,9 @@ def _timelines(lean: bool = False) -> list[object]:
 def _cached_catalog() -> Catalog | None:
     """The catalog from its cache, when that is current; None otherwise (nothing is parsed)."""
     from stretchtimer.library import cache as catalog_cache
-    from stretchtimer.library.catalog import Problem
-    from stretchtimer.library.loader import yaml_files
-    from stretchtimer.paths import builtin_exercises_dir, user_exercises_dir
+    from stretchtimer.library.sources import find_sources, key_of
 
-    walked: list[Problem] = []
-    found = [(path, True) for path in yaml_files(builtin_exercises_dir(), walked)]
-    found += [(path, False) for path in yaml_files(user_exercises_dir(), walked)]
-    key = catalog_cache.key_of(found, [problem.path for problem in walked])
+    key = key_of(find_sources())
     return None if key is None else catalog_cache.read(key)
 
 

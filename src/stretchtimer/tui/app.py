@@ -31,11 +31,17 @@ from textual.logging import TextualHandler
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from stretchtimer.library.sources import Key, find_sources, key_of
 from stretchtimer.safety import remember_safety_seen, safety_seen
-from stretchtimer.session.clock import Clock
 from stretchtimer.settings import Settings
-from stretchtimer.tui.messages import RoutinesShown, StartRoutine, TerminalGone, TitleChanged
-from stretchtimer.tui.screens.safety_screen import SafetyScreen
+from stretchtimer.tui import routine_cards
+from stretchtimer.tui.messages import (
+    FirstFrameShown,
+    RoutinesShown,
+    StartRoutine,
+    TerminalGone,
+    TitleChanged,
+)
 from stretchtimer.tui.text import shown
 from stretchtimer.tui.upstream import guard_option_list_paging
 
@@ -43,9 +49,11 @@ if TYPE_CHECKING:  # the models, engine and history load after the first frame
     from stretchtimer.history.records import SessionRecord
     from stretchtimer.history.stats import Stats
     from stretchtimer.library.catalog import Catalog
+    from stretchtimer.session.clock import Clock
     from stretchtimer.session.engine import Summary
     from stretchtimer.session.plan import Timeline
     from stretchtimer.sound.player import Player
+    from stretchtimer.tui.screens.picker_screen import Listing, PickerScreen
     from stretchtimer.tui.screens.session_screen import SessionScreen
     from stretchtimer.tui.screens.summary_screen import SummaryScreen
     from stretchtimer.wiring import SessionWiring
@@ -98,12 +106,15 @@ class StretchTimerApp(App[None]):
         self.settings = settings or Settings()
         self._load = load
         self.catalog: Catalog | None = None
+        self._catalog_lock = threading.Lock()
         self.player: Player | None = None
         self.wiring: SessionWiring | None = None  # the current (or just ended) session's
         self.session_screen: SessionScreen | None = None  # while a session runs
         self._history_warned = False
         self._log_handler = TextualHandler()
         self._leaving: threading.Timer | None = None  # set once the app must leave at once
+        self._cards_key: Key | None = None  # under which the picker's cards are saved
+        self.first_frame_shown = False
         self.set_reactive(StretchTimerApp.muted, mute)
 
     @property
@@ -125,12 +136,17 @@ class StretchTimerApp(App[None]):
     def on_mount(self) -> None:
         # What the modules log goes to Textual's log (`textual console` shows it).
         logging.getLogger("stretchtimer").addHandler(self._log_handler)
-        self.call_after_refresh(resume_garbage_collection)
         self._stop_on_signals()
         if self.routine_id is not None:
             self.start_session(self.routine_id)
-        else:
-            self._show_picker()  # the player starts once the routines are on screen
+
+    def on_ready(self) -> None:
+        """The first frame is on the terminal (Textual's Ready comes after its first paint;
+        `call_after_refresh` may run before it)."""
+        self.first_frame_shown = True
+        resume_garbage_collection()
+        for screen in self.screen_stack:
+            screen.post_message(FirstFrameShown())
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this terminal; on Linux and macOS, one that never blocks on a
@@ -195,15 +211,17 @@ class StretchTimerApp(App[None]):
         logging.getLogger("stretchtimer").removeHandler(self._log_handler)
 
     def load_catalog(self) -> Catalog:
-        """Load the catalog once (the picker calls this off the first frame, in a thread)."""
-        if self.catalog is None:
-            if self._load is not None:
-                self.catalog = self._load()
-            else:
-                from stretchtimer.library.loader import load_catalog  # 24 ms
+        """Load the catalog once. The picker calls this off the first frame, in a thread; a
+        routine chosen from its saved cards before that load is done waits for it here."""
+        with self._catalog_lock:
+            if self.catalog is None:
+                if self._load is not None:
+                    self.catalog = self._load()
+                else:
+                    from stretchtimer.library.loader import load_catalog  # 24 ms
 
-                self.catalog = load_catalog()
-        return self.catalog
+                    self.catalog = load_catalog()
+            return self.catalog
 
     # --- sessions ---------------------------------------------------------------------------
 
@@ -219,6 +237,8 @@ class StretchTimerApp(App[None]):
                 if not remember_safety_seen():
                     self.notify("Could not save that the safety note was read.", severity="warning")
                 self._open_session(routine_id)
+
+            from stretchtimer.tui.screens.safety_screen import SafetyScreen
 
             self.push_screen(SafetyScreen(), after_note)
         else:
@@ -353,11 +373,49 @@ class StretchTimerApp(App[None]):
             )
         return self.player
 
+    def get_default_screen(self) -> Screen[None]:
+        """The picker, unless a routine was given: the first frame is the picker's own (with
+        no blank screen before it), and Textual's Ready comes after it."""
+        if self.routine_id is None:
+            return self._new_picker()  # the player starts once the routines are on screen
+        return super().get_default_screen()
+
     def _show_picker(self) -> None:
         from stretchtimer.tui.screens.picker_screen import PickerScreen
 
         if not any(isinstance(screen, PickerScreen) for screen in self.screen_stack):
-            self.push_screen(PickerScreen(self.load_catalog, self.read_history, self.settings))
+            self.push_screen(self._new_picker())
+
+    def _new_picker(self) -> PickerScreen:
+        from stretchtimer.tui.screens.picker_screen import PickerScreen
+
+        self._cards_key = self._routine_cards_key()
+        cards = routine_cards.read(self._cards_key)
+        return PickerScreen(
+            self.routine_listing, self.read_history, cards, drawn=self.first_frame_shown
+        )
+
+    def _routine_cards_key(self) -> Key | None:
+        """The key of the saved cards of the routines on disk; None for a catalog given by
+        the caller (a test's), which is never saved."""
+        if self._load is not None:
+            return None
+        catalog_key = key_of(find_sources())
+        return routine_cards.key_of(catalog_key, self.settings.prepare, self.settings.rest)
+
+    def routine_listing(self) -> Listing:
+        """Every routine's card, planned as its session will run, and the catalog's problems;
+        the cards are saved for the next start. Called in a thread."""
+        from stretchtimer.session.plan import session_timeline
+
+        catalog = self.load_catalog()
+        cards = []
+        for routine_id in sorted(catalog.routines):
+            routine = catalog.routine(routine_id)
+            exercises = catalog.routine_exercises(routine)
+            cards.append(routine_cards.card_of(session_timeline(routine, exercises, self.settings)))
+        routine_cards.write(self._cards_key, cards)
+        return cards, catalog.problems
 
     # --- app-wide actions -------------------------------------------------------------------
 

@@ -32,6 +32,11 @@ class StartRoutine(Message):
     routine_id: str
 
 
+class FirstFrameShown(Message, bubble=False):
+    """The app's first frame is on the terminal: what waited for it (the catalog, the filters,
+    the history) can start without holding it up."""
+
+
 class RoutinesShown(Message):
     """The picker's routines and filters are on screen: what waited for them can start."""
 

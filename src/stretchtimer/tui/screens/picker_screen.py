@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -12,58 +12,28 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Label, OptionList, Select, SelectionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from stretchtimer.format import clock, count
 from stretchtimer.library.terms import AREAS, EQUIPMENT
-from stretchtimer.tui.messages import RoutinesShown, StartRoutine
+from stretchtimer.tui.messages import FirstFrameShown, RoutinesShown, StartRoutine
+from stretchtimer.tui.routine_cards import ANY, RoutineCard, best_for_area, fits
 from stretchtimer.tui.text import shown
 from stretchtimer.tui.widgets.key_bar import KeyBar
 
-# The models (18 ms to import), the plan and the history screen load with the catalog, off
-# the first frame (`python -X importtime`); this module itself takes 6 ms.
+# The history screen loads when it is opened, off the first frame (`python -X importtime`);
+# this module itself takes 6 ms.
 if TYPE_CHECKING:
     from stretchtimer.history.records import SessionRecord
     from stretchtimer.history.stats import Stats
-    from stretchtimer.library.catalog import Catalog
-    from stretchtimer.library.models import Routine
-    from stretchtimer.session.plan import Timeline
-    from stretchtimer.settings import Settings
+    from stretchtimer.library.catalog import Problem
 
 log = logging.getLogger(__name__)
 
-ANY = "any"
 MARK = "*"  # beside the routine for the area worked least lately
-
-
-def routine_fits(routine: Routine, timeline: Timeline, area: str, at_hand: set[str]) -> bool:
-    """Whether a routine targets `area` and needs nothing beyond what is at hand."""
-    from stretchtimer.library.models import equipment_needed
-
-    if area != ANY and area not in routine.focus:
-        return False
-    for need in equipment_needed(list(timeline.exercises)):
-        if need != "none" and not at_hand.intersection(need.split("/")):
-            return False
-    return True
-
-
-def routine_for_area(timelines: Iterable[Timeline], area: str) -> str | None:
-    """The routine that gives `area` the largest share of its time (the shorter on a tie)."""
-    best: tuple[tuple[float, float], str] | None = None
-    for timeline in timelines:
-        if area not in timeline.routine.focus or timeline.total <= 0:
-            continue
-        on_area = sum(
-            timeline.exercise_seconds(position)
-            for position, exercise in enumerate(timeline.exercises)
-            if area in exercise.good_for
-        )
-        key = (on_area / timeline.total, -timeline.total)
-        if best is None or key > best[0]:
-            best = (key, timeline.routine.id)
-    return best[1] if best else None
+Listing = tuple[list[RoutineCard], list["Problem"]]
+"""Every routine's card, and the problems of the files the catalog could not take."""
 
 
 class PickerScreen(Screen[None]):
@@ -87,21 +57,28 @@ class PickerScreen(Screen[None]):
 
     def __init__(
         self,
-        load_catalog: Callable[[], Catalog],
+        load_listing: Callable[[], Listing],
         read_history: Callable[[], tuple[list[SessionRecord], Stats]],
-        settings: Settings,
+        cards: list[RoutineCard] | None = None,
+        *,
+        drawn: bool = True,
     ) -> None:
-        """`load_catalog` and `read_history` are called in a thread (they read the disk);
-        `settings` give the get-ready and rest the times are planned with."""
+        """`load_listing` and `read_history` are called in a thread (they read the disk);
+        `cards`, saved by the last start, are listed in the first frame until then. Unless
+        the app's first frame is `drawn`, they wait for it (FirstFrameShown)."""
         super().__init__()
-        self.load_catalog = load_catalog
+        self.load_listing = load_listing
         self.read_history = read_history
-        self.settings = settings
-        self.timelines: dict[str, Timeline] = {}
+        self.cards: dict[str, RoutineCard] = {card.id: card for card in cards or ()}
+        self.listed = cards is not None  # the list shows the routines, not "Loading..."
         self.loaded_once = False
+        self.filters_shown = False
+        self.drawn = drawn
+        self.begun = False
         self.neglected: str | None = None  # the area worked least lately, once there is history
         self.marked: str | None = None  # the routine that covers it
-        self.held: list[events.Key] | None = []  # keys pressed before the routines are listed
+        # keys pressed before the routines are listed
+        self.held: list[events.Key] | None = None if self.listed else []
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="picker-top"):
@@ -110,15 +87,35 @@ class PickerScreen(Screen[None]):
         with Horizontal(id="picker"):
             with Vertical(id="picker-left"):
                 yield Label("Routines", classes="filter-label")
-                yield OptionList(Option("Loading routines...", disabled=True), id="routines")
+                if self.listed:
+                    yield OptionList(*self.options(ANY, set(EQUIPMENT)), id="routines")
+                else:
+                    yield OptionList(Option("Loading routines...", disabled=True), id="routines")
             with VerticalScroll(id="picker-right"):
-                yield Static("", id="routine-details", markup=False)
+                first = next(iter(self.cards.values()), None)
+                preview = shown(first.preview) if first else ""
+                yield Static(preview, id="routine-details", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#routines", OptionList).focus()
-        # A thread started now would hold the GIL while the first frame is being drawn.
-        self.call_after_refresh(self.load)
+        if self.drawn:
+            self.call_after_refresh(self.begin)
+
+    @on(FirstFrameShown)
+    def begin(self) -> None:
+        """What waits for the first frame: the catalog (a thread started sooner would hold the
+        GIL while it is drawn) and, for routines listed from saved cards, the filters and
+        names cut to fit."""
+        if self.begun:
+            return
+        self.begun = True
+        if self.listed:
+            longest = max((len(card.name) for card in self.cards.values()), default=0)
+            if self.name_room() < longest:
+                self.refresh_list()
+            self.show_filters()
+        self.load()
 
     def on_key(self, event: events.Key) -> None:
         """A key pressed while the routines load (the first half second or so) waits for
@@ -137,18 +134,8 @@ class PickerScreen(Screen[None]):
     @work(thread=True, exclusive=True, name="load")
     def load(self) -> None:
         """Load and plan every routine off the first frame, then fill the list."""
-        from stretchtimer.session.plan import session_timeline
-
-        catalog = self.load_catalog()
-        timelines = {
-            routine_id: session_timeline(
-                routine := catalog.routine(routine_id),
-                catalog.routine_exercises(routine),
-                self.settings,
-            )
-            for routine_id in sorted(catalog.routines)
-        }
-        self.app.call_from_thread(self.loaded, catalog, timelines)
+        cards, problems = self.load_listing()
+        self.app.call_from_thread(self.loaded, cards, problems)
         # The list does not wait for the history: only the header line and the mark do.
         self.show_week_progress()
 
@@ -178,73 +165,85 @@ class PickerScreen(Screen[None]):
         if self.loaded_once:  # back from a session or the history: it may have changed
             self.reload_history()
 
-    def loaded(self, catalog: Catalog, timelines: dict[str, Timeline]) -> None:
-        first = not self.loaded_once
-        self.timelines = timelines
+    def loaded(self, cards: list[RoutineCard], problems: list[Problem]) -> None:
         self.loaded_once = True
-        for problem in catalog.problems:
+        for problem in problems:
             notice = problem.notice()  # escaped by Problem; as text, not markup
             notice = notice[:1].upper() + notice[1:]
             self.notify(notice, severity="warning", timeout=10, markup=False)
-        self.refresh_list()
-        if first:
-            # The filters come once the routines they filter are on screen: mounting them takes
-            # longer than the list (about 50 ms), and until then they would filter nothing.
-            self.call_after_refresh(self.show_filters)
+        fresh = {card.id: card for card in cards}
+        if not self.listed or fresh != self.cards:
+            self.cards, self.listed = fresh, True
+            self.refresh_list()
+        # The filters come once the routines they filter are on screen: mounting them takes
+        # longer than the list (about 50 ms), and until then they would filter nothing.
+        self.call_after_refresh(self.show_filters)
         self.call_after_refresh(self.press_held_keys)
 
     def show_filters(self) -> None:
-        self.query_one("#picker-left").mount_all(filters())
-        self.post_message(RoutinesShown())
+        if not self.filters_shown:
+            self.filters_shown = True
+            self.query_one("#picker-left").mount_all(filters())
+            self.post_message(RoutinesShown())
 
     def history_loaded(self, progress: str, neglected: str | None) -> None:
         self.query_one("#picker-progress", Label).update(progress)
-        marked = routine_for_area(self.timelines.values(), neglected) if neglected else None
+        marked = best_for_area(self.cards.values(), neglected) if neglected else None
         if (neglected, marked) != (self.neglected, self.marked):
             self.neglected, self.marked = neglected, marked
             self.refresh_list()
 
     # --- filters ----------------------------------------------------------------------------
 
-    @on(Select.Changed, "#area")
-    @on(SelectionList.SelectedChanged, "#equipment")
+    def on_select_changed(self) -> None:  # the body area
+        self.refresh_list()
+
+    def on_selection_list_selected_changed(self) -> None:  # the equipment
+        self.refresh_list()
+
     def refresh_list(self) -> None:
-        if not self.loaded_once:
+        if not self.listed:
             return
-        area, at_hand = self.filter_values()
         options = self.query_one("#routines", OptionList)
         highlighted = options.highlighted_option.id if options.highlighted_option else None
         options.clear_options()
-        fitting = [
-            timeline
-            for timeline in self.timelines.values()
-            if routine_fits(timeline.routine, timeline, area, at_hand)
-        ]
-        if not fitting:
+        rows = self.options(*self.filter_values(), room=self.name_room())
+        if not rows:
             options.add_option(Option("No routine fits these filters", disabled=True))
             self.query_one("#routine-details", Static).update("")
             return
-        # One line a routine, its time in a column: a name too long for the list is cut.
-        room = options.scrollable_content_region.width - len(f"  00:00 {MARK}")
-        width = max(len(t.routine.name) for t in fitting)
-        if room > 0:
-            width = min(width, room)
-        options.add_options(
-            Option(
-                shown(
-                    f"{cut(t.routine.name, width).ljust(width)}  {clock(t.total):>5}"
-                    + (f" {MARK}" if t.routine.id == self.marked else "")
-                ),
-                id=t.routine.id,
-            )
-            for t in fitting
-        )
-        ids = [t.routine.id for t in fitting]
+        options.add_options(rows)
+        ids = [row.id for row in rows]
         options.highlighted = ids.index(highlighted) if highlighted in ids else 0
         self.show_highlighted()
 
+    def options(self, area: str, at_hand: set[str], room: int = 0) -> list[Option]:
+        """One line a fitting routine, its time in a column; a name longer than `room` (when
+        known) is cut."""
+        fitting = [card for card in self.cards.values() if fits(card, area, at_hand)]
+        width = max((len(card.name) for card in fitting), default=0)
+        if room > 0:
+            width = min(width, room)
+        return [
+            Option(
+                shown(
+                    f"{cut(card.name, width).ljust(width)}  {clock(card.total):>5}"
+                    + (f" {MARK}" if card.id == self.marked else "")
+                ),
+                id=card.id,
+            )
+            for card in fitting
+        ]
+
+    def name_room(self) -> int:
+        """Columns for a routine's name in the list (0 or less before the first layout)."""
+        options = self.query_one("#routines", OptionList)
+        return options.scrollable_content_region.width - len(f"  00:00 {MARK}")
+
     def filter_values(self) -> tuple[str, set[str]]:
         """The chosen body area and the equipment at hand (any, and all, until shown)."""
+        from textual.widgets import Select, SelectionList  # loaded with the filters
+
         areas = self.query("#area").results(Select)
         equipment = self.query("#equipment").results(SelectionList)
         area = next((select.value for select in areas), ANY)
@@ -255,10 +254,10 @@ class PickerScreen(Screen[None]):
     def show_highlighted(self) -> None:
         options = self.query_one("#routines", OptionList)
         option = options.highlighted_option
-        timeline = self.timelines.get(option.id or "") if option else None
-        if timeline is not None:
-            text = describe(timeline)
-            if timeline.routine.id == self.marked and self.neglected:
+        card = self.cards.get(option.id or "") if option else None
+        if card is not None:
+            text = card.preview
+            if card.id == self.marked and self.neglected:
                 area = self.neglected.replace("-", " ")
                 text = f"{MARK} For your {area}: the area you worked least these 4 weeks.\n\n{text}"
             self.query_one("#routine-details", Static).update(shown(text))
@@ -291,7 +290,10 @@ def cut(text: str, width: int) -> str:
 
 
 def filters() -> list[Widget]:
-    """The body-area and equipment filters, below the routine list."""
+    """The body-area and equipment filters, below the routine list (their widgets take about
+    2 ms to import: after the first frame)."""
+    from textual.widgets import Select, SelectionList
+
     return [
         Label("Body area", classes="filter-label"),
         Select([(area.replace("-", " "), area) for area in AREAS], prompt="any area", id="area"),
@@ -301,23 +303,3 @@ def filters() -> list[Widget]:
             id="equipment",
         ),
     ]
-
-
-def describe(timeline: Timeline) -> str:
-    """The preview of a routine: purpose, focus, equipment, and every exercise with its dose."""
-    from stretchtimer.library.models import equipment_needed
-
-    routine = timeline.routine
-    lines = [
-        f"{routine.name} - {clock(timeline.total)}",
-        routine.purpose,
-        "",
-        f"Focus: {', '.join(routine.focus).replace('-', ' ')}",
-        f"Equipment: {', '.join(equipment_needed(list(timeline.exercises)))}",
-        "",
-    ]
-    for position, exercise in enumerate(timeline.exercises):
-        seconds = clock(timeline.exercise_seconds(position))
-        lines.append(f"{position + 1:>2}. {exercise.name} - {exercise.dose.describe()} ({seconds})")
-    lines += ["", "Enter to start"]
-    return "\n".join(lines)

@@ -460,9 +460,16 @@ class StretchTimerApp(App[None]):
     @on(TitleChanged)
     def set_terminal_title(self, message: TitleChanged) -> None:
         """Name the terminal tab after the step, so a hidden tab still tells the time."""
+        from stretchtimer.tui.terminal import TerminalDriver
+
         driver = self._driver
-        if driver is not None and not self.is_headless:
-            clean = "".join(char for char in message.title if char.isprintable())
+        if driver is None or self.is_headless:
+            return
+        clean = "".join(char for char in message.title if char.isprintable())
+        if isinstance(driver, TerminalDriver):
+            driver.set_title(clean)  # with the frame of the same second
+            self.call_after_refresh(driver.flush_title)
+        else:
             driver.write(f"\x1b]2;{clean}\x07")
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

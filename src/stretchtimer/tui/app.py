@@ -199,6 +199,13 @@ class StretchTimerApp(App[None]):
             event = events.Key("enter", "\r")
         await super().on_event(event)
 
+    def _ring(self) -> None:
+        """The terminal bell, rung from the sound thread straight onto the terminal's output
+        queue (thread-safe): through the app's loop, a cue a second would wake the loop and
+        block the sound thread on a future each time."""
+        if self._running and not self._closed:
+            self.bell()
+
     def _from_sound_thread(self, callback: Callable[[], object]) -> None:
         """Run `callback` on the app's loop; the sound thread may outlive the app by a moment."""
         with contextlib.suppress(RuntimeError):
@@ -366,7 +373,7 @@ class StretchTimerApp(App[None]):
                 self.settings.sound,
                 volume=self.settings.volume,
                 muted=self.muted,
-                ring=lambda: self._from_sound_thread(self.bell),
+                ring=self._ring,
                 on_status=lambda status: self._from_sound_thread(
                     lambda: setattr(self, "backend_status", status)
                 ),

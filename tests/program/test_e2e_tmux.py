@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -38,6 +38,9 @@ class Terminal:
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "t")
 
+    def title(self) -> str:
+        return self.tmux("display-message", "-p", "-t", "t", "#{pane_title}").strip()
+
     def keys(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", "t", *keys)
 
@@ -49,6 +52,13 @@ class Terminal:
                 return screen
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never appeared; the screen:\n{self.screen()}")
+
+
+def wait_until(check: Callable[[], bool], what: str, timeout: float = 15) -> None:
+    end = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < end, f"{what}: not within {timeout} s"
+        time.sleep(0.1)
 
 
 @pytest.fixture
@@ -109,12 +119,14 @@ def test_pick_pause_resume_skip_and_quit_in_a_real_terminal(terminal: Terminal) 
     terminal.keys("N")
     terminal.wait_for("WARM-UP  2 of 6")
     terminal.wait_for("Shoulder Roll")
+    wait_until(lambda: terminal.title().endswith(" - Shoulder Roll"), "the step in the title")
 
     terminal.keys("q")
     terminal.wait_for("Stop this session?")
     terminal.keys("y")
     summary = terminal.wait_for("Session stopped")
     assert "Exercises skipped  1: Neck Roll" in summary
+    wait_until(lambda: terminal.title() == "stretchtimer", "the title names no step after it")
     terminal.keys("q")
     terminal.wait_for("EXITED-0")
 

@@ -15,12 +15,13 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from stretchtimer.cli.terminal import cannot_draw
+from stretchtimer.cli.terminal import cannot_draw, drawn_elsewhere
 from stretchtimer.errors import EXIT_OK, EXIT_USAGE, UsageError, warn
 from stretchtimer.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from stretchtimer.library.catalog import Catalog
+    from stretchtimer.library.terms import Level
 
 
 def default(args: argparse.Namespace) -> int:
@@ -38,9 +39,13 @@ def default(args: argparse.Namespace) -> int:
 
 
 def _app(
-    args: argparse.Namespace, routine_id: str | None = None, catalog: Catalog | None = None
+    args: argparse.Namespace,
+    routine_id: str | None = None,
+    catalog: Catalog | None = None,
+    level: Level = "standard",
 ) -> int:
-    if not (os.isatty(0) and os.isatty(2)):  # Textual reads keys from stdin, draws on stderr
+    # Textual reads keys from stdin and draws on stderr, unless a browser tab is the terminal.
+    if not (drawn_elsewhere() or (os.isatty(0) and os.isatty(2))):
         raise UsageError("no terminal: use --plain (stretchtimer run ROUTINE --plain)")
     # Starting the app builds hundreds of thousands of objects that live as long as it does and
     # frees next to none, so the cyclic collector would only walk them again and again before
@@ -51,6 +56,7 @@ def _app(
     load = (lambda: catalog) if catalog is not None else None
     app = StretchTimerApp(
         routine_id=routine_id,
+        level=level,
         speed=args.speed,
         mute=args.mute,
         load=load,
@@ -106,15 +112,17 @@ def show_command(args: argparse.Namespace) -> int:
         routine = catalog.routine(args.id)
         settings = settings_of(args)
         if args.voice in ("on", "full"):
-            views.print_script(catalog, routine, settings, args.voice == "full")
+            views.print_script(catalog, routine, settings, args.voice == "full", args.level)
         elif args.json:
-            views.print_json(views.routine_json(catalog, routine, settings, with_steps=True))
+            views.print_json(views.routine_json(catalog, routine, settings, True, args.level))
         else:
-            views.print_routine(catalog, routine, settings, args.steps)
+            views.print_routine(catalog, routine, settings, args.steps, args.level)
     elif args.id in catalog.exercises:
+        from stretchtimer.library.models import at_level
+
         if args.voice is not None:
             raise UsageError(f"--voice shows what a routine says; '{args.id}' is an exercise")
-        exercise = catalog.exercise(args.id)
+        exercise = at_level(catalog.exercise(args.id), args.level)
         if args.json:
             views.print_json(views.exercise_json(catalog, exercise))
         else:
@@ -154,14 +162,14 @@ def run_command(args: argparse.Namespace) -> int:
     if why is not None and not args.plain:
         warn(f"this terminal ({why}) cannot draw the app: running the session as text")
     elif not args.plain:
-        return _app(args, args.routine, catalog)
+        return _app(args, args.routine, catalog, args.level)
     from stretchtimer.plain import run_plain
     from stretchtimer.session.plan import session_timeline
 
     settings = settings_of(args)
     routine = catalog.routine(args.routine)
     exercises = catalog.routine_exercises(routine)
-    timeline = session_timeline(routine, exercises, settings)
+    timeline = session_timeline(routine, exercises, settings, args.level)
     return run_plain(
         timeline,
         speed=args.speed,
@@ -201,7 +209,6 @@ def stats_command(args: argparse.Namespace) -> int:
         break_weeks,
         break_weeks_json,
         read_breaks,
-        typing_sessions,
     )
     from stretchtimer.history.records import utc_now
     from stretchtimer.history.report import stats_json, stats_lines
@@ -212,8 +219,7 @@ def stats_command(args: argparse.Namespace) -> int:
     now = utc_now()
     # the same file as the stats: what is wrong with it is said once, by their read
     breaks = read_breaks(since=now - timedelta(weeks=args.weeks + 1))
-    typing = typing_sessions(breaks) if settings.break_proof else frozenset()
-    _, stats = read_stats(now, goal, args.weeks, warn=warn, not_counted=typing)
+    _, stats = read_stats(now, goal, args.weeks, warn=warn, break_proof=settings.break_proof)
     weeks = break_weeks(breaks, stats.today, args.weeks)
     if args.json:
         print_json({**stats_json(stats), "breaks": break_weeks_json(weeks)})
@@ -232,7 +238,7 @@ def remind_command(args: argparse.Namespace) -> int:
         # The reminder never speaks TLS; asyncio imports ssl only to offer it (and runs
         # without it), and its libraries would be 6 of the 30 MiB a background reminder may use.
         sys.modules["ssl"] = None  # type: ignore[assignment]
-    from stretchtimer.remind.main import Options, run_background
+    from stretchtimer.remind.main import Options, claim, run_background
 
     if args.control:
         from stretchtimer.remind.control import send
@@ -269,10 +275,11 @@ def remind_command(args: argparse.Namespace) -> int:
         speed=args.speed,
         session_options=tuple(passed),
     )
+    if not args.background and not (os.isatty(0) and os.isatty(2)):
+        raise UsageError("no terminal: use --background (stretchtimer remind --background)")
+    claim()  # held until the process ends
     if args.background:
         return run_background(settings, options)
-    if not (os.isatty(0) and os.isatty(2)):
-        raise UsageError("no terminal: use --background (stretchtimer remind --background)")
     from stretchtimer.tui.remind_app import run_screen
 
     return run_screen(settings, options)
@@ -327,6 +334,72 @@ def doctor_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+WEB_EXTRA = ("textual_serve", "aiohttp", "aiohttp_jinja2", "jinja2")
+"""What `pip install 'stretchtimer[web]'` brings: the modules serve cannot do without."""
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    """The app in browser tabs; each tab's process gets this command's session options."""
+    try:
+        from stretchtimer.web.server import (
+            WILDCARDS,
+            AppServer,
+            app_command,
+            is_local,
+            open_in_browser,
+        )
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] not in WEB_EXTRA:
+            raise
+        how = "pip install 'stretchtimer[web]' (in a checkout: pip install '.[web]')"
+        raise UsageError(f"serve needs the web extra, {error.name} is missing: {how}") from None
+    settings_of(args)  # a mistake in the settings stops here, not in every tab
+    listening = False
+
+    def serving(url: str) -> None:
+        nonlocal listening
+        listening = True
+        if not is_local(args.host):
+            where = f"{args.host}:{args.port}"
+            if args.host in WILDCARDS:
+                where = f"port {args.port} of this computer from any network"
+            warn(f"anyone who can reach {where} can use the app and your history: it has no login")
+        print(f"Serving stretchtimer at {url} (one session per tab; Ctrl+C stops)", flush=True)
+        if args.open:
+            open_in_browser(url)
+
+    command = app_command([sys.executable, "-m", "stretchtimer", *session_words(args)])
+    try:
+        AppServer(command, args.host, args.port, serving).serve()
+    except OSError as error:
+        if listening:
+            raise
+        # The port is taken, the address is not this computer's; aiohttp words a failed
+        # bind at length around the system's own words.
+        why = os.strerror(error.errno) if error.errno and error.errno > 0 else error.strerror
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {why or error}") from None
+    return EXIT_OK
+
+
+def session_words(args: argparse.Namespace) -> list[str]:
+    """The session options given, as words for another stretchtimer command line."""
+    words = [] if args.speed == 1.0 else [f"--speed={args.speed!r}"]
+    words += ["--mute"] if args.mute else []
+    words += ["--no-log"] if args.log is False else []
+    for option, value in (
+        ("--volume", args.volume),
+        ("--sound", args.sound),
+        ("--voice", args.voice),
+        ("--prepare", args.prepare),
+        ("--rest", args.rest),
+        ("--transcript", args.transcript and args.transcript.resolve()),
+        ("--log", args.log_file and args.log_file.resolve()),
+    ):
+        if value is not None:
+            words.append(f"{option}={value}")
+    return words
+
+
 def import_command(args: argparse.Namespace) -> int:
     from stretchtimer.cli.workrave import import_workrave
 
@@ -340,6 +413,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "schema": schema_command,
     "run": run_command,
     "doctor": doctor_command,
+    "serve": serve_command,
     "history": history_command,
     "stats": stats_command,
     "import": import_command,

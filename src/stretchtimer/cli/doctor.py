@@ -36,6 +36,8 @@ def report(settings: Settings, play: bool = False) -> Iterator[str]:
     size = shutil.get_terminal_size(fallback=(0, 0))
     yield _row("size", f"{size.columns}x{size.lines}" if size.columns else "not a terminal")
     yield _row("colours", colours())
+    yield "Browser tabs (stretchtimer serve):"
+    yield _row("textual-serve", _web_extra())
 
 
 def _sound(settings: Settings, play: bool) -> Iterator[str]:
@@ -101,6 +103,17 @@ def _voice(settings: Settings, play: bool) -> Iterator[str]:
         player.play_clip(clip)
         player.close()
         yield _row("test", f"said a {clip.seconds:.1f} s phrase")
+
+
+def _web_extra() -> str:
+    """Whether `serve` can run: the web extra's textual-serve, asked of the installed
+    packages (importing it would take aiohttp's import time)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{version('textual-serve')} installed"
+    except PackageNotFoundError:
+        return "not installed: pip install 'stretchtimer[web]'"
 
 
 def _history(settings: Settings) -> str:

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 from stretchtimer import __version__
 from stretchtimer.cli.commands import COMMANDS, default
 from stretchtimer.errors import EXIT_OK, EXIT_USAGE, BadInput, UsageError, warn
-from stretchtimer.library.terms import AREAS, EQUIPMENT, PHASES, POSITIONS
+from stretchtimer.library.terms import AREAS, EQUIPMENT, LEVELS, PHASES, POSITIONS
 from stretchtimer.output import OutputLost, SafeOutput, drop_output
 from stretchtimer.paths import WORKRAVE_EXERCISES
 from stretchtimer.settings import (
@@ -110,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("on", "full"),
         help="print what the voice says in a routine, and when (full: form cues too)",
     )
+    _add_level(show)
     _add_pacing_options(show, argparse.SUPPRESS)
 
     validate = commands.add_parser("validate", help="check exercise and routine files")
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run a routine (in the app, or --plain)")
     run.add_argument("routine", help="a routine id, e.g. desk-break")
     run.add_argument("--plain", action="store_true", help="print each step as a line of text")
+    _add_level(run)
     _add_session_options(run, argparse.SUPPRESS)
 
     history = commands.add_parser("history", help="the sessions you did, newest first")
@@ -153,8 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     remind.add_argument(
         "control",
         nargs="?",
-        choices=("start", "snooze", "skip", "pause", "resume"),
-        help="answer the running reminder (e.g. from a tmux key) instead of starting one",
+        choices=("start", "snooze", "snooze-10", "skip", "pause", "resume"),
+        help="answer the running reminder (e.g. from a tmux key) instead of starting one;"
+        " snooze is 5 minutes, snooze-10 is 10",
     )
     remind.add_argument(
         "--every",
@@ -202,6 +205,25 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="one short line for a status bar: next break")
     status.add_argument("--json", action="store_true", help="print JSON")
 
+    serve = commands.add_parser(
+        "serve",
+        help="the app in a browser tab (a tablet on the mat): one session per tab",
+        description="Serve the app to web browsers: each tab runs its own session, sound"
+        " plays on this computer. Needs the web extra (pip install 'stretchtimer[web]').",
+    )
+    serve.add_argument(
+        "--port", type=_port, default=8000, metavar="N", help="the port (default 8000)"
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="HOST",
+        help="the address to listen on (default 127.0.0.1, this computer only; 0.0.0.0:"
+        " every network, where anyone who can reach the port can use it: there is no login)",
+    )
+    serve.add_argument("--open", action="store_true", help="open the page in your browser")
+    _add_session_options(serve, argparse.SUPPRESS)
+
     doctor = commands.add_parser("doctor", help="show what works here: sound, voice, folders")
     doctor.add_argument("--play", action="store_true", help="also play a cue and say a word")
     _add_import(commands)
@@ -218,6 +240,23 @@ def build_parser() -> argparse.ArgumentParser:
         rest=None,
     )
     return parser
+
+
+def _add_level(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--level",
+        choices=LEVELS,
+        default="standard",
+        help="each dose at the least (easy), the usual (standard) or the most (full) of its"
+        " range; default standard",
+    )
+
+
+def _port(text: str) -> int:
+    value = _whole(text)
+    if value is None or not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r}: use a whole number 1 to 65535")
+    return value
 
 
 def _add_import(commands: Any) -> None:

@@ -12,8 +12,17 @@ from typing import Any, cast
 DUMB = ("dumb", "unknown")  # Rich's terminals without cursor movement or colour
 
 
+def drawn_elsewhere() -> bool:
+    """Whether Textual draws through a driver named in TEXTUAL_DRIVER rather than this
+    terminal: textual-serve names its web driver for each browser tab's process, whose stdin
+    and stdout are pipes to the server."""
+    return bool(os.environ.get("TEXTUAL_DRIVER"))
+
+
 def cannot_draw() -> str | None:
     """Why this terminal cannot draw the full-screen app (Emacs' shell, some CI logs), or None."""
+    if drawn_elsewhere():
+        return None
     term = os.environ.get("TERM", "")
     return f"TERM={term}" if term.strip().lower() in DUMB else None
 

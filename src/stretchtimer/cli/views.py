@@ -12,20 +12,45 @@ from typing import Any
 from stretchtimer.format import clock, unsafe_characters
 from stretchtimer.library.catalog import Catalog
 from stretchtimer.library.models import (
+    LEVELS,
+    STANDARD,
     Amount,
     Exercise,
+    Level,
     Routine,
     equipment_needed,
     field_names,
+    routine_size,
     to_data,
 )
-from stretchtimer.session.plan import Count, Step, Timeline, session_timeline
+from stretchtimer.session.plan import Count, Step, Timeline, paced, session_timeline
 from stretchtimer.session.words import step_line
 from stretchtimer.settings import Settings
 
 
-def timeline_of(catalog: Catalog, routine: Routine, settings: Settings) -> Timeline:
-    return session_timeline(routine, catalog.routine_exercises(routine), settings)
+def timeline_of(
+    catalog: Catalog, routine: Routine, settings: Settings, level: Level = STANDARD
+) -> Timeline:
+    return session_timeline(routine, catalog.routine_exercises(routine), settings, level)
+
+
+def level_totals(catalog: Catalog, routine: Routine, settings: Settings) -> dict[Level, float]:
+    """The routine's total time at each level with your get-ready and rest (its size: a
+    fraction of planning it; the same pacing as `session_timeline`)."""
+    exercises = catalog.routine_exercises(routine)
+    prepare, rest = settings.prepare, settings.rest
+    return {
+        level: routine_size(
+            paced(routine, exercises, prepare, rest, level), exercises, level
+        ).seconds
+        for level in LEVELS
+    }
+
+
+def time_with_levels(totals: dict[Level, float]) -> str:
+    """'5:26 (5:18-5:38)': the standard time, and the easy to full ones where they differ."""
+    easy, standard, full = (clock(totals[level]) for level in LEVELS)
+    return standard if easy == full else f"{standard} ({easy}-{full})"
 
 
 def routines_json(catalog: Catalog, settings: Settings) -> list[dict[str, Any]]:
@@ -51,7 +76,7 @@ def routine_table(catalog: Catalog, settings: Settings) -> Table:
             [
                 routine.id,
                 routine.name,
-                clock(timeline.total),
+                time_with_levels(level_totals(catalog, routine, settings)),
                 ", ".join(routine.focus),
                 ", ".join(equipment_needed(list(timeline.exercises))),
             ]
@@ -159,9 +184,13 @@ def exercise_json(catalog: Catalog, exercise: Exercise) -> dict[str, Any]:
 
 
 def routine_json(
-    catalog: Catalog, routine: Routine, settings: Settings, with_steps: bool
+    catalog: Catalog,
+    routine: Routine,
+    settings: Settings,
+    with_steps: bool,
+    level: Level = STANDARD,
 ) -> dict[str, Any]:
-    timeline = timeline_of(catalog, routine, settings)
+    timeline = timeline_of(catalog, routine, settings, level)
     data: dict[str, Any] = {
         "id": routine.id,
         "name": routine.name,
@@ -170,7 +199,9 @@ def routine_json(
         "equipment": equipment_needed(list(timeline.exercises)),
         "prepare_seconds": timeline.routine.prepare,
         "rest_seconds": timeline.routine.rest,
+        "level": level,
         "total_seconds": timeline.total,
+        "level_seconds": level_totals(catalog, routine, settings),
         "exercises": [
             {
                 "id": exercise.id,
@@ -211,14 +242,16 @@ def _step_json(step: Step) -> dict[str, Any]:
     }
 
 
-def print_routine(catalog: Catalog, routine: Routine, settings: Settings, steps: bool) -> None:
-    timeline = timeline_of(catalog, routine, settings)
-    print(f"{routine.name} ({routine.id}) - {clock(timeline.total)}")
+def print_routine(
+    catalog: Catalog, routine: Routine, settings: Settings, steps: bool, level: Level = STANDARD
+) -> None:
+    timeline = timeline_of(catalog, routine, settings, level)
+    print(f"{routine.name} ({routine.id}) - {clock(timeline.total)}{_at(level)}")
     print(routine.purpose)
     print(f"Focus: {', '.join(routine.focus)}")
     print(f"Equipment: {', '.join(equipment_needed(list(timeline.exercises)))}")
-    paced = timeline.routine
-    print(f"Get ready {paced.prepare} s before each exercise, rest {paced.rest} s between.")
+    paced_ = timeline.routine
+    print(f"Get ready {paced_.prepare} s before each exercise, rest {paced_.rest} s between.")
     if routine.id in catalog.replaced:
         print(f"Your file {catalog.routines[routine.id].path} replaces the built-in routine.")
     print()
@@ -241,6 +274,17 @@ def print_routine(catalog: Catalog, routine: Routine, settings: Settings, steps:
         ],
     )
     print(f"\nTotal: {clock(timeline.total)} ({len(timeline.steps)} steps; --steps lists them)")
+    others = [
+        f"{other} {clock(seconds)}"
+        for other, seconds in level_totals(catalog, routine, settings).items()
+        if other != level
+    ]
+    print(f"Levels: {', '.join(others)} (--level)")
+
+
+def _at(level: Level) -> str:
+    """', easy level' after a routine's time; nothing at the standard level."""
+    return "" if level == STANDARD else f", {level} level"
 
 
 def script_lines(timeline: Timeline, full: bool, count_every: int = 1) -> list[str]:
@@ -266,11 +310,14 @@ def _tenths(seconds: float) -> str:
     return f"{minutes}:{rest // 10:02}.{rest % 10}"
 
 
-def print_script(catalog: Catalog, routine: Routine, settings: Settings, full: bool) -> None:
-    timeline = timeline_of(catalog, routine, settings)
+def print_script(
+    catalog: Catalog, routine: Routine, settings: Settings, full: bool, level: Level = STANDARD
+) -> None:
+    timeline = timeline_of(catalog, routine, settings, level)
     count_every = settings.voice_count
     mode = "--voice=full" if full else "--voice"
-    print(f"{routine.name} ({routine.id}) - {clock(timeline.total)}, what the voice says ({mode})")
+    time = f"{clock(timeline.total)}{_at(level)}"
+    print(f"{routine.name} ({routine.id}) - {time}, what the voice says ({mode})")
     print()
     for line in script_lines(timeline, full, count_every):
         print(line)

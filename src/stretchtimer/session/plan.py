@@ -12,14 +12,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from stretchtimer.library.models import (
+    STANDARD,
     SWITCH_SECONDS,
     Exercise,
     HoldDose,
+    Level,
     RepsDose,
     RoundsDose,
     Routine,
     Side,
     TimedDose,
+    at_level,
     routine_size,
 )
 from stretchtimer.settings import Settings
@@ -121,12 +124,20 @@ class Timeline:
 
     routine: Routine
     exercises: tuple[Exercise, ...]
+    """At the session's level: each dose's `default` is what the session does."""
     steps: tuple[Step, ...]
     exercise_starts: tuple[int, ...] = field(repr=False)
+    level: Level = STANDARD
 
     @property
     def total(self) -> float:
         return self.steps[-1].end if self.steps else 0.0
+
+    @property
+    def name(self) -> str:
+        """The routine's name, with its level unless standard: 'Desk Break (easy)'."""
+        name = self.routine.name
+        return name if self.level == STANDARD else f"{name} ({self.level})"
 
     def exercise_span(self, exercise_index: int) -> range:
         """Indices of the steps that belong to one exercise (its prepare and rest included)."""
@@ -171,9 +182,11 @@ def paced(
     exercises: Sequence[Exercise],
     prepare: int | None = None,
     rest: int | None = None,
+    level: Level = STANDARD,
 ) -> Routine:
     """`routine` with the get-ready and rest between exercises you chose (config.toml,
-    --prepare, --rest); as it is when it would then be longer than a routine may be."""
+    --prepare, --rest); as it is when it would then be longer than a routine may be at
+    `level`."""
     if prepare is None and rest is None:
         return routine
     mine = dataclasses.replace(
@@ -181,19 +194,22 @@ def paced(
         prepare=routine.prepare if prepare is None else prepare,
         rest=routine.rest if rest is None else rest,
     )
-    return routine if routine_size(mine, list(exercises)).too_big("it") else mine
+    return routine if routine_size(mine, list(exercises), level).too_big("it") else mine
 
 
 def session_timeline(
-    routine: Routine, exercises: Sequence[Exercise], settings: Settings
+    routine: Routine, exercises: Sequence[Exercise], settings: Settings, level: Level = STANDARD
 ) -> Timeline:
-    """The timeline a session of `routine` runs with your get-ready and rest: the one place a
-    routine's time comes from, so what the picker, `list` and `show` say is what it takes."""
-    return plan(paced(routine, exercises, settings.prepare, settings.rest), exercises)
+    """The timeline a session of `routine` at `level` runs with your get-ready and rest: the
+    one place a routine's time comes from, so what the picker, `list` and `show` say is what
+    it takes."""
+    return plan(paced(routine, exercises, settings.prepare, settings.rest, level), exercises, level)
 
 
-def plan(routine: Routine, exercises: Sequence[Exercise]) -> Timeline:
-    """Lay out every step of `routine`, whose exercises (doses already applied) are given."""
+def plan(routine: Routine, exercises: Sequence[Exercise], level: Level = STANDARD) -> Timeline:
+    """Lay out every step of `routine` at `level`, whose exercises (the routine's changes to
+    their doses applied) are given."""
+    exercises = [at_level(exercise, level) for exercise in exercises]
     steps: list[Step] = []
     starts: list[int] = []
     clock = 0.0
@@ -227,7 +243,7 @@ def plan(routine: Routine, exercises: Sequence[Exercise]) -> Timeline:
                 )
             )
             clock += draft.duration
-    return Timeline(routine, tuple(exercises), tuple(steps), tuple(starts))
+    return Timeline(routine, tuple(exercises), tuple(steps), tuple(starts), level)
 
 
 def _exercise_drafts(

@@ -35,6 +35,7 @@ from stretchtimer.library.sources import Key, find_sources, key_of
 from stretchtimer.safety import remember_safety_seen, safety_seen
 from stretchtimer.settings import Settings
 from stretchtimer.tui import routine_cards
+from stretchtimer.tui.memory import read_memory
 from stretchtimer.tui.messages import (
     FirstFrameShown,
     RoutinesShown,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:  # the models, engine and history load after the first frame
     from stretchtimer.history.records import SessionRecord
     from stretchtimer.history.stats import Stats
     from stretchtimer.library.catalog import Catalog
+    from stretchtimer.library.terms import Level
     from stretchtimer.session.clock import Clock
     from stretchtimer.session.engine import Summary
     from stretchtimer.session.plan import Timeline
@@ -91,6 +93,7 @@ class StretchTimerApp(App[None]):
         self,
         *,
         routine_id: str | None = None,
+        level: Level = "standard",
         speed: float = 1.0,
         mute: bool = False,
         clock: Clock | None = None,
@@ -101,6 +104,7 @@ class StretchTimerApp(App[None]):
         super().__init__()
         self.transcript = transcript
         self.routine_id = routine_id
+        self.level: Level = level
         self.speed = speed
         self.clock = clock
         self.settings = settings or Settings()
@@ -138,7 +142,7 @@ class StretchTimerApp(App[None]):
         logging.getLogger("stretchtimer").addHandler(self._log_handler)
         self._stop_on_signals()
         if self.routine_id is not None:
-            self.start_session(self.routine_id)
+            self.start_session(self.routine_id, self.level)
 
     def on_ready(self) -> None:
         """The first frame is on the terminal (Textual's Ready comes after its first paint;
@@ -150,7 +154,8 @@ class StretchTimerApp(App[None]):
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this terminal; on Linux and macOS, one that never blocks on a
-        closed terminal (tui/terminal.py)."""
+        closed terminal (tui/terminal.py); in a browser tab (`stretchtimer serve`), one for
+        which a closed tab is a closed terminal (tui/browser.py)."""
         driver = super().get_driver_class()
         from textual.drivers.linux_driver import LinuxDriver
 
@@ -158,6 +163,12 @@ class StretchTimerApp(App[None]):
             from stretchtimer.tui.terminal import TerminalDriver
 
             return TerminalDriver
+        from textual.drivers.web_driver import WebDriver
+
+        if driver is WebDriver:
+            from stretchtimer.tui.browser import BrowserDriver
+
+            return BrowserDriver
         return driver
 
     def _stop_on_signals(self) -> None:
@@ -234,24 +245,24 @@ class StretchTimerApp(App[None]):
 
     @on(StartRoutine)
     def routine_chosen(self, message: StartRoutine) -> None:
-        self.start_session(message.routine_id)
+        self.start_session(message.routine_id, message.level)
 
-    def start_session(self, routine_id: str) -> None:
+    def start_session(self, routine_id: str, level: Level = "standard") -> None:
         """Show the safety note once ever, then the session; its summary after it ends."""
         if not safety_seen():
 
             def after_note(_: None) -> None:
                 if not remember_safety_seen():
                     self.notify("Could not save that the safety note was read.", severity="warning")
-                self._open_session(routine_id)
+                self._open_session(routine_id, level)
 
             from stretchtimer.tui.screens.safety_screen import SafetyScreen
 
             self.push_screen(SafetyScreen(), after_note)
         else:
-            self._open_session(routine_id)
+            self._open_session(routine_id, level)
 
-    def _open_session(self, routine_id: str) -> None:
+    def _open_session(self, routine_id: str, level: Level) -> None:
         from stretchtimer.session.engine import Engine  # with the next three: 67 ms
         from stretchtimer.session.plan import session_timeline
         from stretchtimer.tui.screens.session_screen import SessionScreen
@@ -263,7 +274,7 @@ class StretchTimerApp(App[None]):
         catalog = self.load_catalog()
         routine = catalog.routine(routine_id)
         exercises = catalog.routine_exercises(routine)
-        timeline = session_timeline(routine, exercises, self.settings)
+        timeline = session_timeline(routine, exercises, self.settings, level)
         engine = Engine(timeline, self.clock, self.speed)
         self._close_wiring()
         wiring = SessionWiring(
@@ -281,6 +292,7 @@ class StretchTimerApp(App[None]):
 
         def show_summary(summary: Summary | None) -> None:
             self.session_screen = None
+            self.post_message(TitleChanged(self.title))  # no step to name any more
             if summary is not None:
                 self._show_summary(summary, timeline, wiring)
 
@@ -320,7 +332,13 @@ class StretchTimerApp(App[None]):
         def warn(text: str) -> None:
             self.call_from_thread(self.history_warning, text)
 
-        return read_stats(utc_now(), self.settings.weekly_goal, this=this, warn=warn)
+        return read_stats(
+            utc_now(),
+            self.settings.weekly_goal,
+            this=this,
+            warn=warn,
+            break_proof=self.settings.break_proof,
+        )
 
     @work(thread=True, name="week-progress", exit_on_error=False)
     def _show_week_progress(self, screen: SummaryScreen, this: SessionRecord) -> None:
@@ -399,7 +417,11 @@ class StretchTimerApp(App[None]):
         self._cards_key = self._routine_cards_key()
         cards = routine_cards.read(self._cards_key)
         return PickerScreen(
-            self.routine_listing, self.read_history, cards, drawn=self.first_frame_shown
+            self.routine_listing,
+            self.read_history,
+            cards,
+            drawn=self.first_frame_shown,
+            memory=read_memory(),
         )
 
     def _routine_cards_key(self) -> Key | None:
@@ -411,8 +433,9 @@ class StretchTimerApp(App[None]):
         return routine_cards.key_of(catalog_key, self.settings.prepare, self.settings.rest)
 
     def routine_listing(self) -> Listing:
-        """Every routine's card, planned as its session will run, and the catalog's problems;
-        the cards are saved for the next start. Called in a thread."""
+        """Every routine's card at each level, planned as its session will run, and the
+        catalog's problems; the cards are saved for the next start. Called in a thread."""
+        from stretchtimer.library.terms import LEVELS
         from stretchtimer.session.plan import session_timeline
 
         catalog = self.load_catalog()
@@ -420,7 +443,11 @@ class StretchTimerApp(App[None]):
         for routine_id in sorted(catalog.routines):
             routine = catalog.routine(routine_id)
             exercises = catalog.routine_exercises(routine)
-            cards.append(routine_cards.card_of(session_timeline(routine, exercises, self.settings)))
+            timelines = [
+                session_timeline(routine, exercises, self.settings, level) for level in LEVELS
+            ]
+            totals = {timeline.level: timeline.total for timeline in timelines}
+            cards += [routine_cards.card_of(timeline, totals) for timeline in timelines]
         routine_cards.write(self._cards_key, cards)
         return cards, catalog.problems
 

@@ -1,0 +1,1 @@
+"""`stretchtimer serve`: the app in browser tabs (textual-serve, the `web` extra)."""

@@ -335,6 +335,9 @@ def _rep(step: Step, timeline: Timeline, options: VoiceOptions) -> list[Phrase]:
     assert rep is not None
     said: list[Phrase] = []
     part_start = rep.number == 1
+    word = exercise.spoken.release if exercise.spoken else None
+    way_back = word if isinstance(dose, RepsDose) and step.duration >= MIDWAY_MIN_TEMPO else None
+    half = step.duration / 2
     if isinstance(dose, RoundsDose) and part_start:
         words = _part_words(step)
         if step.round is not None and step.round.number > 1 and _first_part(step, timeline):
@@ -344,15 +347,16 @@ def _rep(step: Step, timeline: Timeline, options: VoiceOptions) -> list[Phrase]:
         said.append(Phrase(start(exercise, "Go."), Priority.PROMPT, patience=1.0))
     elif options.full and exercise.cues and rep.number % FULL_CUE_EVERY == 3:
         cue = exercise.cues[(step.index // FULL_CUE_EVERY) % len(exercise.cues)]  # in turn
-        said.append(Phrase(exercise.on_side(cue, step.side), Priority.DETAIL, patience=0.3))
+        # After the way back, if the rep has one: said over it, it would leave you leaning.
+        delay = half + seconds_to_say(way_back) if way_back else 0.0
+        cue = exercise.on_side(cue, step.side)
+        said.append(Phrase(cue, Priority.DETAIL, delay=delay, patience=1.0 if delay else 0.3))
     elif rep.number % options.count_every == 0 or rep.number == rep.total:
         said.append(Phrase(str(rep.number), Priority.COUNT, patience=0.3))
-    word = exercise.spoken.release if exercise.spoken else None
-    if isinstance(dose, RepsDose) and word and step.duration >= MIDWAY_MIN_TEMPO:
+    if way_back:
         # Never lost: with your eyes closed, a lean or a lift with no word back is held on.
         # It may wait (behind a safety line, say) until the next rep starts.
-        half = step.duration / 2
-        said.append(Phrase(word, Priority.PROMPT, delay=half, patience=half))
+        said.append(Phrase(way_back, Priority.PROMPT, delay=half, patience=half))
     return said
 
 

@@ -14,12 +14,14 @@ medians. The pieces, each a script of its own whose docstring says exactly how i
   `tmux capture-pane` every 5 ms, as wall time and as the CPU time the program had used by
   then (steadier on a busy machine); the baseline is a bare Textual app showing one Label,
   launched the same way; one unmeasured launch of each first, then they alternate.
-- CPU and peak RSS (tui.py `side_by_side`): four programs at once, each in its own tmux server:
-  `stretchtimer run desk-break` (the TUI session at speed 1), the same with `--plain`, a bare
-  Textual app updating a Digits clock once a second, and termdown (anchor.py: `termdown 30m`
-  from a venv of its own under ~/.cache). Once all four are up, CPU time from /proc (each
+- CPU and peak RSS (tui.py `side_by_side`): four programs at once, each in its own 80x24 tmux
+  server: `stretchtimer run desk-break` (the TUI session at speed 1), the same with `--plain`,
+  a bare Textual app updating a Digits clock once a second, and termdown (anchor.py: `termdown
+  30m` from a venv of its own under ~/.cache). Once all four are up, CPU time from /proc (each
   thread's schedstat, in ns; tui.py `cpu_seconds`) over a
-  --cpu-seconds window (30 s) in % of one core, and VmHWM at its end in MiB.
+  --cpu-seconds window (30 s) in % of one core, and VmHWM at its end in MiB. Then the TUI
+  session and the Digits clock again, side by side at 120x40 (the countdown grows with the
+  terminal), for its CPU figure.
 - the catalog commands (commands.py): wall time of `stretchtimer list` and
   `stretchtimer show full-back-session` as fresh processes, against `python -c pass`.
 - timing (timing.py `run_scenarios`): the engine against a naive sum of sleeps, side by side in
@@ -206,7 +208,34 @@ def usage_rows(
             Row(rss_figure, rss(name), BARE_CLOCK, rss("clock"), rss_target, rss_check),
             anchored(rss_figure, rss(name), rss),
         ]
-    return rows
+    return [*rows, big_terminal_row(programs, repeat, seconds)]
+
+
+def big_terminal_row(programs: tui.Programs, repeat: int, seconds: float) -> Row:
+    """The TUI session against the Digits clock, side by side in a 120x40 terminal."""
+    columns, lines = size = tui.SIZES[-1]
+    contenders = [
+        tui.Contender("session", programs.session(), tui.SESSION_MARKER),
+        tui.Contender("clock", programs.bare_clock(), tui.BARE_MARKER),
+    ]
+    windows: list[dict[str, tui.Usage]] = []
+    for number in range(1, repeat + 1):
+        windows.append(tui.side_by_side(contenders, programs.env, seconds, size))
+        print(
+            f"  window {number}/{repeat} at {columns}x{lines}: "
+            + ", ".join(f"{name} {usage.cpu:.2f} %" for name, usage in windows[-1].items()),
+            file=sys.stderr,
+            flush=True,
+        )
+    return Row(
+        f"CPU, TUI session at {columns}x{lines}, {seconds:g} s (% of one core)",
+        [window["session"].cpu for window in windows],
+        BARE_CLOCK,
+        [window["clock"].cpu for window in windows],
+        CPU_TARGET,
+        cpu_check,
+        2,
+    )
 
 
 def command_rows(repeat: int, env: dict[str, str]) -> list[Row]:

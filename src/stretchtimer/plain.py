@@ -132,6 +132,7 @@ class PlainSession:
         self.asking_before = False
         self.answer: asyncio.Future[int | None] | None = None  # while asking "and now?"
         self.resume_after_question: bool | None = None  # while asking "stop?"
+        self.resume_after_help: bool | None = None  # while the keys are shown
         self.signal = 0  # the signal that stopped it (Ctrl+C, a closed terminal, a kill)
         self.output_lost: OutputLost | None = None  # stopped because nothing could be printed
         self.shown_exercise: int | None = None  # whose steps were printed last
@@ -204,6 +205,8 @@ class PlainSession:
             # Nobody at a keyboard to resume it: go on from where it stopped.
             self.say(f"[{clock(elapsed)}] {stalled(event.stalled)}.")
             self.engine.send(Command.RESUME)
+        elif isinstance(event, Paused) and self.resume_after_help:
+            self.say(f"[{clock(elapsed)}] Paused while you read the keys.")
         elif isinstance(event, Paused):
             why = stalled(event.stalled) if event.stalled else "Paused"
             self.say(f"[{clock(elapsed)}] {why}. Press space to resume.")
@@ -224,6 +227,8 @@ class PlainSession:
                 self.answer.set_result(value)
         elif self.resume_after_question is not None:
             self.answer_stop(key in STOP_KEYS)
+        elif self.resume_after_help is not None:
+            self.close_help()
         elif self.asking_before and value is not None:
             self.asking_before = False
             self.say(self.wiring.answer_before(value))
@@ -235,9 +240,27 @@ class PlainSession:
                 self.player.muted = not self.player.muted
                 self.say("Sound off." if self.player.muted else "Sound on.")
             elif entry.action == "help":
-                self.say("\n".join(["Keys:", *(f"  {line}" for line in help_lines())]))
+                self.open_help()
             elif entry.action == "quit":
                 self.ask_stop()
+
+    def open_help(self) -> None:
+        """As in the app, the session waits while you read the keys; any key carries on."""
+        running = self.engine.state == "running"
+        self.resume_after_help = running
+        if running:
+            self.engine.send(Command.PAUSE)
+        lines = ["Keys:", *(f"  {line}" for line in help_lines())]
+        self.say("\n".join([*lines, "Press any key to carry on."]))
+
+    def close_help(self) -> None:
+        resume, self.resume_after_help = self.resume_after_help, None
+        if self.engine.state != "paused":
+            return
+        if resume:
+            self.engine.send(Command.RESUME)
+        else:
+            self.say("Still paused. Press space to resume.")
 
     def ask_stop(self) -> None:
         """As in the app, quitting asks first (the session waits, paused)."""

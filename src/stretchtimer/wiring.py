@@ -148,7 +148,9 @@ class SessionWiring:
         if value < feeling.HIGH:
             return None
         gentler = (
-            None if self.catalog is None else feeling.gentler_routine(self.timeline, self.catalog)
+            None
+            if self.catalog is None
+            else feeling.gentler_routine(self.timeline, self.catalog, self.settings)
         )
         return feeling.advice(value, gentler)
 

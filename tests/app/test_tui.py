@@ -642,3 +642,24 @@ async def test_during_reps_the_big_number_is_the_rep_with_its_tempo(user_config:
         assert tempo_bar().startswith("\N{BOX DRAWINGS HEAVY HORIZONTAL}")
         await advance(pilot, clock, 2)
         assert countdown(pilot) == "2 / 10"
+
+
+async def test_the_pickers_times_are_the_sessions_with_your_get_ready_and_rest(
+    user_config: Path,
+) -> None:
+    from stretchtimer.format import clock
+    from stretchtimer.settings import Settings
+
+    seen_safety(user_config)
+    app = StretchTimerApp(settings=Settings(prepare=3, rest=0), clock=ManualClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        options = app.screen.query_one("#routines", OptionList)
+        listed = str(options.get_option_at_index(0).prompt)
+        details = text(pilot, "#routine-details")
+        assert listed.startswith("Desk Break") and not listed.endswith("5:26")  # as planned
+        await pilot.press("enter")
+        await settle(pilot)
+        total = clock(session_of(pilot).timeline.total)
+        assert listed.endswith(f" {total}")
+        assert details.startswith(f"Desk Break - {total}")

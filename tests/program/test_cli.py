@@ -298,7 +298,8 @@ def test_plain_run_takes_single_keys_from_a_terminal() -> None:
             (b"N", ["Skipped", "| Shoulder Roll | Get ready. Next up: Shoulder Roll"]),
             (b"p", ["| Neck Roll | Now the other way"]),  # back within 3 s: the previous step
             (b"\x1b[C", ["Skipped 1 step."]),  # the right arrow skips, as n does
-            (b"?", ["Keys:", "pause or resume", "restart this step"]),
+            (b"?", ["Keys:", "restart this step", "Paused while you read the keys."]),
+            (b"m", ["Resumed."]),  # any key closes the keys, and the session goes on
             (b"m", ["Sound off."]),
             (b"q", ["Stop this session?"]),  # asks first, as the app does
             (b"n", ["Resumed."]),  # no: the session goes on
@@ -311,6 +312,25 @@ def test_plain_run_takes_single_keys_from_a_terminal() -> None:
             for text in expected:
                 terminal.expect(text)
         assert terminal.process.wait(timeout=10) == 0
+
+
+def test_plain_mode_waits_while_the_keys_are_shown_as_the_app_does() -> None:
+    with Terminal("run", "desk-break", "--plain", "--mute", "--speed", "20") as terminal:
+        terminal.expect("| Get ready")
+        terminal.press(b"?")
+        terminal.expect("Press any key to carry on.")
+        terminal.expect("Paused while you read the keys.")
+        reading = len(terminal.seen)
+        time.sleep(1.5)  # 30 s of session at speed 20: steps would have gone by
+        terminal.press(b" ")
+        terminal.expect("Resumed.")
+        assert not [line for line in terminal.seen[reading:] if "| " in line]
+        terminal.press(b" ")  # paused by hand: the keys leave it paused
+        terminal.expect("Paused. Press space to resume.")
+        terminal.press(b"?")
+        terminal.expect("Press any key to carry on.")
+        terminal.press(b"q")
+        terminal.expect("Still paused. Press space to resume.")
 
 
 def test_plain_mode_keeps_the_keys_typed_before_it_reads_them() -> None:
@@ -384,3 +404,31 @@ def test_a_log_file_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path
     done = run("--log", str(tmp_path / "missing" / "x.log"), "list")
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "cannot write the log" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("config", "options"),
+    [("prepare = 3\nrest = 0\n", []), ("", ["--prepare", "3", "--rest", "0"])],
+)
+def test_list_and_show_give_the_time_the_session_takes(
+    user_config: Path, config: str, options: list[str]
+) -> None:
+    """With your get-ready and rest (config.toml or --prepare/--rest), as `run` plans it."""
+    (user_config / "config.toml").write_text(config)
+    session = run("run", "lower-back", "--plain", "--speed", "1000", "--mute", "--no-log", *options)
+    found = re.search(r"Lower Back: \d+ exercises, (\d+:\d\d)\.", session.stdout)
+    assert found is not None, session.stdout
+    total = found.group(1)
+    assert total != "9:45"  # the routine's own get-ready and rest give 9:45
+    listed = {row.split()[0]: row for row in run("list", *options).stdout.splitlines()}
+    assert f" {total} " in listed["lower-back"]
+    shown = run("show", "lower-back", *options).stdout
+    assert shown.startswith(f"Lower Back (lower-back) - {total}\n")
+    assert "Get ready 3 s before each exercise, rest 0 s between." in shown
+    assert f"Total: {total} " in shown
+    script = run("show", "lower-back", "--voice", *options).stdout
+    assert script.startswith(f"Lower Back (lower-back) - {total}, what the voice says")
+    data = json.loads(run("show", "lower-back", "--json", *options).stdout)
+    assert (data["prepare_seconds"], data["rest_seconds"]) == (3, 0)
+    minutes, seconds = total.split(":")
+    assert round(data["total_seconds"]) == 60 * int(minutes) + int(seconds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -165,3 +166,29 @@ def test_paging_the_command_palette_at_once_does_not_end_the_app(
     assert "EXITED" not in screen and "KeyError" not in screen, screen
     terminal.keys("Escape")
     assert "choose a routine" in terminal.wait_for("choose a routine")
+
+
+def test_the_terminal_title_tells_the_time_and_follows_pause(terminal: Terminal) -> None:
+    """The title goes out with the frame of the same second (one write, not two), and still
+    when nothing else on screen changes with it."""
+    terminal.wait_for("Desk Break")
+    terminal.keys("Enter")
+    terminal.wait_for("Before you start")
+    terminal.keys("Enter")
+    terminal.wait_for("WARM-UP  1 of 6")
+
+    def title() -> str:
+        return terminal.tmux("display", "-p", "-t", "t", "#{pane_title}").strip()
+
+    first = title()
+    assert re.fullmatch(r"\d+:\d\d .+ - Neck Roll", first), first
+    end = time.monotonic() + 5
+    while title() == first and time.monotonic() < end:
+        time.sleep(0.05)
+    assert title() != first  # a new second, a new title
+    terminal.keys("Space")
+    terminal.wait_for("PAUSED")
+    end = time.monotonic() + 5
+    while not title().startswith("PAUSED - ") and time.monotonic() < end:
+        time.sleep(0.05)
+    assert title().startswith("PAUSED - "), title()

@@ -208,6 +208,25 @@ def test_play_never_waits_for_the_device() -> None:
     assert rung == [1] * 20
 
 
+def test_with_only_silence_left_a_cue_costs_the_sound_thread_nothing() -> None:
+    """Sound off (or no device at all): a cue a second of a session is not queued, loaded and
+    thrown away by the sound thread: play() returns at once and nothing more happens."""
+    loaded: list[str] = []
+
+    def load(kind: str) -> Clip:
+        loaded.append(kind)
+        return cue_clip(kind)
+
+    player = Player("off", load=load).start()
+    assert player.ready.wait(5) and player.backend == "off"
+    for _ in range(10):
+        player.play("rep")
+    player.play_clip(cue_clip("rest"))
+    assert player.flush()
+    player.close()
+    assert loaded == []
+
+
 def test_volume_scales_samples_on_a_square_law() -> None:
     clip = Clip("test", (1000).to_bytes(2, "little", signed=True) * 4)
     assert clip.scaled(100) is clip

@@ -7,6 +7,7 @@ from stretchtimer.library.loader import load_catalog
 from stretchtimer.safety import RED_FLAGS, SAFETY_NOTE
 from stretchtimer.session.feeling import HIGH, advice, gentler_routine
 from stretchtimer.session.plan import plan
+from stretchtimer.settings import Settings
 
 
 def test_from_8_up_the_answer_gets_the_red_flags_and_a_gentler_routine() -> None:
@@ -23,7 +24,9 @@ def test_the_gentler_routine_is_shorter_with_no_more_strengthening_and_shares_an
 
     def gentler(routine_id: str) -> str | None:
         routine = catalog.routine(routine_id)
-        return gentler_routine(plan(routine, catalog.routine_exercises(routine)), catalog)
+        return gentler_routine(
+            plan(routine, catalog.routine_exercises(routine)), catalog, Settings()
+        )
 
     assert gentler("full-back-session") == "Desk Break (5:26)"
     assert gentler("neck-and-shoulders") == "Desk Break (5:26)"

@@ -16,13 +16,14 @@ import pytest
 from conftest import make_exercise, make_routine
 
 from stretchtimer.library.loader import load_catalog
-from stretchtimer.library.models import Spoken
+from stretchtimer.library.models import RepsDose, Spoken
 from stretchtimer.session.clock import VirtualClock
 from stretchtimer.session.engine import CueDue, Engine, Event, StepStarted
 from stretchtimer.session.plan import Cue, CueKind, StepKind, Timeline, plan
 from stretchtimer.sound.announcer import Announcer
 from stretchtimer.sound.clips import Clip
 from stretchtimer.sound.voice import (
+    MIDWAY_MIN_TEMPO,
     Phrase,
     Priority,
     Slot,
@@ -30,6 +31,7 @@ from stretchtimer.sound.voice import (
     VoiceScheduler,
     how,
     phrases,
+    rehearse,
     script,
 )
 
@@ -247,6 +249,90 @@ def test_a_bumped_phrase_past_its_patience_is_dropped() -> None:
     scheduler.offer(Phrase("high", Priority.NAME), 2.0, now=0.6)
     assert [s.phrase.text for s in scheduler] == ["a", "high"]
     assert [p.text for p in scheduler.dropped] == ["low"]
+
+
+def count(text: str) -> Phrase:
+    """A word of the last three seconds, as the script asks for it."""
+    step = sided_session().steps[1]  # the first hold: it counts down its last three seconds
+    cue = next(
+        c
+        for c in step.cues
+        if c.kind is CueKind.COUNTDOWN and c.count == {"three": 3, "two": 2, "one": 1}[text]
+    )
+    (phrase,) = phrases(CueDue(step.start + cue.at, step, cue), sided_session())
+    return phrase
+
+
+def test_one_is_never_said_without_the_two_before_it() -> None:
+    scheduler = VoiceScheduler()
+    scheduler.offer(Phrase("How to do it, at length", Priority.INSTRUCTION), 1.9, now=0.0)
+    scheduler.due(0.0)
+    assert scheduler.offer(count("three"), 0.4, now=0.0) is None  # the voice is busy
+    assert scheduler.offer(count("two"), 0.4, now=1.0) is None
+    assert scheduler.offer(count("one"), 0.4, now=2.0) is None  # free by its patience, alone
+    heard = [
+        scheduler.offer(count(word), 0.4, now=3.0 + n)
+        for n, word in enumerate(["three", "two", "one"])
+    ]
+    assert all(heard)  # a whole count is said
+
+
+def test_two_may_start_a_count_cut_short() -> None:
+    scheduler = VoiceScheduler()
+    scheduler.offer(Phrase("Hold.", Priority.PROMPT), 1.2, now=0.0)
+    scheduler.due(0.0)
+    assert scheduler.offer(count("three"), 0.4, now=0.5) is None
+    assert scheduler.offer(count("two"), 0.4, now=1.1) is not None
+    assert scheduler.offer(count("one"), 0.4, now=2.1) is not None
+
+
+def test_a_skip_between_two_and_one_leaves_no_lone_one() -> None:
+    scheduler = VoiceScheduler()
+    scheduler.offer(count("two"), 0.4, now=0.0)
+    scheduler.due(0.0)
+    scheduler.forget_waiting()  # a skip: the next step's count starts afresh
+    assert scheduler.offer(count("one"), 0.4, now=0.5) is None
+
+
+@pytest.mark.parametrize("full", [False, True])
+@pytest.mark.parametrize("routine_id", sorted(load_catalog().routines))
+def test_no_built_in_script_has_a_lone_one(routine_id: str, full: bool) -> None:
+    catalog = load_catalog()
+    routine = catalog.routine(routine_id)
+    timeline = plan(routine, catalog.routine_exercises(routine))
+    heard = [slot.phrase.text for slot in rehearse(script(timeline, VoiceOptions(full=full)))]
+    for before, word in itertools.pairwise(heard):
+        if word == "one":
+            assert before == "two", heard
+
+
+def test_a_waiting_low_phrase_keeps_its_place_before_a_later_higher_one() -> None:
+    scheduler = VoiceScheduler()
+    scheduler.offer(Phrase("Back up", Priority.PROMPT), 0.9, now=0.0)
+    scheduler.due(0.0)
+    count_ = scheduler.offer(Phrase("2", Priority.COUNT, patience=0.3), 0.6, now=0.8)
+    later = Phrase("Back up", Priority.PROMPT, delay=2.5, patience=2.5)
+    scheduler.offer(later, 0.9, now=0.8)
+    assert count_ is not None and [s.phrase.text for s in scheduler] == ["Back up", "2", "Back up"]
+
+
+@pytest.mark.parametrize("full", [False, True])
+@pytest.mark.parametrize("routine_id", sorted(load_catalog().routines))
+def test_every_rep_that_leans_or_lifts_hears_its_way_back(routine_id: str, full: bool) -> None:
+    """Eyes closed, a rep with no word back ('Back up', 'Lower') leaves you leaning."""
+    catalog = load_catalog()
+    routine = catalog.routine(routine_id)
+    timeline = plan(routine, catalog.routine_exercises(routine))
+    heard = rehearse(script(timeline, VoiceOptions(full=full)))
+    for step in timeline.steps:
+        spoken = step.exercise.spoken
+        word = spoken.release if spoken else None
+        if step.kind is not StepKind.WORK or step.rep is None or not word:
+            continue
+        if not isinstance(step.exercise.dose, RepsDose) or step.duration < MIDWAY_MIN_TEMPO:
+            continue
+        within = [s.phrase.text for s in heard if step.start < s.start <= step.end]
+        assert word in within, (step.exercise.id, step.start, within)
 
 
 # --- the announcer at run time, with a fake speaker and player ------------------------------

@@ -35,7 +35,7 @@ def default(args: argparse.Namespace) -> int:
 
         how = "`stretchtimer run ROUTINE` runs one as text"
         warn(f"this terminal ({why}) cannot draw the app; {how}")
-        views.table(*views.routine_table(_load()))
+        views.table(*views.routine_table(_load(), settings_of(args)))
         return EXIT_OK
     return _app(args)
 
@@ -97,14 +97,15 @@ def list_command(args: argparse.Namespace) -> int:
     from stretchtimer.cli import views
 
     catalog = _load()
-    if args.json:
-        views.print_json(
-            views.exercises_json(catalog) if args.exercises else views.routines_json(catalog)
-        )
+    settings = settings_of(args)
+    if args.json and args.exercises:
+        views.print_json(views.exercises_json(catalog))
+    elif args.json:
+        views.print_json(views.routines_json(catalog, settings))
+    elif args.exercises:
+        views.table(*views.exercise_table(catalog))
     else:
-        views.table(
-            *(views.exercise_table(catalog) if args.exercises else views.routine_table(catalog))
-        )
+        views.table(*views.routine_table(catalog, settings))
     return EXIT_OK
 
 
@@ -114,13 +115,13 @@ def show_command(args: argparse.Namespace) -> int:
     catalog = _load()
     if args.id in catalog.routines:
         routine = catalog.routine(args.id)
+        settings = settings_of(args)
         if args.voice in ("on", "full"):
-            count_every = load_settings().voice_count
-            views.print_script(catalog, routine, args.voice == "full", count_every, args.level)
+            views.print_script(catalog, routine, settings, args.voice == "full", args.level)
         elif args.json:
-            views.print_json(views.routine_json(catalog, routine, True, args.level))
+            views.print_json(views.routine_json(catalog, routine, settings, True, args.level))
         else:
-            views.print_routine(catalog, routine, args.steps, args.level)
+            views.print_routine(catalog, routine, settings, args.steps, args.level)
     elif args.id in catalog.exercises:
         from stretchtimer.library.models import at_level
 
@@ -257,11 +258,10 @@ def planned(
 ) -> Timeline:
     """The timeline of a routine at `level`, with the get-ready and rest times of the
     settings."""
-    from stretchtimer.session.plan import paced, plan
+    from stretchtimer.session.plan import session_timeline
 
     routine = catalog.routine(routine_id)
-    exercises = catalog.routine_exercises(routine)
-    return plan(paced(routine, exercises, settings.prepare, settings.rest, level), exercises, level)
+    return session_timeline(routine, catalog.routine_exercises(routine), settings, level)
 
 
 def _unfinished(routine_id: str | None, catalog: Catalog) -> Unfinished:

@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list routines (or exercises) with their times")
     listing.add_argument("--exercises", action="store_true", help="list exercises instead")
     listing.add_argument("--json", action="store_true", help="print JSON")
+    _add_pacing_options(listing, argparse.SUPPRESS)
 
     show = commands.add_parser("show", help="show a routine's plan or an exercise's steps")
     show.add_argument("id", help="a routine or exercise id, e.g. desk-break")
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print what the voice says in a routine, and when (full: form cues too)",
     )
     _add_level(show)
+    _add_pacing_options(show, argparse.SUPPRESS)
 
     validate = commands.add_parser("validate", help="check exercise and routine files")
     validate.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
@@ -383,20 +385,7 @@ def _add_session_options(parser: argparse.ArgumentParser, default: object) -> No
         default=default,
         help="spoken announcements (espeak-ng): on, full (form cues too) or off",
     )
-    parser.add_argument(
-        "--prepare",
-        type=_seconds(PREPARE_RANGE),
-        default=default,
-        metavar="N",
-        help="seconds to get ready before each exercise (default: the routine's)",
-    )
-    parser.add_argument(
-        "--rest",
-        type=_seconds(REST_RANGE),
-        default=default,
-        metavar="N",
-        help="seconds of rest between exercises (default: the routine's)",
-    )
+    _add_pacing_options(parser, default)
     parser.add_argument(
         "--transcript",
         type=Path,
@@ -419,6 +408,24 @@ def _add_session_options(parser: argparse.ArgumentParser, default: object) -> No
         default=default,
         metavar="FILE",
         help="write what the program does (for a bug report) to FILE",
+    )
+
+
+def _add_pacing_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """--prepare and --rest: for a session, and for the times `list` and `show` give."""
+    parser.add_argument(
+        "--prepare",
+        type=_seconds(PREPARE_RANGE),
+        default=default,
+        metavar="N",
+        help="seconds to get ready before each exercise (default: the routine's)",
+    )
+    parser.add_argument(
+        "--rest",
+        type=_seconds(REST_RANGE),
+        default=default,
+        metavar="N",
+        help="seconds of rest between exercises (default: the routine's)",
     )
 
 

@@ -24,18 +24,28 @@ from stretchtimer.library.models import (
     to_data,
 )
 from stretchtimer.session.builder import Built
-from stretchtimer.session.plan import Count, Step, Timeline, plan
+from stretchtimer.session.plan import Count, Step, Timeline, paced, session_timeline
 from stretchtimer.session.words import step_line
+from stretchtimer.settings import Settings
 
 
-def timeline_of(catalog: Catalog, routine: Routine, level: Level = STANDARD) -> Timeline:
-    return plan(routine, catalog.routine_exercises(routine), level)
+def timeline_of(
+    catalog: Catalog, routine: Routine, settings: Settings, level: Level = STANDARD
+) -> Timeline:
+    return session_timeline(routine, catalog.routine_exercises(routine), settings, level)
 
 
-def level_totals(catalog: Catalog, routine: Routine) -> dict[Level, float]:
-    """The routine's total time at each level (its size: a fraction of planning it)."""
+def level_totals(catalog: Catalog, routine: Routine, settings: Settings) -> dict[Level, float]:
+    """The routine's total time at each level with your get-ready and rest (its size: a
+    fraction of planning it; the same pacing as `session_timeline`)."""
     exercises = catalog.routine_exercises(routine)
-    return {level: routine_size(routine, exercises, level).seconds for level in LEVELS}
+    prepare, rest = settings.prepare, settings.rest
+    return {
+        level: routine_size(
+            paced(routine, exercises, prepare, rest, level), exercises, level
+        ).seconds
+        for level in LEVELS
+    }
 
 
 def time_with_levels(totals: dict[Level, float]) -> str:
@@ -44,9 +54,9 @@ def time_with_levels(totals: dict[Level, float]) -> str:
     return standard if easy == full else f"{standard} ({easy}-{full})"
 
 
-def routines_json(catalog: Catalog) -> list[dict[str, Any]]:
+def routines_json(catalog: Catalog, settings: Settings) -> list[dict[str, Any]]:
     return [
-        routine_json(catalog, catalog.routine(key), with_steps=False)
+        routine_json(catalog, catalog.routine(key), settings, with_steps=False)
         for key in sorted(catalog.routines)
     ]
 
@@ -58,16 +68,16 @@ def exercises_json(catalog: Catalog) -> list[dict[str, Any]]:
 Table = tuple[list[str], list[list[str]]]
 
 
-def routine_table(catalog: Catalog) -> Table:
+def routine_table(catalog: Catalog, settings: Settings) -> Table:
     rows = []
     for key in sorted(catalog.routines):
         routine = catalog.routine(key)
-        timeline = timeline_of(catalog, routine)
+        timeline = timeline_of(catalog, routine, settings)
         rows.append(
             [
                 routine.id,
                 routine.name,
-                time_with_levels(level_totals(catalog, routine)),
+                time_with_levels(level_totals(catalog, routine, settings)),
                 ", ".join(routine.focus),
                 ", ".join(equipment_needed(list(timeline.exercises))),
             ]
@@ -175,20 +185,24 @@ def exercise_json(catalog: Catalog, exercise: Exercise) -> dict[str, Any]:
 
 
 def routine_json(
-    catalog: Catalog, routine: Routine, with_steps: bool, level: Level = STANDARD
+    catalog: Catalog,
+    routine: Routine,
+    settings: Settings,
+    with_steps: bool,
+    level: Level = STANDARD,
 ) -> dict[str, Any]:
-    timeline = timeline_of(catalog, routine, level)
+    timeline = timeline_of(catalog, routine, settings, level)
     data: dict[str, Any] = {
         "id": routine.id,
         "name": routine.name,
         "purpose": routine.purpose,
         "focus": list(routine.focus),
         "equipment": equipment_needed(list(timeline.exercises)),
-        "prepare_seconds": routine.prepare,
-        "rest_seconds": routine.rest,
+        "prepare_seconds": timeline.routine.prepare,
+        "rest_seconds": timeline.routine.rest,
         "level": level,
         "total_seconds": timeline.total,
-        "level_seconds": level_totals(catalog, routine),
+        "level_seconds": level_totals(catalog, routine, settings),
         "exercises": [
             {
                 "id": exercise.id,
@@ -229,13 +243,16 @@ def _step_json(step: Step) -> dict[str, Any]:
     }
 
 
-def print_routine(catalog: Catalog, routine: Routine, steps: bool, level: Level = STANDARD) -> None:
-    timeline = timeline_of(catalog, routine, level)
+def print_routine(
+    catalog: Catalog, routine: Routine, settings: Settings, steps: bool, level: Level = STANDARD
+) -> None:
+    timeline = timeline_of(catalog, routine, settings, level)
     print(f"{routine.name} ({routine.id}) - {clock(timeline.total)}{_at(level)}")
     print(routine.purpose)
     print(f"Focus: {', '.join(routine.focus)}")
     print(f"Equipment: {', '.join(equipment_needed(list(timeline.exercises)))}")
-    print(f"Get ready {routine.prepare} s before each exercise, rest {routine.rest} s between.")
+    paced_ = timeline.routine
+    print(f"Get ready {paced_.prepare} s before each exercise, rest {paced_.rest} s between.")
     if routine.id in catalog.replaced:
         print(f"Your file {catalog.routines[routine.id].path} replaces the built-in routine.")
     print()
@@ -260,7 +277,7 @@ def print_routine(catalog: Catalog, routine: Routine, steps: bool, level: Level 
     print(f"\nTotal: {clock(timeline.total)} ({len(timeline.steps)} steps; --steps lists them)")
     others = [
         f"{other} {clock(seconds)}"
-        for other, seconds in level_totals(catalog, routine).items()
+        for other, seconds in level_totals(catalog, routine, settings).items()
         if other != level
     ]
     print(f"Levels: {', '.join(others)} (--level)")
@@ -295,9 +312,10 @@ def _tenths(seconds: float) -> str:
 
 
 def print_script(
-    catalog: Catalog, routine: Routine, full: bool, count_every: int, level: Level = STANDARD
+    catalog: Catalog, routine: Routine, settings: Settings, full: bool, level: Level = STANDARD
 ) -> None:
-    timeline = timeline_of(catalog, routine, level)
+    timeline = timeline_of(catalog, routine, settings, level)
+    count_every = settings.voice_count
     mode = "--voice=full" if full else "--voice"
     time = f"{clock(timeline.total)}{_at(level)}"
     print(f"{routine.name} ({routine.id}) - {time}, what the voice says ({mode})")

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from stretchtimer.format import clock
 from stretchtimer.safety import RED_FLAGS
 from stretchtimer.session.engine import StepStarted
-from stretchtimer.session.plan import StepKind, Timeline, plan
+from stretchtimer.session.plan import StepKind, Timeline, session_timeline
+from stretchtimer.settings import Settings
 
 if TYPE_CHECKING:
     from stretchtimer.library.catalog import Catalog
@@ -51,16 +52,19 @@ def advice(value: int, gentler: str | None) -> str | None:
     return f"{value} of 10 is a lot: go gently, and stop if it hurts. {RED_FLAGS}{instead}"
 
 
-def gentler_routine(timeline: Timeline, catalog: Catalog) -> str | None:
+def gentler_routine(timeline: Timeline, catalog: Catalog, settings: Settings) -> str | None:
     """The shortest other routine that works an area of this one, takes less time and has no
-    more strengthening in it, as 'Desk Break (5:01)'; None when there is none."""
+    more strengthening in it, as 'Desk Break (5:01)' (timed with your get-ready and rest);
+    None when there is none."""
     routine = timeline.routine
     best: Timeline | None = None
     for other in sorted(catalog.routines):
         candidate = catalog.routine(other)
         if other == routine.id or not set(candidate.focus) & set(routine.focus):
             continue
-        candidate_timeline = plan(candidate, catalog.routine_exercises(candidate))
+        candidate_timeline = session_timeline(
+            candidate, catalog.routine_exercises(candidate), settings
+        )
         if (
             candidate_timeline.total < timeline.total
             and _strengthening(candidate_timeline) <= _strengthening(timeline)

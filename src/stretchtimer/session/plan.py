@@ -25,6 +25,7 @@ from stretchtimer.library.models import (
     at_level,
     routine_size,
 )
+from stretchtimer.settings import Settings
 
 COUNTDOWN_FROM = 3
 COUNTDOWN_MIN_WORK = 10.0  # shorter work steps (single reps) get a rep cue, not a countdown
@@ -194,6 +195,15 @@ def paced(
         rest=routine.rest if rest is None else rest,
     )
     return routine if routine_size(mine, list(exercises), level).too_big("it") else mine
+
+
+def session_timeline(
+    routine: Routine, exercises: Sequence[Exercise], settings: Settings, level: Level = STANDARD
+) -> Timeline:
+    """The timeline a session of `routine` at `level` runs with your get-ready and rest: the
+    one place a routine's time comes from, so what the picker, `list` and `show` say is what
+    it takes."""
+    return plan(paced(routine, exercises, settings.prepare, settings.rest, level), exercises, level)
 
 
 def plan(routine: Routine, exercises: Sequence[Exercise], level: Level = STANDARD) -> Timeline:

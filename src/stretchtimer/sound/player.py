@@ -44,6 +44,7 @@ class Player:
         """Backends that cannot work here, with the reason (for doctor and the status)."""
         self.ready = threading.Event()
         self._busy_until = 0.0
+        self._silent = False  # only silence is left to play through: nothing to queue
         self._status = "sound: starting"
         self._thread = threading.Thread(target=self._run, name="stretchtimer-sound", daemon=True)
 
@@ -59,12 +60,12 @@ class Player:
 
     def play(self, kind: str) -> None:
         """Play the built-in cue `kind` (e.g. 'rep') soon; never blocks, never raises."""
-        if not self.muted:
+        if not self.muted and not self._silent:  # a cue a second would wake the thread
             self._queue.put(kind)
 
     def play_clip(self, clip: Clip) -> None:
         """Play a clip made elsewhere (a spoken phrase), already at this player's volume."""
-        if not self.muted:
+        if not self.muted and not self._silent:
             self._queue.put(clip)
 
     @property
@@ -137,6 +138,7 @@ class Player:
 
     def _announce(self) -> None:
         backend = self._backends[0] if self._backends else None
+        self._silent = backend is None or backend.name == "off"
         if backend is None or backend.name == "off":
             reasons = [why for name, why in self.missing.items() if name != "off"]
             first = reasons[0] if reasons and self._preferred != "off" else ""

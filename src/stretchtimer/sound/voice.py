@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
 from stretchtimer.library.models import Exercise, HoldDose, RepsDose, RoundsDose, TimedDose
@@ -42,8 +42,8 @@ class Priority(IntEnum):
     """Who gives way: a phrase never delays or drops one of a higher priority."""
 
     DETAIL = 0  # a form cue (voice=full)
-    COUNT = 1  # three, two, one; a rep's number; halfway; the way back in a rep
-    PROMPT = 2  # hold; relax; rest; switch sides; go
+    COUNT = 1  # three, two, one; a rep's number; halfway
+    PROMPT = 2  # hold; relax; rest; switch sides; go; the way back in a rep
     INSTRUCTION = 3  # how to do it; a part of a round; a safety line: waits its turn
     NAME = 4  # first up / next up, session done: never dropped for a lower one
 
@@ -56,6 +56,8 @@ class Phrase:
     priority: Priority
     delay: float = 0.0
     patience: float = math.inf
+    after: str | None = None
+    """Said only right after this text: 'one' follows 'two', or is not said at all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +129,7 @@ def _at_speed(phrase: Phrase, speed: float) -> Phrase:
     """Session seconds to the speaker's seconds."""
     if speed == 1:
         return phrase
-    return Phrase(phrase.text, phrase.priority, phrase.delay / speed, phrase.patience / speed)
+    return replace(phrase, delay=phrase.delay / speed, patience=phrase.patience / speed)
 
 
 # --- while you get ready ----------------------------------------------------------------------
@@ -287,7 +289,9 @@ def _on_cue(step: Step, cue: Cue, timeline: Timeline, options: VoiceOptions) -> 
     if kind is CueKind.COUNTDOWN and cue.count in COUNT_WORDS:
         if _get_ready_follows(step, timeline):  # counting down to a get-ready says nothing
             return []
-        return [Phrase(COUNT_WORDS[cue.count], Priority.COUNT, patience=0.3)]
+        # A lone "one" (its "two" lost to a busy voice or a skip) sounds like a rep count.
+        after = COUNT_WORDS[2] if cue.count == 1 else None
+        return [Phrase(COUNT_WORDS[cue.count], Priority.COUNT, patience=0.3, after=after)]
     if kind is CueKind.HALFWAY:
         return [Phrase("Halfway", Priority.COUNT, patience=1.0)]
     if kind is CueKind.SESSION_DONE:
@@ -313,9 +317,13 @@ def _work(step: Step, timeline: Timeline, options: VoiceOptions) -> Iterator[Phr
         and _says_safety(step.exercise_index, timeline)
         and not _safety_while_getting_ready(step, timeline)
     ):
-        # After the word that starts the work (same priority, so it waits behind it).
+        # After the word that starts the work (same priority, so it waits behind it), and
+        # before the rep's way back, which waits behind it in turn: "Reach over. Lean only as
+        # far as is comfortable. Back up.", not "Back up" and then the next rep unsaid.
         patience = max(step.duration, 3.0)
-        said.append(Phrase(exercise.safety[0], Priority.PROMPT, patience=patience))
+        safety = Phrase(exercise.safety[0], Priority.PROMPT, patience=patience)
+        now = [phrase for phrase in said if not phrase.delay]
+        said = [*now, safety, *(phrase for phrase in said if phrase.delay)]
     if options.full and isinstance(dose, HoldDose):
         said += _hold_cue(step, said)
     return iter(said)
@@ -327,6 +335,9 @@ def _rep(step: Step, timeline: Timeline, options: VoiceOptions) -> list[Phrase]:
     assert rep is not None
     said: list[Phrase] = []
     part_start = rep.number == 1
+    word = exercise.spoken.release if exercise.spoken else None
+    way_back = word if isinstance(dose, RepsDose) and step.duration >= MIDWAY_MIN_TEMPO else None
+    half = step.duration / 2
     if isinstance(dose, RoundsDose) and part_start:
         words = _part_words(step)
         if step.round is not None and step.round.number > 1 and _first_part(step, timeline):
@@ -336,12 +347,16 @@ def _rep(step: Step, timeline: Timeline, options: VoiceOptions) -> list[Phrase]:
         said.append(Phrase(start(exercise, "Go."), Priority.PROMPT, patience=1.0))
     elif options.full and exercise.cues and rep.number % FULL_CUE_EVERY == 3:
         cue = exercise.cues[(step.index // FULL_CUE_EVERY) % len(exercise.cues)]  # in turn
-        said.append(Phrase(exercise.on_side(cue, step.side), Priority.DETAIL, patience=0.3))
+        # After the way back, if the rep has one: said over it, it would leave you leaning.
+        delay = half + seconds_to_say(way_back) if way_back else 0.0
+        cue = exercise.on_side(cue, step.side)
+        said.append(Phrase(cue, Priority.DETAIL, delay=delay, patience=1.0 if delay else 0.3))
     elif rep.number % options.count_every == 0 or rep.number == rep.total:
         said.append(Phrase(str(rep.number), Priority.COUNT, patience=0.3))
-    word = exercise.spoken.release if exercise.spoken else None
-    if isinstance(dose, RepsDose) and word and step.duration >= MIDWAY_MIN_TEMPO:
-        said.append(Phrase(word, Priority.COUNT, delay=step.duration / 2, patience=0.3))
+    if way_back:
+        # Never lost: with your eyes closed, a lean or a lift with no word back is held on.
+        # It may wait (behind a safety line, say) until the next rep starts.
+        said.append(Phrase(way_back, Priority.PROMPT, delay=half, patience=half))
     return said
 
 
@@ -418,12 +433,14 @@ class VoiceScheduler:
     A phrase starts when asked or as soon as the voice is free, if that is within its
     patience; otherwise it is dropped. A phrase already playing is never cut off. A waiting
     phrase of lower priority steps aside for a new higher one and is then fitted in after it
-    (or dropped if it has run out of patience).
+    (or dropped if it has run out of patience). A phrase that goes on from another
+    (`Phrase.after`) is dropped unless that one is the last kept so far.
     """
 
     def __init__(self) -> None:
         self._slots: list[Slot] = []  # playing or waiting, in start order
         self.dropped: list[Phrase] = []
+        self._last_kept: Phrase | None = None  # the last phrase kept, while it still is
 
     def offer(self, phrase: Phrase, seconds: float, now: float) -> Slot | None:
         """Fit in a phrase asked for at `now` that takes `seconds`; None if it is dropped."""
@@ -433,15 +450,29 @@ class VoiceScheduler:
         stays: list[Slot] = []
         bumped: list[Slot] = []
         for slot in self._slots:
-            keeps = slot.playing or slot.phrase.priority >= phrase.priority
+            # A waiting lower phrase steps aside only if it is in the new one's way.
+            clear = slot.end <= wanted
+            keeps = slot.playing or slot.phrase.priority >= phrase.priority or clear
             (stays if keeps else bumped).append(slot)
-        if not self._fit(new, stays):
-            self.dropped.append(phrase)
+        if not self._goes_on(phrase) or not self._fit(new, stays):
+            self._drop(phrase)
             return None
+        self._last_kept = phrase
         for slot in bumped:  # lower ones that were waiting try again, after the new one
             if not self._fit(slot, self._slots):
-                self.dropped.append(slot.phrase)
+                self._drop(slot.phrase)
         return new
+
+    def _goes_on(self, phrase: Phrase) -> bool:
+        """False for a phrase that goes on from one that is not being said."""
+        if phrase.after is None:
+            return True
+        return self._last_kept is not None and self._last_kept.text == phrase.after
+
+    def _drop(self, phrase: Phrase) -> None:
+        self.dropped.append(phrase)
+        if phrase is self._last_kept:
+            self._last_kept = None
 
     def _fit(self, slot: Slot, others: list[Slot]) -> bool:
         """Place `slot` at its start or after the last of `others`; False if too late."""
@@ -455,6 +486,7 @@ class VoiceScheduler:
         """Drop every phrase not yet playing (the session jumped: they are about a step that is
         no longer the one you are on); the one playing is never cut off."""
         self._slots = [slot for slot in self._slots if slot.playing]
+        self._last_kept = None  # what comes next goes on from nothing said before the jump
 
     def due(self, now: float) -> list[Slot]:
         """The waiting phrases whose time has come; they count as playing from now on."""

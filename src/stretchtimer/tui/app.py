@@ -215,6 +215,13 @@ class StretchTimerApp(App[None]):
             event = events.Key("enter", "\r")
         await super().on_event(event)
 
+    def _ring(self) -> None:
+        """The terminal bell, rung from the sound thread straight onto the terminal's output
+        queue (thread-safe): through the app's loop, a cue a second would wake the loop and
+        block the sound thread on a future each time."""
+        if self._running and not self._closed:
+            self.bell()
+
     def _from_sound_thread(self, callback: Callable[[], object]) -> None:
         """Run `callback` on the app's loop; the sound thread may outlive the app by a moment."""
         with contextlib.suppress(RuntimeError):
@@ -412,7 +419,7 @@ class StretchTimerApp(App[None]):
                 self.settings.sound,
                 volume=self.settings.volume,
                 muted=self.muted,
-                ring=lambda: self._from_sound_thread(self.bell),
+                ring=self._ring,
                 on_status=lambda status: self._from_sound_thread(
                     lambda: setattr(self, "backend_status", status)
                 ),
@@ -546,13 +553,11 @@ class StretchTimerApp(App[None]):
     def planned(self, routine_id: str, level: Level = "standard") -> Timeline:
         """A routine of the catalog at `level`, planned as its session runs (the settings'
         pacing)."""
-        from stretchtimer.session.plan import paced, plan
+        from stretchtimer.session.plan import session_timeline
 
         catalog = self.load_catalog()
         routine = catalog.routine(routine_id)
-        exercises = catalog.routine_exercises(routine)
-        prepare, rest = self.settings.prepare, self.settings.rest
-        return plan(paced(routine, exercises, prepare, rest, level), exercises, level)
+        return session_timeline(routine, catalog.routine_exercises(routine), self.settings, level)
 
     # --- app-wide actions -------------------------------------------------------------------
 
@@ -597,9 +602,16 @@ class StretchTimerApp(App[None]):
     @on(TitleChanged)
     def set_terminal_title(self, message: TitleChanged) -> None:
         """Name the terminal tab after the step, so a hidden tab still tells the time."""
+        from stretchtimer.tui.terminal import TerminalDriver
+
         driver = self._driver
-        if driver is not None and not self.is_headless:
-            clean = "".join(char for char in message.title if char.isprintable())
+        if driver is None or self.is_headless:
+            return
+        clean = "".join(char for char in message.title if char.isprintable())
+        if isinstance(driver, TerminalDriver):
+            driver.set_title(clean)  # with the frame of the same second
+            self.call_after_refresh(driver.flush_title)
+        else:
             driver.write(f"\x1b]2;{clean}\x07")
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

@@ -72,6 +72,22 @@ class TerminalDriver(LinuxDriver):
         output = TerminalOutput(cast(TextIO, self._file), lambda: app.post_message(TerminalGone()))
         self._file = cast(Any, output)  # Textual types it as the text file it wraps
         self._suspended = False
+        self._title = ""  # the terminal title waiting for the next frame
+
+    def set_title(self, title: str) -> None:
+        """Set the terminal's title with the next frame: each write wakes Textual's output
+        thread, and the title changes with the countdown, once a second."""
+        self._title = f"\x1b]2;{title}\x07"
+
+    def flush_title(self) -> None:
+        """Send a title that no frame took (nothing else changed on screen)."""
+        if self._title:
+            self.write("")
+
+    def write(self, data: str) -> None:
+        if self._title:
+            data, self._title = self._title + data, ""
+        super().write(data)
 
     def _sigtstp_application(self, *args: Any) -> None:
         self._suspended = True

@@ -169,7 +169,7 @@ class PlainSession:
         exercises = count(len(timeline.exercises), "exercise")
         keys = "  Keys: space pause, n skip, N next exercise, p back, ? help, q stop."
         self.say(
-            f"{timeline.routine.name}: {exercises}, {clock(timeline.total)}."
+            f"{timeline.name}: {exercises}, {clock(timeline.total)}."
             + (keys if self.interactive else "")
         )
         self.say(f"{self.player.status.capitalize()}; {self.wiring.voice_status}.")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 from stretchtimer.format import clock
 from stretchtimer.history.log import SessionLog, open_log
 from stretchtimer.history.records import SessionRecord
+from stretchtimer.reminder_pipe import tell_step
 from stretchtimer.session import feeling
 from stretchtimer.session.engine import (
     CueDue,
@@ -22,6 +23,8 @@ from stretchtimer.session.engine import (
     Event,
     ExerciseEnded,
     Finished,
+    Paused,
+    Resumed,
     StepStarted,
     Stopped,
     Summary,
@@ -66,7 +69,7 @@ class SessionWiring:
         self.voice_status = "voice: off"
         # One subscriber for what takes no time (each subscriber is a task woken per event);
         # the voice, which renders speech, has its own.
-        handlers: list[Callable[[Event], None]] = [_note]
+        handlers: list[Callable[[Event], None]] = [_note, _tell_reminder]
         if self.log is not None:
             handlers.append(recorder(self.log))
         if player is not None:
@@ -214,6 +217,15 @@ def _note(event: Event) -> None:
     elif isinstance(event, Finished | Stopped):
         summary = event.summary
         log.info("session %s: active %.1f s", summary.state, summary.active_seconds)
+
+
+def _tell_reminder(event: Event) -> None:
+    """A running `stretchtimer remind` judges the proof of a break over the work steps only:
+    it hears when one begins and when anything else does (a pause, the end)."""
+    if isinstance(event, StepStarted | Resumed):
+        tell_step(event.step.kind.is_work)
+    elif isinstance(event, Paused | Finished | Stopped):
+        tell_step(False)
 
 
 def _play_cue(player: Player, event: Event) -> None:

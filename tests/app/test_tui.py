@@ -198,6 +198,26 @@ async def test_picker_filters_by_area_and_equipment() -> None:
         assert ids == {"desk-break", "strength-no-equipment"}
 
 
+async def test_a_cushion_is_enough_for_lower_back_and_a_chair_for_the_warm_up() -> None:
+    app = StretchTimerApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        boxes = screen.query_one("#equipment", SelectionList)
+        assert "mat" not in [boxes.get_option_at_index(i).value for i in range(boxes.option_count)]
+        options = screen.query_one("#routines", OptionList)
+        for at_hand, expected in [
+            ("cushion", {"desk-break", "lower-back"}),
+            ("foam-roller", {"desk-break", "lower-back"}),
+            ("chair", {"desk-break", "warm-up"}),  # its thoracic extension is the chair's
+        ]:
+            boxes.deselect_all()
+            boxes.select(at_hand)
+            await settle(pilot)
+            ids = {options.get_option_at_index(i).id for i in range(options.option_count)}
+            assert ids == expected, at_hand
+
+
 async def test_enter_shows_the_safety_note_once_then_the_session(user_config: Path) -> None:
     app = StretchTimerApp(clock=ManualClock())
     async with app.run_test(size=(80, 24)) as pilot:
@@ -399,8 +419,8 @@ async def test_the_headline_keeps_two_lines_and_grows_when_it_needs_more(
             return headline.region.height
 
         assert headline.region.height == 2  # "Get ready"
-        assert await lines_after_skip() == 3  # "Roll your head ... your right shoulder"
-        assert await lines_after_skip() == 2  # "Roll your head in a slow circle the other way"
+        assert await lines_after_skip() == 3  # "Roll your head slowly from your right ..."
+        assert await lines_after_skip() == 2  # "Now the other way, from your left shoulder"
         assert await lines_after_skip() == 3
 
 
@@ -605,9 +625,9 @@ async def test_the_phase_is_in_words_and_colour_and_no_color_is_honoured(
 
 
 async def test_during_reps_the_big_number_is_the_rep_with_its_tempo(user_config: Path) -> None:
-    async with running(user_config, "lower-back") as (pilot, clock):
+    async with running(user_config, "full-back-session") as (pilot, clock):
         screen = session_of(pilot)
-        await pilot.press("N", "N")  # to the superman's last 3 s of get-ready
+        await pilot.press(*"N" * 8)  # to the band row's last 3 s of get-ready (3 s a rep)
         await settle(pilot)
         await advance(pilot, clock, 3)
         big = screen.query_one(BigCountdown)

@@ -192,6 +192,35 @@ async def test_the_summary_of_a_preview_or_an_unlogged_session(user_config: Path
         assert not pilot.app.screen.query_one("#summary-feeling", Label).display
 
 
+def log_a_session_spent_typing() -> None:
+    """Two sessions this week; `remind` found the second spent typing."""
+    from stretchtimer.history.breaks import add_break
+
+    log_sessions(2)
+    store = HistoryStore.open()
+    assert store is not None
+    with store:
+        last = store.sessions()[-1].id
+        add_break(store, at=utc_now(), reason="every", outcome="typing", session_id=last)
+
+
+@pytest.mark.parametrize(("proof", "before", "after"), [(True, 1, 2), (False, 2, 3)])
+async def test_a_session_spent_typing_counts_nowhere_toward_the_goal(
+    user_config: Path, proof: bool, before: int, after: int
+) -> None:
+    """One rule for the picker, the summary and `stats` (break_proof = false counts it)."""
+    log_a_session_spent_typing()
+    seen_safety(user_config)
+    app = StretchTimerApp(clock=ManualClock(), settings=Settings(break_proof=proof))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await picker(pilot)
+        progress = str(screen.query_one("#picker-progress", Label).content)
+        assert progress.startswith(f"This week: {before} of 3")
+    async with session_app(user_config, settings=Settings(break_proof=proof)) as (pilot, clock):
+        await finish(pilot, clock)
+        assert shown(pilot, "#summary-goal").startswith(f"This week: {after} of 3 sessions")
+
+
 def log_area_sessions() -> None:
     """Two sessions this week working the lower and middle back, one with how it felt."""
     timeline = plan(make_routine("one"), [make_exercise("one")])

@@ -153,8 +153,8 @@ def test_show_routine_json_carries_the_timeline() -> None:
 
 
 def test_show_exercise_in_text_and_json() -> None:
-    text = run("show", "row").stdout
-    assert "range: 8-12 reps" in text  # row is done one arm at a time: its steps say which
+    text = run("show", "dumbbell-row").stdout
+    assert "range: 8-12 reps" in text  # done one arm at a time: its steps say which
     assert "Steps (right side first; on the left side, left and right swap):" in text
     assert "\nSteps:\n" in run("show", "wall-angel").stdout
     data = json.loads(run("show", "knee-to-chest", "--json").stdout)
@@ -296,7 +296,7 @@ def test_plain_run_takes_single_keys_from_a_terminal() -> None:
             (b" ", ["Resumed."]),
             (b"n", ["Skipped 1 step.", "| Neck Roll | Roll"]),
             (b"N", ["Skipped", "| Shoulder Roll | Get ready. Next up: Shoulder Roll"]),
-            (b"p", ["| Neck Roll | Roll"]),  # back within 3 s: the previous step
+            (b"p", ["| Neck Roll | Now the other way"]),  # back within 3 s: the previous step
             (b"\x1b[C", ["Skipped 1 step."]),  # the right arrow skips, as n does
             (b"?", ["Keys:", "pause or resume", "restart this step"]),
             (b"m", ["Sound off."]),

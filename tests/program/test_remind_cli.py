@@ -4,6 +4,7 @@ clean end on SIGTERM."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -82,19 +83,26 @@ def wait_for_status(text: str, timeout: float = 20) -> str:
     raise AssertionError(f"status never said {text!r}, last {line!r}")
 
 
-def test_status_and_answers_reach_a_running_reminder(user_config: Path, tmp_path: Path) -> None:
-    (user_config / "config.toml").write_text(
-        'work_hours = "always"\nidle_source = "none"\nnotify = "off"\n', encoding="utf-8"
-    )
+ALONE = 'work_hours = "always"\nidle_source = "none"\nnotify = "off"\n'
+"""A reminder that needs no desktop: always at work, no idle source, no notifications."""
+
+
+def background(*args: str) -> subprocess.Popen[str]:
+    """`stretchtimer remind --background` away from tmux and any session bus."""
     env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "DBUS_SESSION_BUS_ADDRESS")}
-    reminder = subprocess.Popen(
-        [sys.executable, "-m", "stretchtimer", "remind", "--background", "--every", "5"],
+    return subprocess.Popen(
+        [sys.executable, "-m", "stretchtimer", "remind", "--background", *args],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
     )
+
+
+def test_status_and_answers_reach_a_running_reminder(user_config: Path, tmp_path: Path) -> None:
+    (user_config / "config.toml").write_text(ALONE, encoding="utf-8")
+    reminder = background("--every", "5")
     try:
         wait_for_status("stretch in 5m")
         status = json.loads(run("status", "--json").stdout)
@@ -113,34 +121,20 @@ def test_status_and_answers_reach_a_running_reminder(user_config: Path, tmp_path
 
 
 def test_skip_from_the_command_line_is_kept(user_config: Path, tmp_path: Path) -> None:
-    (user_config / "config.toml").write_text(
-        'work_hours = "always"\nidle_source = "none"\nnotify = "off"\n', encoding="utf-8"
-    )
-    reminder = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "stretchtimer",
-            "remind",
-            "--background",
-            "--every",
-            "1",
-            "--speed",
-            "60",
-        ],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    (user_config / "config.toml").write_text(ALONE, encoding="utf-8")
+    reminder = background("--every", "5", "--speed", "60")  # a break every 5 s
     try:
         wait_for_status("stretch now")
-        assert run("remind", "snooze").returncode == 0
-        wait_for_status("stretch now")  # five minutes at x60
+        assert run("remind", "snooze-10").returncode == 0
+        wait_for_status("stretch in 1m (snoozed)")
+        status = json.loads(run("status", "--json").stdout)
+        assert status["next_break"] - status["updated"] == pytest.approx(10, abs=1.5)  # x60
+        wait_for_status("stretch now")
         assert run("remind", "skip").returncode == 0
-        wait_for_status("stretch in 1m")
+        wait_for_status("stretch in 1m")  # 5 minutes at x60: under a minute
     finally:
         reminder.send_signal(signal.SIGTERM)
-        reminder.wait(20)
+        reminder.communicate(timeout=20)
     with sqlite3.connect(tmp_path / "data" / "history.sqlite3") as connection:
         rows = connection.execute("SELECT reason, outcome, snoozes FROM breaks").fetchall()
     connection.close()
@@ -190,3 +184,56 @@ def test_the_launchd_agent_is_a_valid_property_list() -> None:
     assert agent["ProgramArguments"][-4:] == ["remind", "--background", "--every", "40"]
     assert agent["KeepAlive"] and agent["RunAtLoad"]
     assert commands == [["launchctl", "load", "-w", str(path)]]
+
+
+def test_a_second_reminder_is_refused_in_one_line(user_config: Path) -> None:
+    """Two would offer every break twice and share one pipe and one status file."""
+    (user_config / "config.toml").write_text(ALONE, encoding="utf-8")
+    first = background("--every", "5")
+    try:
+        wait_for_status("stretch in 5m")
+        second = run("remind", "--background", "--every", "7", env={"TMUX": ""})
+        assert second.returncode == 2
+        assert second.stderr.strip().splitlines() == [
+            f"stretchtimer: a reminder is already running (pid {first.pid}): one at a time"
+            " (`stretchtimer status` shows it)"
+        ]
+        assert json.loads(run("status", "--json").stdout)["pid"] == first.pid
+        assert run("status").stdout == "stretch in 5m\n"  # the first one's, untouched
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.communicate(timeout=20)
+    again = background("--every", "7")
+    try:
+        wait_for_status("stretch in 7m")  # once the first has ended, a new one may start
+    finally:
+        again.send_signal(signal.SIGTERM)
+        again.communicate(timeout=20)
+
+
+def test_a_session_tells_the_reminder_each_step_s_kind(user_config: Path, tmp_path: Path) -> None:
+    """What the proof of a break is judged over: the reminder hears 'step work' as each work
+    step begins and 'step other' for the rest, the end included."""
+    from stretchtimer.library.loader import load_catalog
+    from stretchtimer.reminder_pipe import pipe_path
+    from stretchtimer.session.plan import plan
+
+    pipe = pipe_path()
+    pipe.parent.mkdir(parents=True)
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDWR | os.O_NONBLOCK)  # as the reminder holds it
+    try:
+        result = run("run", "desk-break", "--plain", "--speed", "1000", "--mute")
+        assert result.returncode == 0, result.stderr
+        heard = b""
+        with contextlib.suppress(BlockingIOError):
+            while chunk := os.read(reader, 65536):
+                heard += chunk
+    finally:
+        os.close(reader)
+    words = heard.decode().splitlines()
+    catalog = load_catalog()
+    routine = catalog.routine("desk-break")
+    timeline = plan(routine, catalog.routine_exercises(routine))
+    kinds = ["step work" if step.kind.is_work else "step other" for step in timeline.steps]
+    assert words == [*kinds, "step other"]

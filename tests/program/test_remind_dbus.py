@@ -5,6 +5,8 @@ could not press a button; the stand-in does."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import signal
@@ -16,6 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from queue import Empty, Queue
+from typing import Any
 
 import pytest
 from conftest import REPO
@@ -122,13 +125,16 @@ async def test_a_notification_s_button_is_the_answer(desktop: Desktop) -> None:
         await notifier.offer(Offer("Time to stretch: Desk Break", "50 minutes at the computer."))
         shown = desktop.expect("notify")
         assert '"summary": "Time to stretch: Desk Break"' in shown
-        assert '"actions": ["start", "Start", "snooze", "Snooze 5 min", "skip", "Skip"]' in shown
-        desktop.send("press snooze")
+        assert (
+            '"actions": ["start", "Start", "snooze", "Snooze 5 min",'
+            ' "snooze-long", "Snooze 10 min", "skip", "Skip"]'
+        ) in shown
+        desktop.send("press snooze-long")
         for _ in range(100):
             if answers:
                 break
             await _tick()
-        assert answers == [Answer.SNOOZE]
+        assert answers == [Answer.SNOOZE_LONG]
         await notifier.offer(Offer("Time to stretch (again)", "", snooze=False))
         again = desktop.expect("notify")
         assert '"actions": ["start", "Start", "skip", "Skip"]' in again
@@ -137,6 +143,24 @@ async def test_a_notification_s_button_is_the_answer(desktop: Desktop) -> None:
         assert not await notifier.quiet()
         desktop.send("inhibit on")
         assert await notifier.quiet()
+    finally:
+        await notifier.close()
+
+
+@pytest.mark.parametrize("name", ["terminal", "bell"])
+async def test_do_not_disturb_holds_for_the_terminal_and_the_bell(
+    desktop: Desktop, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TERM", "xterm-256color")
+    written: list[str] = []
+    notifier, _ = await find_notifier(name, lambda _: None, written.append)
+    try:
+        assert notifier.name == name
+        assert not await notifier.quiet()
+        desktop.send("inhibit on")
+        assert await notifier.quiet()
+        desktop.send("inhibit off")
+        assert not await notifier.quiet()
     finally:
         await notifier.close()
 
@@ -251,6 +275,42 @@ def test_a_session_spent_typing_is_kept_as_typing(tmp_path: Path, desktop: Deskt
         reminder.send_signal(signal.SIGTERM)
         reminder.communicate(timeout=WAIT)
     assert outcome == "typing" and isinstance(session_id, int)
+
+
+def test_snooze_10_then_5_minutes_then_it_asks_without_snooze(
+    tmp_path: Path, desktop: Desktop
+) -> None:
+    reminder = remind(tmp_path, desktop, "--every", "1", "--speed", "60")
+    try:
+        desktop.expect("notify")
+        desktop.send("press snooze-long")
+        pressed = time.monotonic()
+        status = wait_for_status(tmp_path, "snoozed")
+        assert status["next_break"] - status["updated"] == pytest.approx(10, abs=1.5)  # x60
+        again = desktop.expect("notify", timeout=WAIT + 10)
+        waited = time.monotonic() - pressed
+        assert "(again)" in again and '"snooze-long"' in again and waited > 8
+        desktop.send("press snooze")
+        last = desktop.expect("notify", timeout=WAIT + 10)
+        assert '"actions": ["start", "Start", "skip", "Skip"]' in last  # twice at most
+        desktop.send("press skip")
+        assert wait_for_breaks(tmp_path, 1) == [("every", "skipped", 2, "desk-break", None)]
+    finally:
+        reminder.send_signal(signal.SIGTERM)
+        _, err = reminder.communicate(timeout=WAIT)
+    assert reminder.returncode == 0, err
+
+
+def wait_for_status(tmp_path: Path, phase: str) -> dict[str, Any]:
+    """The reminder's status file once it says `phase`."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError, ValueError):
+            status = json.loads((tmp_path / "data" / "remind.json").read_text())
+            if status.get("phase") == phase:
+                return dict(status)
+        time.sleep(0.05)
+    raise AssertionError(f"the status never said {phase!r}")
 
 
 def test_follow_workrave_opens_a_session_when_its_rest_break_begins(

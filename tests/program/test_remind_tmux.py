@@ -6,6 +6,7 @@ tmux runs inside another tmux, whose screen the test reads."""
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import sqlite3
@@ -132,6 +133,11 @@ def test_without_tmux_start_turns_the_reminder_s_terminal_into_the_session(
     )
     nested.tmux(nested.outer, "new-session", "-d", "-s", "o", "-x", "90", "-y", "30", command)
     screen = nested.wait_for("start: this terminal")
+    screen = nested.wait_for("Break time", timeout=40)
+    assert "z: snooze 5 min  Z: 10 min" in screen
+    nested.keys("Z")  # ten minutes, at x60 ten seconds
+    screen = nested.wait_for("Snoozed: the break comes back in", timeout=20)
+    assert re.search(r"comes back in (10:00|9:[0-5]\d)", screen), screen
     nested.wait_for("Break time", timeout=40)
     nested.keys("s")
     screen = nested.wait_for("Well done", timeout=60)
@@ -141,7 +147,7 @@ def test_without_tmux_start_turns_the_reminder_s_terminal_into_the_session(
     with sqlite3.connect(data / "history.sqlite3") as connection:
         rows = connection.execute("SELECT outcome, session_id IS NOT NULL FROM breaks").fetchall()
     connection.close()
-    assert rows == [("taken", 1)]
+    assert rows == [("taken", 1)]  # snoozed once, then taken
     nested.keys("q")
     nested.wait_for("REMIND-EXITED-0")
 

@@ -37,8 +37,7 @@ def test_a_version_2_history_opens_as_before_and_gains_a_breaks_table() -> None:
         [session] = store.sessions()
     assert (session.routine_id, session.feeling_before) == ("desk-break", 5)
     assert session.started_at == datetime(2026, 11, 20, 8, tzinfo=UTC)
-    assert SCHEMA_VERSION == 3
-    assert rows("PRAGMA user_version") == [(3,)]
+    assert rows("PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert rows("SELECT count(*) FROM breaks") == [(0,)]
 
 
@@ -123,29 +122,37 @@ def test_a_repaired_history_keeps_its_breaks() -> None:
     assert len(read_breaks()) == 30
 
 
+def log_done_sessions(store: HistoryStore, count: int, at: datetime) -> list[int]:
+    """`count` finished sessions of one exercise, started at `at`; their ids."""
+    from conftest import make_exercise, make_routine
+
+    from stretchtimer.history.records import ExerciseRecord
+    from stretchtimer.session.plan import plan
+
+    timeline = plan(make_routine("one"), [make_exercise("one")])
+    ids = []
+    for _ in range(count):
+        session = store.start_session(timeline, at)
+        done = [ExerciseRecord(0, "one", "One", ("neck",), "done", 10.0, 10.0)]
+        store.save_progress(
+            session, done, at=at, active_seconds=15, paused_seconds=0, state="finished"
+        )
+        ids.append(session)
+    return ids
+
+
 def test_stats_counts_breaks_and_leaves_out_sessions_spent_typing(
     capsys: pytest.CaptureFixture[str], user_config: Path
 ) -> None:
     import json
 
-    from conftest import make_exercise, make_routine
-
     from stretchtimer.cli.main import main
     from stretchtimer.history.breaks import add_break
-    from stretchtimer.history.records import ExerciseRecord, utc_now
-    from stretchtimer.session.plan import plan
+    from stretchtimer.history.records import utc_now
 
     now = utc_now()
-    timeline = plan(make_routine("one"), [make_exercise("one")])
     with open_store() as store:
-        ids = []
-        for _ in range(2):
-            session = store.start_session(timeline, now)
-            done = [ExerciseRecord(0, "one", "One", ("neck",), "done", 10.0, 10.0)]
-            store.save_progress(
-                session, done, at=now, active_seconds=15, paused_seconds=0, state="finished"
-            )
-            ids.append(session)
+        ids = log_done_sessions(store, 2, now)
         add_break(store, at=now, reason="every", outcome="taken", session_id=ids[0])
         add_break(store, at=now, reason="every", outcome="typing", session_id=ids[1])
         add_break(store, at=now, reason="every", outcome="skipped")
@@ -167,3 +174,21 @@ def test_stats_counts_breaks_and_leaves_out_sessions_spent_typing(
     (user_config / "config.toml").write_text("break_proof = false\n", encoding="utf-8")
     assert main(["stats", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["this_week"]["sessions"] == 2
+
+
+@pytest.mark.parametrize(("proof", "counted"), [(True, 1), (False, 2)])
+def test_sessions_spent_typing_long_ago_are_left_out_of_the_totals_too(
+    proof: bool, counted: int
+) -> None:
+    """Sessions older than the weeks shown are summed up by SQL: the same rule holds there."""
+    from datetime import timedelta
+
+    from stretchtimer.history.breaks import add_break
+    from stretchtimer.history.store import read_stats
+
+    long_ago = T0 - timedelta(weeks=20)
+    with open_store() as store:
+        ids = log_done_sessions(store, 2, long_ago)
+        add_break(store, at=long_ago, reason="every", outcome="typing", session_id=ids[1])
+    _, stats = read_stats(T0, goal=1, break_proof=proof)
+    assert stats.total_sessions == counted

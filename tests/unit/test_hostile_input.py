@@ -280,21 +280,21 @@ def test_a_broken_user_routine_leaves_the_builtin_it_meant_to_replace(user_confi
 
 
 def test_a_user_exercise_that_unfits_a_builtin_change_keeps_the_routine(user_config: Path) -> None:
-    superman = (builtin_exercises_dir() / "superman.yaml").read_text()
-    dose = superman[superman.index("dose:") :]
+    angel = (builtin_exercises_dir() / "wall-angel.yaml").read_text()
+    dose = angel[angel.index("dose:") :]
     mine = write(
         user_config / "exercises",
-        "superman.yaml",
-        superman.replace(dose, "dose: {kind: hold, seconds: 10, repeats: 3}\n"),
+        "wall-angel.yaml",
+        angel.replace(dose, "dose: {kind: hold, seconds: 10, repeats: 3}\n"),
     )
     catalog = load_catalog()
-    assert "lower-back" in catalog.routines  # still there, and it plans
-    exercises = catalog.routine_exercises(catalog.routine("lower-back"))
-    assert any(e.id == "superman" and e.dose.kind == "hold" for e in exercises)
+    assert "neck-and-shoulders" in catalog.routines  # still there, and it plans
+    exercises = catalog.routine_exercises(catalog.routine("neck-and-shoulders"))
+    assert any(e.id == "wall-angel" and e.dose.kind == "hold" for e in exercises)
     assert len(catalog.problems) == 1
     problem = catalog.problems[0]
     assert problem.path == str(mine) and not problem.skipped
-    assert "the built-in routine 'lower-back' changes this dose" in problem.notice()
+    assert "the built-in routine 'neck-and-shoulders' changes this dose" in problem.notice()
     assert not problem.notice().startswith("skipped")
 
 

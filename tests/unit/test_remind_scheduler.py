@@ -33,6 +33,7 @@ from stretchtimer.remind.scheduler import (
     observe,
     session_ended,
     session_started,
+    session_step,
     stop,
 )
 from stretchtimer.workhours import parse_times, parse_work_hours
@@ -103,6 +104,27 @@ class Desk:
 
     def say(self, given: Answer) -> tuple[Action, ...]:
         return self.apply(answer(self.reminder, given, self.now))
+
+    def step(self, work: bool, idle: float | None) -> tuple[Action, ...]:
+        """The session begins a step (the idle source asked at once)."""
+        return self.apply(session_step(self.reminder, self.now, idle, work))
+
+    def session(self, *steps: tuple[bool, float, bool], look: float = 10.0) -> Outcome:
+        """A session of steps (work or not, seconds, keys used through it), looked at every
+        `look` seconds; what the history keeps of it."""
+        idle = 0.0
+        for work, seconds, keys in steps:
+            self.step(work, idle)
+            gone = 0.0
+            while gone < seconds - 1e-9:
+                advance = min(look, seconds - gone)
+                self.pass_time(advance)
+                gone += advance
+                idle = 0.0 if keys else idle + advance
+                self.look(idle)
+        self.step(False, idle)
+        self.apply(session_ended(self.reminder, self.now))
+        return notes(self.actions)[-1].outcome
 
 
 def asks(actions: list[Action] | tuple[Action, ...]) -> list[Ask]:
@@ -213,23 +235,65 @@ def test_start_launches_then_the_session_end_keeps_it_taken() -> None:
     assert desk.reminder.worked == 0 and desk.reminder.phase is Phase.WORKING
 
 
-def test_a_session_spent_typing_is_kept_as_typing() -> None:
+EXERCISE, REST = True, False
+TYPING, HANDS_OFF = True, False
+
+
+def break_of(*steps: tuple[bool, float, bool]) -> Outcome:
+    """What the history keeps of a break offered after 50 minutes of work, started, and run
+    as `steps`."""
     desk = Desk(rules())
     desk.work(50 * 60)
     desk.say(Answer.START)
-    desk.work(5 * 60, step=10)  # input in every look
-    desk.apply(session_ended(desk.reminder, desk.now))
-    assert notes(desk.actions)[-1].outcome is Outcome.TYPING
+    return desk.session(*steps)
+
+
+def test_a_session_spent_typing_is_kept_as_typing() -> None:
+    outcome = break_of((EXERCISE, 60, TYPING), (REST, 20, TYPING), (EXERCISE, 60, TYPING))
+    assert outcome is Outcome.TYPING
+
+
+def test_keys_outside_the_work_steps_do_not_count_against_the_break() -> None:
+    """Get ready, rest and the feeling question are for keys: only work steps are judged."""
+    outcome = break_of(
+        (REST, 60, TYPING),  # the feeling question, get ready
+        (EXERCISE, 45, HANDS_OFF),
+        (REST, 90, TYPING),
+        (EXERCISE, 45, HANDS_OFF),
+        (REST, 120, TYPING),  # the feeling question after
+    )
+    assert outcome is Outcome.TAKEN
+
+
+def test_typing_through_the_work_steps_is_typing_however_still_the_rests() -> None:
+    outcome = break_of(
+        (REST, 200, HANDS_OFF),
+        (EXERCISE, 40, TYPING),
+        (REST, 200, HANDS_OFF),
+        (EXERCISE, 40, TYPING),
+    )
+    assert outcome is Outcome.TYPING
 
 
 def test_a_few_keys_during_a_session_are_still_a_break() -> None:
+    outcome = break_of((EXERCISE, 10, TYPING), (EXERCISE, 60, HANDS_OFF), (EXERCISE, 60, HANDS_OFF))
+    assert outcome is Outcome.TAKEN
+
+
+def test_too_little_work_judged_proves_nothing() -> None:
+    assert break_of((REST, 300, TYPING), (EXERCISE, 10, TYPING)) is Outcome.TAKEN
+
+
+def test_a_work_step_begun_before_the_reminder_saw_the_session_counts_from_its_start() -> None:
     desk = Desk(rules())
-    desk.work(50 * 60)
-    desk.say(Answer.START)
-    desk.work(20, step=10)  # a pause and a resume
-    desk.away(280, step=10)
+    desk.work(20 * 60)
+    desk.step(EXERCISE, 0.0)  # a session started by hand, not yet found in the history
+    desk.pass_time(40)
+    desk.apply(session_started(desk.reminder, desk.now))
+    desk.look(0.0)  # typed through it
+    desk.step(REST, 0.0)
     desk.apply(session_ended(desk.reminder, desk.now))
-    assert notes(desk.actions)[-1].outcome is Outcome.TAKEN
+    assert notes(desk.actions)[-1].outcome is Outcome.TYPING
 
 
 def test_a_session_started_by_hand_takes_the_offer_and_resets() -> None:
@@ -534,7 +598,7 @@ def test_after_a_session_the_next_break_needs_the_whole_work_time(
     desk.apply(session_ended(desk.reminder, desk.now))
     assert desk.reminder.worked == 0
     offered = asks(desk.work(after, step=20))
-    if after < rules_.every:
+    if after < rules_.every - 1e-6:  # the clocks' sums round: 59.999... may count as 60
         assert not offered
     if after >= rules_.every + 20:  # looked at every 20 s
         assert offered

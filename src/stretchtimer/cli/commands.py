@@ -21,6 +21,7 @@ from stretchtimer.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from stretchtimer.library.catalog import Catalog
+    from stretchtimer.library.terms import Level
 
 
 def default(args: argparse.Namespace) -> int:
@@ -38,7 +39,10 @@ def default(args: argparse.Namespace) -> int:
 
 
 def _app(
-    args: argparse.Namespace, routine_id: str | None = None, catalog: Catalog | None = None
+    args: argparse.Namespace,
+    routine_id: str | None = None,
+    catalog: Catalog | None = None,
+    level: Level = "standard",
 ) -> int:
     # Textual reads keys from stdin and draws on stderr, unless a browser tab is the terminal.
     if not (drawn_elsewhere() or (os.isatty(0) and os.isatty(2))):
@@ -52,6 +56,7 @@ def _app(
     load = (lambda: catalog) if catalog is not None else None
     app = StretchTimerApp(
         routine_id=routine_id,
+        level=level,
         speed=args.speed,
         mute=args.mute,
         load=load,
@@ -106,15 +111,17 @@ def show_command(args: argparse.Namespace) -> int:
         routine = catalog.routine(args.id)
         if args.voice in ("on", "full"):
             count_every = load_settings().voice_count
-            views.print_script(catalog, routine, args.voice == "full", count_every)
+            views.print_script(catalog, routine, args.voice == "full", count_every, args.level)
         elif args.json:
-            views.print_json(views.routine_json(catalog, routine, with_steps=True))
+            views.print_json(views.routine_json(catalog, routine, True, args.level))
         else:
-            views.print_routine(catalog, routine, args.steps)
+            views.print_routine(catalog, routine, args.steps, args.level)
     elif args.id in catalog.exercises:
+        from stretchtimer.library.models import at_level
+
         if args.voice is not None:
             raise UsageError(f"--voice shows what a routine says; '{args.id}' is an exercise")
-        exercise = catalog.exercise(args.id)
+        exercise = at_level(catalog.exercise(args.id), args.level)
         if args.json:
             views.print_json(views.exercise_json(catalog, exercise))
         else:
@@ -154,14 +161,15 @@ def run_command(args: argparse.Namespace) -> int:
     if why is not None and not args.plain:
         warn(f"this terminal ({why}) cannot draw the app: running the session as text")
     elif not args.plain:
-        return _app(args, args.routine, catalog)
+        return _app(args, args.routine, catalog, args.level)
     from stretchtimer.plain import run_plain
     from stretchtimer.session.plan import paced, plan
 
     settings = settings_of(args)
     routine = catalog.routine(args.routine)
     exercises = catalog.routine_exercises(routine)
-    timeline = plan(paced(routine, exercises, settings.prepare, settings.rest), exercises)
+    paced_routine = paced(routine, exercises, settings.prepare, settings.rest, args.level)
+    timeline = plan(paced_routine, exercises, args.level)
     return run_plain(
         timeline,
         speed=args.speed,
@@ -201,7 +209,6 @@ def stats_command(args: argparse.Namespace) -> int:
         break_weeks,
         break_weeks_json,
         read_breaks,
-        typing_sessions,
     )
     from stretchtimer.history.records import utc_now
     from stretchtimer.history.report import stats_json, stats_lines
@@ -212,8 +219,7 @@ def stats_command(args: argparse.Namespace) -> int:
     now = utc_now()
     # the same file as the stats: what is wrong with it is said once, by their read
     breaks = read_breaks(since=now - timedelta(weeks=args.weeks + 1))
-    typing = typing_sessions(breaks) if settings.break_proof else frozenset()
-    _, stats = read_stats(now, goal, args.weeks, warn=warn, not_counted=typing)
+    _, stats = read_stats(now, goal, args.weeks, warn=warn, break_proof=settings.break_proof)
     weeks = break_weeks(breaks, stats.today, args.weeks)
     if args.json:
         print_json({**stats_json(stats), "breaks": break_weeks_json(weeks)})
@@ -232,7 +238,7 @@ def remind_command(args: argparse.Namespace) -> int:
         # The reminder never speaks TLS; asyncio imports ssl only to offer it (and runs
         # without it), and its libraries would be 6 of the 30 MiB a background reminder may use.
         sys.modules["ssl"] = None  # type: ignore[assignment]
-    from stretchtimer.remind.main import Options, run_background
+    from stretchtimer.remind.main import Options, claim, run_background
 
     if args.control:
         from stretchtimer.remind.control import send
@@ -269,10 +275,11 @@ def remind_command(args: argparse.Namespace) -> int:
         speed=args.speed,
         session_options=tuple(passed),
     )
+    if not args.background and not (os.isatty(0) and os.isatty(2)):
+        raise UsageError("no terminal: use --background (stretchtimer remind --background)")
+    claim()  # held until the process ends
     if args.background:
         return run_background(settings, options)
-    if not (os.isatty(0) and os.isatty(2)):
-        raise UsageError("no terminal: use --background (stretchtimer remind --background)")
     from stretchtimer.tui.remind_app import run_screen
 
     return run_screen(settings, options)

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 from stretchtimer import __version__
 from stretchtimer.cli.commands import COMMANDS, default
 from stretchtimer.errors import EXIT_OK, EXIT_USAGE, BadInput, UsageError, warn
-from stretchtimer.library.terms import AREAS, EQUIPMENT, PHASES, POSITIONS
+from stretchtimer.library.terms import AREAS, EQUIPMENT, LEVELS, PHASES, POSITIONS
 from stretchtimer.output import OutputLost, SafeOutput, drop_output
 from stretchtimer.paths import WORKRAVE_EXERCISES
 from stretchtimer.settings import (
@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("on", "full"),
         help="print what the voice says in a routine, and when (full: form cues too)",
     )
+    _add_level(show)
 
     validate = commands.add_parser("validate", help="check exercise and routine files")
     validate.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
@@ -118,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run a routine (in the app, or --plain)")
     run.add_argument("routine", help="a routine id, e.g. desk-break")
     run.add_argument("--plain", action="store_true", help="print each step as a line of text")
+    _add_level(run)
     _add_session_options(run, argparse.SUPPRESS)
 
     history = commands.add_parser("history", help="the sessions you did, newest first")
@@ -151,8 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     remind.add_argument(
         "control",
         nargs="?",
-        choices=("start", "snooze", "skip", "pause", "resume"),
-        help="answer the running reminder (e.g. from a tmux key) instead of starting one",
+        choices=("start", "snooze", "snooze-10", "skip", "pause", "resume"),
+        help="answer the running reminder (e.g. from a tmux key) instead of starting one;"
+        " snooze is 5 minutes, snooze-10 is 10",
     )
     remind.add_argument(
         "--every",
@@ -235,6 +238,16 @@ def build_parser() -> argparse.ArgumentParser:
         rest=None,
     )
     return parser
+
+
+def _add_level(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--level",
+        choices=LEVELS,
+        default="standard",
+        help="each dose at the least (easy), the usual (standard) or the most (full) of its"
+        " range; default standard",
+    )
 
 
 def _port(text: str) -> int:

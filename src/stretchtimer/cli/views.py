@@ -12,19 +12,35 @@ from typing import Any
 from stretchtimer.format import clock, unsafe_characters
 from stretchtimer.library.catalog import Catalog
 from stretchtimer.library.models import (
+    LEVELS,
+    STANDARD,
     Amount,
     Exercise,
+    Level,
     Routine,
     equipment_needed,
     field_names,
+    routine_size,
     to_data,
 )
 from stretchtimer.session.plan import Count, Step, Timeline, plan
 from stretchtimer.session.words import step_line
 
 
-def timeline_of(catalog: Catalog, routine: Routine) -> Timeline:
-    return plan(routine, catalog.routine_exercises(routine))
+def timeline_of(catalog: Catalog, routine: Routine, level: Level = STANDARD) -> Timeline:
+    return plan(routine, catalog.routine_exercises(routine), level)
+
+
+def level_totals(catalog: Catalog, routine: Routine) -> dict[Level, float]:
+    """The routine's total time at each level (its size: a fraction of planning it)."""
+    exercises = catalog.routine_exercises(routine)
+    return {level: routine_size(routine, exercises, level).seconds for level in LEVELS}
+
+
+def time_with_levels(totals: dict[Level, float]) -> str:
+    """'5:26 (5:18-5:38)': the standard time, and the easy to full ones where they differ."""
+    easy, standard, full = (clock(totals[level]) for level in LEVELS)
+    return standard if easy == full else f"{standard} ({easy}-{full})"
 
 
 def routines_json(catalog: Catalog) -> list[dict[str, Any]]:
@@ -50,7 +66,7 @@ def routine_table(catalog: Catalog) -> Table:
             [
                 routine.id,
                 routine.name,
-                clock(timeline.total),
+                time_with_levels(level_totals(catalog, routine)),
                 ", ".join(routine.focus),
                 ", ".join(equipment_needed(list(timeline.exercises))),
             ]
@@ -157,8 +173,10 @@ def exercise_json(catalog: Catalog, exercise: Exercise) -> dict[str, Any]:
     return data
 
 
-def routine_json(catalog: Catalog, routine: Routine, with_steps: bool) -> dict[str, Any]:
-    timeline = timeline_of(catalog, routine)
+def routine_json(
+    catalog: Catalog, routine: Routine, with_steps: bool, level: Level = STANDARD
+) -> dict[str, Any]:
+    timeline = timeline_of(catalog, routine, level)
     data: dict[str, Any] = {
         "id": routine.id,
         "name": routine.name,
@@ -167,7 +185,9 @@ def routine_json(catalog: Catalog, routine: Routine, with_steps: bool) -> dict[s
         "equipment": equipment_needed(list(timeline.exercises)),
         "prepare_seconds": routine.prepare,
         "rest_seconds": routine.rest,
+        "level": level,
         "total_seconds": timeline.total,
+        "level_seconds": level_totals(catalog, routine),
         "exercises": [
             {
                 "id": exercise.id,
@@ -208,9 +228,9 @@ def _step_json(step: Step) -> dict[str, Any]:
     }
 
 
-def print_routine(catalog: Catalog, routine: Routine, steps: bool) -> None:
-    timeline = timeline_of(catalog, routine)
-    print(f"{routine.name} ({routine.id}) - {clock(timeline.total)}")
+def print_routine(catalog: Catalog, routine: Routine, steps: bool, level: Level = STANDARD) -> None:
+    timeline = timeline_of(catalog, routine, level)
+    print(f"{routine.name} ({routine.id}) - {clock(timeline.total)}{_at(level)}")
     print(routine.purpose)
     print(f"Focus: {', '.join(routine.focus)}")
     print(f"Equipment: {', '.join(equipment_needed(list(timeline.exercises)))}")
@@ -237,6 +257,17 @@ def print_routine(catalog: Catalog, routine: Routine, steps: bool) -> None:
         ],
     )
     print(f"\nTotal: {clock(timeline.total)} ({len(timeline.steps)} steps; --steps lists them)")
+    others = [
+        f"{other} {clock(seconds)}"
+        for other, seconds in level_totals(catalog, routine).items()
+        if other != level
+    ]
+    print(f"Levels: {', '.join(others)} (--level)")
+
+
+def _at(level: Level) -> str:
+    """', easy level' after a routine's time; nothing at the standard level."""
+    return "" if level == STANDARD else f", {level} level"
 
 
 def script_lines(timeline: Timeline, full: bool, count_every: int = 1) -> list[str]:
@@ -262,10 +293,13 @@ def _tenths(seconds: float) -> str:
     return f"{minutes}:{rest // 10:02}.{rest % 10}"
 
 
-def print_script(catalog: Catalog, routine: Routine, full: bool, count_every: int) -> None:
-    timeline = timeline_of(catalog, routine)
+def print_script(
+    catalog: Catalog, routine: Routine, full: bool, count_every: int, level: Level = STANDARD
+) -> None:
+    timeline = timeline_of(catalog, routine, level)
     mode = "--voice=full" if full else "--voice"
-    print(f"{routine.name} ({routine.id}) - {clock(timeline.total)}, what the voice says ({mode})")
+    time = f"{clock(timeline.total)}{_at(level)}"
+    print(f"{routine.name} ({routine.id}) - {time}, what the voice says ({mode})")
     print()
     for line in script_lines(timeline, full, count_every):
         print(line)

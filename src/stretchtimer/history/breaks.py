@@ -9,7 +9,7 @@ so they are not counted among the breaks offered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -130,15 +130,6 @@ def read_breaks(
         if store is None:
             return []
         return _read(store, lambda: breaks(store, since), [], warn)
-
-
-def typing_sessions(records: Iterable[BreakRecord]) -> frozenset[int]:
-    """Sessions the reminder watched and found spent typing: not counted toward the goal."""
-    return frozenset(
-        record.session_id
-        for record in records
-        if record.outcome == TYPING and record.session_id is not None
-    )
 
 
 def break_weeks(

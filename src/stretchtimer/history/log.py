@@ -200,6 +200,7 @@ class SessionLog:
             feeling_before=self.feeling_before,
             feeling_after=self.feeling_after,
             exercises=tuple(exercises[position] for position in sorted(exercises)),
+            level=self.timeline.level,
         )
 
     def retry(self, wait: float) -> str | None:

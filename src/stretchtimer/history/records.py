@@ -42,6 +42,7 @@ class SessionRecord:
     feeling_before: int | None = None
     feeling_after: int | None = None
     exercises: tuple[ExerciseRecord, ...] = ()
+    level: str = "standard"  # easy, standard or full; sessions from before levels: standard
 
     @property
     def done(self) -> int:

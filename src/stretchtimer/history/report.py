@@ -33,6 +33,7 @@ CSV_FIELDS = (
     "speed",
     "feeling_before",
     "feeling_after",
+    "level",
 )
 
 
@@ -68,6 +69,7 @@ def _flat(session: SessionRecord) -> dict[str, Any]:
         "ended_at": session.ended_at.isoformat() if session.ended_at else None,
         "routine_id": session.routine_id,
         "routine_name": session.routine_name,
+        "level": session.level,
         "state": STATE_NAMES.get(session.state, session.state),
         "exercises_done": session.done,
         "exercises_skipped": session.skipped,
@@ -111,11 +113,12 @@ def history_rows(
     rows = []
     for session in reversed(sessions):
         when = session.started_at.astimezone(tz).strftime("%a %d %b %Y %H:%M")
+        level = f", {session.level}" if session.level != "standard" else ""
         speed = f" (x{session.speed:g})" if session.speed != 1 else ""
         rows.append(
             [
                 when,
-                session.routine_name + speed,
+                session.routine_name + level + speed,
                 STATE_NAMES.get(session.state, session.state),
                 f"{session.done}/{session.exercise_count}",
                 clock(session.active_seconds, up=False),

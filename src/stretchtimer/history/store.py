@@ -17,6 +17,7 @@ row that makes no sense (a start that is not a time) with one warning.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import sqlite3
@@ -35,7 +36,7 @@ from stretchtimer.session.plan import Timeline
 log = logging.getLogger(__name__)
 
 DB_NAME = "history.sqlite3"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 2000  # another terminal's write takes a millisecond; never block longer
 # A session's log writes on the event loop, which must not stall: a write that would wait
 # longer fails, and is made good at the next exercise's end.
@@ -93,13 +94,14 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         )""",
         "CREATE INDEX breaks_offered ON breaks (offered_at)",
     ),
+    4: ("ALTER TABLE sessions ADD COLUMN level TEXT",),  # easy, standard, full; NULL: standard
 }
 """Schema version -> the statements that bring the previous version up to it."""
 
 _CORRUPT = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 SESSION_COLUMNS = (
     "id, routine_id, routine_name, started_at, ended_at, planned_seconds, active_seconds,"
-    " paused_seconds, state, speed, feeling_before, feeling_after, exercise_count"
+    " paused_seconds, state, speed, feeling_before, feeling_after, exercise_count, level"
 )
 EXERCISE_COLUMNS = (
     "session_id, position, exercise_id, name, areas, outcome, seconds, planned_seconds"
@@ -111,6 +113,7 @@ _DONE_ONE = (
     "EXISTS (SELECT 1 FROM exercises"
     " WHERE exercises.session_id = sessions.id AND exercises.outcome = 'done')"
 )
+_NOT_IN = "id NOT IN (SELECT value FROM json_each(?))"
 
 
 def db_path() -> Path:
@@ -226,8 +229,8 @@ class HistoryStore:
         with self.connection:
             cursor = self.connection.execute(
                 "INSERT INTO sessions (routine_id, routine_name, started_at, ended_at,"
-                " planned_seconds, exercise_count, state, speed, feeling_before)"
-                " VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)",
+                " planned_seconds, exercise_count, state, speed, feeling_before, level)"
+                " VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)",
                 (
                     timeline.routine.id,
                     timeline.routine.name,
@@ -237,6 +240,7 @@ class HistoryStore:
                     len(timeline.exercises),
                     speed,
                     feeling_before,
+                    timeline.level,
                 ),
             )
         assert cursor.lastrowid is not None
@@ -319,26 +323,40 @@ class HistoryStore:
                 self.bad_rows.append(f"session {row[0]}: {error}")
         return records
 
-    def earlier(self, before: datetime) -> Earlier:
+    def earlier(self, before: datetime, not_counted: Collection[int] = ()) -> Earlier:
         """The sessions started before `before`, summed up by SQL for the stats; the starts of
         those that count are read one at a time, newest first, as far back as the streak
-        goes (the connection must stay open until the stats are computed)."""
+        goes (the connection must stay open until the stats are computed). `not_counted`, as
+        for `compute`."""
         stamp = _stamp(before)
+        left_out = json.dumps(sorted(not_counted))
         logged, counted, pain_total, pain_pairs = self.connection.execute(
             "SELECT count(*),"
-            f" coalesce(sum(speed <= 1 AND {_DONE_ONE}), 0),"
+            f" coalesce(sum(speed <= 1 AND {_DONE_ONE} AND {_NOT_IN}), 0),"
             " coalesce(sum(feeling_after - feeling_before) FILTER (WHERE speed <= 1), 0),"
             " count(feeling_after - feeling_before) FILTER (WHERE speed <= 1)"
             " FROM sessions WHERE started_at < ?",
-            (stamp,),
+            (left_out, stamp),
         ).fetchone()
-        return Earlier(logged, counted, float(pain_total), pain_pairs, self._counted_starts(stamp))
+        starts = self._counted_starts(stamp, left_out)
+        return Earlier(logged, counted, float(pain_total), pain_pairs, starts)
 
-    def _counted_starts(self, before: str) -> Iterator[datetime]:
+    def spent_typing(self) -> frozenset[int]:
+        """The sessions `remind` watched and found spent typing (history/breaks.py)."""
+        try:
+            rows = self.connection.execute(
+                "SELECT session_id FROM breaks WHERE outcome = 'typing' AND session_id IS NOT NULL"
+            ).fetchall()
+        except sqlite3.OperationalError:  # no breaks kept: a file older than them, read-only
+            return frozenset()
+        return frozenset(row[0] for row in rows if isinstance(row[0], int))
+
+    def _counted_starts(self, before: str, left_out: str) -> Iterator[datetime]:
         cursor = self.connection.execute(
             "SELECT started_at FROM sessions"
-            f" WHERE started_at < ? AND speed <= 1 AND {_DONE_ONE} ORDER BY started_at DESC",
-            (before,),
+            f" WHERE started_at < ? AND speed <= 1 AND {_DONE_ONE} AND {_NOT_IN}"
+            " ORDER BY started_at DESC",
+            (before, left_out),
         )
         for (text,) in cursor:
             with contextlib.suppress(TypeError, ValueError):  # not a time: left out
@@ -375,6 +393,7 @@ def _session_record(row: tuple[object, ...], exercises: list[ExerciseRecord]) ->
         feeling_after=None if row[11] is None else _whole(row[11]),
         exercise_count=_whole(row[12]),
         exercises=tuple(exercises),
+        level="standard" if row[13] is None else str(row[13]),
     )
 
 
@@ -419,24 +438,31 @@ def read_stats(
     goal: int,
     weeks: int = 8,
     *,
+    break_proof: bool,
     this: SessionRecord | None = None,
     path: Path | None = None,
     warn: Warn | None = None,
     tz: tzinfo | None = None,
-    not_counted: Collection[int] = (),
 ) -> tuple[list[SessionRecord], Stats]:
     """The recent sessions (those the stats need whole) and the stats, with `this` session as
-    it will be logged. The years before are summed up by SQL, never read whole."""
+    it will be logged. The years before are summed up by SQL, never read whole.
+
+    What counts toward the goal is decided here, once, for every place that shows it (stats,
+    the picker, the summary, the reminder): with `break_proof` (the setting), a session that
+    `remind` found spent typing is listed but does not count."""
     since = window_start(now, weeks, tz)
     with _reader(path, warn) as store:
         sessions: list[SessionRecord] = []
         earlier = Earlier()
+        typing: frozenset[int] = frozenset()
         if store is not None:
+            if break_proof:
+                typing = _read(store, store.spent_typing, frozenset(), None)
             sessions = _read(store, lambda: store.sessions(since), [], warn)
-            earlier = _read(store, lambda: store.earlier(since), Earlier(), None)
+            earlier = _read(store, lambda: store.earlier(since, typing), Earlier(), None)
         if this is not None:
             sessions = [*(s for s in sessions if s.id != this.id), this]
-        return sessions, compute(sessions, now, goal, weeks, tz, earlier, not_counted)
+        return sessions, compute(sessions, now, goal, weeks, tz, earlier, typing)
 
 
 @contextlib.contextmanager
@@ -785,10 +811,21 @@ def _copy_rows(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
     with contextlib.suppress(sqlite3.DatabaseError):
         if source.execute("SELECT 1 FROM sqlite_master WHERE name = 'breaks'").fetchone():
             tables.append(("breaks", BREAK_COLUMNS))
-    for table, columns in tables:
+    for table, every_column in tables:
+        columns = _columns_of(source, table, every_column)
         marks = ", ".join("?" * len(columns.split(",")))
         for chunk in _readable_rows(source, table, columns):
             target.executemany(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})", chunk)
+
+
+def _columns_of(source: sqlite3.Connection, table: str, columns: str) -> str:
+    """Those of `columns` that `table` in `source` has: a file of an older version lacks the
+    newer ones, which its rows leave at their defaults."""
+    with contextlib.suppress(sqlite3.DatabaseError):
+        has = {row[1] for row in source.execute(f"PRAGMA table_info({table})")}
+        if has:
+            return ", ".join(name for name in map(str.strip, columns.split(",")) if name in has)
+    return columns
 
 
 def _readable_rows(

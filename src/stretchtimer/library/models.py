@@ -25,15 +25,30 @@ from annotated_types import Ge, Le, MaxLen, MinLen
 from stretchtimer.library.terms import (
     AREAS,
     EQUIPMENT,
+    LEVELS,
     PHASES,
+    STANDARD,
     Area,
     Equipment,
+    Level,
     Phase,
     Position,
     Side,
 )
 
-__all__ = ["AREAS", "EQUIPMENT", "PHASES", "Area", "Equipment", "Phase", "Position", "Side"]
+__all__ = [
+    "AREAS",
+    "EQUIPMENT",
+    "LEVELS",
+    "PHASES",
+    "STANDARD",
+    "Area",
+    "Equipment",
+    "Level",
+    "Phase",
+    "Position",
+    "Side",
+]
 
 MAX_COUNT = 1000
 MAX_STEPS = 5000
@@ -207,6 +222,10 @@ class Amount(Strict):
             return str(self.default)
         return f"{self.default} ({self.min}-{self.max})"
 
+    def at(self, level: Level) -> int:
+        """The value a session at `level` uses: the range's min, default or max."""
+        return {"easy": self.min, "standard": self.default, "full": self.max}[level]
+
 
 def _once() -> Amount:
     return Amount(default=1, min=1, max=1)
@@ -299,9 +318,9 @@ class HoldDose(Sided):
         times = f", {_times(self.repeats)}" if self.repeats.default > 1 else ""
         return self._each_side(f"hold {_value(self.seconds)} s{times}")
 
-    def size(self) -> Size:
-        sides, repeats = len(self.sides), self.repeats.default
-        holds = Size(sides * repeats, sides * repeats * self.seconds.default)
+    def size(self, level: Level = STANDARD) -> Size:
+        sides, repeats = len(self.sides), self.repeats.at(level)
+        holds = Size(sides * repeats, sides * repeats * self.seconds.at(level))
         if self.alternate or sides == 1:
             return holds + _pauses(sides * repeats - 1, self.relax)
         return holds + Size(1, SWITCH_SECONDS) + _pauses(sides * (repeats - 1), self.relax)
@@ -327,10 +346,10 @@ class RepsDose(Sided):
         sets = f"{_value(self.sets)} x " if self.sets.default > 1 else ""
         return self._each_side(f"{sets}{_value(self.reps)} reps")
 
-    def size(self) -> Size:
-        reps = self.reps.default
+    def size(self, level: Level = STANDARD) -> Size:
+        reps, sets = self.reps.at(level), self.sets.at(level)
         one_set = _switches(len(self.sides), Size(reps, reps * self.tempo))
-        return one_set.times(self.sets.default) + _pauses(self.sets.default - 1, self.rest)
+        return one_set.times(sets) + _pauses(sets - 1, self.rest)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -347,8 +366,8 @@ class TimedDose(Sided):
     def describe(self) -> str:
         return self._each_side(f"{_value(self.seconds)} s")
 
-    def size(self) -> Size:
-        return _switches(len(self.sides), Size(1, self.seconds.default))
+    def size(self, level: Level = STANDARD) -> Size:
+        return _switches(len(self.sides), Size(1, self.seconds.at(level)))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -382,8 +401,8 @@ class RoundsDose(Sided):
         word = "round" if self.rounds.default == 1 else "rounds"
         return self._each_side(f"{_value(self.rounds)} {word}")
 
-    def size(self) -> Size:
-        rounds = self.rounds.default
+    def size(self, level: Level = STANDARD) -> Size:
+        rounds = self.rounds.at(level)
         one_round = Size(
             sum(part.reps for part in self.parts),
             sum(part.reps * part.tempo for part in self.parts),
@@ -397,18 +416,35 @@ Dose = Annotated[AnyDose, Rules(tag=DOSE_TAG)]
 
 
 def _check_size(dose: AnyDose) -> None:
-    """A dose that would plan too much is refused where it is read (and where a routine's
-    change to it is checked)."""
-    reason = dose.size().too_big("this dose")
+    """A dose that would plan too much, at any level, is refused where it is read (and where
+    a routine's change to it is checked)."""
+    reason = dose.size().too_big("this dose") or dose.size("full").too_big(
+        "this dose at the full level"
+    )
     if reason is not None:
         raise ValueError(reason)
 
 
-def routine_size(routine: Routine, exercises: list[Exercise]) -> Size:
+def at_level(exercise: Exercise, level: Level) -> Exercise:
+    """`exercise` as a session at `level` does it: every range in its dose (seconds, repeats,
+    reps, sets, rounds) set to its min (easy), default (standard) or max (full). The range
+    itself is kept, so it can still be shown."""
+    dose = exercise.dose
+    changes: dict[str, Any] = {
+        name: dataclasses.replace(value, default=value.at(level))
+        for name in field_names(type(dose))
+        if isinstance(value := getattr(dose, name), Amount) and value.at(level) != value.default
+    }
+    if not changes:
+        return exercise
+    return dataclasses.replace(exercise, dose=dataclasses.replace(dose, **changes))
+
+
+def routine_size(routine: Routine, exercises: list[Exercise], level: Level = STANDARD) -> Size:
     """What `routine` plans with these exercises (its changes to their doses applied)."""
     size = _pauses(len(exercises) - 1, routine.rest) + _pauses(len(exercises), routine.prepare)
     for exercise in exercises:
-        size += exercise.dose.size()
+        size += exercise.dose.size(level)
     return size
 
 

@@ -358,8 +358,12 @@ def _routine_problems(catalog: Catalog, entry: Entry) -> tuple[list[Problem], Ro
                 problems.append(Problem(str(entry.path), line, f"{field}.dose", reason))
     fixed = dataclasses.replace(routine, exercises=items) if items != routine.exercises else None
     if not any(problem.skipped for problem in problems):
-        size = routine_size(fixed or routine, catalog.routine_exercises(fixed or routine))
-        too_big = size.too_big("this routine")
+        exercises = catalog.routine_exercises(fixed or routine)
+        too_big = routine_size(fixed or routine, exercises).too_big("this routine") or (
+            routine_size(fixed or routine, exercises, "full").too_big(
+                "this routine at the full level"
+            )
+        )
         if too_big is not None:
             line = _line_of_key(entry.node)
             problems.append(Problem(str(entry.path), line, "exercises", too_big))

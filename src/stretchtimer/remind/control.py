@@ -1,6 +1,7 @@
 """Answering the running reminder from another process: `stretchtimer remind start` (or
-snooze, skip, pause, resume), for a tmux key, a status bar's click or a notification that
-has no buttons. One word a line through a named pipe in the data folder."""
+snooze, snooze-10, skip, pause, resume), for a tmux key, a status bar's click or a
+notification that has no buttons; and hearing the steps of a session. One word a line through
+a named pipe in the data folder (`reminder_pipe`)."""
 
 from __future__ import annotations
 
@@ -13,49 +14,47 @@ from collections.abc import Callable
 from pathlib import Path
 
 from stretchtimer.errors import EXIT_OK, UsageError
-from stretchtimer.paths import data_dir
 from stretchtimer.remind.scheduler import Answer
+from stretchtimer.reminder_pipe import STEP_OTHER, STEP_WORK, NotAPipe, pipe_path, write_word
 
-PIPE_NAME = "remind.pipe"
 WORDS = {
     "start": Answer.START,
     "snooze": Answer.SNOOZE,
+    "snooze-10": Answer.SNOOZE_LONG,
     "skip": Answer.SKIP,
     "pause": Answer.PAUSE,
     "resume": Answer.RESUME,
 }
-
-
-def pipe_path() -> Path:
-    return data_dir() / PIPE_NAME
+STEPS = {STEP_WORK: True, STEP_OTHER: False}
 
 
 def send(word: str, path: Path | None = None) -> int:
     """Hand `word` to the running reminder; a one-line error when none listens."""
-    path = path or pipe_path()
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        write_word(word, path)
+    except NotAPipe as error:
+        raise UsageError(str(error)) from None
     except OSError as error:
         if error.errno in (errno.ENXIO, errno.ENOENT):
             raise UsageError(
                 "no reminder is running (start one with `stretchtimer remind`)"
             ) from None
         raise UsageError(f"cannot reach the reminder: {error.strerror or error}") from None
-    try:
-        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
-            raise UsageError(f"{path} is not the reminder's pipe")
-        os.write(fd, f"{word}\n".encode())
-    finally:
-        os.close(fd)
     return EXIT_OK
 
 
 class Listener:
-    """The reminder's end of the pipe: each word read becomes an answer."""
+    """The reminder's end of the pipe: each word read becomes an answer, or a session's step."""
 
-    def __init__(self, on_answer: Callable[[Answer], None], path: Path | None = None) -> None:
+    def __init__(
+        self,
+        on_answer: Callable[[Answer], None],
+        path: Path | None = None,
+        on_step: Callable[[bool], None] | None = None,
+    ) -> None:
         self.path = path or pipe_path()
         self.on_answer = on_answer
+        self.on_step = on_step
         self.fd: int | None = None
         self.buffer = b""
 
@@ -83,9 +82,11 @@ class Listener:
         *lines, self.buffer = self.buffer.split(b"\n")
         self.buffer = self.buffer[-64:]
         for line in lines:
-            answer = WORDS.get(line.decode(errors="replace").strip())
-            if answer is not None:
-                self.on_answer(answer)
+            word = line.decode(errors="replace").strip()
+            if word in WORDS:
+                self.on_answer(WORDS[word])
+            elif word in STEPS and self.on_step is not None:
+                self.on_step(STEPS[word])
 
     def close(self) -> None:
         if self.fd is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 import os
 import signal
@@ -18,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stretchtimer.errors import warn
+from stretchtimer.errors import UsageError, warn
 from stretchtimer.history.store import HistoryStore
-from stretchtimer.remind.control import pipe_path
+from stretchtimer.paths import data_dir
 from stretchtimer.remind.idle import IdleSource, find_idle_source
 from stretchtimer.remind.notify import Notifier, find_notifier
 from stretchtimer.remind.runner import (
@@ -34,6 +35,7 @@ from stretchtimer.remind.runner import (
 )
 from stretchtimer.remind.scheduler import Answer, Rules
 from stretchtimer.remind.suggest import Suggestion, Week, suggest
+from stretchtimer.reminder_pipe import pipe_path
 from stretchtimer.settings import Settings
 from stretchtimer.workhours import parse_times, parse_work_hours
 
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+LOCK_FILE = "remind.lock"
 HISTORY_FRESH = 300.0  # seconds the neglected area and the week's count are kept before a reread
 
 
@@ -96,16 +99,15 @@ class Suggester:
         if time.monotonic() - self._read_at < HISTORY_FRESH:
             return
         self._read_at = time.monotonic()
-        from stretchtimer.history.breaks import read_breaks, typing_sessions
         from stretchtimer.history.records import utc_now
-        from stretchtimer.history.stats import compute
-        from stretchtimer.history.store import read_sessions
+        from stretchtimer.history.store import read_stats
 
-        sessions = read_sessions(path=self.history)
-        typing = (
-            typing_sessions(read_breaks(path=self.history)) if self.settings.break_proof else ()
+        sessions, stats = read_stats(
+            utc_now(),
+            self.settings.weekly_goal,
+            path=self.history,
+            break_proof=self.settings.break_proof,
         )
-        stats = compute(sessions, utc_now(), goal=self.settings.weekly_goal, not_counted=typing)
         self._neglected = stats.neglected if stats.total_sessions or sessions else None
         self.week = Week(stats.this_week.sessions, stats.goal)
 
@@ -195,6 +197,32 @@ async def build(
     )
     answers.append(loop)
     return loop, idle_tried, notify_tried
+
+
+def claim(path: Path | None = None) -> int | None:
+    """Make this the one reminder (of this data folder) for as long as the process lives, and
+    return the lock's file; a second one would offer every break twice and share the pipe and
+    the status file, so it is refused in one line that names the first. None: no lock can be
+    taken here (a read-only folder), and the reminder runs without one."""
+    path = path or data_dir() / LOCK_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as error:
+        log.warning("cannot take %s: %s", path, error)
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = os.read(fd, 32).decode(errors="replace").strip()
+        os.close(fd)
+        pid = f" (pid {holder})" if holder.isdigit() else ""
+        raise UsageError(
+            f"a reminder is already running{pid}: one at a time (`stretchtimer status` shows it)"
+        ) from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    return fd
 
 
 def run_background(settings: Settings, options: Options) -> int:

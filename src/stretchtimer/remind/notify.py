@@ -1,11 +1,12 @@
 """Offering a break where it will be seen, and hearing the answer.
 
-The first that works here, in `ORDER`: a desktop notification with Start / Snooze / Skip
-buttons (org.freedesktop.Notifications over D-Bus, the `desktop` extra: jeepney),
-`notify-send --action` (libnotify 0.7.10 or newer), a terminal notification escape (OSC 9, 99
-or 777, passed through tmux), the bell. The first two can be answered; the others point at
-the reminder's screen (or `stretchtimer remind start`). Do Not Disturb is respected where the
-desktop says so (`quiet`): a break offered then is not shown, and is offered again later.
+The first that works here, in `ORDER`: a desktop notification with Start / Snooze 5 min /
+Snooze 10 min / Skip buttons (org.freedesktop.Notifications over D-Bus, the `desktop` extra:
+jeepney), `notify-send --action` (libnotify 0.7.10 or newer), a terminal notification escape
+(OSC 9, 99 or 777, passed through tmux), the bell. The first two can be answered; the others
+point at the reminder's screen (or `stretchtimer remind start`). Do Not Disturb is respected
+where the desktop says so (`quiet`), by every notifier, the terminal's and the bell too: a
+break offered then is not shown, and is offered again later.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any, Protocol
 
 from stretchtimer.remind.dbus import Bus, Unavailable, connect
 from stretchtimer.remind.idle import run_program
-from stretchtimer.remind.scheduler import Answer
+from stretchtimer.remind.scheduler import SNOOZE_MINUTES, Answer
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +42,14 @@ class Offer:
 
     title: str
     body: str
-    snooze: bool = True  # the snooze button (gone once the snoozes are used up)
+    snooze: bool = True  # the snooze buttons (gone once the snoozes are used up)
 
     def buttons(self) -> list[tuple[str, str]]:
         buttons = [(Answer.START.value, "Start")]
         if self.snooze:
-            buttons.append((Answer.SNOOZE.value, "Snooze 5 min"))
+            buttons += [
+                (given.value, f"Snooze {minutes} min") for given, minutes in SNOOZE_MINUTES.items()
+            ]
         buttons.append((Answer.SKIP.value, "Skip"))
         return buttons
 
@@ -66,11 +69,36 @@ class Notifier(Protocol):
     async def close(self) -> None: ...
 
 
+class DoNotDisturb:
+    """Whether the desktop asks for quiet, for a notifier that holds no bus of its own: the
+    session bus (if there is one) is reached when first asked, and kept."""
+
+    def __init__(self) -> None:
+        self.bus: Bus | None = None
+        self.tried = False
+
+    async def on(self) -> bool:
+        if not self.tried:
+            self.tried = True
+            with contextlib.suppress(Unavailable):
+                self.bus = await connect()
+        return await desktop_quiet(self.bus)
+
+    async def close(self) -> None:
+        bus, self.bus = self.bus, None
+        if bus is not None:
+            await bus.close()
+
+
 class Silent:
-    """notify = "off": the screen (if any) is the only place a break is offered."""
+    """notify = "off": the screen (if any) is the only place a break is offered. The base of
+    the notifiers that cannot be answered nor taken down, which keep Do Not Disturb (`dnd`)."""
 
     name = "off"
     answers = False
+
+    def __init__(self, dnd: DoNotDisturb | None = None) -> None:
+        self.dnd = dnd
 
     async def offer(self, offer: Offer) -> None:
         return None
@@ -79,10 +107,11 @@ class Silent:
         return None
 
     async def quiet(self) -> bool:
-        return False
+        return await self.dnd.on() if self.dnd is not None else False
 
     async def close(self) -> None:
-        return None
+        if self.dnd is not None:
+            await self.dnd.close()
 
 
 class DesktopNotifier:
@@ -120,10 +149,8 @@ class DesktopNotifier:
                 actions += [key, label]
         hints = {"urgency": ("y", 1), "desktop-entry": ("s", APP_NAME)}
         self._early = []
-        (self.shown,) = await self.bus.call(
-            NOTIFICATIONS,
-            NOTIFICATIONS_PATH,
-            NOTIFICATIONS,
+        (self.shown,) = await notifications(
+            self.bus,
             "Notify",
             "susssasa{sv}i",
             (APP_NAME, self.shown or 0, "", offer.title, offer.body, actions, hints, 0),
@@ -136,14 +163,7 @@ class DesktopNotifier:
         shown, self.shown = self.shown, None
         if shown is not None:
             with contextlib.suppress(Unavailable):
-                await self.bus.call(
-                    NOTIFICATIONS,
-                    NOTIFICATIONS_PATH,
-                    NOTIFICATIONS,
-                    "CloseNotification",
-                    "u",
-                    (shown,),
-                )
+                await notifications(self.bus, "CloseNotification", "u", (shown,))
 
     async def quiet(self) -> bool:
         return await desktop_quiet(self.bus)
@@ -151,6 +171,13 @@ class DesktopNotifier:
     async def close(self) -> None:
         await self.withdraw()
         await self.bus.close()
+
+
+async def notifications(
+    bus: Bus, member: str, signature: str = "", body: tuple[Any, ...] = ()
+) -> list[Any]:
+    """A call to the notification server (org.freedesktop.Notifications)."""
+    return await bus.call(NOTIFICATIONS, NOTIFICATIONS_PATH, NOTIFICATIONS, member, signature, body)
 
 
 async def desktop_quiet(bus: Bus | None) -> bool:
@@ -194,6 +221,7 @@ class NotifySend:
     def __init__(self, program: str, on_answer: OnAnswer) -> None:
         self.program = program
         self.on_answer = on_answer
+        self.dnd = DoNotDisturb()
         self.process: asyncio.subprocess.Process | None = None
         self.waiter: asyncio.Task[None] | None = None
 
@@ -227,24 +255,25 @@ class NotifySend:
                 await asyncio.wait_for(process.wait(), 2)
 
     async def quiet(self) -> bool:
-        return await desktop_quiet(None)
+        return await self.dnd.on()
 
     async def close(self) -> None:
         await self.withdraw()
+        await self.dnd.close()
         if self.waiter is not None:
             await asyncio.wait([self.waiter], timeout=2)
             await asyncio.sleep(0)  # the process's pipes close on the next turn
 
 
-class TerminalNotifier:
+class TerminalNotifier(Silent):
     """A notification escape to the terminal: OSC 99 (kitty), 777 (foot, rxvt), else OSC 9
     (iTerm2, WezTerm, Windows Terminal, Ghostty...); wrapped for tmux to pass through. It
     cannot be answered: the reminder's screen or `stretchtimer remind start` can."""
 
     name = "terminal"
-    answers = False
 
     def __init__(self, write: Callable[[str], object], term: str, tmux: bool) -> None:
+        super().__init__(DoNotDisturb())
         self.write = write
         self.term = term
         self.tmux = tmux
@@ -253,36 +282,18 @@ class TerminalNotifier:
         # and the bell, for a terminal that shows no notification for the escape
         self.write(terminal_notification(offer.title, offer.body, self.term, self.tmux) + "\a")
 
-    async def withdraw(self) -> None:
-        return None
 
-    async def quiet(self) -> bool:
-        return False
-
-    async def close(self) -> None:
-        return None
-
-
-class BellNotifier:
+class BellNotifier(Silent):
     """The terminal's bell: the least a terminal can do."""
 
     name = "bell"
-    answers = False
 
     def __init__(self, write: Callable[[str], object]) -> None:
+        super().__init__(DoNotDisturb())
         self.write = write
 
     async def offer(self, offer: Offer) -> None:
         self.write("\a")
-
-    async def withdraw(self) -> None:
-        return None
-
-    async def quiet(self) -> bool:
-        return False
-
-    async def close(self) -> None:
-        return None
 
 
 def terminal_notification(title: str, body: str, term: str, tmux: bool) -> str:
@@ -341,9 +352,7 @@ async def _try(name: str, on_answer: OnAnswer, write: Callable[[str], object] | 
         try:
             if not await bus.has_owner(NOTIFICATIONS):
                 raise Unavailable("no notification server on the session bus")
-            (capabilities,) = await bus.call(
-                NOTIFICATIONS, NOTIFICATIONS_PATH, NOTIFICATIONS, "GetCapabilities"
-            )
+            (capabilities,) = await notifications(bus, "GetCapabilities")
             notifier = DesktopNotifier(bus, list(capabilities), on_answer)
             await notifier.listen()
         except (Unavailable, ValueError) as error:

@@ -22,11 +22,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from stretchtimer.files import write_atomically
 from stretchtimer.format import count
 from stretchtimer.history.breaks import add_break, update_break
 from stretchtimer.history.records import SessionRecord, utc_now
 from stretchtimer.history.store import HistoryStore, db_path, read_sessions
 from stretchtimer.paths import data_dir
+from stretchtimer.remind import scheduler
 from stretchtimer.remind.idle import IdleSource
 from stretchtimer.remind.notify import Notifier, Offer
 from stretchtimer.remind.scheduler import (
@@ -43,13 +45,6 @@ from stretchtimer.remind.scheduler import (
     Rested,
     Rules,
     Unask,
-    answer,
-    launch_failed,
-    next_look,
-    observe,
-    session_ended,
-    session_started,
-    stop,
 )
 from stretchtimer.remind.stretchly import stretchly_paused
 from stretchtimer.remind.suggest import Suggestion
@@ -340,10 +335,7 @@ def status_path() -> Path:
 def write_status(path: Path, status: dict[str, Any]) -> None:
     """Atomically: a reader sees the old file or the new one, never half of one."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
-        partial.write_text(json.dumps(status), encoding="utf-8")
-        partial.replace(path)
+        write_atomically(path, json.dumps(status))
     except OSError as error:
         log.debug("cannot write %s: %s", path, error)
 
@@ -393,6 +385,7 @@ class RemindLoop:
         self.counts: dict[str, int] = {}
         self._wake = asyncio.Event()
         self._answers: list[Answer] = []
+        self._steps: list[tuple[Moment, bool]] = []  # a session's steps heard: when, work or not
         self._lock = asyncio.Lock()
         self._closing = False
         self._written: tuple[Any, ...] | None = None
@@ -403,6 +396,12 @@ class RemindLoop:
     def answer(self, given: Answer) -> None:
         """An answer (a button, a key); acted on at once."""
         self._answers.append(given)
+        self._wake.set()
+
+    def step_heard(self, work: bool) -> None:
+        """A session began a step (work or not); the idle source is asked at once, so the
+        step before it is judged up to its end."""
+        self._steps.append((self.clock.now(), work))
         self._wake.set()
 
     def close(self) -> None:
@@ -416,13 +415,13 @@ class RemindLoop:
         if self.control is not None:
             from stretchtimer.remind.control import Listener
 
-            listener = Listener(self.answer, self.control)
+            listener = Listener(self.answer, self.control, on_step=self.step_heard)
             if not listener.open():
                 listener = None
         try:
             while not self._closing:
                 await self.step()
-                await self._sleep(next_look(self.reminder, self.idle.poll) / self.speed)
+                await self._sleep(scheduler.next_look(self.reminder, self.idle.poll) / self.speed)
         finally:
             if listener is not None:
                 listener.close()
@@ -433,17 +432,20 @@ class RemindLoop:
             now = self.clock.now()
             while self._answers:
                 given = self._answers.pop(0)
-                await self._apply(answer(self.reminder, given, now))
+                await self._apply(scheduler.answer(self.reminder, given, now))
             idle = await self.idle.idle()
             if idle is not None:
                 idle *= self.speed
             self.last_idle = idle
-            await self._apply(observe(self.reminder, now, idle))
+            while self._steps:  # each judged as of when it was heard
+                heard, work = self._steps.pop(0)
+                await self._apply(scheduler.session_step(self.reminder, heard, idle, work))
+            await self._apply(scheduler.observe(self.reminder, now, idle))
             await self._watch_sessions(now)
         self._changed()
 
     async def _sleep(self, seconds: float) -> None:
-        if self._answers or self._closing:
+        if self._answers or self._steps or self._closing:
             return
         self._wake.clear()
         with contextlib.suppress(TimeoutError):
@@ -451,7 +453,7 @@ class RemindLoop:
 
     async def _shut(self) -> None:
         async with self._lock:
-            await self._apply(stop(self.reminder))
+            await self._apply(scheduler.stop(self.reminder))
         if self.session_task is not None:
             self.session_task.cancel()
         for task in list(self._tasks):
@@ -552,7 +554,7 @@ class RemindLoop:
         async with self._lock:
             now = self.clock.now()
             if record is None or record.done == 0:  # not opened, or left before any exercise
-                await self._apply(launch_failed(self.reminder, now))
+                await self._apply(scheduler.launch_failed(self.reminder, now))
             else:
                 await self._end_session(now, record)
             if self.watch is not None:
@@ -576,7 +578,7 @@ class RemindLoop:
             await asyncio.sleep(2.0)
 
     async def _end_session(self, now: Moment, record: SessionRecord) -> None:
-        self.reminder, actions = session_ended(self.reminder, now)
+        self.reminder, actions = scheduler.session_ended(self.reminder, now)
         outcome = ""
         for action in actions:
             if isinstance(action, Note):
@@ -606,10 +608,10 @@ class RemindLoop:
             if ended.done > 0:
                 await self._end_session(now, ended)
             else:  # opened and left at once: no break, and the count goes on
-                await self._apply(launch_failed(self.reminder, now))
+                await self._apply(scheduler.launch_failed(self.reminder, now))
         if began is not None and self.reminder.phase is not Phase.SESSION:
             self.hand_session = began.id
-            await self._apply(session_started(self.reminder, now))
+            await self._apply(scheduler.session_started(self.reminder, now))
 
     # --- what the screen and `status` show --------------------------------------------------
 

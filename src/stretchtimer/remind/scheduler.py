@@ -30,10 +30,10 @@ MAX_SLEEP = 60.0
 """The longest the shell sleeps between looks, whatever is due: a wall clock set forward, a
 resumed laptop (whose monotonic timers ran late) or a fixed time are noticed within it."""
 TYPING_SHARE = 0.5
-"""During a session, the share of looks that found fresh input above which the session counts
-as spent typing rather than as a break."""
-TYPING_LOOKS = 3
-"""Fewer looks than this at the idle source during a session prove nothing either way."""
+"""During a session, the share of the work steps' time that found fresh input above which the
+session counts as spent typing rather than as a break."""
+PROOF_SECONDS = 20.0
+"""Less work-step time than this, judged by the idle source, proves nothing either way."""
 PAUSE_SECONDS = 3600.0
 
 
@@ -180,8 +180,10 @@ class Reminder:
     until: float | None = None  # monotonic time a snooze or a pause ends
     asked_worked: float = 0.0  # `worked` when the open break was last asked
     resting: bool = False  # away for a break's length, not back yet
-    looks: int = 0  # during a session: looks at the idle source
-    busy: int = 0  # of those, how many found input since the look before
+    work_since: float | None = None  # monotonic time the session's work step began; None: none
+    judged: float = 0.0  # during a session: monotonic time the work steps are judged up to
+    work_seen: float = 0.0  # during a session: seconds of work steps judged
+    work_busy: float = 0.0  # of those, seconds in which the keyboard or mouse was used
 
     @property
     def snoozes_left(self) -> int:
@@ -234,9 +236,7 @@ def observe(reminder: Reminder, now: Moment, idle: float | None) -> Result:
     r = replace(r, last=now)
 
     if r.phase is Phase.SESSION:
-        if idle is not None and step > 0:
-            r = replace(r, looks=r.looks + 1, busy=r.busy + (away < step))
-        return r, ()
+        return _judge(r, now, idle), ()
 
     rules = r.rules
     if not rules.hours.contains(now.wall):
@@ -296,8 +296,7 @@ def answer(reminder: Reminder, given: Answer, now: Moment) -> Result:
             return r, ()
         actions: tuple[Action, ...] = (Unask(),) if r.phase is Phase.OFFERED else ()
         reason = r.reason if r.open else HAND
-        r = replace(r, phase=Phase.SESSION, until=None, looks=0, busy=0)
-        return r, (*actions, Launch(reason))
+        return _in_session(r), (*actions, Launch(reason))
     if given in SNOOZE_MINUTES:
         if r.phase is not Phase.OFFERED or r.snoozes >= r.rules.snooze_limit:
             return r, ()
@@ -328,19 +327,28 @@ def session_started(reminder: Reminder, now: Moment) -> Result:
     if r.phase is Phase.SESSION:
         return r, ()
     actions: tuple[Action, ...] = (Unask(),) if r.phase is Phase.OFFERED else ()
-    return replace(r, phase=Phase.SESSION, until=None, looks=0, busy=0), actions
+    return _in_session(r), actions
+
+
+def session_step(reminder: Reminder, now: Moment, idle: float | None, work: bool) -> Result:
+    """The session (whichever process runs it) began a step: `work` for an exercise's work,
+    False for anything else (get ready, rest, a pause, the feeling question, its end). Only
+    the work steps are judged for the proof of a break: in the others, keys are expected."""
+    r = _judge(reminder, now, idle)
+    return replace(r, work_since=now.mono if work else None), ()
 
 
 def session_ended(reminder: Reminder, now: Moment) -> Result:
     """The session is over: the open break (or the session started by hand) is kept as taken,
-    or as spent typing; the count starts again."""
+    or as spent typing (the keyboard or mouse used through most of its work steps); the count
+    starts again."""
     r = reminder
     if r.phase is not Phase.SESSION:
         return r, ()
-    typing = r.looks >= TYPING_LOOKS and r.busy > TYPING_SHARE * r.looks
+    typing = r.work_seen >= PROOF_SECONDS and r.work_busy > TYPING_SHARE * r.work_seen
     outcome = Outcome.TYPING if typing else Outcome.TAKEN
     note = Note(outcome, r.reason if r.open else HAND, r.snoozes, r.worked, new=not r.open)
-    return replace(_reset(r, Phase.WORKING), last=now), (note,)
+    return replace(_reset(r, Phase.WORKING), last=now, work_since=None), (note,)
 
 
 def launch_failed(reminder: Reminder, now: Moment) -> Result:
@@ -349,15 +357,37 @@ def launch_failed(reminder: Reminder, now: Moment) -> Result:
     r = reminder
     if r.phase is not Phase.SESSION:
         return r, ()
+    r = replace(r, phase=Phase.WORKING, work_since=None)
     if not r.open:
-        return replace(r, phase=Phase.WORKING), ()
-    return _ask(replace(r, phase=Phase.WORKING), again=True, actions=[])
+        return r, ()
+    return _ask(r, again=True, actions=[])
 
 
 def stop(reminder: Reminder) -> Result:
     """The reminder is closing: an open break is kept as it stands."""
     r, actions = _settle_open(reminder, Outcome.SNOOZED if reminder.snoozes else Outcome.UNANSWERED)
     return r, actions
+
+
+def _in_session(r: Reminder) -> Reminder:
+    """A session begins: nothing of its work steps judged yet (a work step it is already in
+    counts from that step's start)."""
+    return replace(r, phase=Phase.SESSION, until=None, judged=0.0, work_seen=0.0, work_busy=0.0)
+
+
+def _judge(r: Reminder, now: Moment, idle: float | None) -> Reminder:
+    """During a session, the work-step time since the last judgement: busy when the last
+    input came after its start. Outside work steps, and without an idle source, nothing."""
+    if r.phase is not Phase.SESSION:
+        return r
+    judged = replace(r, judged=now.mono)
+    if r.work_since is None or idle is None or not math.isfinite(idle):
+        return judged
+    span = now.mono - max(r.judged, r.work_since)
+    if span <= 0:
+        return judged
+    busy = span if max(0.0, idle) < span else 0.0
+    return replace(judged, work_seen=r.work_seen + span, work_busy=r.work_busy + busy)
 
 
 # --- when to look next ----------------------------------------------------------------------
@@ -454,6 +484,6 @@ def _reset(r: Reminder, phase: Phase) -> Reminder:
         until=None,
         asked_worked=0.0,
         resting=False,
-        looks=0,
-        busy=0,
+        work_seen=0.0,
+        work_busy=0.0,
     )

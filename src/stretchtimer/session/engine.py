@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from stretchtimer.session.clock import Clock, MonotonicClock
+from stretchtimer.session.commands import Command as Command  # where it was always imported from
 from stretchtimer.session.plan import Cue, Step, StepKind, Timeline
 
 log = logging.getLogger(__name__)
@@ -35,18 +36,6 @@ class State(StrEnum):
     @property
     def is_over(self) -> bool:
         return self in (State.FINISHED, State.STOPPED)
-
-
-class Command(StrEnum):
-    START = "start"
-    PAUSE = "pause"
-    RESUME = "resume"
-    TOGGLE = "toggle"
-    SKIP_STEP = "skip-step"
-    SKIP_EXERCISE = "skip-exercise"
-    BACK = "back"
-    RESTART_STEP = "restart-step"
-    STOP = "stop"
 
 
 class Outcome(StrEnum):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stretchtimer.session.engine import Command
+from stretchtimer.session.commands import Command
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,15 @@ SESSION_KEYS: tuple[SessionKey, ...] = (
     SessionKey(("question_mark",), "help", "Help", "every key (and the safety note)"),
     SessionKey(("q",), "quit", "Quit", "quit: asks first, and what you did is kept"),
 )
+
+LEVEL_KEY = SessionKey(
+    ("l",),
+    "next_level",
+    "Level",
+    "the routine's level: easy, standard or full (its time follows)",
+)
+"""The picker's key for the highlighted routine's level: the least, the usual or the most of
+each dose's range."""
 
 _DISPLAY = {"right": "\N{RIGHTWARDS ARROW}", "left": "\N{LEFTWARDS ARROW}", "question_mark": "?"}
 _CHARACTERS = {"space": " ", "right": "\x1b[C", "left": "\x1b[D", "question_mark": "?"}

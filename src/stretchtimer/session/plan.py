@@ -12,14 +12,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from stretchtimer.library.models import (
+    STANDARD,
     SWITCH_SECONDS,
     Exercise,
     HoldDose,
+    Level,
     RepsDose,
     RoundsDose,
     Routine,
     Side,
     TimedDose,
+    at_level,
     routine_size,
 )
 
@@ -120,12 +123,20 @@ class Timeline:
 
     routine: Routine
     exercises: tuple[Exercise, ...]
+    """At the session's level: each dose's `default` is what the session does."""
     steps: tuple[Step, ...]
     exercise_starts: tuple[int, ...] = field(repr=False)
+    level: Level = STANDARD
 
     @property
     def total(self) -> float:
         return self.steps[-1].end if self.steps else 0.0
+
+    @property
+    def name(self) -> str:
+        """The routine's name, with its level unless standard: 'Desk Break (easy)'."""
+        name = self.routine.name
+        return name if self.level == STANDARD else f"{name} ({self.level})"
 
     def exercise_span(self, exercise_index: int) -> range:
         """Indices of the steps that belong to one exercise (its prepare and rest included)."""
@@ -170,9 +181,11 @@ def paced(
     exercises: Sequence[Exercise],
     prepare: int | None = None,
     rest: int | None = None,
+    level: Level = STANDARD,
 ) -> Routine:
     """`routine` with the get-ready and rest between exercises you chose (config.toml,
-    --prepare, --rest); as it is when it would then be longer than a routine may be."""
+    --prepare, --rest); as it is when it would then be longer than a routine may be at
+    `level`."""
     if prepare is None and rest is None:
         return routine
     mine = dataclasses.replace(
@@ -180,11 +193,13 @@ def paced(
         prepare=routine.prepare if prepare is None else prepare,
         rest=routine.rest if rest is None else rest,
     )
-    return routine if routine_size(mine, list(exercises)).too_big("it") else mine
+    return routine if routine_size(mine, list(exercises), level).too_big("it") else mine
 
 
-def plan(routine: Routine, exercises: Sequence[Exercise]) -> Timeline:
-    """Lay out every step of `routine`, whose exercises (doses already applied) are given."""
+def plan(routine: Routine, exercises: Sequence[Exercise], level: Level = STANDARD) -> Timeline:
+    """Lay out every step of `routine` at `level`, whose exercises (the routine's changes to
+    their doses applied) are given."""
+    exercises = [at_level(exercise, level) for exercise in exercises]
     steps: list[Step] = []
     starts: list[int] = []
     clock = 0.0
@@ -218,7 +233,7 @@ def plan(routine: Routine, exercises: Sequence[Exercise]) -> Timeline:
                 )
             )
             clock += draft.duration
-    return Timeline(routine, tuple(exercises), tuple(steps), tuple(starts))
+    return Timeline(routine, tuple(exercises), tuple(steps), tuple(starts), level)
 
 
 def _exercise_drafts(

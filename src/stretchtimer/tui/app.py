@@ -35,6 +35,7 @@ from stretchtimer.library.sources import Key, find_sources, key_of
 from stretchtimer.safety import remember_safety_seen, safety_seen
 from stretchtimer.settings import Settings
 from stretchtimer.tui import routine_cards
+from stretchtimer.tui.memory import read_memory
 from stretchtimer.tui.messages import (
     FirstFrameShown,
     RoutinesShown,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:  # the models, engine and history load after the first frame
     from stretchtimer.history.records import SessionRecord
     from stretchtimer.history.stats import Stats
     from stretchtimer.library.catalog import Catalog
+    from stretchtimer.library.terms import Level
     from stretchtimer.session.clock import Clock
     from stretchtimer.session.engine import Summary
     from stretchtimer.session.plan import Timeline
@@ -91,6 +93,7 @@ class StretchTimerApp(App[None]):
         self,
         *,
         routine_id: str | None = None,
+        level: Level = "standard",
         speed: float = 1.0,
         mute: bool = False,
         clock: Clock | None = None,
@@ -101,6 +104,7 @@ class StretchTimerApp(App[None]):
         super().__init__()
         self.transcript = transcript
         self.routine_id = routine_id
+        self.level: Level = level
         self.speed = speed
         self.clock = clock
         self.settings = settings or Settings()
@@ -138,7 +142,7 @@ class StretchTimerApp(App[None]):
         logging.getLogger("stretchtimer").addHandler(self._log_handler)
         self._stop_on_signals()
         if self.routine_id is not None:
-            self.start_session(self.routine_id)
+            self.start_session(self.routine_id, self.level)
 
     def on_ready(self) -> None:
         """The first frame is on the terminal (Textual's Ready comes after its first paint;
@@ -234,24 +238,24 @@ class StretchTimerApp(App[None]):
 
     @on(StartRoutine)
     def routine_chosen(self, message: StartRoutine) -> None:
-        self.start_session(message.routine_id)
+        self.start_session(message.routine_id, message.level)
 
-    def start_session(self, routine_id: str) -> None:
+    def start_session(self, routine_id: str, level: Level = "standard") -> None:
         """Show the safety note once ever, then the session; its summary after it ends."""
         if not safety_seen():
 
             def after_note(_: None) -> None:
                 if not remember_safety_seen():
                     self.notify("Could not save that the safety note was read.", severity="warning")
-                self._open_session(routine_id)
+                self._open_session(routine_id, level)
 
             from stretchtimer.tui.screens.safety_screen import SafetyScreen
 
             self.push_screen(SafetyScreen(), after_note)
         else:
-            self._open_session(routine_id)
+            self._open_session(routine_id, level)
 
-    def _open_session(self, routine_id: str) -> None:
+    def _open_session(self, routine_id: str, level: Level) -> None:
         from stretchtimer.session.engine import Engine  # with the next three: 67 ms
         from stretchtimer.session.plan import paced, plan
         from stretchtimer.tui.screens.session_screen import SessionScreen
@@ -263,8 +267,8 @@ class StretchTimerApp(App[None]):
         catalog = self.load_catalog()
         routine = catalog.routine(routine_id)
         exercises = catalog.routine_exercises(routine)
-        routine = paced(routine, exercises, self.settings.prepare, self.settings.rest)
-        timeline = plan(routine, exercises)
+        routine = paced(routine, exercises, self.settings.prepare, self.settings.rest, level)
+        timeline = plan(routine, exercises, level)
         engine = Engine(timeline, self.clock, self.speed)
         self._close_wiring()
         wiring = SessionWiring(
@@ -322,7 +326,13 @@ class StretchTimerApp(App[None]):
         def warn(text: str) -> None:
             self.call_from_thread(self.history_warning, text)
 
-        return read_stats(utc_now(), self.settings.weekly_goal, this=this, warn=warn)
+        return read_stats(
+            utc_now(),
+            self.settings.weekly_goal,
+            this=this,
+            warn=warn,
+            break_proof=self.settings.break_proof,
+        )
 
     @work(thread=True, name="week-progress", exit_on_error=False)
     def _show_week_progress(self, screen: SummaryScreen, this: SessionRecord) -> None:
@@ -401,7 +411,11 @@ class StretchTimerApp(App[None]):
         self._cards_key = self._routine_cards_key()
         cards = routine_cards.read(self._cards_key)
         return PickerScreen(
-            self.routine_listing, self.read_history, cards, drawn=self.first_frame_shown
+            self.routine_listing,
+            self.read_history,
+            cards,
+            drawn=self.first_frame_shown,
+            memory=read_memory(),
         )
 
     def _routine_cards_key(self) -> Key | None:
@@ -413,17 +427,23 @@ class StretchTimerApp(App[None]):
         return routine_cards.key_of(catalog_key, self.settings.prepare, self.settings.rest)
 
     def routine_listing(self) -> Listing:
-        """Every routine's card, planned as its session will run, and the catalog's problems;
-        the cards are saved for the next start. Called in a thread."""
+        """Every routine's card at each level, planned as its session will run, and the
+        catalog's problems; the cards are saved for the next start. Called in a thread."""
+        from stretchtimer.library.terms import LEVELS
         from stretchtimer.session.plan import paced, plan
 
         catalog = self.load_catalog()
+        prepare, rest = self.settings.prepare, self.settings.rest
         cards = []
         for routine_id in sorted(catalog.routines):
             routine = catalog.routine(routine_id)
             exercises = catalog.routine_exercises(routine)
-            routine = paced(routine, exercises, self.settings.prepare, self.settings.rest)
-            cards.append(routine_cards.card_of(plan(routine, exercises)))
+            timelines = [
+                plan(paced(routine, exercises, prepare, rest, level), exercises, level)
+                for level in LEVELS
+            ]
+            totals = {timeline.level: timeline.total for timeline in timelines}
+            cards += [routine_cards.card_of(timeline, totals) for timeline in timelines]
         routine_cards.write(self._cards_key, cards)
         return cards, catalog.problems
 

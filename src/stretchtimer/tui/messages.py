@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # the engine loads after the first frame (its import is about 30 ms)
+    from stretchtimer.library.terms import Level
     from stretchtimer.session.engine import Event
 
 
@@ -27,9 +28,10 @@ class EngineEvent(Message, bubble=False):
 
 @dataclass
 class StartRoutine(Message):
-    """The person chose a routine (the picker asks the app to start it)."""
+    """The person chose a routine, at a level (the picker asks the app to start it)."""
 
     routine_id: str
+    level: Level = "standard"
 
 
 class FirstFrameShown(Message, bubble=False):

@@ -21,6 +21,7 @@ from textual.widgets import Static
 from stretchtimer.format import clock
 from stretchtimer.remind.idle import KeysIdle
 from stretchtimer.remind.main import Options, Suggester, build, describe
+from stretchtimer.remind.notify import Offer
 from stretchtimer.remind.runner import RemindLoop
 from stretchtimer.remind.scheduler import Answer, Phase
 from stretchtimer.settings import Settings
@@ -33,7 +34,7 @@ class RemindScreen(Screen[None]):
     BINDINGS = [
         Binding("s", "answer('start')", "Start now"),
         Binding("z", "answer('snooze')", "Snooze 5 min"),
-        Binding("Z", "answer('snooze-long')", "Snooze 10 min", show=False),
+        Binding("Z", "answer('snooze-long')", "Snooze 10 min"),
         Binding("n", "answer('skip')", "Skip"),
         Binding("p", "pause", "Pause 1 h"),
         Binding("q", "app.quit", "Quit"),
@@ -78,6 +79,7 @@ class RemindApp(App[None]):
         self.options = options
         self.loop: RemindLoop | None = None
         self.problem: str | None = None
+        self.stepped_aside = False  # a session has this terminal: nothing is drawn
 
     def on_mount(self) -> None:
         if not self.is_headless:  # a closed terminal or a kill: an open break is kept as is
@@ -111,10 +113,17 @@ class RemindApp(App[None]):
             driver.flush()
 
     async def run_here(self, argv: list[str]) -> int:
-        """The session in this terminal: the screen steps aside until it ends."""
-        with self.suspend():
-            process = await asyncio.create_subprocess_exec(*argv)
-            return await process.wait()
+        """The session in this terminal: the screen steps aside until it ends. Nothing is
+        drawn meanwhile: with the driver's writer stopped, a redraw (the session's steps
+        wake the reminder) would fill its queue and hang the app."""
+        self.stepped_aside = True
+        try:
+            with self.suspend():
+                process = await asyncio.create_subprocess_exec(*argv)
+                return await process.wait()
+        finally:
+            self.stepped_aside = False
+            self.show()
 
     def on_key(self, event: events.Key) -> None:
         if self.loop is not None and isinstance(self.loop.idle, KeysIdle):
@@ -128,14 +137,12 @@ class RemindApp(App[None]):
     def show(self) -> None:
         """The screen's lines, from the loop as it is now."""
         loop = self.loop
-        if loop is None or not isinstance(self.screen, RemindScreen):
+        if loop is None or self.stepped_aside or not isinstance(self.screen, RemindScreen):
             return
         screen = self.screen
         screen.query_one("#remind-next", Static).update(next_line(loop))
         offer = loop.offer
-        screen.query_one("#remind-offer", Static).update(
-            f"{offer.title}\n{offer.body}  s: start  z: snooze  n: skip" if offer else ""
-        )
+        screen.query_one("#remind-offer", Static).update(offer_text(offer) if offer else "")
         suggester = loop.suggestion
         week = suggester.week if isinstance(suggester, Suggester) else None
         screen.query_one("#remind-week", Static).update(week.text() if week else "")
@@ -151,6 +158,12 @@ class RemindApp(App[None]):
         screen.query_one("#remind-how", Static).update(
             describe(loop.idle, loop.notifier, loop.launcher)
         )
+
+
+def offer_text(offer: Offer) -> str:
+    """The offer standing, with the keys that answer it (no snooze once they are used up)."""
+    snooze = "  z: snooze 5 min  Z: 10 min" if offer.snooze else ""
+    return f"{offer.title}\n{offer.body}  s: start{snooze}  n: skip"
 
 
 def next_line(loop: RemindLoop) -> str:

@@ -1,4 +1,5 @@
-"""The picker's card of each routine: its name, time, focus, what it needs and its preview.
+"""The picker's card of each routine at each level: its name, time, focus, what it needs and
+its preview.
 
 The cards are made from the planned routines once the catalog has loaded, and saved, so that
 the next start lists the routines in its first frame (the list is what a person acts on; the
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 from stretchtimer.files import read_bounded, write_atomically
 from stretchtimer.format import clock
 from stretchtimer.library.sources import Key, code_stamps, stamp
+from stretchtimer.library.terms import Level
 from stretchtimer.paths import data_dir
+from stretchtimer.session.keys import LEVEL_KEY
 
 if TYPE_CHECKING:
     from stretchtimer.session.plan import Timeline
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ANY = "any"
-FORMAT = 1
+FORMAT = 2
 FILE_NAME = "routine-cards.json"
 MAX_BYTES = 4 * 2**20
 """Far more than hundreds of routines make; past it the file is not read."""
@@ -39,7 +42,8 @@ WORDING = [PACKAGE / "session", PACKAGE / "format.py", Path(__file__)]
 @dataclass(frozen=True)
 class RoutineCard:
     id: str
-    name: str
+    level: str  # easy, standard or full: a routine has a card at each
+    name: str  # with its level unless standard: "Desk Break (easy)"
     total: float  # seconds, get-ready and rests included, as the session will take
     focus: tuple[str, ...]
     needs: tuple[str, ...]  # equipment; alternatives read "band/dumbbells"; ("none",)
@@ -47,16 +51,21 @@ class RoutineCard:
     preview: str
 
 
-def card_of(timeline: Timeline) -> RoutineCard:
+def card_of(timeline: Timeline, totals: Mapping[Level, float]) -> RoutineCard:
+    """The card of a routine planned at a level; `totals`: its time at every level."""
     from stretchtimer.library.models import equipment_needed  # loaded with the catalog
 
     routine = timeline.routine
     needs = equipment_needed(list(timeline.exercises))
     areas: dict[str, float] = {}
+    others = ", ".join(
+        f"{level} {clock(seconds)}" for level, seconds in totals.items() if level != timeline.level
+    )
     lines = [
-        f"{routine.name} - {clock(timeline.total)}",
+        f"{timeline.name} - {clock(timeline.total)}",
         routine.purpose,
         "",
+        f"Level: {timeline.level}" + (f" ({LEVEL_KEY.shown} for {others})" if others else ""),
         f"Focus: {', '.join(routine.focus).replace('-', ' ')}",
         f"Equipment: {', '.join(needs)}",
         "",
@@ -70,7 +79,8 @@ def card_of(timeline: Timeline) -> RoutineCard:
     lines += ["", "Enter to start"]
     return RoutineCard(
         id=routine.id,
-        name=routine.name,
+        level=timeline.level,
+        name=timeline.name,
         total=timeline.total,
         focus=tuple(routine.focus),
         needs=tuple(needs),
@@ -152,6 +162,7 @@ def write(key: Key | None, cards: list[RoutineCard], path: Path | None = None) -
 def _card(fields: dict[str, Any]) -> RoutineCard:
     card = RoutineCard(
         id=str(fields["id"]),
+        level=str(fields["level"]),
         name=str(fields["name"]),
         total=float(fields["total"]),
         focus=tuple(str(area) for area in fields["focus"]),

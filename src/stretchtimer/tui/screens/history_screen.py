@@ -112,8 +112,9 @@ def recent_text(sessions: list[SessionRecord], count: int = 5) -> str:
     for session in reversed(sessions[-count:]):
         when = session.started_at.astimezone().strftime("%a %d %b %H:%M")
         state = STATE_NAMES.get(session.state, session.state)
+        level = f" ({session.level})" if session.level != "standard" else ""
         lines.append(
-            f"{when}  {session.routine_name}  {state}  "
+            f"{when}  {session.routine_name}{level}  {state}  "
             f"{session.done}/{session.exercise_count}  {clock(session.active_seconds, up=False)}"
         )
     return "\n".join(lines)

@@ -1,9 +1,11 @@
-"""Choose a routine: the list with times, filters for body area and equipment, and a preview."""
+"""Choose a routine: the list with times, filters for body area and equipment, and a preview;
+each routine at the level chosen for it. What was chosen is remembered (tui/memory.py)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -16,7 +18,9 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from stretchtimer.format import clock, count
-from stretchtimer.library.terms import AREAS, EQUIPMENT
+from stretchtimer.library.terms import AREAS, EQUIPMENT, LEVELS, STANDARD
+from stretchtimer.session.keys import LEVEL_KEY
+from stretchtimer.tui.memory import PickerMemory, write_memory
 from stretchtimer.tui.messages import FirstFrameShown, RoutinesShown, StartRoutine
 from stretchtimer.tui.routine_cards import ANY, RoutineCard, best_for_area, fits
 from stretchtimer.tui.text import shown
@@ -33,7 +37,8 @@ log = logging.getLogger(__name__)
 
 MARK = "*"  # beside the routine for the area worked least lately
 Listing = tuple[list[RoutineCard], list["Problem"]]
-"""Every routine's card, and the problems of the files the catalog could not take."""
+"""Every routine's card at each level, and the problems of the files the catalog could not
+take."""
 
 
 class PickerScreen(Screen[None]):
@@ -42,6 +47,7 @@ class PickerScreen(Screen[None]):
     HELP_KEYS = (
         ("\N{UPWARDS ARROW} \N{DOWNWARDS ARROW}", "choose a routine; its plan shows on the right"),
         ("Enter", "start it"),
+        (LEVEL_KEY.shown, LEVEL_KEY.help),
         ("tab", "to the filters below the list: body area, and the equipment you have"),
         ("h", "your history: weeks, streak, body areas, how your back felt"),
         ("?", "these keys"),
@@ -50,6 +56,7 @@ class PickerScreen(Screen[None]):
     )
     BINDINGS = [
         Binding("enter", "start", "Start", priority=False),
+        Binding(LEVEL_KEY.keys[0], LEVEL_KEY.action, LEVEL_KEY.label),
         Binding("h", "history", "History"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
@@ -62,14 +69,17 @@ class PickerScreen(Screen[None]):
         cards: list[RoutineCard] | None = None,
         *,
         drawn: bool = True,
+        memory: PickerMemory | None = None,
     ) -> None:
         """`load_listing` and `read_history` are called in a thread (they read the disk);
         `cards`, saved by the last start, are listed in the first frame until then. Unless
-        the app's first frame is `drawn`, they wait for it (FirstFrameShown)."""
+        the app's first frame is `drawn`, they wait for it (FirstFrameShown). `memory`: the
+        filters, levels and routine chosen last time."""
         super().__init__()
         self.load_listing = load_listing
         self.read_history = read_history
-        self.cards: dict[str, RoutineCard] = {card.id: card for card in cards or ()}
+        self.memory = memory or PickerMemory()
+        self.all_cards = by_level(cards or ())
         self.listed = cards is not None  # the list shows the routines, not "Loading..."
         self.loaded_once = False
         self.filters_shown = False
@@ -88,17 +98,26 @@ class PickerScreen(Screen[None]):
             with Vertical(id="picker-left"):
                 yield Label("Routines", classes="filter-label")
                 if self.listed:
-                    yield OptionList(*self.options(ANY, set(EQUIPMENT)), id="routines")
+                    yield OptionList(*self.options(*self.filter_values()), id="routines")
                 else:
                     yield OptionList(Option("Loading routines...", disabled=True), id="routines")
             with VerticalScroll(id="picker-right"):
-                first = next(iter(self.cards.values()), None)
-                preview = shown(first.preview) if first else ""
-                yield Static(preview, id="routine-details", markup=False)
+                yield Static("", id="routine-details", markup=False)
         yield KeyBar()
 
+    @property
+    def cards(self) -> dict[str, RoutineCard]:
+        """Each routine's card at the level chosen for it."""
+        return {
+            routine_id: levels.get(self.memory.level_of(routine_id)) or levels[STANDARD]
+            for routine_id, levels in self.all_cards.items()
+        }
+
     def on_mount(self) -> None:
-        self.query_one("#routines", OptionList).focus()
+        options = self.query_one("#routines", OptionList)
+        options.focus()
+        if self.listed:
+            self.highlight(self.memory.routine)
         if self.drawn:
             self.call_after_refresh(self.begin)
 
@@ -171,9 +190,9 @@ class PickerScreen(Screen[None]):
             notice = problem.notice()  # escaped by Problem; as text, not markup
             notice = notice[:1].upper() + notice[1:]
             self.notify(notice, severity="warning", timeout=10, markup=False)
-        fresh = {card.id: card for card in cards}
-        if not self.listed or fresh != self.cards:
-            self.cards, self.listed = fresh, True
+        fresh = by_level(cards)
+        if not self.listed or fresh != self.all_cards:
+            self.all_cards, self.listed = fresh, True
             self.refresh_list()
         # The filters come once the routines they filter are on screen: mounting them takes
         # longer than the list (about 50 ms), and until then they would filter nothing.
@@ -183,7 +202,7 @@ class PickerScreen(Screen[None]):
     def show_filters(self) -> None:
         if not self.filters_shown:
             self.filters_shown = True
-            self.query_one("#picker-left").mount_all(filters())
+            self.query_one("#picker-left").mount_all(filters(self.memory))
             self.post_message(RoutinesShown())
 
     def history_loaded(self, progress: str, neglected: str | None) -> None:
@@ -196,16 +215,23 @@ class PickerScreen(Screen[None]):
     # --- filters ----------------------------------------------------------------------------
 
     def on_select_changed(self) -> None:  # the body area
-        self.refresh_list()
+        self.filters_changed()
 
     def on_selection_list_selected_changed(self) -> None:  # the equipment
+        self.filters_changed()
+
+    def filters_changed(self) -> None:
+        area, at_hand = self.filter_values()
+        missing = tuple(item for item in EQUIPMENT if item not in at_hand and item != "none")
+        self.remember(replace(self.memory, area=area, not_at_hand=missing))
         self.refresh_list()
 
     def refresh_list(self) -> None:
         if not self.listed:
             return
         options = self.query_one("#routines", OptionList)
-        highlighted = options.highlighted_option.id if options.highlighted_option else None
+        option = options.highlighted_option
+        highlighted = option.id if option is not None else self.memory.routine
         options.clear_options()
         rows = self.options(*self.filter_values(), room=self.name_room())
         if not rows:
@@ -213,8 +239,13 @@ class PickerScreen(Screen[None]):
             self.query_one("#routine-details", Static).update("")
             return
         options.add_options(rows)
-        ids = [row.id for row in rows]
-        options.highlighted = ids.index(highlighted) if highlighted in ids else 0
+        self.highlight(highlighted)
+
+    def highlight(self, routine_id: str | None) -> None:
+        """Highlight `routine_id` if it is listed, else the first routine, and show it."""
+        options = self.query_one("#routines", OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        options.highlighted = ids.index(routine_id) if routine_id in ids else 0
         self.show_highlighted()
 
     def options(self, area: str, at_hand: set[str], room: int = 0) -> list[Option]:
@@ -241,14 +272,38 @@ class PickerScreen(Screen[None]):
         return options.scrollable_content_region.width - len(f"  00:00 {MARK}")
 
     def filter_values(self) -> tuple[str, set[str]]:
-        """The chosen body area and the equipment at hand (any, and all, until shown)."""
+        """The chosen body area and the equipment at hand (as remembered, until shown)."""
         from textual.widgets import Select, SelectionList  # loaded with the filters
 
         areas = self.query("#area").results(Select)
         equipment = self.query("#equipment").results(SelectionList)
-        area = next((select.value for select in areas), ANY)
-        at_hand: set[str] = next((set(choice.selected) for choice in equipment), set(EQUIPMENT))
+        area = next((select.value for select in areas), self.memory.area)
+        at_hand: set[str] = next(
+            (set(choice.selected) for choice in equipment),
+            set[str](EQUIPMENT) - set(self.memory.not_at_hand),
+        )
         return (area if isinstance(area, str) else ANY), at_hand
+
+    def remember(self, memory: PickerMemory) -> None:
+        """Keep what the picker remembers now, and save it (in a thread) if it changed."""
+        if memory != self.memory:
+            self.memory = memory
+            self.save_memory()
+
+    @work(thread=True, exclusive=True, name="memory", exit_on_error=False)
+    def save_memory(self) -> None:
+        write_memory(self.memory)
+
+    def action_next_level(self) -> None:
+        """The highlighted routine at the next level (easy, standard, full, then easy again):
+        its time in the list and its plan follow, and it is remembered."""
+        option = self.query_one("#routines", OptionList).highlighted_option
+        card = self.cards.get(option.id or "") if option is not None else None
+        if card is None:
+            return
+        level = LEVELS[(LEVELS.index(self.memory.level_of(card.id)) + 1) % len(LEVELS)]
+        self.remember(self.memory.with_level(card.id, level))
+        self.refresh_list()
 
     @on(OptionList.OptionHighlighted, "#routines")
     def show_highlighted(self) -> None:
@@ -265,7 +320,12 @@ class PickerScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#routines")
     def start_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.post_message(StartRoutine(event.option.id))
+            self.start(event.option.id)
+
+    def start(self, routine_id: str) -> None:
+        """Start `routine_id` at its level, and remember it as the last routine."""
+        self.remember(replace(self.memory, routine=routine_id))
+        self.post_message(StartRoutine(routine_id, self.memory.level_of(routine_id)))
 
     @work(thread=True, exclusive=True, name="history-screen")
     def action_history(self) -> None:
@@ -281,7 +341,7 @@ class PickerScreen(Screen[None]):
     def action_start(self) -> None:
         options = self.query_one("#routines", OptionList)
         if options.highlighted_option is not None and options.highlighted_option.id:
-            self.post_message(StartRoutine(options.highlighted_option.id))
+            self.start(options.highlighted_option.id)
 
 
 def cut(text: str, width: int) -> str:
@@ -289,17 +349,35 @@ def cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
 
 
-def filters() -> list[Widget]:
-    """The body-area and equipment filters, below the routine list (their widgets take about
-    2 ms to import: after the first frame)."""
+def by_level(cards: Iterable[RoutineCard]) -> dict[str, dict[str, RoutineCard]]:
+    """Routine id -> level -> its card."""
+    grouped: dict[str, dict[str, RoutineCard]] = {}
+    for card in cards:
+        grouped.setdefault(card.id, {})[card.level] = card
+    return grouped
+
+
+def filters(memory: PickerMemory) -> list[Widget]:
+    """The body-area and equipment filters, below the routine list, as last set (their
+    widgets take about 2 ms to import: after the first frame)."""
     from textual.widgets import Select, SelectionList
 
+    at_hand = set(EQUIPMENT) - set(memory.not_at_hand)
     return [
         Label("Body area", classes="filter-label"),
-        Select([(area.replace("-", " "), area) for area in AREAS], prompt="any area", id="area"),
+        Select(
+            [(area.replace("-", " "), area) for area in AREAS],
+            prompt="any area",
+            id="area",
+            value=memory.area if memory.area in AREAS else Select.NULL,
+        ),
         Label("Equipment at hand", classes="filter-label"),
         SelectionList[str](
-            *[(item.replace("-", " "), item, True) for item in EQUIPMENT if item != "none"],
+            *[
+                (item.replace("-", " "), item, item in at_hand)
+                for item in EQUIPMENT
+                if item != "none"
+            ],
             id="equipment",
         ),
     ]

@@ -124,7 +124,7 @@ class SessionScreen(Screen[Summary]):
         # an exercise sits in containers of its own, out of that box.
         with Vertical(id="header"):
             with Horizontal(id="top-bar"):
-                name = shown(f"stretchtimer - {self.timeline.routine.name}")
+                name = shown(f"stretchtimer - {self.timeline.name}")
                 yield Label(name, id="routine-name")
                 yield Label("", id="sound-status")
             with Horizontal(id="phase-row"):

@@ -57,7 +57,7 @@ class SummaryScreen(Screen[None]):
         done = [names[i] for i in summary.exercises_done]
         skipped = [names[i] for i in summary.exercises_skipped]
         lines = [
-            f"{timeline.routine.name}",
+            timeline.name,
             "",
             f"Exercises done     {len(done)} of {len(names)}",
             f"Exercises skipped  {len(skipped)}" + (f": {', '.join(skipped)}" if skipped else ""),

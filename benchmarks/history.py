@@ -31,8 +31,9 @@ from pathlib import Path
 
 from stretchtimer.history.log import SessionLog
 from stretchtimer.history.records import ExerciseRecord
+from stretchtimer.history.resume import find_unfinished
 from stretchtimer.history.stats import compute
-from stretchtimer.history.store import HistoryStore, read_sessions
+from stretchtimer.history.store import HistoryStore, read_finished, read_sessions
 from stretchtimer.library.loader import load_catalog
 from stretchtimer.session.clock import VirtualClock
 from stretchtimer.session.engine import Engine
@@ -180,7 +181,19 @@ def large(sizes: list[int], repeats: int) -> None:
                 started = time.perf_counter()
                 app.read_history()
                 taken.append(time.perf_counter() - started)
-            print(f"  the picker's read of the history  {ms(statistics.median(taken))}")
+            read = statistics.median(taken)
+            print(f"  the picker's read of the history  {ms(read)}")
+            for name, work in (
+                ("the picker's resume offer", lambda: find_unfinished(datetime.now(UTC))),
+                ("the summary's progression read", lambda: read_finished("desk-break", 30)),
+            ):
+                taken = []
+                for _ in range(repeats):
+                    started = time.perf_counter()
+                    work()
+                    taken.append(time.perf_counter() - started)
+                extra = statistics.median(taken)
+                print(f"  {name:<32} {ms(extra)} ({extra / read:.2f}x the picker's read)")
 
 
 def main() -> None:

@@ -8,7 +8,10 @@ line in processes and terminals, tmux, real sound through ALSA, the installed wh
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -61,3 +64,13 @@ def make_routine(*ids: str, prepare: int = 5, rest: int = 10) -> Routine:
             "exercises": list(ids),
         },
     )
+
+
+def script_module(name: str) -> ModuleType:
+    """One of the repository's scripts/NAME.py, imported (the tests check what it writes)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(name, module)
+    spec.loader.exec_module(module)
+    return module

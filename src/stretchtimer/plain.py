@@ -43,9 +43,10 @@ from stretchtimer.session.plan import Timeline
 from stretchtimer.session.words import instructions, stalled, step_line
 from stretchtimer.settings import Settings
 from stretchtimer.sound.player import Player
-from stretchtimer.wiring import SessionWiring
+from stretchtimer.wiring import SessionWiring, earlier_of
 
 if TYPE_CHECKING:
+    from stretchtimer.history.resume import Unfinished
     from stretchtimer.library.catalog import Catalog
 
 AFTER_WAIT = 30.0  # seconds the "how does it feel now" question waits for a key
@@ -63,17 +64,21 @@ def run_plain(
     mute: bool = False,
     catalog: Catalog | None = None,
     transcript: Path | None = None,
+    resuming: Unfinished | None = None,
 ) -> int:
     """Run a session in plain mode; 0 when it finished or the user stopped it, 128 + the
     signal's number when a signal stopped it (130 for Ctrl+C, 143 for a kill), 1 when its
     output was lost (a closed pipe, a full disk) or the history could not save it (after
     trying again for SAVE_WAIT seconds). The history keeps it as stopped either way.
-    `catalog` offers a gentler routine to a very stiff or sore back."""
+    `catalog` offers a gentler routine to a very stiff or sore back; `resuming` is a session
+    cut short that this one goes on with, from the exercise it was in."""
     out = out or sys.stdout
     settings = settings or Settings()
     ring = (lambda: bell(out)) if out.isatty() else None
     player = Player(settings.sound, volume=settings.volume, muted=mute, ring=ring).start()
-    session = PlainSession(timeline, speed, out, clock_, player, settings, catalog, transcript)
+    session = PlainSession(
+        timeline, speed, out, clock_, player, settings, catalog, transcript, resuming
+    )
     try:
         asyncio.run(session.run())
     finally:
@@ -101,12 +106,15 @@ class PlainSession:
         settings: Settings,
         catalog: Catalog | None = None,
         transcript: Path | None = None,
+        resuming: Unfinished | None = None,
     ) -> None:
         self.timeline = timeline
         self.out = out
         self.player = player
         self.interactive = sys.stdin.isatty()
-        self.engine = Engine(timeline, clock_, speed)
+        self.resuming = resuming
+        earlier = earlier_of(resuming) if resuming is not None else None
+        self.engine = Engine(timeline, clock_, speed, earlier)
         self.engine.subscribe(self.show)
         self.wiring = SessionWiring(
             self.engine,
@@ -116,6 +124,7 @@ class PlainSession:
             speed=speed,
             catalog=catalog,
             transcript=transcript,
+            resuming=resuming,
         )
         if self.wiring.announcer is not None:  # each phrase as the voice starts it
             self.wiring.announcer.listeners.append(lambda text: self.say(f"say: {text}"))
@@ -156,6 +165,10 @@ class PlainSession:
                 await self.wiring.finish()
                 if not self.signalled and self.interactive and self.wiring.asks_after:
                     await self.ask_after()
+                if not self.signalled:
+                    advice = await asyncio.to_thread(self.wiring.progression, summary)
+                    if advice is not None:
+                        self.say(advice)
                 return summary
         finally:
             for number in SIGNALS:
@@ -172,6 +185,8 @@ class PlainSession:
             f"{timeline.name}: {exercises}, {clock(timeline.total)}."
             + (keys if self.interactive else "")
         )
+        if self.resuming is not None:
+            self.say(resumed_line(self.resuming, timeline))
         self.say(f"{self.player.status.capitalize()}; {self.wiring.voice_status}.")
 
     def show(self, event: Event) -> None:
@@ -299,6 +314,16 @@ class PlainSession:
             loop.remove_signal_handler(signal.SIGCONT)
             loop.remove_reader(fd)
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def resumed_line(resuming: Unfinished, timeline: Timeline) -> str:
+    """What a resumed session says first: where it goes on from, and what was done before."""
+    before = resuming.position - len(resuming.skipped)
+    name = timeline.exercises[resuming.position].name
+    return (
+        f"Going on from {name} ({resuming.position + 1} of {len(timeline.exercises)}):"
+        f" {count(before, 'exercise')} done before, kept in the same session."
+    )
 
 
 def final_line(summary: Summary) -> str:

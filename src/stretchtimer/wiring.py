@@ -14,11 +14,15 @@ from typing import TYPE_CHECKING, TextIO
 
 from stretchtimer.format import clock
 from stretchtimer.history.log import SessionLog, open_log
+from stretchtimer.history.progress import advice_text, progression, session_level
 from stretchtimer.history.records import SessionRecord
+from stretchtimer.history.resume import Unfinished
+from stretchtimer.history.store import read_finished
 from stretchtimer.reminder_pipe import tell_step
 from stretchtimer.session import feeling
 from stretchtimer.session.engine import (
     CueDue,
+    Earlier,
     Engine,
     Event,
     ExerciseEnded,
@@ -39,6 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Warn = Callable[[str], object]
+READ_BACK = 30  # finished sessions of a routine read for progression (levels are mixed in)
 
 
 class SessionWiring:
@@ -57,14 +62,20 @@ class SessionWiring:
         speed: float = 1.0,
         catalog: Catalog | None = None,
         transcript: Path | None = None,
+        resuming: Unfinished | None = None,
     ) -> None:
-        """`catalog`, where given, is where a gentler routine is found for a bad day."""
+        """`catalog`, where given, is where a gentler routine is found for a bad day;
+        `resuming`, the session cut short that this one goes on with (the engine's `Earlier`
+        made by `earlier_of` from it)."""
         timeline = engine.session.timeline
         self.timeline, self.catalog = timeline, catalog
         self.settings = settings
+        self.resuming = resuming
         # Opened in a thread: a lock held by another program, or the weekly check of every
         # page, never holds up the session (what it reports meanwhile is written later).
-        self.log: SessionLog | None = open_log(timeline, speed, warn) if settings.log else None
+        self.log: SessionLog | None = (
+            open_log(timeline, speed, warn, resuming=resuming) if settings.log else None
+        )
         self.announcer: Announcer | None = None
         self.voice_status = "voice: off"
         # One subscriber for what takes no time (each subscriber is a task woken per event);
@@ -121,8 +132,9 @@ class SessionWiring:
         return self.settings.ask_feeling and self.log is not None and not self.log.lost
 
     def asking_before(self, event: StepStarted) -> bool:
-        """Whether the question before the session is up from this step on."""
-        return self.asks_feeling and feeling.asked_before(event)
+        """Whether the question before the session is up from this step on (not when it
+        goes on with one cut short: that one was asked)."""
+        return self.asks_feeling and self.resuming is None and feeling.asked_before(event)
 
     def answer_before(self, value: int) -> str:
         """Keep the answer given before the session; what to show for it."""
@@ -174,6 +186,18 @@ class SessionWiring:
             return None
         return self.log.record(summary)
 
+    def progression(self, summary: Summary) -> str | None:
+        """After a finished session: the next level to try, or easing off, as the routine's
+        last sessions suggest (history/progress.py); None when they suggest nothing. It reads
+        the history: call it off the event loop."""
+        record = self.record(summary)
+        if record is None or record.state != "finished" or record.preview:
+            return None
+        earlier = read_finished(record.routine_id, READ_BACK, warn=log.warning)
+        sessions = [*(s for s in earlier if s.id != record.id or not record.id), record]
+        advice = progression(sessions, record.routine_id, session_level(record))
+        return None if advice is None else advice_text(advice)
+
     async def finish(self) -> None:
         """Let the voice say what it still has to say."""
         if self.announcer is not None:
@@ -191,6 +215,14 @@ class SessionWiring:
         unsaved = self.log.close(wait)
         self.log = None
         return unsaved
+
+
+def earlier_of(unfinished: Unfinished) -> Earlier:
+    """What the engine needs to know of a session cut short to go on from where it was."""
+    record = unfinished.record
+    return Earlier(
+        unfinished.position, unfinished.skipped, record.active_seconds, record.paused_seconds
+    )
 
 
 def recorder(log: SessionLog) -> Callable[[Event], None]:

@@ -13,6 +13,7 @@ from stretchtimer.session.engine import (
     TRANSITIONS,
     Command,
     CueDue,
+    Earlier,
     Engine,
     Event,
     ExerciseEnded,
@@ -488,3 +489,67 @@ async def test_the_runner_pauses_a_stalled_session_and_plays_no_backlog() -> Non
     engine.send(Command.STOP)
     summary = await asyncio.wait_for(task, timeout=5)
     assert summary.active_seconds == 8 and summary.paused_seconds == 29
+
+
+# --- a session resumed where an earlier run was cut short ------------------------------------
+
+
+def three_exercises() -> Timeline:
+    """prepare 5 | hold 10 | rest 10 | prepare 5 | hold 10 | rest 10 | prepare 5 | hold 10."""
+    moves = [make_exercise(name, kind="hold", seconds=10) for name in ("a", "b", "c")]
+    return plan(make_routine("a", "b", "c", prepare=5, rest=10), moves)
+
+
+def resumed(earlier: Earlier, now: float = 100.0) -> tuple[Session, tuple[Event, ...]]:
+    return transition(Session.new(three_exercises(), earlier=earlier), Command.START, now)
+
+
+def test_a_resumed_session_starts_at_the_get_ready_of_the_exercise_it_was_in() -> None:
+    session, events = resumed(Earlier(position=1, active_seconds=20, paused_seconds=4))
+    [start] = [event for event in events if isinstance(event, StepStarted)]
+    assert (start.reason, start.step.kind, start.step.exercise_index) == ("start", "prepare", 1)
+    assert session.position(100) == 25  # the plan's clock: past the first exercise and its rest
+    assert (session.active_seconds(100), session.paused_seconds(100)) == (20, 4)
+
+
+def test_a_resumed_session_reports_only_what_it_does_and_the_whole_sessions_totals() -> None:
+    session, _ = resumed(Earlier(position=1, active_seconds=20, paused_seconds=4))
+    session, events = advance(session, 100 + 15 + 25)  # b, the rest, and c: to the end
+    b, c = ends(events)
+    assert (b.position, b.outcome, b.seconds, b.active_seconds) == (1, "done", 15, 35)
+    assert (c.position, c.seconds, c.active_seconds, c.paused_seconds) == (2, 25, 60, 4)
+    summary = events[-1].summary  # type: ignore[attr-defined]
+    assert summary.state is State.FINISHED and summary.exercises == (b, c)
+    assert summary.exercises_done == (0, 1, 2)  # the earlier run's exercise counts too
+    assert summary.steps_done == summary.steps_total
+
+
+def test_what_the_earlier_run_skipped_stays_skipped() -> None:
+    session, _ = resumed(Earlier(position=2, skipped=frozenset({0})))
+    summary = transition(at(session, 103), Command.STOP, 103)[0].summary(103)
+    assert (summary.exercises_done, summary.exercises_skipped) == ((1,), (0,))
+    assert [(e.position, e.outcome) for e in summary.exercises] == [(2, "partial")]
+
+
+def test_back_never_goes_into_what_the_earlier_run_did() -> None:
+    session, _ = resumed(Earlier(position=1))
+    session, events = transition(at(session, 101), Command.BACK, 101)
+    assert events == () and session.index == session.begins
+    session, events = transition(at(session, 110), Command.BACK, 110)  # 10 s in: restart
+    assert [e.reason for e in events if isinstance(e, StepStarted)] == ["restart"]
+    assert session.step.exercise_index == 1
+
+
+def test_resuming_from_an_exercise_the_routine_lacks_is_refused() -> None:
+    with pytest.raises(ValueError, match="no exercise 3"):
+        Session.new(three_exercises(), earlier=Earlier(position=3))
+
+
+async def test_the_runner_resumes_on_a_virtual_clock() -> None:
+    engine = Engine(three_exercises(), VirtualClock(), earlier=Earlier(position=2))
+    seen: list[Event] = []
+    engine.subscribe(seen.append)
+    summary = await engine.run()
+    assert summary.state is State.FINISHED and summary.exercises_done == (0, 1, 2)
+    assert [e.position for e in seen if isinstance(e, ExerciseEnded)] == [2]
+    assert summary.active_seconds == 15  # the get-ready and the hold of the last exercise

@@ -4,27 +4,13 @@ says, regenerate them with `.venv/bin/python scripts/voice_scripts.py` and read 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import pytest
-from conftest import REPO
+from conftest import REPO, script_module
 
 GOLDEN = REPO / "tests" / "unit" / "golden"
 
 
-def _script_module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(
-        "voice_scripts", REPO / "scripts" / "voice_scripts.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("voice_scripts", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-SCRIPTS = _script_module()
+SCRIPTS = script_module("voice_scripts")
 CASES = [(r, suffix) for r in SCRIPTS.routine_ids() for suffix in SCRIPTS.MODES]
 
 

@@ -20,8 +20,10 @@ from stretchtimer.errors import EXIT_OK, EXIT_USAGE, UsageError, warn
 from stretchtimer.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from stretchtimer.history.resume import Unfinished
     from stretchtimer.library.catalog import Catalog
     from stretchtimer.library.terms import Level
+    from stretchtimer.session.plan import Timeline
 
 
 def default(args: argparse.Namespace) -> int:
@@ -43,6 +45,8 @@ def _app(
     routine_id: str | None = None,
     catalog: Catalog | None = None,
     level: Level = "standard",
+    resuming: Unfinished | None = None,
+    speed: float | None = None,
 ) -> int:
     # Textual reads keys from stdin and draws on stderr, unless a browser tab is the terminal.
     if not (drawn_elsewhere() or (os.isatty(0) and os.isatty(2))):
@@ -57,7 +61,8 @@ def _app(
     app = StretchTimerApp(
         routine_id=routine_id,
         level=level,
-        speed=args.speed,
+        resuming=resuming,
+        speed=args.speed if speed is None else speed,
         mute=args.mute,
         load=load,
         settings=settings_of(args),
@@ -154,30 +159,132 @@ def schema_command(args: argparse.Namespace) -> int:
 
 def run_command(args: argparse.Namespace) -> int:
     catalog = _load()
-    if args.routine not in catalog.routines:
+    if args.routine is None and not args.resume:
+        raise UsageError("run needs a ROUTINE (e.g. desk-break), or --resume")
+    if args.routine is not None and args.routine not in catalog.routines:
         hint = catalog.suggest(args.routine, catalog.routines)
         raise UsageError(f"unknown routine '{args.routine}'{hint}")
+    from stretchtimer.history.progress import session_level
+
+    resuming = _unfinished(args.routine, catalog) if args.resume else None
+    routine_id = resuming.record.routine_id if resuming is not None else args.routine
+    level = args.level if resuming is None else session_level(resuming.record)
+    speed = resuming.record.speed if resuming is not None and args.speed == 1 else args.speed
     why = cannot_draw()
     if why is not None and not args.plain:
         warn(f"this terminal ({why}) cannot draw the app: running the session as text")
     elif not args.plain:
-        return _app(args, args.routine, catalog, args.level)
+        return _app(args, routine_id, catalog, level, resuming, speed)
     from stretchtimer.plain import run_plain
-    from stretchtimer.session.plan import paced, plan
 
     settings = settings_of(args)
-    routine = catalog.routine(args.routine)
-    exercises = catalog.routine_exercises(routine)
-    paced_routine = paced(routine, exercises, settings.prepare, settings.rest, args.level)
-    timeline = plan(paced_routine, exercises, args.level)
     return run_plain(
-        timeline,
-        speed=args.speed,
+        planned(catalog, routine_id, settings, level),
+        speed=speed,
         settings=settings,
         mute=args.mute,
         catalog=catalog,
         transcript=args.transcript,
+        resuming=resuming,
     )
+
+
+def build_command(args: argparse.Namespace) -> int:
+    """Build a routine for the ask, write it to the person's folder, say where and what."""
+    import random
+
+    from stretchtimer.cli import views
+    from stretchtimer.library.terms import AREAS, EQUIPMENT
+    from stretchtimer.library.writer import (
+        routine_path,
+        routine_text,
+        why_not_free,
+        write_whole,
+    )
+    from stretchtimer.paths import user_exercises_dir
+    from stretchtimer.session.builder import Ask, CannotBuild, build, build_another
+
+    focus = () if not args.focus else AREAS if "all" in args.focus else tuple(args.focus)
+    settings = load_settings()
+    ask = Ask(
+        minutes=args.minutes,
+        focus=focus,
+        equipment=frozenset(args.equipment or EQUIPMENT),
+        position=args.position,
+        level=args.level,
+        name=args.name,
+        prepare=settings.prepare,
+        rest=settings.rest,
+    )
+    catalog = _load()
+    exercises = [catalog.exercise(exercise_id) for exercise_id in catalog.exercises]
+    worked = _worked_lately()
+    try:
+        if args.shuffle:
+            built = build_another(ask, exercises, worked, random.randrange(2**32))
+        else:
+            built = build(ask, exercises, worked)
+    except CannotBuild as error:
+        raise UsageError(str(error)) from None
+    path = routine_path(user_exercises_dir(), built.routine.id)
+    if not args.dry_run:
+        why = why_not_free(catalog, built.routine.id, path)
+        if why is not None:
+            raise UsageError(why)
+        replaced = path.exists()
+        write_whole(routine_text(built.routine, built.ask.command()), path)
+        print(f"{'Replaced' if replaced else 'Wrote'} {path}")
+    views.print_built(built, args.minutes)
+    if not args.dry_run:
+        print(f"Run it: stretchtimer run {built.routine.id}")
+    return EXIT_OK
+
+
+def _worked_lately() -> dict[str, float]:
+    """Minutes per body area over the last 4 weeks; nothing before the first session."""
+    from stretchtimer.history.records import utc_now
+    from stretchtimer.history.store import read_stats
+
+    settings = load_settings()
+    _, stats = read_stats(
+        utc_now(), settings.weekly_goal, warn=warn, break_proof=settings.break_proof
+    )
+    return dict(stats.areas) if stats.logged else {}
+
+
+def planned(
+    catalog: Catalog, routine_id: str, settings: Settings, level: Level = "standard"
+) -> Timeline:
+    """The timeline of a routine at `level`, with the get-ready and rest times of the
+    settings."""
+    from stretchtimer.session.plan import paced, plan
+
+    routine = catalog.routine(routine_id)
+    exercises = catalog.routine_exercises(routine)
+    return plan(paced(routine, exercises, settings.prepare, settings.rest, level), exercises, level)
+
+
+def _unfinished(routine_id: str | None, catalog: Catalog) -> Unfinished:
+    """`run --resume`: the session cut short to go on with, or a UsageError saying why none."""
+    from stretchtimer.history.progress import session_level
+    from stretchtimer.history.records import utc_now
+    from stretchtimer.history.resume import RESUME_WITHIN, find_unfinished
+
+    unfinished = find_unfinished(utc_now(), routine_id, warn=warn)
+    hours = RESUME_WITHIN.total_seconds() / 3600
+    of = f" of '{routine_id}'" if routine_id else ""
+    if unfinished is None:
+        raise UsageError(
+            f"no session{of} to resume: none was cut short in the last {hours:g} hours"
+        )
+    routine = unfinished.record.routine_id
+    if routine not in catalog.routines or not unfinished.fits(
+        planned(catalog, routine, Settings(), session_level(unfinished.record))
+    ):
+        raise UsageError(
+            f"cannot resume {unfinished.record.routine_name}: its routine has changed since"
+        )
+    return unfinished
 
 
 def history_command(args: argparse.Namespace) -> int:
@@ -412,6 +519,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": validate_command,
     "schema": schema_command,
     "run": run_command,
+    "build": build_command,
     "doctor": doctor_command,
     "serve": serve_command,
     "history": history_command,

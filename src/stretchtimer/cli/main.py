@@ -117,8 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("schema", help="print the JSON Schema of exercise and routine files")
 
     run = commands.add_parser("run", help="run a routine (in the app, or --plain)")
-    run.add_argument("routine", help="a routine id, e.g. desk-break")
+    run.add_argument("routine", nargs="?", help="a routine id, e.g. desk-break")
     run.add_argument("--plain", action="store_true", help="print each step as a line of text")
+    run.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on with the session (of ROUTINE, where given) cut short in the last two hours,"
+        " from the exercise it was in",
+    )
     _add_level(run)
     _add_session_options(run, argparse.SUPPRESS)
 
@@ -203,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="one short line for a status bar: next break")
     status.add_argument("--json", action="store_true", help="print JSON")
 
+    _add_build_parser(commands)
+
     serve = commands.add_parser(
         "serve",
         help="the app in a browser tab (a tablet on the mat): one session per tab",
@@ -238,6 +246,42 @@ def build_parser() -> argparse.ArgumentParser:
         rest=None,
     )
     return parser
+
+
+def _add_build_parser(commands: Any) -> None:
+    from stretchtimer.library.terms import AREAS, EQUIPMENT, LEVELS, POSITIONS
+
+    build = commands.add_parser(
+        "build",
+        help="build a routine of your own for the minutes you have",
+        description="Build a routine that fits your minutes, body areas, equipment and"
+        " position, and write it to your exercises folder. It keeps the article's order"
+        " (warm-up, strengthening, stretches) and favours the areas you worked least lately.",
+    )
+    build.add_argument(
+        "--minutes", type=_positive_int(240), required=True, metavar="N", help="how long (1-240)"
+    )
+    build.add_argument(
+        "--focus",
+        nargs="+",
+        choices=(*AREAS, "all"),
+        metavar="AREA",
+        help=f"body areas to cover: {', '.join(AREAS)} or all (default: all that fit)",
+    )
+    build.add_argument(
+        "--equipment",
+        nargs="+",
+        choices=EQUIPMENT,
+        metavar="E",
+        help=f"what you have: {', '.join(EQUIPMENT)} (default: all of it)",
+    )
+    build.add_argument("--position", choices=POSITIONS, help="do every exercise in this position")
+    build.add_argument(
+        "--level", choices=LEVELS, help="every dose at its least, usual or most (default: fit)"
+    )
+    build.add_argument("--name", help="the routine's name (its id is made from it)")
+    build.add_argument("--shuffle", action="store_true", help="another routine for the same ask")
+    build.add_argument("--dry-run", action="store_true", help="show the routine without writing it")
 
 
 def _add_level(parser: argparse.ArgumentParser) -> None:

@@ -23,6 +23,7 @@ from stretchtimer.library.models import (
     routine_size,
     to_data,
 )
+from stretchtimer.session.builder import Built
 from stretchtimer.session.plan import Count, Step, Timeline, plan
 from stretchtimer.session.words import step_line
 
@@ -342,3 +343,10 @@ def _ranges(exercise: Exercise) -> str:
         if isinstance(value, Amount) and value.min != value.max
     ]
     return f" (range: {', '.join(spans)})" if spans else ""
+
+
+def print_built(built: Built, minutes: int) -> None:
+    """What `build` made, and how near the minutes asked for."""
+    first, *rest = built.lines()
+    print(f"{first} (asked for {minutes} min)")
+    print("\n".join(rest))

@@ -369,17 +369,11 @@ def _write(path: Path, data: dict[str, Any], force: bool) -> bool:
     """Write `data` to `path` as YAML (False: kept the file that was there)."""
     import yaml
 
-    from stretchtimer.errors import BadInput
+    from stretchtimer.library.writer import write_whole
 
     if path.exists() and not force:
         return False
     text = "# Written by `stretchtimer import workrave` from Workrave's exercises.xml.\n"
     text += yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.partial")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
-    except OSError as error:
-        raise BadInput(f"{path}: cannot write: {error.strerror or error}") from None
+    write_whole(text, path)
     return True

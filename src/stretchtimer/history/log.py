@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from stretchtimer.history.records import ExerciseRecord, SessionRecord, utc_now
+from stretchtimer.history.resume import Unfinished
 from stretchtimer.history.store import (
     LOG_WRITE_WAIT_MS,
     HistoryLocked,
@@ -84,7 +85,9 @@ class SessionLog:
         *,
         now: Callable[[], datetime] = utc_now,
         warn: Warn | None = None,
+        resuming: Unfinished | None = None,
     ) -> None:
+        """`resuming`: a session cut short, which this one goes on with in the same row."""
         self.store: HistoryStore | None = None
         self.timeline = timeline
         self.speed = speed
@@ -110,6 +113,14 @@ class SessionLog:
         self._loop: asyncio.AbstractEventLoop | None = None  # told when the store is open
         self._taking = threading.Lock()
         self._closing = threading.Event()
+        self.resuming = resuming
+        if resuming is not None:
+            earlier = resuming.record
+            self.session_id, self.started_at = earlier.id, earlier.started_at
+            self.feeling_before = earlier.feeling_before
+            self._exercises = {
+                e.position: e for e in earlier.exercises if e.position < resuming.position
+            }
         if store is not None:
             self._use(store)
 
@@ -118,6 +129,9 @@ class SessionLog:
     def started(self) -> None:
         """The session began: its row, so even a crash in the first exercise leaves a trace."""
         self.started_at = self.started_at or self.now()
+        if self.resuming is not None and self._totals is None:  # running again, from now
+            earlier = self.resuming.record
+            self._set_totals(earlier.active_seconds, earlier.paused_seconds, "running")
         self._when_open_write()
         self._write()
 
@@ -369,8 +383,14 @@ class SessionLog:
         )
 
 
-def open_log(timeline: Timeline, speed: float, warn: Warn, path: Path | None = None) -> SessionLog:
+def open_log(
+    timeline: Timeline,
+    speed: float,
+    warn: Warn,
+    path: Path | None = None,
+    resuming: Unfinished | None = None,
+) -> SessionLog:
     """A SessionLog on the user's history, opened in a thread (see `open_in_thread`)."""
-    session_log = SessionLog(None, timeline, speed, warn=warn)
+    session_log = SessionLog(None, timeline, speed, warn=warn, resuming=resuming)
     session_log.open_in_thread(path)
     return session_log

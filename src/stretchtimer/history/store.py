@@ -299,6 +299,29 @@ class HistoryStore:
         """Sessions started at or after `since` (all when None), oldest first. A row that
         makes no sense is left out and noted in `bad_rows`."""
         where, params = ("WHERE started_at >= ?", (_stamp(since),)) if since else ("", ())
+        return self._sessions(where, params)
+
+    def unfinished(self, ended_since: datetime) -> list[SessionRecord]:
+        """Sessions cut short (stopped, or still 'running' when the program died) whose last
+        write was at or after `ended_since` and that are their routine's latest, oldest
+        first: those that can be resumed."""
+        return self._sessions(
+            "WHERE state != 'finished' AND ended_at >= ? AND NOT EXISTS (SELECT 1 FROM sessions"
+            " AS later WHERE later.routine_id = sessions.routine_id"
+            " AND later.started_at > sessions.started_at)",
+            (_stamp(ended_since),),
+        )
+
+    def finished(self, routine_id: str, last: int) -> list[SessionRecord]:
+        """The `last` finished sessions of a routine run in real time (not previews), oldest
+        first: what progression looks at."""
+        return self._sessions(
+            "WHERE id IN (SELECT id FROM sessions WHERE routine_id = ? AND state = 'finished'"
+            " AND speed <= 1 ORDER BY started_at DESC, id DESC LIMIT ?)",
+            (routine_id, last),
+        )
+
+    def _sessions(self, where: str, params: tuple[object, ...]) -> list[SessionRecord]:
         with self.connection:  # one read transaction: sessions and exercises from one moment
             self.connection.execute("BEGIN")
             rows = self.connection.execute(
@@ -431,6 +454,26 @@ def read_sessions(
         if store is None:
             return []
         return _read(store, lambda: store.sessions(since), [], warn)
+
+
+def read_unfinished(
+    ended_since: datetime, path: Path | None = None, warn: Warn | None = None
+) -> list[SessionRecord]:
+    """`HistoryStore.unfinished`, read as `read_sessions` reads (never changing the file)."""
+    with _reader(path, warn) as store:
+        if store is None:
+            return []
+        return _read(store, lambda: store.unfinished(ended_since), [], warn)
+
+
+def read_finished(
+    routine_id: str, last: int, path: Path | None = None, warn: Warn | None = None
+) -> list[SessionRecord]:
+    """`HistoryStore.finished`, read as `read_sessions` reads (never changing the file)."""
+    with _reader(path, warn) as store:
+        if store is None:
+            return []
+        return _read(store, lambda: store.finished(routine_id, last), [], warn)
 
 
 def read_stats(

@@ -150,6 +150,19 @@ class Stopped(Event):
 # --- the pure core --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Earlier:
+    """What an earlier run of the same session did, for one resumed where it was cut short:
+    it goes on from the exercise at `position`; those before it were done, but for the ones
+    in `skipped`. Its times (session seconds) count towards this run's, so the summary and
+    every report cover the whole session."""
+
+    position: int
+    skipped: frozenset[int] = frozenset()
+    active_seconds: float = 0.0
+    paused_seconds: float = 0.0
+
+
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _Settled:
     """A settled step on top of the ones settled before it.
@@ -234,17 +247,43 @@ class Session:
     earlier: _Spent | None = field(default=None, repr=False)  # the ones before it
     later: _Spent | None = field(default=None, repr=False)  # those after it, already visited
     work_steps: tuple[int, ...] = field(default=(), repr=False)  # work steps per exercise
+    begins: int = 0  # the first step of this run (past what an earlier run did)
+    earlier_active: float = 0.0  # session seconds an earlier run spent running
+    earlier_paused: float = 0.0  # and paused
 
     @classmethod
     def new(
-        cls, timeline: Timeline, speed: float = 1.0, stall_limit: float | None = None
+        cls,
+        timeline: Timeline,
+        speed: float = 1.0,
+        stall_limit: float | None = None,
+        earlier: Earlier | None = None,
     ) -> Session:
+        """A session from its first step, or, given what an `earlier` run did, from the start
+        of the exercise it was in (its steps before settled as that run left them)."""
         if not speed > 0 or math.isinf(speed):
             raise ValueError("speed must be a positive number")
         work = [0] * len(timeline.exercises)
         for step in timeline.steps:
             work[step.exercise_index] += step.kind.is_work
-        return cls(timeline, speed, stall_limit, work_steps=tuple(work))
+        session = cls(timeline, speed, stall_limit, work_steps=tuple(work))
+        if earlier is None:
+            return session
+        if not 0 <= earlier.position < len(timeline.exercises):
+            raise ValueError(f"no exercise {earlier.position} to go on from")
+        begins = timeline.exercise_starts[earlier.position]
+        if timeline.steps[begins].kind is StepKind.EXERCISE_REST:  # rested enough meanwhile
+            begins += 1
+        settled = None
+        for step in timeline.steps[:begins]:
+            skipped = step.exercise_index in earlier.skipped
+            settled = _settle(settled, step, Outcome.SKIPPED if skipped else Outcome.DONE)
+        return replace(
+            _go_to(replace(session, settled=settled), begins),
+            begins=begins,
+            earlier_active=earlier.active_seconds,
+            earlier_paused=earlier.paused_seconds,
+        )
 
     @property
     def step(self) -> Step:
@@ -284,13 +323,13 @@ class Session:
         return self.step.start + self.step_elapsed(now)
 
     def active_seconds(self, now: float) -> float:
-        """Session seconds spent running, up to `now`."""
-        return _active_until(self, now) * self.speed
+        """Session seconds spent running, up to `now` (an earlier run's included)."""
+        return self.earlier_active + _active_until(self, now) * self.speed
 
     def paused_seconds(self, now: float) -> float:
-        """Session seconds spent paused, up to `now`."""
+        """Session seconds spent paused, up to `now` (an earlier run's included)."""
         paused = self.paused_total + ((now - self.paused_at) if self.paused_at is not None else 0)
-        return paused * self.speed
+        return self.earlier_paused + paused * self.speed
 
     def summary(self, now: float) -> Summary:
         """What was done (built on demand: it reads every step's outcome)."""
@@ -370,7 +409,7 @@ def _start(session: Session, now: float) -> Result:
     if not session.timeline.steps:
         return _end(session, now, State.FINISHED)
     session = replace(session, state=State.RUNNING, origin=now, running_since=now)
-    return _enter(session, 0, now, "start")
+    return _enter(session, session.begins, now, "start")
 
 
 def _pause(session: Session, now: float, stalled: float = 0.0) -> Result:
@@ -406,7 +445,7 @@ def _exercise_ended(session: Session, at: float) -> tuple[Session, ExerciseEnded
         session.step.exercise_index,
         _current_outcome(session),
         session.spent.seconds * session.speed,
-        _active_until(session, at) * session.speed,
+        session.active_seconds(at),
         session.paused_seconds(at),
     )
     return replace(session, spent=replace(session.spent, report=report)), report
@@ -488,10 +527,10 @@ def _get_ready_after_skip(timeline: Timeline, target: int) -> tuple[int, float |
 def _back(session: Session, now: float) -> Result:
     if session.step_elapsed(now) - session.entered_into > BACK_RESTARTS_AFTER:
         return _restart_step(session, now)
-    if session.index == 0:
+    if session.index <= session.begins:  # what an earlier run did is not gone back into
         return session, ()
     target = session.index - 1
-    if session.timeline.steps[target].kind is StepKind.EXERCISE_REST and target > 0:
+    if session.timeline.steps[target].kind is StepKind.EXERCISE_REST and target > session.begins:
         target -= 1  # back past a rest between exercises: to the exercise before it
     # The current step is still to do; the ones from `target` on, on top, are to do again.
     settled = session.settled
@@ -666,9 +705,16 @@ class Engine:
     Each subscriber has its own queue and task, so a slow or failing one delays only itself.
     """
 
-    def __init__(self, timeline: Timeline, clock: Clock | None = None, speed: float = 1.0) -> None:
+    def __init__(
+        self,
+        timeline: Timeline,
+        clock: Clock | None = None,
+        speed: float = 1.0,
+        earlier: Earlier | None = None,
+    ) -> None:
+        """`earlier`: what a run cut short did; this one goes on from where it was."""
         self.clock = clock or MonotonicClock()
-        self.session = Session.new(timeline, speed, self.clock.stall_limit)
+        self.session = Session.new(timeline, speed, self.clock.stall_limit, earlier)
         self._wake = asyncio.Event()
         self._queues: list[asyncio.Queue[Event | None]] = []
         self._tasks: list[asyncio.Task[None]] = []

@@ -59,6 +59,11 @@ LEVEL_KEY = SessionKey(
 """The picker's key for the highlighted routine's level: the least, the usual or the most of
 each dose's range."""
 
+BUILD_KEY = SessionKey(
+    ("b",), "build", "Build", "build a routine of your own: minutes, areas, equipment, position"
+)
+"""The picker's key to the builder (in the list of routines, where `b` steers no session)."""
+
 _DISPLAY = {"right": "\N{RIGHTWARDS ARROW}", "left": "\N{LEFTWARDS ARROW}", "question_mark": "?"}
 _CHARACTERS = {"space": " ", "right": "\x1b[C", "left": "\x1b[D", "question_mark": "?"}
 

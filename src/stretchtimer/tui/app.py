@@ -38,6 +38,7 @@ from stretchtimer.tui import routine_cards
 from stretchtimer.tui.memory import read_memory
 from stretchtimer.tui.messages import (
     FirstFrameShown,
+    OpenBuilder,
     RoutinesShown,
     StartRoutine,
     TerminalGone,
@@ -48,14 +49,16 @@ from stretchtimer.tui.upstream import guard_option_list_paging
 
 if TYPE_CHECKING:  # the models, engine and history load after the first frame
     from stretchtimer.history.records import SessionRecord
+    from stretchtimer.history.resume import Unfinished
     from stretchtimer.history.stats import Stats
     from stretchtimer.library.catalog import Catalog
     from stretchtimer.library.terms import Level
+    from stretchtimer.session.builder import Built
     from stretchtimer.session.clock import Clock
     from stretchtimer.session.engine import Summary
     from stretchtimer.session.plan import Timeline
     from stretchtimer.sound.player import Player
-    from stretchtimer.tui.screens.picker_screen import Listing, PickerScreen
+    from stretchtimer.tui.screens.picker_screen import Listing, PickerScreen, ResumeOffer
     from stretchtimer.tui.screens.session_screen import SessionScreen
     from stretchtimer.tui.screens.summary_screen import SummaryScreen
     from stretchtimer.wiring import SessionWiring
@@ -93,6 +96,7 @@ class StretchTimerApp(App[None]):
         self,
         *,
         routine_id: str | None = None,
+        resuming: Unfinished | None = None,
         level: Level = "standard",
         speed: float = 1.0,
         mute: bool = False,
@@ -104,6 +108,7 @@ class StretchTimerApp(App[None]):
         super().__init__()
         self.transcript = transcript
         self.routine_id = routine_id
+        self.resuming = resuming  # with routine_id: the session cut short to go on with
         self.level: Level = level
         self.speed = speed
         self.clock = clock
@@ -142,7 +147,7 @@ class StretchTimerApp(App[None]):
         logging.getLogger("stretchtimer").addHandler(self._log_handler)
         self._stop_on_signals()
         if self.routine_id is not None:
-            self.start_session(self.routine_id, self.level)
+            self.start_session(self.routine_id, self.level, self.resuming)
 
     def on_ready(self) -> None:
         """The first frame is on the terminal (Textual's Ready comes after its first paint;
@@ -238,47 +243,64 @@ class StretchTimerApp(App[None]):
 
     @on(StartRoutine)
     def routine_chosen(self, message: StartRoutine) -> None:
-        self.start_session(message.routine_id, message.level)
+        self.start_session(message.routine_id, message.level, message.resuming)
 
-    def start_session(self, routine_id: str, level: Level = "standard") -> None:
-        """Show the safety note once ever, then the session; its summary after it ends."""
+    def start_session(
+        self, routine_id: str, level: Level = "standard", resuming: Unfinished | None = None
+    ) -> None:
+        """Show the safety note once ever, then the session (going on with `resuming`, a
+        session cut short, where given); its summary after it ends."""
         if not safety_seen():
 
             def after_note(_: None) -> None:
                 if not remember_safety_seen():
                     self.notify("Could not save that the safety note was read.", severity="warning")
-                self._open_session(routine_id, level)
+                self._open_session(routine_id, level, resuming)
 
             from stretchtimer.tui.screens.safety_screen import SafetyScreen
 
             self.push_screen(SafetyScreen(), after_note)
         else:
-            self._open_session(routine_id, level)
+            self._open_session(routine_id, level, resuming)
 
-    def _open_session(self, routine_id: str, level: Level) -> None:
+    def _open_session(
+        self, routine_id: str, level: Level, resuming: Unfinished | None = None
+    ) -> None:
         from stretchtimer.session.engine import Engine  # with the next three: 67 ms
-        from stretchtimer.session.plan import paced, plan
         from stretchtimer.tui.screens.session_screen import SessionScreen
-        from stretchtimer.wiring import SessionWiring
+        from stretchtimer.wiring import SessionWiring, earlier_of
 
         # The sound thread probes the devices: after the next frame, not competing with it.
         # Cues asked for meanwhile wait in its queue.
         self.call_after_refresh(self.start_player)
         catalog = self.load_catalog()
-        routine = catalog.routine(routine_id)
-        exercises = catalog.routine_exercises(routine)
-        routine = paced(routine, exercises, self.settings.prepare, self.settings.rest, level)
-        timeline = plan(routine, exercises, level)
-        engine = Engine(timeline, self.clock, self.speed)
+        if resuming is not None:  # at the level it ran at
+            from stretchtimer.history.progress import session_level
+
+            level = session_level(resuming.record)
+        timeline = self.planned(routine_id, level)
+        if resuming is not None and not resuming.fits(timeline):
+            self.notify(
+                f"Cannot resume {resuming.record.routine_name}: its routine has changed since."
+                " Starting it from the beginning.",
+                severity="warning",
+                markup=False,
+            )
+            resuming = None
+        # A resumed session goes on at the speed it ran at, unless one was asked for.
+        speed = resuming.record.speed if resuming is not None and self.speed == 1 else self.speed
+        earlier = earlier_of(resuming) if resuming is not None else None
+        engine = Engine(timeline, self.clock, speed, earlier)
         self._close_wiring()
         wiring = SessionWiring(
             engine,
             self.sound_player(),
             self.settings,
             warn=self._history_warning,
-            speed=self.speed,
+            speed=speed,
             catalog=catalog,
             transcript=self.transcript,
+            resuming=resuming,
         )
         self.wiring = wiring
         if self.settings.voice != "off" and wiring.announcer is None:
@@ -300,7 +322,12 @@ class StretchTimerApp(App[None]):
         ask = wiring if wiring.asks_after else None
         unsaved = wiring.unsaved
         screen = SummaryScreen(
-            summary, timeline, logged=record is not None, ask=ask, unsaved=unsaved
+            summary,
+            timeline,
+            logged=record is not None,
+            ask=ask,
+            unsaved=unsaved,
+            progression=lambda: wiring.progression(summary),
         )
         self.push_screen(screen, self._summary_closed)
         if record is not None:
@@ -392,6 +419,58 @@ class StretchTimerApp(App[None]):
             )
         return self.player
 
+    # --- the builder ------------------------------------------------------------------------
+
+    @on(OpenBuilder)
+    @work(thread=True, exclusive=True, name="builder", exit_on_error=False)
+    def open_builder(self) -> None:
+        """The builder, given the exercises and the minutes each body area got lately (read
+        in a thread: the catalog and the history are on disk)."""
+        catalog = self.load_catalog()
+        _, stats = self.read_history()
+        worked = dict(stats.areas) if stats.logged else {}
+        self.call_from_thread(self._show_builder, catalog, worked)
+
+    def _show_builder(self, catalog: Catalog, worked: dict[str, float]) -> None:
+        from stretchtimer.library.writer import routine_path, why_not_free
+        from stretchtimer.paths import user_exercises_dir
+        from stretchtimer.tui.screens.builder_screen import BuilderScreen
+
+        folder = user_exercises_dir()
+
+        def taken(routine_id: str) -> str | None:
+            return why_not_free(catalog, routine_id, routine_path(folder, routine_id))
+
+        exercises = [catalog.exercise(exercise_id) for exercise_id in catalog.exercises]
+        screen = BuilderScreen(
+            exercises, worked, taken, prepare=self.settings.prepare, rest=self.settings.rest
+        )
+        self.push_screen(screen, self._keep_built)
+
+    def _keep_built(self, built: Built | None) -> None:
+        """Write the routine the builder made, as `stretchtimer build` does, and show it in
+        the list of routines."""
+        if built is None:
+            return
+        from stretchtimer.errors import BadInput
+        from stretchtimer.library.writer import routine_path, routine_text, write_whole
+        from stretchtimer.paths import user_exercises_dir
+        from stretchtimer.tui.screens.picker_screen import PickerScreen
+
+        path = routine_path(user_exercises_dir(), built.routine.id)
+        try:
+            write_whole(routine_text(built.routine, built.ask.command()), path)
+        except BadInput as error:
+            self.notify(shown(str(error)).plain, severity="error", timeout=10, markup=False)
+            return
+        self.notify(shown(f"Saved {built.routine.name} to {path}").plain, markup=False)
+        with self._catalog_lock:  # read again from the files, the new one too
+            self.catalog, self._load = None, None
+        self._cards_key = self._routine_cards_key()
+        for screen in self.screen_stack:
+            if isinstance(screen, PickerScreen):
+                screen.reload(built.routine.id)
+
     def get_default_screen(self) -> Screen[None]:
         """The picker, unless a routine was given: the first frame is the picker's own (with
         no blank screen before it), and Textual's Ready comes after it."""
@@ -415,8 +494,32 @@ class StretchTimerApp(App[None]):
             self.read_history,
             cards,
             drawn=self.first_frame_shown,
+            read_offer=self.resume_offer,
             memory=read_memory(),
         )
+
+    def resume_offer(self) -> ResumeOffer | None:
+        """The session cut short that the picker offers to resume, if its routine is still
+        the one it ran (called in a thread)."""
+        from stretchtimer.history.records import utc_now
+        from stretchtimer.history.resume import find_unfinished
+        from stretchtimer.tui.screens.picker_screen import resume_offer
+
+        def warn(text: str) -> None:
+            self.call_from_thread(self.history_warning, text)
+
+        now = utc_now()
+        unfinished = find_unfinished(now, warn=warn)
+        if unfinished is None:
+            return None
+        catalog = self.load_catalog()
+        if unfinished.record.routine_id not in catalog.routines:
+            return None
+        from stretchtimer.history.progress import session_level
+
+        level = session_level(unfinished.record)
+        timeline = self.planned(unfinished.record.routine_id, level)
+        return resume_offer(unfinished, timeline, now) if unfinished.fits(timeline) else None
 
     def _routine_cards_key(self) -> Key | None:
         """The key of the saved cards of the routines on disk; None for a catalog given by
@@ -430,22 +533,26 @@ class StretchTimerApp(App[None]):
         """Every routine's card at each level, planned as its session will run, and the
         catalog's problems; the cards are saved for the next start. Called in a thread."""
         from stretchtimer.library.terms import LEVELS
-        from stretchtimer.session.plan import paced, plan
 
         catalog = self.load_catalog()
-        prepare, rest = self.settings.prepare, self.settings.rest
         cards = []
         for routine_id in sorted(catalog.routines):
-            routine = catalog.routine(routine_id)
-            exercises = catalog.routine_exercises(routine)
-            timelines = [
-                plan(paced(routine, exercises, prepare, rest, level), exercises, level)
-                for level in LEVELS
-            ]
+            timelines = [self.planned(routine_id, level) for level in LEVELS]
             totals = {timeline.level: timeline.total for timeline in timelines}
             cards += [routine_cards.card_of(timeline, totals) for timeline in timelines]
         routine_cards.write(self._cards_key, cards)
         return cards, catalog.problems
+
+    def planned(self, routine_id: str, level: Level = "standard") -> Timeline:
+        """A routine of the catalog at `level`, planned as its session runs (the settings'
+        pacing)."""
+        from stretchtimer.session.plan import paced, plan
+
+        catalog = self.load_catalog()
+        routine = catalog.routine(routine_id)
+        exercises = catalog.routine_exercises(routine)
+        prepare, rest = self.settings.prepare, self.settings.rest
+        return plan(paced(routine, exercises, prepare, rest, level), exercises, level)
 
     # --- app-wide actions -------------------------------------------------------------------
 

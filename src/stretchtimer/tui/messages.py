@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # the engine loads after the first frame (its import is about 30 ms)
+    from stretchtimer.history.resume import Unfinished
     from stretchtimer.library.terms import Level
     from stretchtimer.session.engine import Event
 
@@ -28,10 +29,16 @@ class EngineEvent(Message, bubble=False):
 
 @dataclass
 class StartRoutine(Message):
-    """The person chose a routine, at a level (the picker asks the app to start it)."""
+    """The person chose a routine, at a level (the picker asks the app to start it), or to
+    go on with a session of it that was cut short (`resuming`)."""
 
     routine_id: str
     level: Level = "standard"
+    resuming: Unfinished | None = None
+
+
+class OpenBuilder(Message):
+    """The person wants to build a routine of their own (the picker asks the app)."""
 
 
 class FirstFrameShown(Message, bubble=False):

@@ -4,8 +4,10 @@ each routine at the level chosen for it. What was chosen is remembered (tui/memo
 from __future__ import annotations
 
 import logging
+import textwrap
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -19,10 +21,10 @@ from textual.widgets.option_list import Option
 
 from stretchtimer.format import clock, count
 from stretchtimer.library.terms import AREAS, EQUIPMENT, LEVELS, STANDARD
-from stretchtimer.session.keys import LEVEL_KEY
+from stretchtimer.session.keys import BUILD_KEY, LEVEL_KEY
 from stretchtimer.tui.memory import PickerMemory, write_memory
-from stretchtimer.tui.messages import FirstFrameShown, RoutinesShown, StartRoutine
-from stretchtimer.tui.routine_cards import ANY, RoutineCard, best_for_area, fits
+from stretchtimer.tui.messages import FirstFrameShown, OpenBuilder, RoutinesShown, StartRoutine
+from stretchtimer.tui.routine_cards import ANY, RoutineCard, best_for_area, card_of, fits
 from stretchtimer.tui.text import shown
 from stretchtimer.tui.widgets.key_bar import KeyBar
 
@@ -30,15 +32,41 @@ from stretchtimer.tui.widgets.key_bar import KeyBar
 # this module itself takes 6 ms.
 if TYPE_CHECKING:
     from stretchtimer.history.records import SessionRecord
+    from stretchtimer.history.resume import Unfinished
     from stretchtimer.history.stats import Stats
     from stretchtimer.library.catalog import Problem
+    from stretchtimer.session.plan import Timeline
 
 log = logging.getLogger(__name__)
 
 MARK = "*"  # beside the routine for the area worked least lately
+RESUME = "resume"  # the id of the option that goes on with a session cut short
 Listing = tuple[list[RoutineCard], list["Problem"]]
 """Every routine's card at each level, and the problems of the files the catalog could not
 take."""
+
+
+@dataclass(frozen=True)
+class ResumeOffer:
+    """A session cut short, offered above the routines."""
+
+    unfinished: Unfinished
+    line: str  # 'Resume Lower Back from Superman (ended 12 min ago)'
+    preview: str  # what was done, where it goes on, and the routine
+
+
+def resume_offer(unfinished: Unfinished, timeline: Timeline, now: datetime) -> ResumeOffer:
+    """The offer of `unfinished`, whose routine plans as `timeline` (it must fit it)."""
+    done = unfinished.position - len(unfinished.skipped)
+    line = unfinished.offer(timeline, now)
+    card = card_of(timeline, {timeline.level: timeline.total})
+    routine = card.preview.removesuffix("Enter to start")
+    preview = (
+        f"{line}.\n{count(done, 'exercise')} of {len(timeline.exercises)} done; it goes on from"
+        f" exercise {unfinished.position + 1}, in the same session in your history.\n\n"
+        f"{routine}Enter to resume"
+    )
+    return ResumeOffer(unfinished, line, preview)
 
 
 class PickerScreen(Screen[None]):
@@ -50,6 +78,7 @@ class PickerScreen(Screen[None]):
         (LEVEL_KEY.shown, LEVEL_KEY.help),
         ("tab", "to the filters below the list: body area, and the equipment you have"),
         ("h", "your history: weeks, streak, body areas, how your back felt"),
+        (BUILD_KEY.shown, BUILD_KEY.help),
         ("?", "these keys"),
         ("ctrl+p", "every command"),
         ("q", "quit"),
@@ -58,6 +87,7 @@ class PickerScreen(Screen[None]):
         Binding("enter", "start", "Start", priority=False),
         Binding(LEVEL_KEY.keys[0], LEVEL_KEY.action, LEVEL_KEY.label),
         Binding("h", "history", "History"),
+        Binding(BUILD_KEY.keys[0], BUILD_KEY.action, BUILD_KEY.label),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -70,14 +100,18 @@ class PickerScreen(Screen[None]):
         *,
         drawn: bool = True,
         memory: PickerMemory | None = None,
+        read_offer: Callable[[], ResumeOffer | None] | None = None,
     ) -> None:
-        """`load_listing` and `read_history` are called in a thread (they read the disk);
-        `cards`, saved by the last start, are listed in the first frame until then. Unless
-        the app's first frame is `drawn`, they wait for it (FirstFrameShown). `memory`: the
-        filters, levels and routine chosen last time."""
+        """`load_listing`, `read_history` and `read_offer` (a session cut short, to resume)
+        are called in a thread (they read the disk); `cards`, saved by the last start, are
+        listed in the first frame until then. Unless the app's first frame is `drawn`, they
+        wait for it (FirstFrameShown). `memory`: the filters, levels and routine chosen last
+        time."""
         super().__init__()
         self.load_listing = load_listing
         self.read_history = read_history
+        self.read_offer = read_offer
+        self.offer: ResumeOffer | None = None  # above the routines, once read
         self.memory = memory or PickerMemory()
         self.all_cards = by_level(cards or ())
         self.listed = cards is not None  # the list shows the routines, not "Loading..."
@@ -89,6 +123,7 @@ class PickerScreen(Screen[None]):
         self.marked: str | None = None  # the routine that covers it
         # keys pressed before the routines are listed
         self.held: list[events.Key] | None = None if self.listed else []
+        self.select_next: str | None = None  # the routine to highlight once the list is made
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="picker-top"):
@@ -150,9 +185,11 @@ class PickerScreen(Screen[None]):
         for key in held:
             self.app.post_message(key)
 
-    @work(thread=True, exclusive=True, name="load")
+    @work(thread=True, exclusive=True, name="load", group="load")
     def load(self) -> None:
-        """Load and plan every routine off the first frame, then fill the list."""
+        """Load and plan every routine off the first frame, then fill the list (again after the
+        builder saved one). Its own group: the history's reload as the screen comes back must
+        not cancel it."""
         cards, problems = self.load_listing()
         self.app.call_from_thread(self.loaded, cards, problems)
         # The list does not wait for the history: only the header line and the mark do.
@@ -170,6 +207,8 @@ class PickerScreen(Screen[None]):
     def week_progress(self) -> tuple[str, str | None]:
         """The header's week line and the area worked least; nothing before the first session."""
         _, stats = self.read_history()
+        offer = self.read_offer() if self.read_offer is not None else None
+        self.app.call_from_thread(self.offer_resume, offer)
         if not stats.logged:
             return "", None
         week = stats.this_week
@@ -212,6 +251,11 @@ class PickerScreen(Screen[None]):
             self.neglected, self.marked = neglected, marked
             self.refresh_list()
 
+    def offer_resume(self, offer: ResumeOffer | None) -> None:
+        if offer != self.offer:
+            self.offer = offer
+            self.refresh_list()
+
     # --- filters ----------------------------------------------------------------------------
 
     def on_select_changed(self) -> None:  # the body area
@@ -234,12 +278,20 @@ class PickerScreen(Screen[None]):
         highlighted = option.id if option is not None else self.memory.routine
         options.clear_options()
         rows = self.options(*self.filter_values(), room=self.name_room())
+        listed: list[Option | None] = list(rows)
         if not rows:
-            options.add_option(Option("No routine fits these filters", disabled=True))
+            listed.append(Option("No routine fits these filters", disabled=True))
+        if self.offer is not None:  # above the routines whatever the filters, a line between
+            wide = options.scrollable_content_region.width
+            lines = textwrap.wrap(self.offer.line, wide) if wide > 0 else [self.offer.line]
+            rows.insert(0, Option(shown("\n".join(lines)), id=RESUME))
+            listed[:0] = [rows[0], None]
+        options.add_options(listed)
+        if not rows:
             self.query_one("#routine-details", Static).update("")
             return
-        options.add_options(rows)
-        self.highlight(highlighted)
+        wanted, self.select_next = self.select_next or highlighted, None
+        self.highlight(wanted)
 
     def highlight(self, routine_id: str | None) -> None:
         """Highlight `routine_id` if it is listed, else the first routine, and show it."""
@@ -309,6 +361,9 @@ class PickerScreen(Screen[None]):
     def show_highlighted(self) -> None:
         options = self.query_one("#routines", OptionList)
         option = options.highlighted_option
+        if option is not None and option.id == RESUME and self.offer is not None:
+            self.query_one("#routine-details", Static).update(shown(self.offer.preview))
+            return
         card = self.cards.get(option.id or "") if option else None
         if card is not None:
             text = card.preview
@@ -319,13 +374,18 @@ class PickerScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#routines")
     def start_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.start(event.option.id)
+        self.start(event.option.id)
 
-    def start(self, routine_id: str) -> None:
-        """Start `routine_id` at its level, and remember it as the last routine."""
-        self.remember(replace(self.memory, routine=routine_id))
-        self.post_message(StartRoutine(routine_id, self.memory.level_of(routine_id)))
+    def start(self, option_id: str | None) -> None:
+        """Start the routine chosen at its level, and remember it as the last routine; or go
+        on with the session cut short."""
+        if option_id == RESUME and self.offer is not None:
+            unfinished = self.offer.unfinished
+            routine_id = unfinished.record.routine_id
+            self.post_message(StartRoutine(routine_id, STANDARD, unfinished))
+        elif option_id and option_id != RESUME:
+            self.remember(replace(self.memory, routine=option_id))
+            self.post_message(StartRoutine(option_id, self.memory.level_of(option_id)))
 
     @work(thread=True, exclusive=True, name="history-screen")
     def action_history(self) -> None:
@@ -338,10 +398,18 @@ class PickerScreen(Screen[None]):
 
         self.app.push_screen(HistoryScreen(stats, sessions))
 
+    def action_build(self) -> None:
+        self.post_message(OpenBuilder())
+
+    def reload(self, routine_id: str) -> None:
+        """Load the routines again (one was added) and highlight `routine_id`."""
+        self.select_next = routine_id
+        self.load()
+
     def action_start(self) -> None:
-        options = self.query_one("#routines", OptionList)
-        if options.highlighted_option is not None and options.highlighted_option.id:
-            self.start(options.highlighted_option.id)
+        option = self.query_one("#routines", OptionList).highlighted_option
+        if option is not None:
+            self.start(option.id)
 
 
 def cut(text: str, width: int) -> str:

@@ -3,12 +3,13 @@ the back feels now (one optional key)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
@@ -37,17 +38,21 @@ class SummaryScreen(Screen[None]):
         logged: bool = False,
         ask: SessionWiring | None = None,
         unsaved: str | None = None,
+        progression: Callable[[], str | None] | None = None,
     ) -> None:
         """`logged`: the session is in the history, so a line shows it against the week's goal
         (filled in by `show_progress`); `ask`: its wiring, to ask how the back feels now;
         `unsaved`: why the history does not hold all of it yet (a full disk), said until
-        `show_saved` tells how trying again went."""
+        `show_saved` tells how trying again went; `progression`, called in a thread (it reads
+        the history), what the routine's last sessions suggest: the next level, or easing off
+        (asked again once the back's feeling is noted)."""
         super().__init__()
         self.summary = summary
         self.timeline = timeline
         self.logged = logged
         self.asking = ask
         self.unsaved = unsaved
+        self.progression = progression
 
     def compose(self) -> ComposeResult:
         summary, timeline = self.summary, self.timeline
@@ -65,7 +70,7 @@ class SummaryScreen(Screen[None]):
             f"Paused             {clock(summary.paused_seconds, up=False)}",
             f"Planned            {clock(timeline.total)}",
         ]
-        with Vertical(id="summary"):
+        with VerticalScroll(id="summary"):
             yield Label(title, id="summary-title")
             yield Static(shown("\n".join(lines)), id="summary-text")
             if self.logged:
@@ -78,7 +83,24 @@ class SummaryScreen(Screen[None]):
             asking = Label(feeling.SHORT_AFTER, id="summary-feeling", markup=False)
             asking.display = self.asking is not None
             yield asking
+            advice = Static("", id="summary-next", markup=False)
+            advice.display = False
+            yield advice
         yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.suggest()
+
+    @work(thread=True, exclusive=True, name="progression", exit_on_error=False)
+    def suggest(self) -> None:
+        """What the routine's last sessions suggest, read in a thread, shown when it comes."""
+        if self.progression is not None:
+            self.app.call_from_thread(self.show_suggestion, self.progression())
+
+    def show_suggestion(self, text: str | None) -> None:
+        for advice in self.query("#summary-next").results(Static):
+            advice.update(shown(text or ""))
+            advice.display = text is not None
 
     def show_progress(self, line: str) -> None:
         # No label once the screen has been left: the line came too late, and is not needed.
@@ -103,6 +125,7 @@ class SummaryScreen(Screen[None]):
             advice = self.asking.advice(value)
             answer += f"\n\n{advice}" if advice else ""
             self.query_one("#summary-feeling", Label).update(answer)
+            self.suggest()  # the answer counts
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -1,0 +1,128 @@
+"""The builder screen, driven by Pilot: `b` in the list of routines opens it, the preview is
+remade as each setting changes, ctrl+s keeps the routine (the same file `stretchtimer build`
+writes) and the list shows it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Select, SelectionList, Static
+
+from stretchtimer.library.loader import validate_paths
+from stretchtimer.library.writer import MARK
+from stretchtimer.tui.app import StretchTimerApp
+from stretchtimer.tui.screens.builder_screen import BuilderScreen
+from stretchtimer.tui.screens.picker_screen import PickerScreen
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let the builds in threads finish and their results reach the screen."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def preview(pilot: Pilot[None]) -> str:
+    return str(pilot.app.screen.query_one("#builder-preview", Static).content)
+
+
+async def open_builder(pilot: Pilot[None]) -> BuilderScreen:
+    await settle(pilot)
+    await pilot.press("b")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, BuilderScreen), screen
+    return screen
+
+
+async def test_the_preview_follows_every_setting_and_save_adds_the_routine(
+    user_config: Path,
+) -> None:
+    app = StretchTimerApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_builder(pilot)
+        assert preview(pilot).startswith("Whole back, 10 min - ")
+        assert "(asked for 10 min)" in preview(pilot).splitlines()[0]
+
+        minutes = screen.query_one("#minutes", Input)
+        minutes.value = "4"
+        await settle(pilot)
+        assert preview(pilot).startswith("Whole back, 4 min")
+        screen.query_one("#focus", SelectionList).select("neck")
+        screen.query_one("#position", Select).value = "seated"
+        await settle(pilot)
+        shown = preview(pilot)
+        assert shown.startswith("Neck, seated, 4 min - 4:10 (asked for 4 min)")
+        assert " 1. Neck Roll, seated - " in shown
+        assert "standing" not in shown and "floor" not in shown
+
+        minutes.value = "2"
+        screen.query_one("#focus", SelectionList).select_all()
+        screen.query_one("#position", Select).clear()
+        await settle(pilot)
+        assert preview(pilot).startswith("Cannot build this: 2 min cannot cover the neck")
+        await pilot.press("ctrl+s")  # nothing to keep: it says so and stays
+        await settle(pilot)
+        assert app.screen is screen
+
+        minutes.value = ""
+        await settle(pilot)
+        assert preview(pilot) == "Minutes: a whole number from 1 to 240."
+
+        minutes.value = "4"
+        screen.query_one("#focus", SelectionList).deselect_all()
+        screen.query_one("#focus", SelectionList).select("neck")
+        screen.query_one("#position", Select).value = "seated"
+        screen.query_one("#name", Input).value = "Between meetings"
+        await settle(pilot)
+        assert preview(pilot).startswith("Between meetings - 4:10")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        assert isinstance(app.screen, PickerScreen)
+        options = app.screen.query_one("#routines", OptionList)
+        highlighted = options.highlighted_option
+        assert highlighted is not None and highlighted.id == "between-meetings"
+        assert str(highlighted.prompt).endswith("4:10")
+
+    path = user_config / "exercises" / "between-meetings.yaml"
+    assert path.read_text().startswith(
+        f"{MARK}: stretchtimer build --minutes 4 --focus neck --position seated"
+        " --name 'Between meetings'\n"
+    )
+    assert validate_paths([path]) == (1, [])
+
+
+async def test_another_gives_a_different_routine_and_esc_keeps_nothing(
+    user_config: Path,
+) -> None:
+    app = StretchTimerApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_builder(pilot)
+        screen.query_one("#minutes", Input).value = "15"
+        await settle(pilot)
+        first = preview(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        other = preview(pilot)
+        assert other.startswith("Whole back, 15 min") and other != first
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+    assert list((user_config / "exercises").iterdir()) == []
+
+
+async def test_a_name_that_is_taken_is_not_saved(user_config: Path) -> None:
+    app = StretchTimerApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_builder(pilot)
+        screen.query_one("#name", Input).value = "Desk Break"
+        await settle(pilot)
+        assert preview(pilot).startswith("Desk Break - ")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        notes = [str(n.message) for n in app._notifications]
+        assert any("'desk-break' is a built-in routine" in note for note in notes)
+    assert list((user_config / "exercises").iterdir()) == []

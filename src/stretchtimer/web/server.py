@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import ipaddress
 import logging
 import shlex
@@ -112,6 +113,10 @@ class AppServer(Server):
             task.cancel()  # textual-serve then tells the app to quit and waits for it
         if self._tabs:
             await asyncio.wait(self._tabs, timeout=STOP_WAIT)
+        # Each app's process transport is left in a reference cycle: collected after aiohttp
+        # closes the loop, it prints a traceback ("Event loop is closed"). Collected now, it
+        # closes quietly.
+        gc.collect()
 
     def serve(self, debug: bool = False) -> None:
         """Listen until SIGINT or SIGTERM; `serving` gets the page's address once listening

@@ -305,6 +305,8 @@ class EngineMachine(RuleBasedStateMachine):
             assert after is before and events == (), "a finished or stopped session is final"
         self.session = after
         skipped_here = False
+        # a stall paused the session at the last step's end: resuming ends it, on the command
+        from_stall = self.stalled and before.state is State.PAUSED and command in RESUMING
         for event in events:
             assert reached - TOL <= event.at <= self.now + TOL, (
                 f"{event!r} is dated outside the time this call covered"
@@ -337,7 +339,7 @@ class EngineMachine(RuleBasedStateMachine):
                 skipped_here = True
                 assert all(after.outcomes[step.index] is Outcome.SKIPPED for step in event.steps)
             elif isinstance(event, Finished | Stopped):
-                self._ended(event, after, command, skipped_here)
+                self._ended(event, after, command, skipped_here, from_stall)
 
     def _credit(self, at: float) -> None:
         """Running time up to `at` belongs to the exercise of the step being visited."""
@@ -452,6 +454,7 @@ class EngineMachine(RuleBasedStateMachine):
         after: Session,
         command: Command | None,
         skipped_here: bool,
+        from_stall: bool = False,
     ) -> None:
         self.ends += 1
         assert self.ends == 1, "a session ends once"
@@ -461,7 +464,7 @@ class EngineMachine(RuleBasedStateMachine):
             assert after.state is State.FINISHED
             assert Outcome.PENDING not in after.outcomes, "finished with steps left"
             if not skipped_here:  # ran out: the last step ended on time
-                assert command is None and self.visit is not None
+                assert (command is None or from_stall) and self.visit is not None
                 assert self.visit.step.index == len(self.steps) - 1
                 self._check_visit_complete(self.visit, event.at)
         if self.running_since is not None:

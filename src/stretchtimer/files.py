@@ -8,10 +8,15 @@ folder or a socket is no file at all: each is refused with one line, before anyt
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import stat
 import threading
 from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
 
 KINDS = {
     stat.S_IFDIR: "a folder",
@@ -68,3 +73,15 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def save_json(path: Path, data: Any, what: str) -> bool:
+    """Write `data` as compact JSON, atomically; False (and a debug line naming `what`) if it
+    cannot be written: for a cache, which is only ever a faster start."""
+    try:
+        # dumps, not dump: it encodes in C (dump streams through the Python encoder)
+        write_atomically(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    except OSError as error:
+        log.debug("cannot save %s %s: %s", what, path, error)
+        return False
+    return True

@@ -22,7 +22,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from stretchtimer.files import read_bounded, write_atomically
+from stretchtimer.files import read_bounded, save_json
 from stretchtimer.library import models
 from stretchtimer.library.catalog import Catalog, Entries, Entry, Problem
 from stretchtimer.library.sources import Key
@@ -76,13 +76,7 @@ def write(key: Key, catalog: Catalog, path: Path | None = None) -> bool:
             for problem in catalog.problems
         ],
     }
-    try:
-        # dumps, not dump: it encodes in C (dump streams through the Python encoder)
-        write_atomically(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    except OSError as error:
-        log.debug("cannot save the catalog cache %s: %s", path, error)
-        return False
-    return True
+    return save_json(path, data, "the catalog cache")
 
 
 # --- models as plain data and back ----------------------------------------------------------

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stretchtimer.files import read_bounded, write_atomically
+from stretchtimer.files import read_bounded, save_json
 from stretchtimer.format import clock
 from stretchtimer.library.sources import Key, code_stamps, stamp
 from stretchtimer.library.terms import Level
@@ -151,12 +151,7 @@ def write(key: Key | None, cards: list[RoutineCard], path: Path | None = None) -
         return False
     path = path or cards_path()
     data = {"format": FORMAT, "key": key, "cards": [asdict(card) for card in cards]}
-    try:
-        write_atomically(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    except OSError as error:
-        log.debug("cannot save the routine cards %s: %s", path, error)
-        return False
-    return True
+    return save_json(path, data, "the routine cards")
 
 
 def _card(fields: dict[str, Any]) -> RoutineCard:

@@ -424,6 +424,31 @@ async def test_the_headline_keeps_two_lines_and_grows_when_it_needs_more(
         assert await lines_after_skip() == 3
 
 
+async def test_within_an_exercise_the_screen_is_never_laid_out_again(
+    user_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new layout reflows and repaints every widget: the seconds, a new step of the same
+    exercise (a headline of one line or two) and the end of the question about the back only
+    redraw what changed."""
+    layouts: list[float] = []
+    lay_out = SessionScreen._refresh_layout
+
+    def counted(screen: SessionScreen, *args: object, **kwargs: object) -> None:
+        layouts.append(screen.engine.session.position(screen.engine.clock.now()))
+        lay_out(screen, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SessionScreen, "_refresh_layout", counted)
+    async with running(user_config) as (pilot, clock):
+        screen = session_of(pilot)
+        await advance(pilot, clock, 2)
+        assert str(screen.query_one("#feeling", Label).content).startswith("Back stiff")
+        layouts.clear()
+        await advance(pilot, clock, 60)  # the get-ready's end, then Neck Roll's six steps
+        assert text(pilot, "#headline") == "Now the other way, from your left shoulder"
+        assert not str(screen.query_one("#feeling", Label).content)
+        assert layouts == []
+
+
 async def test_the_collector_paused_for_the_start_up_is_back_after_the_first_frame() -> None:
     gc.disable()  # as the CLI does before it imports the app
     frozen_before = gc.get_freeze_count()

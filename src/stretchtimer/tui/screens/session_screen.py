@@ -115,6 +115,7 @@ class SessionScreen(Screen[Summary]):
         self.timeline: Timeline = engine.session.timeline
         self._shown_exercise: int | None = None
         self._shown_side: Side | None = None
+        self._asking = False  # how the back feels, while the first exercise is prepared for
 
         self._pending_step = 0  # steps started that the screen has not shown yet
 
@@ -250,19 +251,19 @@ class SessionScreen(Screen[Summary]):
             self.dismiss(event.summary)
 
     def ask_feeling(self, asking: bool) -> None:
-        """Ask how the back feels while the first exercise is prepared for, and only then."""
-        label = self.query_one("#feeling", Label)
-        if asking:
-            label.update(feeling.SHORT_BEFORE)
-        # On the label, not a class on the screen: that would restyle every widget.
-        label.display = asking
+        """Ask how the back feels while the first exercise is prepared for, and only then.
+
+        The question has a line of its own, blank when nothing is asked: showing or hiding
+        the line would lay the whole screen out again (twice: the column beside the
+        countdown changes height too)."""
+        self._asking = asking
+        show_line(self.query_one("#feeling", Label), feeling.SHORT_BEFORE if asking else "")
 
     def on_key(self, event: events.Key) -> None:
         value = feeling.from_key(event.character)
-        label = self.query_one("#feeling", Label)
-        if label.display and value is not None:
+        if self._asking and value is not None:
             event.stop()
-            label.update(self.wiring.answer_before(value))
+            show_line(self.query_one("#feeling", Label), self.wiring.answer_before(value))
             advice = self.wiring.advice(value)
             if advice is not None:  # beside the countdown there is room for a line, not this
                 self.notify(advice, title="Go gently", severity="warning", timeout=30)
@@ -317,7 +318,9 @@ class SessionScreen(Screen[Summary]):
             (position, self.timeline.total),
         )
         state = "PAUSED - " if session.state == "paused" else ""
-        self.post_message(
+        # To the app, where the terminal's title is set: posted on the screen, the message
+        # would wake the screen's queue too (once a second) on its way up.
+        self.app.post_message(
             TitleChanged(f"{state}{clock(remaining)} {headline(step)} - {step.exercise.name}")
         )
 
@@ -335,12 +338,18 @@ def show_line(label: Label, text: str) -> None:
     """Change a plain-text label whose width is set by the stylesheet (not by its text).
 
     A new layout of the screen (and with it a repaint of every widget) is asked for only when
-    the new text takes a different number of lines; otherwise only the label is redrawn.
+    the label's height changes: when the new text takes a different number of lines, within
+    the stylesheet's bounds (the headline keeps two lines for one line of text or two);
+    otherwise only the label is redrawn.
     """
     content = shown(text)
     if content.plain == str(label.content):
         return
     width, height = label.size
-    rules = label.styles.get_render_rules()
-    same_height = width > 0 and content.get_height(rules, width) == height
-    label.update(content, layout=not same_height)
+    styles = label.styles
+    lines = content.get_height(styles.get_render_rules(), width)
+    if styles.min_height is not None and styles.min_height.cells is not None:
+        lines = max(lines, styles.min_height.cells)
+    if styles.max_height is not None and styles.max_height.cells is not None:
+        lines = min(lines, styles.max_height.cells)
+    label.update(content, layout=width <= 0 or lines != height)

@@ -9,6 +9,8 @@ which Textual would lay out and style again on every redraw.
 
 from __future__ import annotations
 
+import functools
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
@@ -36,8 +38,11 @@ HALF_BLOCKS = {(True, True): "█", (True, False): "▀", (False, True): "▄", 
 PHASES = {"ready": "GET READY", "work": "WORK", "rest": "REST"}
 
 
-def big_lines(text: str, scale: int) -> list[str]:
-    """`text` in the big font, each pixel `scale` x `scale`, as lines of half blocks."""
+@functools.lru_cache(maxsize=256)
+def big_lines(text: str, scale: int) -> tuple[str, ...]:
+    """`text` in the big font, each pixel `scale` x `scale`, as lines of half blocks (kept:
+    the widest text is measured at every redraw, and a session shows the same numbers again
+    and again)."""
     rows: list[str] = []
     for row in range(FONT_HEIGHT):
         pixels = []
@@ -48,10 +53,10 @@ def big_lines(text: str, scale: int) -> list[str]:
         rows += [line] * scale
     if len(rows) % 2:
         rows.append("." * len(rows[0]) if rows else "")
-    return [
+    return tuple(
         "".join(HALF_BLOCKS[(top == "#", bottom == "#")] for top, bottom in zip(a, b, strict=True))
         for a, b in zip(rows[::2], rows[1::2], strict=True)
-    ]
+    )
 
 
 def big_width(text: str, scale: int) -> int:

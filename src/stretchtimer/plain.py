@@ -115,7 +115,7 @@ class PlainSession:
         self.resuming = resuming
         earlier = earlier_of(resuming) if resuming is not None else None
         self.engine = Engine(timeline, clock_, speed, earlier)
-        self.engine.subscribe(self.show)
+        self.engine.subscribe(self.show, ticks=False)  # a line a step, not a second
         self.wiring = SessionWiring(
             self.engine,
             player,

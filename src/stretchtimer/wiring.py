@@ -79,7 +79,8 @@ class SessionWiring:
         self.announcer: Announcer | None = None
         self.voice_status = "voice: off"
         # One subscriber for what takes no time (each subscriber is a task woken per event);
-        # the voice, which renders speech, has its own.
+        # the voice, which renders speech, has its own. Neither has anything to do with the
+        # tick of each second.
         handlers: list[Callable[[Event], None]] = [_note, _tell_reminder]
         if self.log is not None:
             handlers.append(recorder(self.log))
@@ -90,13 +91,13 @@ class SessionWiring:
             for handler in handlers:
                 handler(event)
 
-        engine.subscribe(handle)
+        engine.subscribe(handle, ticks=False)
         if player is not None:
             self.announcer, self.voice_status = voice_for(
                 player, settings.voice, timeline, speed, settings.voice_count
             )
             if self.announcer is not None:
-                engine.subscribe(self.announcer)
+                engine.subscribe(self.announcer, ticks=False)
         self._transcript: TextIO | None = None
         if transcript is not None:
             self._open_transcript(transcript, engine, warn)

@@ -307,6 +307,19 @@ async def test_runner_applies_commands_at_their_times() -> None:
     assert clock.now() == 21 + 3 + 6
 
 
+async def test_a_subscriber_can_leave_out_the_ticks_and_gets_everything_else() -> None:
+    """Sound, history and the voice have nothing to do with the tick of each second: they
+    subscribe without it, and are not woken for it."""
+    engine = Engine(two_exercises(), VirtualClock())
+    everything: list[Event] = []
+    no_ticks: list[Event] = []
+    engine.subscribe(everything.append)
+    engine.subscribe(no_ticks.append, ticks=False)
+    await asyncio.wait_for(engine.run(), timeout=10)
+    assert any(isinstance(event, Tick) for event in everything)
+    assert no_ticks == [event for event in everything if not isinstance(event, Tick)]
+
+
 async def test_a_failing_or_slow_subscriber_does_not_delay_the_timer() -> None:
     clock = VirtualClock()
     engine = Engine(two_exercises(), clock)

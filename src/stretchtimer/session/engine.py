@@ -716,16 +716,19 @@ class Engine:
         self.clock = clock or MonotonicClock()
         self.session = Session.new(timeline, speed, self.clock.stall_limit, earlier)
         self._wake = asyncio.Event()
-        self._queues: list[asyncio.Queue[Event | None]] = []
+        self._queues: list[tuple[asyncio.Queue[Event | None], bool]] = []  # and: with ticks
         self._tasks: list[asyncio.Task[None]] = []
-        self._subscribers: list[Subscriber] = []
+        self._subscribers: list[tuple[Subscriber, bool]] = []
 
     @property
     def state(self) -> State:
         return self.session.state
 
-    def subscribe(self, subscriber: Subscriber) -> None:
-        self._subscribers.append(subscriber)
+    def subscribe(self, subscriber: Subscriber, *, ticks: bool = True) -> None:
+        """Hand `subscriber` every event from the start on; with `ticks=False`, every event
+        but the Tick of each second (a subscriber with nothing to do for it is not woken for
+        it once a second)."""
+        self._subscribers.append((subscriber, ticks))
 
     def send(self, command: Command) -> None:
         """Apply a command now; safe to call from key handlers on the same event loop."""
@@ -756,18 +759,19 @@ class Engine:
         return self.summary()
 
     def _publish(self, events: tuple[Event, ...]) -> None:
-        for queue in self._queues:
+        for queue, ticks in self._queues:
             for event in events:
-                queue.put_nowait(event)
+                if ticks or not isinstance(event, Tick):
+                    queue.put_nowait(event)
 
     def _start_subscribers(self) -> None:
-        for subscriber in self._subscribers:
+        for subscriber, ticks in self._subscribers:
             queue: asyncio.Queue[Event | None] = asyncio.Queue()
-            self._queues.append(queue)
+            self._queues.append((queue, ticks))
             self._tasks.append(asyncio.create_task(_deliver(queue, subscriber)))
 
     async def _close_subscribers(self, grace: float = 1.0) -> None:
-        for queue in self._queues:
+        for queue, _ in self._queues:
             queue.put_nowait(None)
         if self._tasks:
             _, late = await asyncio.wait(self._tasks, timeout=grace)

@@ -42,7 +42,6 @@ from stretchtimer.tui.messages import (
     RoutinesShown,
     StartRoutine,
     TerminalGone,
-    TitleChanged,
 )
 from stretchtimer.tui.text import shown
 from stretchtimer.tui.upstream import guard_option_list_paging
@@ -315,11 +314,11 @@ class StretchTimerApp(App[None]):
 
         def show_summary(summary: Summary | None) -> None:
             self.session_screen = None
-            self.post_message(TitleChanged(self.title))  # no step to name any more
+            self.show_title(self.title)  # no step to name any more
             if summary is not None:
                 self._show_summary(summary, timeline, wiring)
 
-        self.session_screen = SessionScreen(engine, wiring, self.sound_status)
+        self.session_screen = SessionScreen(engine, wiring, self.sound_status, self.show_title)
         self.push_screen(self.session_screen, show_summary)
 
     def _show_summary(self, summary: Summary, timeline: Timeline, wiring: SessionWiring) -> None:
@@ -599,18 +598,19 @@ class StretchTimerApp(App[None]):
             self.session_screen.stop_session()
         self.exit()
 
-    @on(TitleChanged)
-    def set_terminal_title(self, message: TitleChanged) -> None:
-        """Name the terminal tab after the step, so a hidden tab still tells the time."""
+    def show_title(self, title: str) -> None:
+        """Name the terminal tab after the step, so a hidden tab still tells the time.
+
+        The session screen calls this once a second (it is given it, as it is given the
+        engine): a message would wake the app's queue every second for it."""
         from stretchtimer.tui.terminal import TerminalDriver
 
         driver = self._driver
         if driver is None or self.is_headless:
             return
-        clean = "".join(char for char in message.title if char.isprintable())
+        clean = "".join(char for char in title if char.isprintable())
         if isinstance(driver, TerminalDriver):
             driver.set_title(clean)  # with the frame of the same second
-            self.call_after_refresh(driver.flush_title)
         else:
             driver.write(f"\x1b]2;{clean}\x07")
 

@@ -50,16 +50,6 @@ class RoutinesShown(Message):
     """The picker's routines and filters are on screen: what waited for them can start."""
 
 
-@dataclass
-class TitleChanged(Message):
-    """What the terminal's title should say now (the step and the time left)."""
-
-    title: str
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, TitleChanged)
-
-
 class TerminalGone(Message):
     """The terminal is closed: writing to it failed (posted once, by tui/terminal.py's output),
     or its browser tab closed (tui/browser.py)."""

@@ -17,6 +17,7 @@ every later one (so the queue always drains and nothing blocks), and tells the a
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from typing import Any, TextIO, cast
@@ -24,6 +25,9 @@ from typing import Any, TextIO, cast
 from textual.drivers.linux_driver import LinuxDriver
 
 from stretchtimer.tui.messages import TerminalGone
+
+TITLE_WAIT = 0.1
+"""Seconds a new terminal title waits for a frame to go out with."""
 
 
 class TerminalOutput:
@@ -73,21 +77,41 @@ class TerminalDriver(LinuxDriver):
         self._file = cast(Any, output)  # Textual types it as the text file it wraps
         self._suspended = False
         self._title = ""  # the terminal title waiting for the next frame
+        self._flush: asyncio.TimerHandle | None = None  # sends the title if no frame does
+        self._loop_thread = 0
 
     def set_title(self, title: str) -> None:
         """Set the terminal's title with the next frame: each write wakes Textual's output
-        thread, and the title changes with the countdown, once a second."""
+        thread, and the title changes with the countdown, once a second. If no frame goes
+        out within TITLE_WAIT (nothing else changed on screen), it goes out alone.
+
+        Called on the app's event loop."""
         self._title = f"\x1b]2;{title}\x07"
+        if self._flush is None:
+            self._loop_thread = threading.get_ident()
+            self._flush = asyncio.get_running_loop().call_later(TITLE_WAIT, self.flush_title)
 
     def flush_title(self) -> None:
-        """Send a title that no frame took (nothing else changed on screen)."""
+        """Send a title that no frame took."""
+        self._flush = None
         if self._title:
             self.write("")
 
     def write(self, data: str) -> None:
+        """Write `data`, after the title waiting for it if there is one. The app's frames are
+        written on its loop; the bell may ring from the sound thread."""
         if self._title:
             data, self._title = self._title + data, ""
+            if self._flush is not None and threading.get_ident() == self._loop_thread:
+                self._flush.cancel()  # no need to wake up for it
+                self._flush = None
         super().write(data)
+
+    def close(self) -> None:
+        if self._flush is not None:
+            self._flush.cancel()
+            self._flush = None
+        super().close()
 
     def _sigtstp_application(self, *args: Any) -> None:
         self._suspended = True

@@ -11,6 +11,7 @@ no time of its own.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
@@ -39,7 +40,7 @@ from stretchtimer.session.engine import (
 from stretchtimer.session.keys import SESSION_KEYS, display
 from stretchtimer.session.plan import Step, StepKind, Timeline
 from stretchtimer.session.words import headline, instructions, stalled, up_next
-from stretchtimer.tui.messages import EngineEvent, TitleChanged
+from stretchtimer.tui.messages import EngineEvent
 from stretchtimer.tui.screens.help_screen import SESSION_HELP
 from stretchtimer.tui.screens.quit_screen import QuitScreen
 from stretchtimer.tui.text import shown
@@ -107,10 +108,19 @@ class SessionScreen(Screen[Summary]):
     sound_status: reactive[str] = reactive("", init=False)
     """What the sound plays through, set by the app."""
 
-    def __init__(self, engine: Engine, wiring: SessionWiring, sound_status: str = "") -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        wiring: SessionWiring,
+        sound_status: str = "",
+        show_title: Callable[[str], object] | None = None,
+    ) -> None:
+        """`show_title` names the terminal (the app's): the step and the time left, each
+        second."""
         super().__init__()
         self.engine = engine
         self.wiring = wiring
+        self.show_title = show_title
         self.set_reactive(SessionScreen.sound_status, sound_status)
         self.timeline: Timeline = engine.session.timeline
         self._shown_exercise: int | None = None
@@ -317,12 +327,9 @@ class SessionScreen(Screen[Summary]):
             (position - self.timeline.exercise_start(this), self.timeline.exercise_seconds(this)),
             (position, self.timeline.total),
         )
-        state = "PAUSED - " if session.state == "paused" else ""
-        # To the app, where the terminal's title is set: posted on the screen, the message
-        # would wake the screen's queue too (once a second) on its way up.
-        self.app.post_message(
-            TitleChanged(f"{state}{clock(remaining)} {headline(step)} - {step.exercise.name}")
-        )
+        if self.show_title is not None:
+            state = "PAUSED - " if session.state == "paused" else ""
+            self.show_title(f"{state}{clock(remaining)} {headline(step)} - {step.exercise.name}")
 
     def watch_sound_status(self, status: str) -> None:
         if self.is_mounted:  # before that, on_mount shows it

@@ -8,9 +8,12 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Label, OptionList, Select, SelectionList, Static
 
 from stretchtimer.safety import SAFETY_SEEN_FILE
@@ -24,6 +27,7 @@ from stretchtimer.tui.screens.quit_screen import QuitScreen
 from stretchtimer.tui.screens.safety_screen import SafetyScreen
 from stretchtimer.tui.screens.session_screen import SessionScreen
 from stretchtimer.tui.screens.summary_screen import SummaryScreen
+from stretchtimer.tui.widgets.changes import changed_cells
 from stretchtimer.tui.widgets.countdown import BigCountdown
 from stretchtimer.tui.widgets.progress import TimeBars
 
@@ -402,6 +406,65 @@ async def test_the_countdown_grows_with_the_terminal(user_config: Path) -> None:
         assert countdown(pilot) == "0:06"
         assert rows[(120, 40)] >= 7 and rows[(80, 24)] >= 3 and rows[(40, 12)] == 3
         assert rows[(200, 60)] >= rows[(120, 40)]
+
+
+def test_changed_cells_are_found_in_each_run_of_a_line() -> None:
+    before = [("0:25",), ("exercise", " ", "━━──", "  ", "0:09 / 1:08"), ("same",)]
+    after = [("0:24",), ("exercise", " ", "━━━─", "  ", "0:10 / 1:08"), ("same",)]
+    assert changed_cells(before, after) == [
+        Region(3, 0, 1, 1),  # the last digit
+        Region(11, 1, 1, 1),  # a cell of the bar
+        Region(17, 1, 2, 1),  # two digits of the time, not the bar and blanks before
+    ]
+    # a run that grows moves what follows it: the region goes on to the end of the line
+    assert changed_cells([("ab", "cd")], [("abc", "cd")]) == [Region(2, 0, 3, 1)]
+
+
+def drawn(widget: Widget) -> list[str]:
+    """The widget's lines as the screen gets them (from what it drew before where nothing
+    changed since)."""
+    return [strip.text for strip in widget.render_lines(Region(0, 0, *widget.size))]
+
+
+async def test_each_second_redraws_only_the_cells_that_change_and_draws_them_right(
+    user_config: Path,
+) -> None:
+    """From 0:25 to 0:24 the countdown redraws the last digit, not the number, and the bars
+    their times and a cell of a bar now and then: the screen is repainted and sent only
+    there. What they draw that way is what a whole redraw draws, second after second, through
+    a get-ready, holds and reps (the tempo bar)."""
+    async with running(user_config, size=(120, 40)) as (pilot, clock):
+        screen = session_of(pilot)
+        redrawn: dict[str, list[tuple[Region, ...]]] = {"countdown": [], "bars": []}
+        for name, widget in (
+            ("countdown", screen.query_one(BigCountdown)),
+            ("bars", screen.query_one(TimeBars)),
+        ):
+            refresh = widget.refresh
+
+            def spy(
+                *regions: Region, _name: str = name, _refresh: Any = refresh, **kwargs: Any
+            ) -> Any:
+                redrawn[_name].append(regions)
+                return _refresh(*regions, **kwargs)
+
+            widget.refresh = spy  # type: ignore[method-assign]
+        big, bars = screen.query_one(BigCountdown), screen.query_one(TimeBars)
+        for second in range(80):  # Neck Roll's get-ready and holds, into Shoulder Roll's reps
+            clock.advance(1)
+            await settle(pilot)
+            for widget in (big, bars):
+                by_parts = drawn(widget)
+                widget.refresh()
+                assert by_parts == drawn(widget), (second, widget)
+        assert big.value.endswith(" / 5")  # reps
+        for name, widget in (("countdown", big), ("bars", bars)):
+            cells = [sum(r.area for r in regions) for regions in redrawn[name] if regions]
+            assert cells, name
+            assert max(cells) < widget.size.area / 2, (
+                name,
+                redrawn[name][:12],
+            )  # never half of it in a second
 
 
 async def test_the_headline_keeps_two_lines_and_grows_when_it_needs_more(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Label, Static
@@ -44,6 +44,7 @@ from stretchtimer.tui.messages import EngineEvent
 from stretchtimer.tui.screens.help_screen import SESSION_HELP
 from stretchtimer.tui.screens.quit_screen import QuitScreen
 from stretchtimer.tui.text import shown
+from stretchtimer.tui.widgets.boxes import Column, Row
 from stretchtimer.tui.widgets.countdown import BigCountdown
 from stretchtimer.tui.widgets.key_bar import KeyBar
 from stretchtimer.tui.widgets.progress import TimeBars
@@ -102,6 +103,7 @@ class SessionScreen(Screen[Summary]):
         Binding("up", "read(-1)", "Read back", show=False),
     ]
     HELP_KEYS = SESSION_HELP
+    BLANK = True  # its background is all it draws (see widgets/boxes.py)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]
 
@@ -133,24 +135,24 @@ class SessionScreen(Screen[Summary]):
         # Textual repaints every widget whose container touches the box around what changed.
         # So what changes every second (countdown, bars) sits together, and what changes once
         # an exercise sits in containers of its own, out of that box.
-        with Vertical(id="header"):
-            with Horizontal(id="top-bar"):
+        with Column(id="header"):
+            with Row(id="top-bar"):
                 name = shown(f"stretchtimer - {self.timeline.name}")
                 yield Label(name, id="routine-name")
                 yield Label("", id="sound-status")
-            with Horizontal(id="phase-row"):
+            with Row(id="phase-row"):
                 yield Label("", id="phase")
                 yield Label("", id="areas")
             yield Label("", id="exercise-name")
-        with Horizontal(id="now"):
+        with Row(id="now"):
             yield BigCountdown(widest_number(self.timeline), id="countdown")
-            with Vertical(id="now-text"):
+            with Column(id="now-text"):
                 yield Label("", id="headline", markup=False)
                 yield Label("", id="counters", markup=False)
                 yield Label("", id="feeling")
                 yield Label("PAUSED - press space to go on", id="paused")
         yield TimeBars("exercise", "session", id="bars")
-        with Vertical(id="details"):
+        with Column(id="details"):
             with VerticalScroll(id="instructions-box", can_focus=False):
                 yield Static("", id="instructions", markup=False)
             yield Label("", id="more")

@@ -17,6 +17,8 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from stretchtimer.tui.widgets.changes import changed_cells
+
 # A 3x5 pixel font; '#' is a lit pixel. Drawn with half blocks, two pixel rows a line.
 FONT: dict[str, tuple[str, ...]] = {
     "0": ("###", "#.#", "#.#", "#.#", "###"),
@@ -107,6 +109,7 @@ class BigCountdown(Widget):
         self.tempo: float | None = None  # the part of the rep done, during reps
         self.scale = 1
         self._shown: tuple[str, str, float | None, int] | None = None
+        self._shown_texts: list[str] = []  # the lines of what `_shown` says, as drawn
         self._cache: tuple[tuple[object, ...], list[Strip]] | None = None
         self._styles: tuple[Style, dict[str, Style]] | None = None
         self._lines_now: list[Strip] = []
@@ -117,10 +120,19 @@ class BigCountdown(Widget):
         return self.text
 
     def show(self, phase: str, text: str, tempo: float | None = None) -> None:
-        """Show `text` big under the phase's name; `tempo` (0 to 1) draws the rep's bar."""
+        """Show `text` big under the phase's name; `tempo` (0 to 1) draws the rep's bar.
+
+        Only the cells that change are redrawn (from 0:25 to 0:24, the last digit): Textual
+        then repaints and sends those cells, not the whole number."""
+        shown = self._shown
         self.phase, self.text, self.tempo = phase, text, tempo
-        if (phase, text, tempo, self.scale) != self._shown:
+        if shown == (phase, text, tempo, self.scale):
+            return
+        if shown is None or shown[0] != phase or shown[3] != self.scale or not self.size.width:
             self.refresh()
+        else:
+            texts = self._texts(phase, text, tempo)
+            self.refresh(*changed_cells([[t] for t in self._shown_texts], [[t] for t in texts]))
 
     def fit(self, width: int, height: int) -> None:
         """Size the number for a terminal of width x height (on mount and on resize)."""
@@ -143,6 +155,19 @@ class BigCountdown(Widget):
         lines = self._lines_now
         return lines[y] if y < len(lines) else Strip.blank(self.size.width)
 
+    def _texts(self, phase: str, text: str, tempo: float | None) -> list[str]:
+        """Each line's text, as wide as the widget: the phase, the number, the tempo bar."""
+        width = self.size.width
+        number = self.get_content_width(None, None)
+        lines = [PHASES.get(phase, phase.upper())]
+        lines += [line.center(number) for line in big_lines(text, self.scale)]
+        bar = ""
+        if tempo is not None:
+            filled = round(min(max(tempo, 0.0), 1.0) * number)
+            bar = "━" * filled + "─" * (number - filled)
+        lines.append(bar)
+        return [line.ljust(width)[:width] for line in lines]
+
     def _strips(self) -> list[Strip]:
         """The lines as shown now, made again only when something in them changed."""
         base = self.rich_style
@@ -152,19 +177,12 @@ class BigCountdown(Widget):
         self._shown = (self.phase, self.text, self.tempo, self.scale)
         width = self.size.width
         styles = self._styles_of(base)
-
-        def line(text: str, part: str) -> Strip:
-            return Strip([Segment(text.ljust(width)[:width], styles[part])], width)
-
-        phase = PHASES.get(self.phase, self.phase.upper())
-        strips = [line(phase, "phase")]
-        number = self.get_content_width(None, None)
-        strips += [line(text.center(number), "number") for text in big_lines(self.text, self.scale)]
-        bar = ""
-        if self.tempo is not None:
-            filled = round(min(max(self.tempo, 0.0), 1.0) * number)
-            bar = "━" * filled + "─" * (number - filled)
-        strips.append(line(bar, "bar"))
+        texts = self._shown_texts = self._texts(self.phase, self.text, self.tempo)
+        parts = ["phase", *["number"] * (len(texts) - 2), "bar"]
+        strips = [
+            Strip([Segment(text, styles[part])], width)
+            for text, part in zip(texts, parts, strict=True)
+        ]
         self._cache = (key, strips)
         return strips
 

@@ -9,6 +9,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from stretchtimer.format import clock
+from stretchtimer.tui.widgets.changes import changed_cells
 
 LABEL_WIDTH = 9
 TIME_WIDTH = 17
@@ -46,13 +47,20 @@ class TimeBars(Widget):
         self._styles: tuple[Style, Style, Style] | None = None
 
     def show(self, *progress: tuple[float, float]) -> None:
-        """Each bar's (elapsed, total) seconds, in the order of the labels."""
+        """Each bar's (elapsed, total) seconds, in the order of the labels. Only the cells
+        that change are redrawn (a second more: a digit of each time, now and then a cell of
+        a bar)."""
         for line, (elapsed, total) in enumerate(progress):
             fraction = elapsed / total if total > 0 else 1.0
             self._fractions[line] = min(max(fraction, 0.0), 1.0)
             self.time_texts[line] = f"{clock(elapsed, up=False)} / {clock(total)}"
-        if self._lines() != self._shown:
+        lines = self._lines()
+        if lines == self._shown:
+            return
+        if len(self._shown) != len(lines):  # never drawn yet
             self.refresh()
+        else:
+            self.refresh(*changed_cells(self._runs(self._shown), self._runs(lines)))
 
     def _bar_width(self) -> int:
         return max(0, self.size.width - LABEL_WIDTH - TIME_WIDTH - 2 * GAP)
@@ -76,21 +84,30 @@ class TimeBars(Widget):
         self._shown = self._lines()
         return super().render_lines(crop)
 
+    def _parts(self, y: int, filled: int, time_text: str) -> tuple[str, str, str, str, str]:
+        """Line `y`'s text in runs: the label, a gap, the bar, blanks, the time."""
+        width = self._bar_width()
+        time = time_text[-TIME_WIDTH:]
+        blanks = " " * (GAP + TIME_WIDTH - len(time))
+        label = self._labels[y][:LABEL_WIDTH].ljust(LABEL_WIDTH)
+        return label, " " * GAP, "━" * filled + "─" * (width - filled), blanks, time
+
+    def _runs(self, lines: list[tuple[int, str]]) -> list[tuple[str, ...]]:
+        """The lines as `render_line` draws them, in runs that change on their own."""
+        return [self._parts(y, *line) for y, line in enumerate(lines)]
+
     def render_line(self, y: int) -> Strip:
         """A line of the line API: four segments (label, gap, bar, time), no layout to redo."""
         if y >= len(self._labels) or self._styles is None:
             return Strip.blank(self.size.width)
         base, label_style, bar_style = self._styles
-        width = self._bar_width()
-        filled, time_text = self._shown[y]
-        time = time_text[-TIME_WIDTH:]
+        label, gap, bar, blanks, time = self._parts(y, *self._shown[y])
         # The blanks before the time go with the bar, so the time is a run of its own (as
         # it was when it was a right-aligned label: screenshots place it the same way).
-        blanks = " " * (GAP + TIME_WIDTH - len(time))
         segments = [
-            Segment(self._labels[y][:LABEL_WIDTH].ljust(LABEL_WIDTH), label_style),
-            Segment(" " * GAP, base),
-            Segment("━" * filled + "─" * (width - filled) + blanks, bar_style),
+            Segment(label, label_style),
+            Segment(gap, base),
+            Segment(bar + blanks, bar_style),
             Segment(time, base),
         ]
         return Strip(segments).crop_extend(0, self.size.width, base)

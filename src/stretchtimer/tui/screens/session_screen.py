@@ -18,6 +18,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Label, Static
@@ -65,6 +66,25 @@ COUNTDOWN_PHASES = {
 }
 MORE_BELOW = "more below: press \N{DOWNWARDS ARROW} to read on"
 MORE_ABOVE = "press \N{UPWARDS ARROW} to read from the top"
+
+
+def phase_name(exercise: Exercise, position: int, total: int) -> str:
+    """'WARM-UP  3 of 9': the exercise's phase, and where it is in the session."""
+    return f"{PHASE_NAMES[exercise.phase]}  {position + 1} of {total}"
+
+
+def phase_line(step: Step, total: int) -> str:
+    return phase_name(step.exercise, step.exercise_index, total)
+
+
+def areas_line(exercise: Exercise) -> str:
+    """'neck, upper back': what the exercise is good for."""
+    return ", ".join(exercise.good_for).replace("-", " ")
+
+
+def instructions_text(exercise: Exercise, side: Side | None) -> Content:
+    """The steps, cues and notes in the words of `side` (written for the first side)."""
+    return shown("\n".join(exercise.on_side(line, side) for line in instructions(exercise)))
 
 
 def widest_number(timeline: Timeline) -> str:
@@ -134,41 +154,55 @@ class SessionScreen(Screen[Summary]):
     def compose(self) -> ComposeResult:
         # Textual repaints every widget whose container touches the box around what changed.
         # So what changes every second (countdown, bars) sits together, and what changes once
-        # an exercise sits in containers of its own, out of that box.
+        # an exercise sits in containers of its own, out of that box. The screen comes with
+        # the step the session starts with (or goes on from) in place, at the countdown's size
+        # for this terminal: put there after the first frame, they would lay it out again.
+        steps, index = self.timeline.steps, self.engine.session.index
+        first = steps[index] if index < len(steps) else None
+        exercise = first.exercise if first is not None else None
+        if first is not None and exercise is not None:
+            self._shown_exercise, self._shown_side = first.exercise_index, first.side
+        countdown = BigCountdown(widest_number(self.timeline), id="countdown")
+        countdown.fit(*self.app.size)
+        if first is not None:
+            countdown.show(COUNTDOWN_PHASES[first.kind], countdown_text(first, first.duration))
         with Column(id="header"):
             with Row(id="top-bar"):
                 name = shown(f"stretchtimer - {self.timeline.name}")
                 yield Label(name, id="routine-name")
-                yield Label("", id="sound-status")
+                yield Label(shown(self.sound_status), id="sound-status")
             with Row(id="phase-row"):
-                yield Label("", id="phase")
-                yield Label("", id="areas")
-            yield Label("", id="exercise-name")
+                total = len(self.timeline.exercises)
+                yield Label(phase_line(first, total) if first else "", id="phase")
+                yield Label(areas_line(exercise) if exercise else "", id="areas")
+            yield Label(shown(exercise.name) if exercise else "", id="exercise-name")
         with Row(id="now"):
-            yield BigCountdown(widest_number(self.timeline), id="countdown")
+            yield countdown
             with Column(id="now-text"):
-                yield Label("", id="headline", markup=False)
-                yield Label("", id="counters", markup=False)
+                yield Label(shown(headline(first)) if first else "", id="headline", markup=False)
+                yield Label(shown(first.counters) if first else "", id="counters", markup=False)
                 yield Label("", id="feeling")
                 yield Label("PAUSED - press space to go on", id="paused")
         yield TimeBars("exercise", "session", id="bars")
         with Column(id="details"):
             with VerticalScroll(id="instructions-box", can_focus=False):
-                yield Static("", id="instructions", markup=False)
+                text = instructions_text(exercise, first.side) if first and exercise else ""
+                yield Static(text, id="instructions", markup=False)
             yield Label("", id="more")
-            yield Label("", id="up-next", markup=False)
+            next_up = shown(up_next(first, self.timeline)) if first else ""
+            yield Label(next_up, id="up-next", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
         # The widgets redrawn every second, found once rather than by a query each time.
         self._countdown = self.query_one(BigCountdown)
         self._bars = self.query_one(TimeBars)
-        self._countdown.fit(*self.app.size)
         box = self.query_one("#instructions-box", VerticalScroll)
         self.watch(box, "scroll_y", self.show_more, init=False)
         self.watch(box, "max_scroll_y", self.show_more, init=False)
+        self.call_after_refresh(self.show_more)  # once the steps are laid out
+        self.show_sound_status(self.sound_status)  # if it changed since the screen was made
         self.engine.subscribe(self.queue_shown_event)
-        self.show_sound_status(self.sound_status)
         self.run_worker(self.engine.run(), name="engine", exit_on_error=False)
 
     # --- keys -------------------------------------------------------------------------------
@@ -211,10 +245,9 @@ class SessionScreen(Screen[Summary]):
             text = MORE_BELOW
         else:
             text = MORE_ABOVE
-        more = self.query_one("#more", Label)
-        if str(more.content) != text:
-            more.update(text)
-        more.display = bool(text)
+        # A line of its own, blank when everything is in sight: showing and hiding the line
+        # would lay the screen out again.
+        show_line(self.query_one("#more", Label), text)
 
     def action_quit(self) -> None:
         was_running = self.engine.state == "running"
@@ -301,15 +334,13 @@ class SessionScreen(Screen[Summary]):
 
     def show_exercise(self, exercise: Exercise, position: int) -> None:
         total = len(self.timeline.exercises)
-        phase = PHASE_NAMES[exercise.phase]
-        self.query_one("#phase", Label).update(f"{phase}  {position + 1} of {total}")
-        self.query_one("#areas", Label).update(", ".join(exercise.good_for).replace("-", " "))
-        self.query_one("#exercise-name", Label).update(shown(exercise.name))
+        show_line(self.query_one("#phase", Label), phase_name(exercise, position, total))
+        show_line(self.query_one("#areas", Label), areas_line(exercise))
+        show_line(self.query_one("#exercise-name", Label), exercise.name)
 
     def show_instructions(self, exercise: Exercise, side: Side | None) -> None:
         """The steps, cues and notes in the words of `side` (written for the first side)."""
-        lines = [exercise.on_side(line, side) for line in instructions(exercise)]
-        self.query_one("#instructions", Static).update(shown("\n".join(lines)))
+        self.query_one("#instructions", Static).update(instructions_text(exercise, side))
         self.query_one("#instructions-box", VerticalScroll).scroll_home(animate=False)
         self.call_after_refresh(self.show_more)  # once the new lines are laid out
 
@@ -334,7 +365,7 @@ class SessionScreen(Screen[Summary]):
             self.show_title(f"{state}{clock(remaining)} {headline(step)} - {step.exercise.name}")
 
     def watch_sound_status(self, status: str) -> None:
-        if self.is_mounted:  # before that, on_mount shows it
+        if self.is_mounted:  # before that, on_mount shows the latest
             self.show_sound_status(status)
 
     def show_sound_status(self, status: str) -> None:

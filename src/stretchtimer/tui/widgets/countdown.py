@@ -61,6 +61,31 @@ def big_lines(text: str, scale: int) -> tuple[str, ...]:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def number_lines(text: str, scale: int, number: int, width: int) -> tuple[str, ...]:
+    """`text` big, centred in `number` cells, in lines `width` cells wide."""
+    return tuple(line.center(number).ljust(width)[:width] for line in big_lines(text, scale))
+
+
+@functools.lru_cache(maxsize=512)
+def number_change(
+    before: str, after: str, scale: int, number: int, width: int
+) -> tuple[Region, ...]:
+    """Where the big number changes from `before` to `after` (the box around the cells that
+    change, under the phase's line): a session goes from 0:10 to 0:09 step after step."""
+    old, new = (number_lines(text, scale, number, width) for text in (before, after))
+    cells = changed_cells([[line] for line in old], [[line] for line in new])
+    return (Region.from_union(cells).translate((0, 1)),) if cells else ()
+
+
+def tempo_bar(tempo: float | None, number: int) -> str:
+    """The part of the rep done (0 to 1), as a bar `number` cells long; none outside reps."""
+    if tempo is None:
+        return ""
+    filled = round(min(max(tempo, 0.0), 1.0) * number)
+    return "━" * filled + "─" * (number - filled)
+
+
 def big_width(text: str, scale: int) -> int:
     return len(big_lines(text, scale)[0]) if text else 0
 
@@ -109,7 +134,6 @@ class BigCountdown(Widget):
         self.tempo: float | None = None  # the part of the rep done, during reps
         self.scale = 1
         self._shown: tuple[str, str, float | None, int] | None = None
-        self._shown_texts: list[str] = []  # the lines of what `_shown` says, as drawn
         self._cache: tuple[tuple[object, ...], list[Strip]] | None = None
         self._styles: tuple[Style, dict[str, Style]] | None = None
         self._lines_now: list[Strip] = []
@@ -128,11 +152,19 @@ class BigCountdown(Widget):
         self.phase, self.text, self.tempo = phase, text, tempo
         if shown == (phase, text, tempo, self.scale):
             return
-        if shown is None or shown[0] != phase or shown[3] != self.scale or not self.size.width:
+        width = self.size.width
+        if shown is None or shown[0] != phase or shown[3] != self.scale or not width:
             self.refresh()
-        else:
-            texts = self._texts(phase, text, tempo)
-            self.refresh(*changed_cells([[t] for t in self._shown_texts], [[t] for t in texts]))
+            return
+        number = self.get_content_width(None, None)
+        regions: list[Region] = []
+        if text != shown[1]:
+            regions += number_change(shown[1], text, self.scale, number, width)
+        if tempo != shown[2]:
+            old, new = (tempo_bar(each, number).ljust(width)[:width] for each in (shown[2], tempo))
+            below = big_height(self.scale) + 1  # the phase's line, the number's
+            regions += [cells.translate((0, below)) for cells in changed_cells([[old]], [[new]])]
+        self.refresh(*regions)
 
     def fit(self, width: int, height: int) -> None:
         """Size the number for a terminal of width x height (on mount and on resize)."""
@@ -159,14 +191,11 @@ class BigCountdown(Widget):
         """Each line's text, as wide as the widget: the phase, the number, the tempo bar."""
         width = self.size.width
         number = self.get_content_width(None, None)
-        lines = [PHASES.get(phase, phase.upper())]
-        lines += [line.center(number) for line in big_lines(text, self.scale)]
-        bar = ""
-        if tempo is not None:
-            filled = round(min(max(tempo, 0.0), 1.0) * number)
-            bar = "━" * filled + "─" * (number - filled)
-        lines.append(bar)
-        return [line.ljust(width)[:width] for line in lines]
+        return [
+            PHASES.get(phase, phase.upper()).ljust(width)[:width],
+            *number_lines(text, self.scale, number, width),
+            tempo_bar(tempo, number).ljust(width)[:width],
+        ]
 
     def _strips(self) -> list[Strip]:
         """The lines as shown now, made again only when something in them changed."""
@@ -177,7 +206,7 @@ class BigCountdown(Widget):
         self._shown = (self.phase, self.text, self.tempo, self.scale)
         width = self.size.width
         styles = self._styles_of(base)
-        texts = self._shown_texts = self._texts(self.phase, self.text, self.tempo)
+        texts = self._texts(self.phase, self.text, self.tempo)
         parts = ["phase", *["number"] * (len(texts) - 2), "bar"]
         strips = [
             Strip([Segment(text, styles[part])], width)

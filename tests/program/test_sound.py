@@ -227,6 +227,25 @@ def test_with_only_silence_left_a_cue_costs_the_sound_thread_nothing() -> None:
     assert loaded == []
 
 
+def test_the_terminal_bell_rings_without_loading_a_clip() -> None:
+    """The bell rings the same for every cue: the sound thread does not read and scale a
+    cue's sound (a loop in Python over its samples) only to ring it."""
+    loaded: list[str] = []
+    rung: list[int] = []
+
+    def load(kind: str) -> Clip:
+        loaded.append(kind)
+        return cue_clip(kind)
+
+    player = Player("bell", ring=lambda: rung.append(1), load=load).start()
+    assert player.ready.wait(5) and player.backend == "bell"
+    for kind in ("rep", "work-start", "rest"):
+        player.play(kind)
+    assert player.flush()
+    player.close()
+    assert rung == [1, 1, 1] and loaded == []
+
+
 def test_volume_scales_samples_on_a_square_law() -> None:
     clip = Clip("test", (1000).to_bytes(2, "little", signed=True) * 4)
     assert clip.scaled(100) is clip

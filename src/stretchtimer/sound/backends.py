@@ -35,6 +35,9 @@ class PlaybackError(Exception):
 class Backend(Protocol):
     name: str
     label: str
+    plays_clips: bool
+    """False for a backend that does the same for every clip (the bell, silence): the
+    player does not load one for it."""
 
     def play(self, clip: Clip) -> None: ...
 
@@ -47,6 +50,7 @@ class SimpleaudioBackend:
     """Plays from memory through ALSA (or the OS's API); each clip on its own stream."""
 
     name = label = "simpleaudio"
+    plays_clips = True
 
     def __init__(self) -> None:
         if sys.platform.startswith("linux"):
@@ -79,6 +83,8 @@ class CommandBackend:
     Clips are written once to a private temp folder. A player that exits with an error is
     noticed at the next cue, which then goes to the next backend.
     """
+
+    plays_clips = True
 
     def __init__(self, program: str) -> None:
         path = shutil.which(program)
@@ -151,6 +157,7 @@ class BellBackend:
 
     name = "bell"
     label = "terminal bell"
+    plays_clips = False
 
     def __init__(self, ring: Callable[[], None] | None) -> None:
         if ring is None:
@@ -167,6 +174,7 @@ class BellBackend:
 class SilentBackend:
     name = "off"
     label = "off"
+    plays_clips = False
 
     def play(self, clip: Clip) -> None:
         pass

@@ -18,6 +18,8 @@ from stretchtimer.sound.clips import Clip, ClipError, cue_clip
 log = logging.getLogger(__name__)
 
 _CLOSE = object()
+NO_CLIP = Clip("none", b"")
+"""What a backend that plays no clip is given (the bell)."""
 
 
 class Player:
@@ -105,10 +107,8 @@ class Player:
         while (item := self._queue.get()) is not _CLOSE:
             if isinstance(item, threading.Event):
                 item.set()
-            elif self.muted:
-                continue
-            elif (clip := self._clip(item)) is not None:
-                self._send(clip)
+            elif not self.muted:
+                self._send(item)
 
     def _clip(self, item: object) -> Clip | None:
         volume = self.volume
@@ -123,17 +123,26 @@ class Player:
             log.warning("cannot play %s", error)
             return None
 
-    def _send(self, clip: Clip) -> None:
+    def _send(self, item: object) -> None:
+        """Play `item` (a cue kind, or a clip) through the first backend that works. A cue's
+        clip is loaded (and scaled, a loop in Python) only for a backend that plays clips:
+        the terminal bell rings the same for every cue."""
+        clip = item if isinstance(item, Clip) else None
         while self._backends:
             backend = self._backends[0]
+            if clip is None and backend.plays_clips:
+                clip = self._clip(item)
+                if clip is None:
+                    return
             try:
-                backend.play(clip)
+                backend.play(clip if clip is not None else NO_CLIP)
             except PlaybackError as error:
                 self.missing[backend.name] = f"failed: {error}"
                 self._backends.pop(0)
                 self._announce()
                 continue
-            self._busy_until = max(self._busy_until, time.monotonic() + clip.seconds)
+            if clip is not None:
+                self._busy_until = max(self._busy_until, time.monotonic() + clip.seconds)
             return
 
     def _announce(self) -> None:

@@ -195,7 +195,10 @@ def load_files(catalog: Catalog, paths: list[Path], builtin: bool) -> dict[str, 
         if previous is not None and previous.builtin and not builtin:
             catalog.replaced[item.id] = previous.path
             shadowed[key] = previous
-        table[item.id] = Entry(item, path, node, builtin)
+        # only a routine's lines are looked up later (check_routines): an exercise's tree goes
+        # now, while it is in the cache, not with a thousand others at the end
+        kept = node if isinstance(item, Routine) else None
+        table[item.id] = Entry(item, path, kept, builtin)
     return shadowed
 
 

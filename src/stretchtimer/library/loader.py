@@ -8,8 +8,10 @@ is imported.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from stretchtimer.library import cache as catalog_cache
@@ -34,13 +36,34 @@ def load_catalog(
             return cached
     from stretchtimer.library import reader  # PyYAML and pydantic: not on a cache hit
 
-    catalog = Catalog(problems=[unreadable_folder(*where) for where in sources.unreadable])
-    reader.load_files(catalog, sources.builtins, builtin=True)
-    shadowed = reader.load_files(catalog, sources.users, builtin=False)
-    reader.check_routines(catalog, shadowed)
+    with _long_lived():
+        catalog = Catalog(problems=[unreadable_folder(*where) for where in sources.unreadable])
+        reader.load_files(catalog, sources.builtins, builtin=True)
+        shadowed = reader.load_files(catalog, sources.users, builtin=False)
+        reader.check_routines(catalog, shadowed)
     if key is not None:
         catalog_cache.write(key, catalog)
     return catalog
+
+
+@contextlib.contextmanager
+def _long_lived() -> Iterator[None]:
+    """Build what outlives the block with the cyclic collector paused, then frozen.
+
+    A full load makes a few objects a line of YAML (nodes, data, models) that live as long as
+    the catalog, and next to no cycles: the collector would only walk them again and again
+    (a third of a cold load of a thousand files). Frozen, later collections skip them too;
+    reference counting still frees them.
+    """
+    if not gc.isenabled():  # paused by the caller (the app's start)
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def unreadable_folder(where: str, reason: str) -> Problem:

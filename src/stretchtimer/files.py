@@ -38,10 +38,13 @@ def read_bounded(path: Path, limit: int) -> bytes:
         _check_regular(os.stat(path).st_mode)
         # O_NONBLOCK: should the path turn into a FIFO after the check, the open still does not
         # wait for a writer (and the fstat below refuses it).
-        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
-        with open(os.open(path, flags), "rb") as file:
-            _check_regular(os.fstat(file.fileno()).st_mode)
-            data = file.read(limit + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        try:
+            info = os.fstat(fd)
+            _check_regular(info.st_mode)
+            data = _read_upto(fd, info.st_size, limit + 1)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         raise
     except OSError as error:
@@ -49,6 +52,22 @@ def read_bounded(path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise Unreadable(f"file is larger than {_size(limit)}")
     return data
+
+
+def _read_upto(fd: int, size: int, most: int) -> bytes:
+    """At most `most` bytes: first as many as the file's size says (and one more, to see its
+    end), so a small file costs a small buffer (os.read allocates all it is asked for); then
+    on to the end, for a file that grew or whose size says nothing (0, as in /proc)."""
+    data = os.read(fd, min(size + 1, most))
+    while len(data) < most:
+        more = os.read(fd, min(most - len(data), _CHUNK))
+        if not more:
+            break
+        data += more
+    return data
+
+
+_CHUNK = 64 * 1024
 
 
 def _check_regular(mode: int) -> None:

@@ -34,9 +34,9 @@ def load_catalog(
         cached = catalog_cache.read(key)
         if cached is not None:
             return cached
-    from stretchtimer.library import reader  # PyYAML and pydantic: not on a cache hit
-
     with _long_lived():
+        from stretchtimer.library import reader  # PyYAML and pydantic: not on a cache hit
+
         catalog = Catalog(problems=[unreadable_folder(*where) for where in sources.unreadable])
         reader.load_files(catalog, sources.builtins, builtin=True)
         shadowed = reader.load_files(catalog, sources.users, builtin=False)
@@ -50,10 +50,10 @@ def load_catalog(
 def _long_lived() -> Iterator[None]:
     """Build what outlives the block with the cyclic collector paused, then frozen.
 
-    A full load makes a few objects a line of YAML (nodes, data, models) that live as long as
-    the catalog, and next to no cycles: the collector would only walk them again and again
-    (a third of a cold load of a thousand files). Frozen, later collections skip them too;
-    reference counting still frees them.
+    A full load imports PyYAML and pydantic, builds validators, and makes a few objects a line
+    of YAML (nodes, data, models) that live as long as the catalog, with next to no cycles:
+    the collector would only walk them again and again (a third of a cold load of a thousand
+    files). Frozen, later collections skip them too; reference counting still frees them.
     """
     if not gc.isenabled():  # paused by the caller (the app's start)
         yield

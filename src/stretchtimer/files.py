@@ -25,6 +25,8 @@ KINDS = {
     stat.S_IFCHR: "a character device",
     stat.S_IFBLK: "a block device",
 }
+_CHUNK = 64 * 1024
+"""What a read asks for past the size a file gave (os.read allocates all it is asked for)."""
 
 
 class Unreadable(Exception):
@@ -65,9 +67,6 @@ def _read_upto(fd: int, size: int, most: int) -> bytes:
             break
         data += more
     return data
-
-
-_CHUNK = 64 * 1024
 
 
 def _check_regular(mode: int) -> None:

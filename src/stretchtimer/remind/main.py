@@ -95,7 +95,7 @@ class Suggester:
 
     def _refresh(self) -> None:
         if self._timelines is None:
-            self._timelines = list(_timelines(self.lean))
+            self._timelines = list(_timelines(self.settings, self.lean))
         if time.monotonic() - self._read_at < HISTORY_FRESH:
             return
         self._read_at = time.monotonic()
@@ -116,12 +116,13 @@ class Suggester:
         self._read_at = -HISTORY_FRESH
 
 
-def _timelines(lean: bool = False) -> list[object]:
-    """Every routine, planned. `lean`: never read the YAML files here (PyYAML and pydantic
+def _timelines(settings: Settings, lean: bool = False) -> list[object]:
+    """Every routine, planned with your get-ready and rest (its length is what the break
+    will take). `lean`: never read the YAML files here (PyYAML and pydantic
     would take 10 MiB a background reminder cannot spare): on a cache miss a child process
     (`stretchtimer list`) reads them and writes the cache, which is then read."""
     from stretchtimer.library.loader import load_catalog
-    from stretchtimer.session.plan import plan
+    from stretchtimer.session.plan import session_timeline
 
     catalog = _cached_catalog() if lean else None
     if catalog is None and lean:
@@ -144,7 +145,8 @@ def _timelines(lean: bool = False) -> list[object]:
     for routine_id in catalog.routines:
         try:
             routine = catalog.routine(routine_id)
-            timelines.append(plan(routine, catalog.routine_exercises(routine)))
+            exercises = catalog.routine_exercises(routine)
+            timelines.append(session_timeline(routine, exercises, settings))
         except Exception as error:  # a routine that cannot be planned is not suggested
             log.warning("routine %s left out: %s", routine_id, error)
     return timelines

@@ -12,11 +12,11 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList, Select, SelectionList, Static
 
 from stretchtimer.history.store import read_sessions
+from stretchtimer.memory import MEMORY_FILE
 from stretchtimer.paths import data_dir
 from stretchtimer.safety import SAFETY_SEEN_FILE
 from stretchtimer.session.clock import ManualClock
 from stretchtimer.tui.app import StretchTimerApp
-from stretchtimer.tui.memory import MEMORY_FILE
 from stretchtimer.tui.screens.picker_screen import PickerScreen
 from stretchtimer.tui.screens.session_screen import SessionScreen
 
@@ -169,7 +169,7 @@ async def test_a_damaged_memory_is_ignored_with_a_warning(
     data_dir().mkdir(parents=True)
     (data_dir() / MEMORY_FILE).write_bytes(content)
     app = StretchTimerApp()
-    with caplog.at_level(logging.WARNING, logger="stretchtimer.tui.memory"):
+    with caplog.at_level(logging.WARNING, logger="stretchtimer.memory"):
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
             assert len(routine_lines(pilot)) == 6  # every routine, at the standard level
@@ -187,7 +187,7 @@ async def test_a_memory_that_cannot_be_written_costs_only_the_memory(
     data_dir().mkdir(parents=True)
     (data_dir() / MEMORY_FILE).mkdir()  # a folder where the file should be
     app = StretchTimerApp()
-    with caplog.at_level(logging.WARNING, logger="stretchtimer.tui.memory"):
+    with caplog.at_level(logging.WARNING, logger="stretchtimer.memory"):
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
             await pilot.press("l")

@@ -21,8 +21,8 @@ from textual.widgets.option_list import Option
 
 from stretchtimer.format import clock, count
 from stretchtimer.library.terms import AREAS, EQUIPMENT, LEVELS, STANDARD
+from stretchtimer.memory import PickerMemory, write_memory
 from stretchtimer.session.keys import BUILD_KEY, LEVEL_KEY
-from stretchtimer.tui.memory import PickerMemory, write_memory
 from stretchtimer.tui.messages import FirstFrameShown, OpenBuilder, RoutinesShown, StartRoutine
 from stretchtimer.tui.routine_cards import ANY, RoutineCard, best_for_area, card_of, fits
 from stretchtimer.tui.text import shown

@@ -57,7 +57,7 @@ async def test_the_level_key_changes_the_time_live_and_is_remembered_per_routine
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert routine_lines(pilot)["desk-break"].endswith(" 5:26")
-        assert "Level: standard (l for easy 4:18, full 5:38)" in details(pilot)
+        assert "Level: standard (l to change)\nOther levels: easy 4:18, full 5:38" in details(pilot)
         await pilot.press("l")  # standard -> full
         await settle(pilot)
         assert routine_lines(pilot)["desk-break"].startswith("Desk Break (full)")
@@ -68,7 +68,7 @@ async def test_the_level_key_changes_the_time_live_and_is_remembered_per_routine
         await settle(pilot)
         assert routine_lines(pilot)["desk-break"].endswith(" 4:18")
         assert "1. Neck Roll - 2 rounds" in details(pilot)
-        assert "Level: easy (l for standard 5:26, full 5:38)" in details(pilot)
+        assert "Level: easy (l to change)\nOther levels: standard 5:26, full 5:38" in details(pilot)
         await pilot.press("down", "l")  # full-back-session: standard -> full
         await settle(pilot)
         assert routine_lines(pilot)["full-back-session"].endswith("41:17")

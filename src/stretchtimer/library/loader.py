@@ -34,7 +34,7 @@ def load_catalog(
         cached = catalog_cache.read(key)
         if cached is not None:
             return cached
-    with _long_lived():
+    with _collector_paused():
         from stretchtimer.library import reader  # PyYAML and pydantic: not on a cache hit
 
         catalog = Catalog(problems=[unreadable_folder(*where) for where in sources.unreadable])
@@ -47,22 +47,22 @@ def load_catalog(
 
 
 @contextlib.contextmanager
-def _long_lived() -> Iterator[None]:
-    """Build what outlives the block with the cyclic collector paused, then frozen.
+def _collector_paused() -> Iterator[None]:
+    """Run a full load with the cyclic collector paused (if it is on; a command that prints
+    and exits keeps it off, cli/commands.py).
 
-    A full load imports PyYAML and pydantic, builds validators, and makes a few objects a line
-    of YAML (nodes, data, models) that live as long as the catalog, with next to no cycles:
-    the collector would only walk them again and again (a third of a cold load of a thousand
-    files). Frozen, later collections skip them too; reference counting still frees them.
+    A full load imports PyYAML and pydantic, builds validators, and makes objects that live as
+    long as the catalog, with next to no cycles: the collector would walk them again and again
+    while they are made (a third of a cold load of a thousand files). Not frozen after: that
+    would also keep whatever garbage the process had then (an app's, in the test suite).
     """
-    if not gc.isenabled():  # paused by the caller (the app's start)
+    if not gc.isenabled():
         yield
         return
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
         gc.enable()
 
 

@@ -1,4 +1,5 @@
-"""Read and check exercise and routine files: YAML with its line numbers, validated by pydantic.
+"""Read and check exercise and routine files: YAML with its line numbers (parse.py), validated
+by pydantic.
 
 Every problem becomes one `path:line: field: message` line. Imported only when a file is read
 (loader.py): PyYAML and pydantic with their validators cost about 70 ms and 15 MiB (importing
@@ -195,8 +196,8 @@ def load_files(catalog: Catalog, paths: list[Path], builtin: bool) -> dict[str, 
         if previous is not None and previous.builtin and not builtin:
             catalog.replaced[item.id] = previous.path
             shadowed[key] = previous
-        # only a routine's lines are looked up later (check_routines): an exercise's tree goes
-        # now, while it is in the cache, not with a thousand others at the end
+        # only a routine's lines are looked up later (check_routines): an exercise's tree is
+        # let go file by file, rather than a thousand of them kept to the end
         kept = node if isinstance(item, Routine) else None
         table[item.id] = Entry(item, path, kept, builtin)
     return shadowed

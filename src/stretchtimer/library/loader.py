@@ -34,7 +34,7 @@ def load_catalog(
         cached = catalog_cache.read(key)
         if cached is not None:
             return cached
-    with _collector_paused():
+    with collector_paused():
         from stretchtimer.library import reader  # PyYAML and pydantic: not on a cache hit
 
         catalog = Catalog(problems=[unreadable_folder(*where) for where in sources.unreadable])
@@ -47,14 +47,16 @@ def load_catalog(
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Run a full load with the cyclic collector paused (if it is on; a command that prints
-    and exits keeps it off, cli/commands.py).
+def collector_paused() -> Iterator[None]:
+    """Run the block with the cyclic collector paused (if it is on), for what builds objects
+    that live long and make next to no cycles: the collector would walk them again and again
+    while they are made.
 
-    A full load imports PyYAML and pydantic, builds validators, and makes objects that live as
-    long as the catalog, with next to no cycles: the collector would walk them again and again
-    while they are made (a third of a cold load of a thousand files). Not frozen after: that
-    would also keep whatever garbage the process had then (an app's, in the test suite).
+    A full load is one: it imports PyYAML and pydantic, builds validators, and makes objects
+    that live as long as the catalog (a third of a cold load of a thousand files went to the
+    collector). They are not frozen after: that would also keep whatever garbage the process
+    had then (an app's, in the test suite); a command that exits after the load freezes them
+    itself (cli/commands.py).
     """
     if not gc.isenabled():
         yield

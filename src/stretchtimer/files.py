@@ -44,6 +44,8 @@ def read_bounded(path: Path, limit: int) -> bytes:
             data = file.read(limit + 1)
     except FileNotFoundError:
         raise
+    except NotADirectoryError as error:  # a path through a file: nothing can be there
+        raise FileNotFoundError(error.errno, error.strerror, str(path)) from None
     except OSError as error:
         raise Unreadable(f"cannot read file: {error.strerror or error}") from None
     if len(data) > limit:

@@ -8,6 +8,8 @@ import json
 import pytest
 from programs import stretchtimer
 
+from stretchtimer.memory import PickerMemory, write_memory
+
 # desk-break: 4:18 easy, 5:26 standard, 5:38 full (the README's table; tests/unit/test_levels.py
 # works each level out from the ranges).
 DESK_BREAK = {"easy": 258.0, "standard": 326.0, "full": 338.0}
@@ -72,6 +74,20 @@ def test_run_plain_at_a_level_is_kept_in_the_history_with_it() -> None:
     )
     assert logged["state"] == "finished"
     assert "Desk Break, easy (x2000)" in stretchtimer("history").stdout
+
+
+def test_run_without_a_level_takes_the_one_chosen_in_the_app() -> None:
+    """What a reminder's break runs (`run ROUTINE`): the level you moved the routine to."""
+    assert write_memory(PickerMemory().with_level("desk-break", "full"))
+    remembered = stretchtimer("run", "desk-break", "--plain", "--speed", "2000", "--mute")
+    assert remembered.returncode == 0, remembered.stderr
+    assert "Desk Break (full): 6 exercises, 5:38." in remembered.stdout.splitlines()
+    asked = stretchtimer(
+        "run", "desk-break", "--plain", "--level", "standard", "--speed", "2000", "--mute"
+    )
+    assert "Desk Break: 6 exercises, 5:26." in asked.stdout.splitlines()
+    levels = [session["level"] for session in json.loads(stretchtimer("history", "--json").stdout)]
+    assert sorted(levels) == ["full", "standard"]
 
 
 def test_list_shows_the_standard_time_and_the_easy_to_full_ones() -> None:

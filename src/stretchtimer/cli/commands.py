@@ -169,7 +169,12 @@ def run_command(args: argparse.Namespace) -> int:
 
     resuming = _unfinished(args.routine, catalog) if args.resume else None
     routine_id = resuming.record.routine_id if resuming is not None else args.routine
-    level = args.level if resuming is None else session_level(resuming.record)
+    if resuming is not None:
+        level = session_level(resuming.record)
+    else:
+        from stretchtimer.memory import read_memory
+
+        level = args.level or read_memory().level_of(routine_id)
     speed = resuming.record.speed if resuming is not None and args.speed == 1 else args.speed
     why = cannot_draw()
     if why is not None and not args.plain:

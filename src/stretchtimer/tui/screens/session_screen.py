@@ -42,7 +42,7 @@ from stretchtimer.session.words import headline, instructions, stalled, up_next
 from stretchtimer.tui.messages import EngineEvent, TitleChanged
 from stretchtimer.tui.screens.help_screen import SESSION_HELP
 from stretchtimer.tui.screens.quit_screen import QuitScreen
-from stretchtimer.tui.text import shown
+from stretchtimer.tui.text import Listed, shown
 from stretchtimer.tui.widgets.countdown import BigCountdown
 from stretchtimer.tui.widgets.key_bar import KeyBar
 from stretchtimer.tui.widgets.progress import TimeBars
@@ -296,7 +296,7 @@ class SessionScreen(Screen[Summary]):
     def show_instructions(self, exercise: Exercise, side: Side | None) -> None:
         """The steps, cues and notes in the words of `side` (written for the first side)."""
         lines = [exercise.on_side(line, side) for line in instructions(exercise)]
-        self.query_one("#instructions", Static).update(shown("\n".join(lines)))
+        self.query_one("#instructions", Static).update(Listed("\n".join(lines)))
         self.query_one("#instructions-box", VerticalScroll).scroll_home(animate=False)
         self.call_after_refresh(self.show_more)  # once the new lines are laid out
 

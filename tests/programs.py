@@ -25,22 +25,16 @@ def environment(env: Mapping[str, str | None] | None) -> dict[str, str]:
 
 
 def stretchtimer(
-    *args: str,
-    env: Mapping[str, str | None] | None = None,
-    stdin: str | None = None,
-    timeout: float = 120,
-    cwd: Path | None = None,
+    *args: str, env: Mapping[str, str | None] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """`stretchtimer ARGS` run to its end, with no terminal (stdin: `stdin`, or nothing)."""
+    """`stretchtimer ARGS` run to its end, with no terminal (stdin: /dev/null)."""
     return subprocess.run(
         [*STRETCHTIMER, *args],
         capture_output=True,
         text=True,
-        input=stdin,
-        stdin=subprocess.DEVNULL if stdin is None else None,
-        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
         env=environment(env),
-        cwd=cwd,
     )
 
 

@@ -256,8 +256,8 @@ def command_rows(repeat: int, env: dict[str, str]) -> list[Row]:
     ]
 
 
-def timing_rows(repeat: int, quick: bool) -> list[Row]:
-    minute = timing.Scenario("minute", 5.0 if quick else 1.0, repeat)
+def timing_rows(repeat: int, quick: bool, minute_speed: float) -> list[Row]:
+    minute = timing.Scenario("minute", minute_speed, repeat)
     full = timing.Scenario("full-back-session", 1000.0 if quick else 100.0, repeat)
     found = timing.run_scenarios([minute, full], serial=(os.cpu_count() or 1) < 2)
     by_runner = {(scenario, runner): runs for scenario, _, runner, runs in found}
@@ -383,6 +383,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="a fast check, see below")
     parser.add_argument("--repeat", type=int, metavar="N", help="repeats of every figure")
     parser.add_argument("--cpu-seconds", type=float, metavar="S", help="each CPU window")
+    parser.add_argument(
+        "--minute-speed",
+        type=float,
+        metavar="S",
+        help="the speed of the 60 s routine's timing run (1; --quick: 5)",
+    )
     parser.add_argument("--results", type=Path, metavar="PATH", help="write the page here")
     parser.add_argument("--readme", type=Path, metavar="PATH", help="update this README")
     parser.add_argument("--no-termdown", action="store_true", help="leave termdown out")
@@ -391,11 +397,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         args.repeat = 3 if args.quick else 5
     if args.cpu_seconds is None:
         args.cpu_seconds = 10.0 if args.quick else 30.0
+    if args.minute_speed is None:
+        args.minute_speed = 5.0 if args.quick else 1.0
     if not args.quick:
         args.results = args.results or RESULTS
         args.readme = args.readme or README
-    if args.repeat < 1 or args.cpu_seconds <= 0:
-        parser.error("--repeat must be at least 1 and --cpu-seconds above 0")
+    if args.repeat < 1 or args.cpu_seconds <= 0 or args.minute_speed <= 0:
+        parser.error("--repeat must be at least 1, --cpu-seconds and --minute-speed above 0")
     return args
 
 
@@ -422,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"- catalog commands, {args.repeat} rounds")
         rows += command_rows(args.repeat, {**os.environ, **programs.env})
     say(f"- timing, {args.repeat} runs of each")
-    rows += timing_rows(args.repeat, args.quick)
+    rows += timing_rows(args.repeat, args.quick, args.minute_speed)
     head = header(args, started, time.monotonic() - clock, found)
     print()
     print("\n".join(head))

@@ -5,7 +5,8 @@ The user folder gets N copies of exercises/neck-roll.yaml under other ids. Each 
 fresh process timed from its start to its exit (output to /dev/null), the median over the
 repeats, taken in turns so noise from the machine falls on all alike:
 - floor: a bare script that reads the N files and `yaml.load`s each with `yaml.CSafeLoader`
-  (the least any loader that parses them must spend);
+  (libyaml's parser and PyYAML's constructor: a plain load of them, with no check, no
+  validation and no cache to write);
 - cold: `stretchtimer list` with the catalog cache deleted (every file parsed and checked);
 - warm: `stretchtimer list` with the cache left by the run before;
 - warm, no user files: the same with an empty user folder (what a warm load costs anyway).

@@ -30,6 +30,10 @@ def user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (config / "exercises").mkdir(parents=True)
     monkeypatch.setenv("STRETCHTIMER_CONFIG_DIR", str(config))
     monkeypatch.setenv("STRETCHTIMER_DATA_DIR", str(tmp_path / "data"))
+    # Nor the width of whoever runs them: a program's output in a pipe has none (pytest-xdist's
+    # workers set COLUMNS=80; a test that wants a width gives its own).
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
     return config
 
 

@@ -25,6 +25,8 @@ KINDS = {
     stat.S_IFCHR: "a character device",
     stat.S_IFBLK: "a block device",
 }
+_CHUNK = 64 * 1024
+"""What a read asks for past the size a file gave (os.read allocates all it is asked for)."""
 
 
 class Unreadable(Exception):
@@ -38,16 +40,34 @@ def read_bounded(path: Path, limit: int) -> bytes:
         _check_regular(os.stat(path).st_mode)
         # O_NONBLOCK: should the path turn into a FIFO after the check, the open still does not
         # wait for a writer (and the fstat below refuses it).
-        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
-        with open(os.open(path, flags), "rb") as file:
-            _check_regular(os.fstat(file.fileno()).st_mode)
-            data = file.read(limit + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        try:
+            info = os.fstat(fd)
+            _check_regular(info.st_mode)
+            data = _read_upto(fd, info.st_size, limit + 1)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         raise
+    except NotADirectoryError as error:  # a path through a file: nothing can be there
+        raise FileNotFoundError(error.errno, error.strerror, str(path)) from None
     except OSError as error:
         raise Unreadable(f"cannot read file: {error.strerror or error}") from None
     if len(data) > limit:
         raise Unreadable(f"file is larger than {_size(limit)}")
+    return data
+
+
+def _read_upto(fd: int, size: int, most: int) -> bytes:
+    """At most `most` bytes: first as many as the file's size says (and one more, to see its
+    end), so a small file costs a small buffer (os.read allocates all it is asked for); then
+    on to the end, for a file that grew or whose size says nothing (0, as in /proc)."""
+    data = os.read(fd, min(size + 1, most))
+    while len(data) < most:
+        more = os.read(fd, min(most - len(data), _CHUNK))
+        if not more:
+            break
+        data += more
     return data
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from stretchtimer.format import clock
+from stretchtimer.format import clock, printable
 from stretchtimer.history.log import SessionLog, open_log
 from stretchtimer.history.progress import advice_text, progression, session_level
 from stretchtimer.history.records import SessionRecord
@@ -104,12 +105,17 @@ class SessionWiring:
 
     def _open_transcript(self, path: Path, engine: Engine, warn: Warn) -> None:
         """`--transcript FILE`: each phrase the voice says, as it starts, with the session
-        time: '[1:05] Hold.'."""
+        time: '[1:05] Hold.'. Each session adds to the file under a line of its own ('# Desk
+        Break, 2026-12-04 09:30'), so the sessions of one app, or of tabs in a browser, are
+        all kept."""
         if self.announcer is None:
             warn(f"--transcript: nothing to write, {self.voice_status} (use --voice)")
             return
         try:
-            self._transcript = path.open("w", encoding="utf-8")
+            self._transcript = path.open("a", encoding="utf-8")
+            started = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+            self._transcript.write(f"# {printable(self.timeline.name)}, {started}\n")
+            self._transcript.flush()
         except OSError as error:
             warn(f"{path}: cannot write the transcript: {error.strerror or error}")
             return

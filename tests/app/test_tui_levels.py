@@ -12,11 +12,11 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList, Select, SelectionList, Static
 
 from stretchtimer.history.store import read_sessions
+from stretchtimer.memory import MEMORY_FILE
 from stretchtimer.paths import data_dir
 from stretchtimer.safety import SAFETY_SEEN_FILE
 from stretchtimer.session.clock import ManualClock
 from stretchtimer.tui.app import StretchTimerApp
-from stretchtimer.tui.memory import MEMORY_FILE
 from stretchtimer.tui.screens.picker_screen import PickerScreen
 from stretchtimer.tui.screens.session_screen import SessionScreen
 
@@ -57,7 +57,7 @@ async def test_the_level_key_changes_the_time_live_and_is_remembered_per_routine
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert routine_lines(pilot)["desk-break"].endswith(" 5:26")
-        assert "Level: standard (l for easy 4:18, full 5:38)" in details(pilot)
+        assert "Level: standard (l to change)\nOther levels: easy 4:18, full 5:38" in details(pilot)
         await pilot.press("l")  # standard -> full
         await settle(pilot)
         assert routine_lines(pilot)["desk-break"].startswith("Desk Break (full)")
@@ -68,7 +68,7 @@ async def test_the_level_key_changes_the_time_live_and_is_remembered_per_routine
         await settle(pilot)
         assert routine_lines(pilot)["desk-break"].endswith(" 4:18")
         assert "1. Neck Roll - 2 rounds" in details(pilot)
-        assert "Level: easy (l for standard 5:26, full 5:38)" in details(pilot)
+        assert "Level: easy (l to change)\nOther levels: standard 5:26, full 5:38" in details(pilot)
         await pilot.press("down", "l")  # full-back-session: standard -> full
         await settle(pilot)
         assert routine_lines(pilot)["full-back-session"].endswith("41:17")
@@ -169,7 +169,7 @@ async def test_a_damaged_memory_is_ignored_with_a_warning(
     data_dir().mkdir(parents=True)
     (data_dir() / MEMORY_FILE).write_bytes(content)
     app = StretchTimerApp()
-    with caplog.at_level(logging.WARNING, logger="stretchtimer.tui.memory"):
+    with caplog.at_level(logging.WARNING, logger="stretchtimer.memory"):
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
             assert len(routine_lines(pilot)) == 6  # every routine, at the standard level
@@ -187,7 +187,7 @@ async def test_a_memory_that_cannot_be_written_costs_only_the_memory(
     data_dir().mkdir(parents=True)
     (data_dir() / MEMORY_FILE).mkdir()  # a folder where the file should be
     app = StretchTimerApp()
-    with caplog.at_level(logging.WARNING, logger="stretchtimer.tui.memory"):
+    with caplog.at_level(logging.WARNING, logger="stretchtimer.memory"):
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
             await pilot.press("l")

@@ -4,23 +4,10 @@ that cannot be met is one line and exit 2, and nothing of the person's is overwr
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "stretchtimer", *args],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        env=os.environ,
-    )
+from programs import stretchtimer
 
 
 def exercise_ids(path: Path) -> list[str]:
@@ -29,26 +16,28 @@ def exercise_ids(path: Path) -> list[str]:
 
 
 def test_a_built_routine_is_written_validates_and_runs(user_config: Path) -> None:
-    built = run("build", "--minutes", "4", "--position", "seated", "--focus", "neck")
+    built = stretchtimer("build", "--minutes", "4", "--position", "seated", "--focus", "neck")
     assert built.returncode == 0, built.stderr
     path = user_config / "exercises" / "neck-seated-4-min.yaml"
     assert built.stdout.splitlines()[0] == f"Wrote {path}"
     assert "Neck, seated, 4 min (neck-seated-4-min): 4:10 (asked for 4 min)" in built.stdout
     assert built.stdout.splitlines()[-1] == "Run it: stretchtimer run neck-seated-4-min"
-    assert run("validate", str(path)).returncode == 0
+    assert stretchtimer("validate", str(path)).returncode == 0
 
-    shown = run("show", "neck-seated-4-min", "--json")
+    shown = stretchtimer("show", "neck-seated-4-min", "--json")
     assert shown.returncode == 0, shown.stderr
     total = json.loads(shown.stdout)["total_seconds"]
     assert abs(total - 240) <= 24
 
-    session = run("run", "neck-seated-4-min", "--plain", "--speed", "1000", "--mute", "--no-log")
+    session = stretchtimer(
+        "run", "neck-seated-4-min", "--plain", "--speed", "1000", "--mute", "--no-log"
+    )
     assert session.returncode == 0, session.stderr
     assert "Finished: " in session.stdout and "0 skipped" in session.stdout
 
 
 def test_an_ask_that_cannot_be_met_is_one_line_and_exit_2(user_config: Path) -> None:
-    result = run("build", "--minutes", "2", "--focus", "all")
+    result = stretchtimer("build", "--minutes", "2", "--focus", "all")
     assert result.returncode == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
@@ -56,7 +45,7 @@ def test_an_ask_that_cannot_be_met_is_one_line_and_exit_2(user_config: Path) -> 
     assert lines[0].startswith("stretchtimer: 2 min cannot cover the neck, shoulders, chest")
     assert "2 min fits the " in lines[0] and "--focus " in lines[0]
     follow = lines[0].rsplit("--focus ", 1)[1].split()
-    assert run("build", "--minutes", "2", "--focus", *follow).returncode == 0
+    assert stretchtimer("build", "--minutes", "2", "--focus", *follow).returncode == 0
     assert len(list((user_config / "exercises").iterdir())) == 1
 
 
@@ -74,7 +63,7 @@ def test_an_ask_that_cannot_be_met_is_one_line_and_exit_2(user_config: Path) -> 
     ],
 )
 def test_bad_asks_exit_2_with_one_line(user_config: Path, args: list[str], said: str) -> None:
-    result = run("build", *args)
+    result = stretchtimer("build", *args)
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1 and said in result.stderr, result.stderr
     assert list((user_config / "exercises").iterdir()) == []
@@ -83,7 +72,7 @@ def test_bad_asks_exit_2_with_one_line(user_config: Path, args: list[str], said:
 def test_a_file_of_the_persons_own_is_never_overwritten(user_config: Path) -> None:
     mine = user_config / "exercises" / "my-break.yaml"
     mine.write_text("# my own notes\n")
-    result = run("build", "--minutes", "10", "--name", "My break")
+    result = stretchtimer("build", "--minutes", "10", "--name", "My break")
     assert result.returncode == 2
     assert "is not a file the builder wrote" in result.stderr
     assert mine.read_text() == "# my own notes\n"
@@ -92,11 +81,11 @@ def test_a_file_of_the_persons_own_is_never_overwritten(user_config: Path) -> No
 def test_the_same_ask_gives_the_same_routine_and_shuffle_another(user_config: Path) -> None:
     folder = user_config / "exercises"
     ask = ["build", "--minutes", "15", "--equipment", "none"]
-    assert run(*ask, "--name", "one").stdout.startswith("Wrote ")
-    again = run(*ask, "--name", "one")  # its own file: built again in its place
+    assert stretchtimer(*ask, "--name", "one").stdout.startswith("Wrote ")
+    again = stretchtimer(*ask, "--name", "one")  # its own file: built again in its place
     assert again.returncode == 0 and again.stdout.startswith(f"Replaced {folder / 'one.yaml'}")
-    assert run(*ask, "--name", "two").returncode == 0
-    shuffled = run(*ask, "--name", "three", "--shuffle")
+    assert stretchtimer(*ask, "--name", "two").returncode == 0
+    shuffled = stretchtimer(*ask, "--name", "three", "--shuffle")
     assert shuffled.returncode == 0, shuffled.stderr
     one, two, three = (exercise_ids(folder / f"{name}.yaml") for name in ("one", "two", "three"))
     assert one == two
@@ -105,7 +94,7 @@ def test_the_same_ask_gives_the_same_routine_and_shuffle_another(user_config: Pa
 
 
 def test_dry_run_shows_the_routine_and_writes_nothing(user_config: Path) -> None:
-    result = run("build", "--minutes", "10", "--position", "floor", "--dry-run")
+    result = stretchtimer("build", "--minutes", "10", "--position", "floor", "--dry-run")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Whole back, floor, 10 min (whole-back-floor-10-min): ")
     assert "Wrote" not in result.stdout and "Run it" not in result.stdout
@@ -127,7 +116,7 @@ def test_the_history_turns_the_routine_toward_the_area_worked_least(user_config:
         return sum("lower-back" in names[line.split(",")[0]].good_for for line in lines)
 
     ask = ["build", "--minutes", "8", "--focus", "neck", "lower-back", "--dry-run"]
-    before = run(*ask)
+    before = stretchtimer(*ask)
     assert before.returncode == 0, before.stderr
     catalog = load_catalog()
     routine = catalog.routine("desk-break")
@@ -143,6 +132,6 @@ def test_the_history_turns_the_routine_toward_the_area_worked_least(user_config:
         store.save_progress(
             session, done, at=utc_now(), active_seconds=3600.0, paused_seconds=0.0, state="done"
         )
-    after = run(*ask)
+    after = stretchtimer(*ask)
     assert after.returncode == 0, after.stderr
     assert for_lower_back(after.stdout) > for_lower_back(before.stdout)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from programs import stretchtimer
 from terminal import Terminal
 
 from stretchtimer.library.loader import load_catalog
@@ -29,23 +30,12 @@ BUILTIN_ROUTINES = {
 }
 
 
-def run(*args: str, stdin: str | None = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "stretchtimer", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=60,
-        env=os.environ,
-    )
-
-
 def test_version_and_help_on_every_command() -> None:
-    assert run("--version").stdout.startswith("stretchtimer ")
+    assert stretchtimer("--version").stdout.startswith("stretchtimer ")
     for command in ([], ["list"], ["show"], ["validate"], ["schema"], ["run"]):
-        result = run(*command, "--help")
+        result = stretchtimer(*command, "--help")
         assert result.returncode == 0 and "usage: stretchtimer" in result.stdout
-    assert "N times faster" in run("run", "--help").stdout
+    assert "N times faster" in stretchtimer("run", "--help").stdout
 
 
 @pytest.mark.parametrize(
@@ -59,16 +49,16 @@ def test_version_and_help_on_every_command() -> None:
     ],
 )
 def test_voice_takes_its_mode_as_a_separate_word(words: list[str], mode: str) -> None:
-    done = run(*words, "doctor")
+    done = stretchtimer(*words, "doctor")
     assert done.returncode == 0, done.stderr
     assert f"Voice (setting: {mode}):" in done.stdout
-    session = run("run", *words, "desk-break", "--plain", "--speed", "2000", "--mute")
+    session = stretchtimer("run", *words, "desk-break", "--plain", "--speed", "2000", "--mute")
     assert session.returncode == 0, session.stderr
     assert any(line.startswith("Finished: ") for line in session.stdout.splitlines())
 
 
 def test_list_shows_routines_with_computed_durations() -> None:
-    result = run("list")
+    result = stretchtimer("list")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split()[:3] == ["ID", "NAME", "TIME"]
@@ -109,7 +99,7 @@ def test_list_fits_an_80_column_terminal(words: list[str]) -> None:
 
 
 def test_list_json_matches_the_plan() -> None:
-    routines = json.loads(run("list", "--json").stdout)
+    routines = json.loads(stretchtimer("list", "--json").stdout)
     by_id = {r["id"]: r for r in routines}
     assert set(by_id) >= BUILTIN_ROUTINES
     desk = by_id["desk-break"]
@@ -127,7 +117,7 @@ def test_list_json_matches_the_plan() -> None:
 
 
 def test_list_exercises_json_has_the_whole_library() -> None:
-    exercises = json.loads(run("list", "--exercises", "--json").stdout)
+    exercises = json.loads(stretchtimer("list", "--exercises", "--json").stdout)
     assert len(exercises) >= 22
     for exercise in exercises:
         assert exercise["id"] and exercise["name"] and exercise["steps"]
@@ -135,14 +125,14 @@ def test_list_exercises_json_has_the_whole_library() -> None:
 
 
 def test_show_routine_lists_exercises_and_total() -> None:
-    result = run("show", "desk-break")
+    result = stretchtimer("show", "desk-break")
     assert result.returncode == 0
     assert "Desk Break" in result.stdout and "Total:" in result.stdout
     assert "Neck Roll" in result.stdout
 
 
 def test_show_routine_json_carries_the_timeline() -> None:
-    data = json.loads(run("show", "full-back-session", "--json").stdout)
+    data = json.loads(stretchtimer("show", "full-back-session", "--json").stdout)
     assert data["id"] == "full-back-session" and data["name"]
     steps = data["timeline"]
     assert steps[0]["kind"] == "prepare"
@@ -153,11 +143,11 @@ def test_show_routine_json_carries_the_timeline() -> None:
 
 
 def test_show_exercise_in_text_and_json() -> None:
-    text = run("show", "dumbbell-row").stdout
+    text = stretchtimer("show", "dumbbell-row").stdout
     assert "range: 8-12 reps" in text  # done one arm at a time: its steps say which
     assert "Steps (right side first; on the left side, left and right swap):" in text
-    assert "\nSteps:\n" in run("show", "wall-angel").stdout
-    data = json.loads(run("show", "knee-to-chest", "--json").stdout)
+    assert "\nSteps:\n" in stretchtimer("show", "wall-angel").stdout
+    data = json.loads(stretchtimer("show", "knee-to-chest", "--json").stdout)
     assert data["id"] == "knee-to-chest" and data["name"]
     assert "back" in " ".join(data["steps"]).lower()  # done lying on the back
 
@@ -174,7 +164,7 @@ def test_unknown_ids_and_bad_arguments_are_one_line_and_exit_2() -> None:
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["list", "--bogus"], "unrecognized arguments: --bogus"),
     ]:
-        result = run(*args)
+        result = stretchtimer(*args)
         assert result.returncode == 2, (args, result)
         assert result.stdout == ""
         assert len(result.stderr.splitlines()) == 1, result.stderr
@@ -182,10 +172,10 @@ def test_unknown_ids_and_bad_arguments_are_one_line_and_exit_2() -> None:
 
 
 def test_validate_good_and_bad_files(tmp_path: Path) -> None:
-    assert run("validate", str(builtin_exercises_dir())).returncode == 0
+    assert stretchtimer("validate", str(builtin_exercises_dir())).returncode == 0
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: x\nname: X\nphase: nope\n")
-    result = run("validate", str(bad), str(tmp_path / "missing.yaml"))
+    result = stretchtimer("validate", str(bad), str(tmp_path / "missing.yaml"))
     assert result.returncode == 2
     lines = result.stderr.splitlines()
     assert f"{bad}:3: phase: input should be" in result.stderr
@@ -199,17 +189,17 @@ def test_broken_user_file_is_reported_and_the_rest_still_loads(user_config: Path
     (user_config / "exercises" / "neck-roll.yaml").write_text(
         mine.replace("name: Neck Roll", "name: My Neck Roll")
     )
-    result = run("list")
+    result = stretchtimer("list")
     assert result.returncode == 0
     assert {line.split()[0] for line in result.stdout.splitlines()[1:]} >= BUILTIN_ROUTINES
     assert result.stderr.startswith("stretchtimer: skipped ")
     assert "broken.yaml:2: invalid YAML" in result.stderr
-    shown = run("show", "neck-roll")
+    shown = stretchtimer("show", "neck-roll")
     assert "My Neck Roll" in shown.stdout and "replaces the built-in" in shown.stdout
 
 
 def test_schema_is_json_schema_and_the_shipped_copy_is_current() -> None:
-    schema = json.loads(run("schema").stdout)
+    schema = json.loads(stretchtimer("schema").stdout)
     assert schema["$schema"].startswith("https://json-schema.org/")
     shipped = json.loads((builtin_exercises_dir() / "stretchtimer.schema.json").read_text())
     assert shipped == file_schema(), (
@@ -226,10 +216,10 @@ def test_builtin_files_are_valid_and_named_by_id() -> None:
 
 
 def test_plain_run_prints_a_line_per_step_and_a_final_line() -> None:
-    result = run("run", "desk-break", "--plain", "--speed", "500", "--mute")
+    result = stretchtimer("run", "desk-break", "--plain", "--speed", "500", "--mute")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    data = json.loads(run("show", "desk-break", "--json").stdout)
+    data = json.loads(stretchtimer("show", "desk-break", "--json").stdout)
     step_lines = [line for line in lines if line.startswith("[")]
     assert len(step_lines) == len(data["timeline"])
     assert step_lines[0].startswith("[0:00] | Neck Roll | Get ready. First up: Neck Roll")
@@ -253,16 +243,16 @@ def test_plain_runs_last_line_counts_one_exercise_in_the_singular(user_config: P
     (user_config / "exercises" / "one.yaml").write_text(
         "id: one\nname: One\npurpose: One move.\nfocus: [neck]\nexercises: [neck-roll]\n"
     )
-    result = run("run", "one", "--plain", "--speed", "1000", "--mute")
+    result = stretchtimer("run", "one", "--plain", "--speed", "1000", "--mute")
     assert result.returncode == 0, result.stderr
     assert "(1 exercise done, 0 skipped)" in result.stdout.splitlines()[-1]
 
 
 def test_plain_run_shows_the_safety_note_the_first_time_only() -> None:
-    first = run("run", "desk-break", "--plain", "--speed", "1000", "--mute").stdout
+    first = stretchtimer("run", "desk-break", "--plain", "--speed", "1000", "--mute").stdout
     assert first.startswith("Move slowly and gently")
     assert "it is not medical advice." in first.split("Desk Break:")[0]
-    again = run("run", "desk-break", "--plain", "--speed", "1000", "--mute").stdout
+    again = stretchtimer("run", "desk-break", "--plain", "--speed", "1000", "--mute").stdout
     assert again.startswith("Desk Break:")
     assert "not medical advice" not in again
 
@@ -359,7 +349,7 @@ def test_readme_examples_are_valid_files(tmp_path: Path) -> None:
     assert len(whole) == 2, "the README shows one full exercise and one full routine"
     for number, block in enumerate(whole):
         (tmp_path / f"example-{number}.yaml").write_text(block)
-    result = run("validate", str(tmp_path))
+    result = stretchtimer("validate", str(tmp_path))
     assert result.returncode == 0, result.stderr
 
 
@@ -385,14 +375,16 @@ def test_doctor_says_which_colours_and_which_setting_says_so(
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    done = run("doctor")
+    done = stretchtimer("doctor")
     assert done.returncode == 0, done.stderr
     assert any(line.startswith(f"  colours        {shown}") for line in done.stdout.splitlines())
 
 
 def test_log_writes_what_the_session_did_to_a_file(tmp_path: Path) -> None:
     log = tmp_path / "stretchtimer.log"
-    done = run("--log", str(log), "run", "desk-break", "--plain", "--speed", "1000", "--mute")
+    done = stretchtimer(
+        "--log", str(log), "run", "desk-break", "--plain", "--speed", "1000", "--mute"
+    )
     assert done.returncode == 0, done.stderr
     text = log.read_text()
     assert "stretchtimer.wiring: exercise 0 ended: done" in text
@@ -401,7 +393,7 @@ def test_log_writes_what_the_session_did_to_a_file(tmp_path: Path) -> None:
 
 
 def test_a_log_file_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    done = run("--log", str(tmp_path / "missing" / "x.log"), "list")
+    done = stretchtimer("--log", str(tmp_path / "missing" / "x.log"), "list")
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "cannot write the log" in done.stderr
 
@@ -415,20 +407,22 @@ def test_list_and_show_give_the_time_the_session_takes(
 ) -> None:
     """With your get-ready and rest (config.toml or --prepare/--rest), as `run` plans it."""
     (user_config / "config.toml").write_text(config)
-    session = run("run", "lower-back", "--plain", "--speed", "1000", "--mute", "--no-log", *options)
+    session = stretchtimer(
+        "run", "lower-back", "--plain", "--speed", "1000", "--mute", "--no-log", *options
+    )
     found = re.search(r"Lower Back: \d+ exercises, (\d+:\d\d)\.", session.stdout)
     assert found is not None, session.stdout
     total = found.group(1)
     assert total != "9:45"  # the routine's own get-ready and rest give 9:45
-    listed = {row.split()[0]: row for row in run("list", *options).stdout.splitlines()}
+    listed = {row.split()[0]: row for row in stretchtimer("list", *options).stdout.splitlines()}
     assert f" {total} " in listed["lower-back"]
-    shown = run("show", "lower-back", *options).stdout
+    shown = stretchtimer("show", "lower-back", *options).stdout
     assert shown.startswith(f"Lower Back (lower-back) - {total}\n")
     assert "Get ready 3 s before each exercise, rest 0 s between." in shown
     assert f"Total: {total} " in shown
-    script = run("show", "lower-back", "--voice", *options).stdout
+    script = stretchtimer("show", "lower-back", "--voice", *options).stdout
     assert script.startswith(f"Lower Back (lower-back) - {total}, what the voice says")
-    data = json.loads(run("show", "lower-back", "--json", *options).stdout)
+    data = json.loads(stretchtimer("show", "lower-back", "--json", *options).stdout)
     assert (data["prepare_seconds"], data["rest_seconds"]) == (3, 0)
     minutes, seconds = total.split(":")
     assert round(data["total_seconds"]) == 60 * int(minutes) + int(seconds)

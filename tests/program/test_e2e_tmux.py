@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from programs import quick_desk_break
 
 from stretchtimer.history.store import read_sessions
 from stretchtimer.safety import SAFETY_SEEN_FILE
@@ -137,8 +138,9 @@ def test_a_killed_or_closed_terminal_keeps_the_session_as_stopped(
 ) -> None:
     term = Terminal(f"stretchtimer-test-{uuid.uuid4().hex}")
     (user_config / SAFETY_SEEN_FILE).touch()
+    routine = quick_desk_break(user_config)  # its first exercise: 23 s, 1.2 s at x20
     env = f"STRETCHTIMER_CONFIG_DIR={user_config} STRETCHTIMER_DATA_DIR={tmp_path / 'data'}"
-    command = f"{env} {STRETCHTIMER} run desk-break --speed 20 --mute; echo EXITED-$?; sleep 30"
+    command = f"{env} {STRETCHTIMER} run {routine} --speed 20 --mute; echo EXITED-$?; sleep 30"
     term.tmux("new-session", "-d", "-s", "t", "-x", "80", "-y", "24", command)
     try:
         term.wait_for("WARM-UP  2 of 6")

@@ -6,7 +6,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from programs import kill_9_at, quick_desk_break, signal_at, started
 from terminal import Terminal
 
 from stretchtimer.history.store import (
@@ -24,14 +24,8 @@ from stretchtimer.history.store import (
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
-def plain(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "stretchtimer", "run", "desk-break", "--plain", "--mute", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-    )
+def plain(*args: str, routine: str = "desk-break") -> subprocess.Popen[str]:
+    return started("run", routine, "--plain", "--mute", *args)
 
 
 def test_plain_runs_in_two_terminals_at_once_both_log() -> None:
@@ -62,20 +56,11 @@ def test_an_unwritable_data_dir_still_runs_the_session(
     assert line.startswith("stretchtimer: cannot write the history in")
 
 
-def test_kill_9_mid_session_keeps_the_finished_exercises() -> None:
-    process = plain("--speed", "20")  # about 2.5 s an exercise: time to read and kill
-    assert process.stdout is not None
-    try:
-        # once the fourth exercise begins, the first two ended a whole exercise ago
-        for line in process.stdout:
-            if "Next up: Scapular Squeeze" in line:
-                break
-        else:
-            raise AssertionError("the session ended early")
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
-    finally:
-        process.kill()
+def test_kill_9_mid_session_keeps_the_finished_exercises(user_config: Path) -> None:
+    # Desk Break's exercises; the last three take 0.9 s at x20: time to read and kill
+    process = plain("--speed", "20", routine=quick_desk_break(user_config))
+    # once the fourth exercise begins, the first two ended a whole exercise ago
+    kill_9_at(process, lambda line: "Next up: Scapular Squeeze" in line)
     [session] = read_sessions()
     assert session.state == "running"  # it never got to say it ended
     logged = [(e.exercise_id, e.outcome) for e in session.exercises]
@@ -108,13 +93,10 @@ def test_plain_mode_without_a_terminal_never_asks() -> None:
     assert session.feeling_before is None and session.feeling_after is None
 
 
-def test_a_closed_terminal_sighup_keeps_the_session_as_stopped() -> None:
-    process = plain("--speed", "20")
-    assert process.stdout is not None
-    for line in process.stdout:
-        if "Next up: Shoulder Roll" in line:  # the first exercise is done
-            break
-    process.send_signal(signal.SIGHUP)
+def test_a_closed_terminal_sighup_keeps_the_session_as_stopped(user_config: Path) -> None:
+    process = plain("--speed", "20", routine=quick_desk_break(user_config))
+    # the first exercise is done
+    signal_at(process, lambda line: "Next up: Shoulder Roll" in line, signal.SIGHUP)
     out, err = process.communicate(timeout=10)
     assert process.returncode == 128 + signal.SIGHUP, err
     assert out.splitlines()[-1].startswith("Stopped: ")
@@ -162,11 +144,11 @@ def fill(folder: Path) -> Path:
 
 
 def test_a_really_full_disk_at_the_end_is_told_and_the_session_saved_once_there_is_room(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, user_config: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with small_filesystem(tmp_path / "small") as data:
         monkeypatch.setenv("STRETCHTIMER_DATA_DIR", str(data))
-        process = plain("--speed", "25")  # about 12 s
+        process = plain("--speed", "25", routine=quick_desk_break(user_config))  # about 3 s
         assert process.stdout is not None
         deadline = time.monotonic() + 30
         while not read_sessions() and time.monotonic() < deadline:  # its row is written

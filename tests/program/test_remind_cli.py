@@ -10,22 +10,11 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "stretchtimer", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        env={**os.environ, **(env or {})},
-    )
+from programs import REMINDER_ALONE, started, stretchtimer
 
 
 @pytest.mark.parametrize(
@@ -37,7 +26,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     ],
 )
 def test_bad_options_are_one_line_and_exit_2(args: list[str], message: str) -> None:
-    result = run("remind", "--background", *args)
+    result = stretchtimer("remind", "--background", *args)
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and message in result.stderr
@@ -53,22 +42,25 @@ def test_bad_options_are_one_line_and_exit_2(args: list[str], message: str) -> N
 )
 def test_bad_settings_name_the_key_and_exit_2(user_config: Path, text: str, message: str) -> None:
     (user_config / "config.toml").write_text(text, encoding="utf-8")
-    result = run("remind", "--background")
+    result = stretchtimer("remind", "--background")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and message in result.stderr
     assert "config.toml:1:" in result.stderr
 
 
 def test_the_screen_needs_a_terminal() -> None:
-    result = run("remind")
+    result = stretchtimer("remind")
     assert result.returncode == 2
     assert "no terminal: use --background" in result.stderr
 
 
 def test_no_reminder_running() -> None:
-    assert run("status").stdout == "stretch: off\n"
-    assert json.loads(run("status", "--json").stdout) == {"running": False, "text": "stretch: off"}
-    result = run("remind", "skip")
+    assert stretchtimer("status").stdout == "stretch: off\n"
+    assert json.loads(stretchtimer("status", "--json").stdout) == {
+        "running": False,
+        "text": "stretch: off",
+    }
+    result = stretchtimer("remind", "skip")
     assert result.returncode == 2 and "no reminder is running" in result.stderr
 
 
@@ -76,40 +68,29 @@ def wait_for_status(text: str, timeout: float = 20) -> str:
     end = time.monotonic() + timeout
     line = ""
     while time.monotonic() < end:
-        line = run("status").stdout.strip()
+        line = stretchtimer("status").stdout.strip()
         if line == text:
             return line
         time.sleep(0.2)
     raise AssertionError(f"status never said {text!r}, last {line!r}")
 
 
-ALONE = 'work_hours = "always"\nidle_source = "none"\nnotify = "off"\n'
-"""A reminder that needs no desktop: always at work, no idle source, no notifications."""
-
-
 def background(*args: str) -> subprocess.Popen[str]:
     """`stretchtimer remind --background` away from tmux and any session bus."""
-    env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "DBUS_SESSION_BUS_ADDRESS")}
-    return subprocess.Popen(
-        [sys.executable, "-m", "stretchtimer", "remind", "--background", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    away = {"TMUX": None, "DBUS_SESSION_BUS_ADDRESS": None}
+    return started("remind", "--background", *args, env=away)
 
 
 def test_status_and_answers_reach_a_running_reminder(user_config: Path, tmp_path: Path) -> None:
-    (user_config / "config.toml").write_text(ALONE, encoding="utf-8")
+    (user_config / "config.toml").write_text(REMINDER_ALONE, encoding="utf-8")
     reminder = background("--every", "5")
     try:
         wait_for_status("stretch in 5m")
-        status = json.loads(run("status", "--json").stdout)
+        status = json.loads(stretchtimer("status", "--json").stdout)
         assert status["running"] and status["phase"] == "working" and status["pid"] == reminder.pid
-        assert run("remind", "pause").returncode == 0
+        assert stretchtimer("remind", "pause").returncode == 0
         wait_for_status("stretch: paused, next in 65m")
-        run("remind", "resume")
+        stretchtimer("remind", "resume")
         wait_for_status("stretch in 5m")
     finally:
         reminder.send_signal(signal.SIGTERM)
@@ -117,21 +98,23 @@ def test_status_and_answers_reach_a_running_reminder(user_config: Path, tmp_path
     assert reminder.returncode == 0
     assert out == ""
     assert "can be offered here but not answered" in err  # notify = "off": said once
-    assert run("status").stdout == "stretch: off\n"
+    assert stretchtimer("status").stdout == "stretch: off\n"
 
 
 def test_skip_from_the_command_line_is_kept(user_config: Path, tmp_path: Path) -> None:
-    (user_config / "config.toml").write_text(ALONE, encoding="utf-8")
-    reminder = background("--every", "5", "--speed", "60")  # a break every 5 s
+    (user_config / "config.toml").write_text(REMINDER_ALONE, encoding="utf-8")
+    speed = 240  # a break every 10 minutes: 2.5 s
+    reminder = background("--every", "10", "--speed", str(speed))
     try:
         wait_for_status("stretch now")
-        assert run("remind", "snooze-10").returncode == 0
+        assert stretchtimer("remind", "snooze-10").returncode == 0
         wait_for_status("stretch in 1m (snoozed)")
-        status = json.loads(run("status", "--json").stdout)
-        assert status["next_break"] - status["updated"] == pytest.approx(10, abs=1.5)  # x60
+        status = json.loads(stretchtimer("status", "--json").stdout)
+        ten_minutes = status["next_break"] - status["updated"]
+        assert ten_minutes * speed / 60 == pytest.approx(10, abs=1.5)
         wait_for_status("stretch now")
-        assert run("remind", "skip").returncode == 0
-        wait_for_status("stretch in 1m")  # 5 minutes at x60: under a minute
+        assert stretchtimer("remind", "skip").returncode == 0
+        wait_for_status("stretch in 1m")  # 10 minutes at x240: under a minute
     finally:
         reminder.send_signal(signal.SIGTERM)
         reminder.communicate(timeout=20)
@@ -143,7 +126,7 @@ def test_skip_from_the_command_line_is_kept(user_config: Path, tmp_path: Path) -
 
 def test_install_prints_the_service_and_installs_nothing(tmp_path: Path) -> None:
     env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg")}
-    result = run("remind", "--install", "--every", "40", "--at", "17:00,12:30", env=env)
+    result = stretchtimer("remind", "--install", "--every", "40", "--at", "17:00,12:30", env=env)
     assert result.returncode == 0, result.stderr
     assert f"# {tmp_path}/xdg/systemd/user/stretchtimer-remind.service" in result.stdout
     assert "remind --background --every 40 --at 12:30,17:00\n" in result.stdout
@@ -158,7 +141,7 @@ def test_install_enable_writes_the_unit_and_starts_it(tmp_path: Path) -> None:
     (fake / "systemctl").write_text(f'#!/bin/sh\necho "$@" >> {calls}\n', encoding="utf-8")
     (fake / "systemctl").chmod(0o755)
     env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "PATH": f"{fake}:{os.environ['PATH']}"}
-    result = run("remind", "--install", "--enable", env=env)
+    result = stretchtimer("remind", "--install", "--enable", env=env)
     assert result.returncode == 0, result.stderr
     unit = tmp_path / "xdg" / "systemd" / "user" / "stretchtimer-remind.service"
     assert "ExecStart=" in unit.read_text() and "Restart=on-failure" in unit.read_text()
@@ -169,7 +152,7 @@ def test_install_enable_writes_the_unit_and_starts_it(tmp_path: Path) -> None:
 
 
 def test_enable_alone_is_a_usage_error() -> None:
-    result = run("remind", "--enable")
+    result = stretchtimer("remind", "--enable")
     assert result.returncode == 2 and "--enable goes with --install" in result.stderr
 
 
@@ -188,18 +171,18 @@ def test_the_launchd_agent_is_a_valid_property_list() -> None:
 
 def test_a_second_reminder_is_refused_in_one_line(user_config: Path) -> None:
     """Two would offer every break twice and share one pipe and one status file."""
-    (user_config / "config.toml").write_text(ALONE, encoding="utf-8")
+    (user_config / "config.toml").write_text(REMINDER_ALONE, encoding="utf-8")
     first = background("--every", "5")
     try:
         wait_for_status("stretch in 5m")
-        second = run("remind", "--background", "--every", "7", env={"TMUX": ""})
+        second = stretchtimer("remind", "--background", "--every", "7", env={"TMUX": ""})
         assert second.returncode == 2
         assert second.stderr.strip().splitlines() == [
             f"stretchtimer: a reminder is already running (pid {first.pid}): one at a time"
             " (`stretchtimer status` shows it)"
         ]
-        assert json.loads(run("status", "--json").stdout)["pid"] == first.pid
-        assert run("status").stdout == "stretch in 5m\n"  # the first one's, untouched
+        assert json.loads(stretchtimer("status", "--json").stdout)["pid"] == first.pid
+        assert stretchtimer("status").stdout == "stretch in 5m\n"  # the first one's, untouched
     finally:
         first.send_signal(signal.SIGTERM)
         first.communicate(timeout=20)
@@ -223,7 +206,7 @@ def test_a_session_tells_the_reminder_each_step_s_kind(user_config: Path, tmp_pa
     os.mkfifo(pipe)
     reader = os.open(pipe, os.O_RDWR | os.O_NONBLOCK)  # as the reminder holds it
     try:
-        result = run("run", "desk-break", "--plain", "--speed", "1000", "--mute")
+        result = stretchtimer("run", "desk-break", "--plain", "--speed", "1000", "--mute")
         assert result.returncode == 0, result.stderr
         heard = b""
         with contextlib.suppress(BlockingIOError):

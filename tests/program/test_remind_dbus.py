@@ -242,16 +242,17 @@ def test_start_opens_the_session_and_the_history_keeps_the_break_taken(
     tmp_path: Path, desktop: Desktop
 ) -> None:
     session = f"{sys.executable} -m stretchtimer run {{routine}} --plain --speed 1000"
+    speed = 120
     reminder = remind(
-        tmp_path, desktop, "--every", "1", "--speed", "60", "--start-command", session
+        tmp_path, desktop, "--every", "1", "--speed", str(speed), "--start-command", session
     )
     try:
         desktop.expect("notify")
         desktop.send("press snooze")
-        again = desktop.expect("notify")  # five minutes later, at x60
+        again = desktop.expect("notify")  # five minutes later, at x120 2.5 s
         assert "(again)" in again
-        # hands off from now on: away longer than a look (x60: 180 s), shorter than a break
-        desktop.send("idle 3000 fixed")
+        # hands off from now on: away longer than a look (180 s), shorter than a break
+        desktop.send(f"idle {180_000 // speed} fixed")
         desktop.send("press start")
         [(reason, outcome, snoozes, routine, session_id)] = wait_for_breaks(tmp_path, 1)
     finally:
@@ -280,15 +281,17 @@ def test_a_session_spent_typing_is_kept_as_typing(tmp_path: Path, desktop: Deskt
 def test_snooze_10_then_5_minutes_then_it_asks_without_snooze(
     tmp_path: Path, desktop: Desktop
 ) -> None:
-    reminder = remind(tmp_path, desktop, "--every", "1", "--speed", "60")
+    speed = 120  # a minute is half a second
+    reminder = remind(tmp_path, desktop, "--every", "1", "--speed", str(speed))
     try:
         desktop.expect("notify")
         desktop.send("press snooze-long")
         pressed = time.monotonic()
         status = wait_for_status(tmp_path, "snoozed")
-        assert status["next_break"] - status["updated"] == pytest.approx(10, abs=1.5)  # x60
+        ten_minutes = status["next_break"] - status["updated"]
+        assert ten_minutes * speed / 60 == pytest.approx(10, abs=1.5)
         again = desktop.expect("notify", timeout=WAIT + 10)
-        waited = time.monotonic() - pressed
+        waited = (time.monotonic() - pressed) * speed / 60  # in the reminder's minutes
         assert "(again)" in again and '"snooze-long"' in again and waited > 8
         desktop.send("press snooze")
         last = desktop.expect("notify", timeout=WAIT + 10)

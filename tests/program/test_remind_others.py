@@ -15,16 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-
-def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "stretchtimer", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, **env},
-    )
+from programs import stretchtimer
 
 
 def load_plugin(folder: Path) -> ModuleType:
@@ -50,7 +41,7 @@ def test_integrate_safeeyes_writes_the_plugin_and_turns_it_on(tmp_path: Path) ->
     settings = {"plugins": [{"id": "donotdisturb", "enabled": True}], "short_break_interval": 15}
     (safeeyes / "safeeyes.json").write_text(json.dumps(settings))
     env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg")}
-    result = run("integrate", "safeeyes", env=env)
+    result = stretchtimer("integrate", "safeeyes", env=env)
     assert result.returncode == 0, result.stderr
     plugin = safeeyes / "plugins" / "stretchtimer"
     config = json.loads((plugin / "config.json").read_text())
@@ -58,7 +49,7 @@ def test_integrate_safeeyes_writes_the_plugin_and_turns_it_on(tmp_path: Path) ->
     written = json.loads((safeeyes / "safeeyes.json").read_text())
     assert written["plugins"][-1]["id"] == "stretchtimer" and written["short_break_interval"] == 15
     assert json.loads((safeeyes / "safeeyes.json.before-stretchtimer").read_text()) == settings
-    again = run("integrate", "safeeyes", env=env)
+    again = stretchtimer("integrate", "safeeyes", env=env)
     assert "already lists it" in again.stdout
     assert len(json.loads((safeeyes / "safeeyes.json").read_text())["plugins"]) == 2
 
@@ -67,7 +58,7 @@ def test_the_safeeyes_plugin_asks_the_running_reminder_at_a_long_break(
     tmp_path: Path, user_config: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg")}
-    assert run("integrate", "safeeyes", env=env).returncode == 0
+    assert stretchtimer("integrate", "safeeyes", env=env).returncode == 0
     plugin = load_plugin(tmp_path / "xdg" / "safeeyes" / "plugins" / "stretchtimer")
     plugin.init(object(), {}, {"long_breaks_only": True})
     (user_config / "config.toml").write_text(
@@ -85,7 +76,7 @@ def test_the_safeeyes_plugin_asks_the_running_reminder_at_a_long_break(
     )
     try:
         deadline = time.monotonic() + 20
-        while run("status", env={}).stdout.strip() != "stretch in 50m":
+        while stretchtimer("status", env={}).stdout.strip() != "stretch in 50m":
             assert time.monotonic() < deadline
             time.sleep(0.2)
         assert plugin.on_start_break(Break(long=False)) is False  # a short break: nothing
@@ -105,7 +96,7 @@ def test_without_a_reminder_the_plugin_opens_a_terminal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg")}
-    assert run("integrate", "safeeyes", env=env).returncode == 0
+    assert stretchtimer("integrate", "safeeyes", env=env).returncode == 0
     plugin = load_plugin(tmp_path / "xdg" / "safeeyes" / "plugins" / "stretchtimer")
     plugin.init(object(), {}, {"long_breaks_only": False})
     calls = tmp_path / "calls"

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from programs import REMINDER_ALONE, quick_desk_break
 
 from stretchtimer.safety import SAFETY_SEEN_FILE
 
@@ -70,6 +71,15 @@ class Nested:
             subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
 
 
+def short_breaks(config: Path) -> str:
+    """Two-minute breaks, and a routine of 1:24 that fits them (Desk Break takes 5:26): the
+    session a break opens is over in under 2 s at x60. Its id."""
+    routine = quick_desk_break(config)
+    (config / SAFETY_SEEN_FILE).touch()
+    (config / "config.toml").write_text(f"{REMINDER_ALONE}break_minutes = 2\n", encoding="utf-8")
+    return routine
+
+
 @pytest.fixture
 def nested(tmp_path: Path) -> Iterator[Nested]:
     terminal = Nested(tmp_path)
@@ -82,10 +92,7 @@ def nested(tmp_path: Path) -> Iterator[Nested]:
 def test_a_break_in_tmux_opens_in_a_popup_and_is_kept_as_taken(
     nested: Nested, tmp_path: Path, user_config: Path
 ) -> None:
-    (user_config / SAFETY_SEEN_FILE).touch()
-    (user_config / "config.toml").write_text(
-        'work_hours = "always"\nidle_source = "none"\nnotify = "off"\n', encoding="utf-8"
-    )
+    routine = short_breaks(user_config)
     data = tmp_path / "data"
     env = {
         "STRETCHTIMER_CONFIG_DIR": str(user_config),
@@ -101,7 +108,7 @@ def test_a_break_in_tmux_opens_in_a_popup_and_is_kept_as_taken(
     nested.start(command)
     nested.wait_for("Next break in")
     screen = nested.wait_for("Break time", timeout=40)
-    assert "Time to stretch: Desk Break" in screen
+    assert "Time to stretch: Quick Desk Break" in screen
     nested.keys("s")
     popup = nested.wait_for("Well done", timeout=60)  # the session, x60, in the popup
     assert "│" in popup or "─" in popup  # drawn in a popup's frame, over the reminder
@@ -113,7 +120,7 @@ def test_a_break_in_tmux_opens_in_a_popup_and_is_kept_as_taken(
             " JOIN sessions s ON s.id = b.session_id"
         ).fetchall()
     connection.close()
-    assert rows == [("every", "taken", "desk-break", "finished")]
+    assert rows == [("every", "taken", routine, "finished")]
     nested.keys("q")
     nested.wait_for("REMIND-EXITED-0")
 
@@ -121,10 +128,7 @@ def test_a_break_in_tmux_opens_in_a_popup_and_is_kept_as_taken(
 def test_without_tmux_start_turns_the_reminder_s_terminal_into_the_session(
     nested: Nested, tmp_path: Path, user_config: Path
 ) -> None:
-    (user_config / SAFETY_SEEN_FILE).touch()
-    (user_config / "config.toml").write_text(
-        'work_hours = "always"\nidle_source = "none"\nnotify = "off"\n', encoding="utf-8"
-    )
+    short_breaks(user_config)
     data = tmp_path / "data"
     command = (
         f"env -u TMUX STRETCHTIMER_CONFIG_DIR={shlex.quote(str(user_config))}"

@@ -3,54 +3,47 @@
 
 from __future__ import annotations
 
-import signal
 import subprocess
-import sys
+from pathlib import Path
+
+import pytest
+from programs import kill_9_at, quick_desk_break, started
 
 from stretchtimer.history.store import read_sessions
 from stretchtimer.library.loader import load_catalog
 
-ROUTINE = "lower-back"
+
+@pytest.fixture(autouse=True)
+def routine(user_config: Path) -> str:
+    """Desk Break's six exercises in 1:24: the session and its resume take seconds."""
+    return quick_desk_break(user_config)
 
 
-def exercises() -> list[tuple[str, str]]:
+def exercises(routine: str) -> list[tuple[str, str]]:
     """The routine's exercises, (id, name), in order."""
     catalog = load_catalog()
-    return [(e.id, e.name) for e in catalog.routine_exercises(catalog.routine(ROUTINE))]
+    return [(e.id, e.name) for e in catalog.routine_exercises(catalog.routine(routine))]
 
 
 def run(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "stretchtimer", "run", *args, "--plain", "--mute"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
+    return started("run", *args, "--plain", "--mute")
+
+
+def kill_in_the_third(routine: str) -> None:
+    """Run the routine at 20 times and kill -9 it once its third exercise's work is under
+    way: the first two are over, the third is in progress."""
+    third = exercises(routine)[2][1]
+    kill_9_at(
+        run(routine, "--speed", "20"),
+        lambda line: f"| {third} |" in line and "Get ready" not in line and "Rest" not in line,
     )
 
 
-def kill_in_the_third() -> None:
-    """Run the routine at 20 times and kill -9 it once its third exercise's work is under
-    way: the first two are over, the third is in progress."""
-    third = exercises()[2][1]
-    process = run(ROUTINE, "--speed", "20")
-    assert process.stdout is not None
-    try:
-        for line in process.stdout:
-            if f"| {third} |" in line and "Get ready" not in line and "Rest" not in line:
-                break
-        else:
-            raise AssertionError("the session ended early")
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
-    finally:
-        process.kill()
-        process.communicate()
-
-
-def test_a_killed_session_resumes_from_its_exercise_and_is_kept_as_one_session() -> None:
-    kill_in_the_third()
-    moves = exercises()
+def test_a_killed_session_resumes_from_its_exercise_and_is_kept_as_one_session(
+    routine: str,
+) -> None:
+    kill_in_the_third(routine)
+    moves = exercises(routine)
     [cut_short] = read_sessions()
     assert cut_short.state == "running"  # it never got to say it ended
     assert [(e.exercise_id, e.outcome) for e in cut_short.exercises] == [
@@ -82,8 +75,8 @@ def test_a_killed_session_resumes_from_its_exercise_and_is_kept_as_one_session()
     assert session.counts is False  # a preview at --speed 20, as before
 
 
-def test_a_session_resumed_and_finished_is_not_offered_again() -> None:
-    kill_in_the_third()
+def test_a_session_resumed_and_finished_is_not_offered_again(routine: str) -> None:
+    kill_in_the_third(routine)
     assert run("--resume", "--speed", "1000").wait(timeout=120) == 0
     process = run("--resume")
     _, err = process.communicate(timeout=60)
@@ -91,8 +84,8 @@ def test_a_session_resumed_and_finished_is_not_offered_again() -> None:
     assert err == "stretchtimer: no session to resume: none was cut short in the last 2 hours\n"
 
 
-def test_resume_of_another_routine_finds_nothing() -> None:
-    kill_in_the_third()
+def test_resume_of_another_routine_finds_nothing(routine: str) -> None:
+    kill_in_the_third(routine)
     process = run("desk-break", "--resume")
     _, err = process.communicate(timeout=60)
     assert process.returncode == 2

@@ -5,16 +5,14 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import stat
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
+from programs import quick_desk_break, stretchtimer
 
 from stretchtimer.session.plan import CueKind
 from stretchtimer.sound.clips import Clip, cue_clip
@@ -49,19 +47,8 @@ def captured(tmp_path: Path) -> list[int]:
     return [path.stat().st_size for path in files]
 
 
-def stretchtimer(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "stretchtimer", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **env},
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def planned_cues(routine: str) -> list[str]:
-    shown = stretchtimer("show", routine, "--json", env={})
+def planned_cues(routine: str, *options: str) -> list[str]:
+    shown = stretchtimer("show", routine, "--json", *options)
     return [cue["kind"] for step in json.loads(shown.stdout)["timeline"] for cue in step["cues"]]
 
 
@@ -69,7 +56,7 @@ def test_every_planned_cue_is_played_once_through_simpleaudio_and_alsa(tmp_path:
     import simpleaudio  # noqa: F401  (the audio extra must be installed for this test)
 
     done = stretchtimer(
-        "run", "desk-break", "--plain", "--speed", "60", "--volume", "100",
+        "run", "desk-break", "--plain", "--speed", "120", "--volume", "100",
         env=alsa_capture(tmp_path),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -258,19 +245,22 @@ def test_every_cue_kind_loads_as_a_clip() -> None:
         assert cue_clip(kind).seconds > 0
 
 
-def test_the_voice_goes_through_the_same_player(tmp_path: Path) -> None:
+def test_the_voice_goes_through_the_same_player(tmp_path: Path, user_config: Path) -> None:
     from stretchtimer.sound.speech import CommandSpeaker
 
+    # 15 s to get ready: 0.4 s at x30 to render the first phrase before the countdown's ticks
+    routine, options = quick_desk_break(user_config), ("--prepare", "15")
     done = stretchtimer(
-        "run", "desk-break", "--plain", "--speed", "30", "--voice", env=alsa_capture(tmp_path)
-    )
+        "run", routine, "--plain", "--speed", "30", "--voice", *options,
+        env=alsa_capture(tmp_path),
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "voice: espeak-ng." in done.stdout
     speaker = CommandSpeaker("espeak-ng")
     sizes = captured(tmp_path)
-    cues = [len(cue_clip(kind).scaled(70).frames) for kind in planned_cues("desk-break")]
+    cues = [len(cue_clip(kind).scaled(70).frames) for kind in planned_cues(routine, *options)]
     assert len(sizes) > len(cues)  # the cues and the phrases
-    first = speaker.render("First up: Neck Roll, 3 rounds.", 70)
+    first = speaker.render("First up: Neck Roll, 1 round.", 70)
     last = speaker.render("Session done. Well done.", 70)
     # Right after the exercise-start cue; the phrase is rendered in a thread, so on a busy
     # machine a countdown tick or two may go first.

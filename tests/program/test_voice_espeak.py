@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -140,6 +141,7 @@ def test_plain_mode_prints_each_phrase_as_it_is_said_and_the_transcript_keeps_it
     (user_config / "exercises" / "short-hold.yaml").write_text(SHORT_EXERCISE)
     (user_config / "exercises" / "short.yaml").write_text(SHORT_ROUTINE)
     transcript = tmp_path / "said.txt"
+    transcript.write_text("[0:07] Said in an earlier session.\n")
     done = subprocess.run(
         [
             *(sys.executable, "-m", "stretchtimer", "run", "short", "--plain", "--voice"),
@@ -155,7 +157,9 @@ def test_plain_mode_prints_each_phrase_as_it_is_said_and_the_transcript_keeps_it
     said = [line[len("say: ") :] for line in done.stdout.splitlines() if line.startswith("say: ")]
     assert said[:2] == ["First up: Short Hold, hold 4 seconds, 2 times.", "Stand tall."]
     assert "Hold." in said and "Let go." in said and said[-1] == "Session done. Well done."
-    kept = transcript.read_text().splitlines()
+    earlier, header, *kept = transcript.read_text().splitlines()
+    assert earlier == "[0:07] Said in an earlier session."  # each session adds to the file
+    assert re.fullmatch(r"# Short, \d{4}-\d\d-\d\d \d\d:\d\d", header)
     assert [line.split("] ", 1)[1] for line in kept] == said
     assert kept[0].startswith("[0:00] ") and kept[-1].startswith("[0:19] ")
     # the plain line of a step comes before what is said in it

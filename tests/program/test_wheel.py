@@ -24,9 +24,13 @@ def test_installed_wheel_works_from_another_directory(tmp_path: Path) -> None:
     )
     wheel = next(dist.glob("stretchtimer-*.whl"))
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
-    pip = env_dir / "bin" / "pip"
-    subprocess.run([str(pip), "install", "-q", str(wheel)], check=True, capture_output=True)
+    venv.create(env_dir)  # a fresh venv, without a pip of its own: this one installs into it
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
 
@@ -52,6 +56,6 @@ def test_installed_wheel_works_from_another_directory(tmp_path: Path) -> None:
     assert checked.returncode == 0 and f"{len(files)} files valid" in checked.stdout
     sounds = shipped.parent / "assets"
     assert sounds.is_dir(), "assets/ must be shipped in the wheel"
-    ran = stretchtimer("run", "full-back-session", "--plain", "--speed", "200", "--mute")
+    ran = stretchtimer("run", "full-back-session", "--plain", "--speed", "2000", "--mute")
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.splitlines()[-1].startswith("Finished: ")

@@ -4,13 +4,11 @@ the shape of Workrave's (its own file is GPL-3 and never copied into this projec
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from programs import stretchtimer
 
 from stretchtimer.paths import WORKRAVE_EXERCISES as DEFAULT_FILE
 
@@ -58,17 +56,6 @@ BODY = {
 """The body exercises' ids and Workrave's time for each, in seconds."""
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "stretchtimer", *args],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-        env=os.environ,
-    )
-
-
 @pytest.fixture
 def workrave_file(tmp_path: Path) -> Path:
     path = tmp_path / "exercises.xml"
@@ -84,7 +71,7 @@ def written(folder: Path, exercise_id: str) -> dict[str, object]:
 def test_import_writes_body_exercises_that_validate_keep_their_time_and_run(
     workrave_file: Path, user_config: Path
 ) -> None:
-    result = run("import", "workrave", str(workrave_file))
+    result = stretchtimer("import", "workrave", str(workrave_file))
     assert result.returncode == 0, result.stderr
     folder = user_config / "exercises"
     assert sorted(path.stem for path in folder.glob("*.yaml")) == sorted([*BODY, "workrave"])
@@ -119,15 +106,15 @@ def test_import_writes_body_exercises_that_validate_keep_their_time_and_run(
         "rounds": 2,
     }
 
-    assert run("validate", str(folder)).returncode == 0
-    timeline = json.loads(run("show", "workrave", "--json", "--steps").stdout)["timeline"]
+    assert stretchtimer("validate", str(folder)).returncode == 0
+    timeline = json.loads(stretchtimer("show", "workrave", "--json", "--steps").stdout)["timeline"]
     kept = dict.fromkeys(BODY, 0.0)
     for step in timeline:
         if step["kind"] == "work":
             kept[step["exercise_id"]] += step["duration_seconds"]
     assert kept == pytest.approx(BODY)  # Workrave's time, step by step
 
-    session = run("run", "workrave", "--plain", "--speed", "1000", "--mute")
+    session = stretchtimer("run", "workrave", "--plain", "--speed", "1000", "--mute")
     assert session.returncode == 0, session.stderr
     assert "Finished" in session.stdout and "3 exercises done" in session.stdout
 
@@ -136,7 +123,7 @@ def test_import_takes_a_language_and_the_area_position_and_equipment_given(
     workrave_file: Path, user_config: Path
 ) -> None:
     chosen = ["--area", "upper-back", "--position", "standing", "--equipment", "wall"]
-    result = run("import", "workrave", str(workrave_file), "--lang", "de_AT", *chosen)
+    result = stretchtimer("import", "workrave", str(workrave_file), "--lang", "de_AT", *chosen)
     assert result.returncode == 0, result.stderr
     assert "guessed" not in result.stdout
     assert "Neck glide, 2 rounds of 2 positions (25 s in all); no 'de_AT' text: English" in (
@@ -155,14 +142,14 @@ def test_import_takes_a_language_and_the_area_position_and_equipment_given(
 def test_import_keeps_files_already_there_unless_forced(
     workrave_file: Path, user_config: Path
 ) -> None:
-    assert run("import", "workrave", str(workrave_file)).returncode == 0
+    assert stretchtimer("import", "workrave", str(workrave_file)).returncode == 0
     path = user_config / "exercises" / "workrave-neck-glide.yaml"
     path.write_text(path.read_text().replace("Neck glide", "My glide"))
-    again = run("import", "workrave", str(workrave_file))
+    again = stretchtimer("import", "workrave", str(workrave_file))
     assert again.returncode == 0
     assert "wrote" not in again.stdout and "--force replaces them" in again.stderr
     assert "My glide" in path.read_text()
-    assert run("import", "workrave", str(workrave_file), "--force").returncode == 0
+    assert stretchtimer("import", "workrave", str(workrave_file), "--force").returncode == 0
     assert "My glide" not in path.read_text()
 
 
@@ -187,7 +174,7 @@ def test_a_file_that_cannot_be_read_is_one_line_and_exit_2(
         path.mkdir()
     elif content is not None:
         path.write_text(content)
-    result = run("import", "workrave", str(path))
+    result = stretchtimer("import", "workrave", str(path))
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"stretchtimer: {path}: ") and reason in result.stderr
@@ -195,11 +182,11 @@ def test_a_file_that_cannot_be_read_is_one_line_and_exit_2(
 
 
 def test_without_a_file_it_reads_workraves_installed_one(user_config: Path) -> None:
-    result = run("import", "workrave")
+    result = stretchtimer("import", "workrave")
     if not DEFAULT_FILE.is_file():
         assert result.returncode == 2
         assert f"{DEFAULT_FILE}: not found (install workrave-data" in result.stderr
         return
     assert result.returncode == 0, result.stderr
     assert "left out 3 eye exercises" in result.stdout
-    assert run("validate", str(user_config / "exercises")).returncode == 0
+    assert stretchtimer("validate", str(user_config / "exercises")).returncode == 0

@@ -66,11 +66,14 @@ def test_the_runner_rewrites_only_its_block_of_the_readme(tmp_path: Path) -> Non
 def test_a_quick_run_measures_every_figure_and_says_why_termdown_is_missing(
     tmp_path: Path,
 ) -> None:
-    """One repeat of everything; termdown's cache folder cannot be made, so its rows must say
-    why they are empty instead of failing the run."""
+    """One repeat of everything, in short windows and the 60 s routine at x60; termdown's cache
+    folder cannot be made, so its rows must say why they are empty instead of failing the run."""
     results = tmp_path / "results.md"
     env = {**os.environ, "XDG_CACHE_HOME": "/dev/null/no-cache"}
-    command = ["--quick", "--repeat", "1", "--cpu-seconds", "2", "--results", str(results)]
+    command = [
+        *("--quick", "--repeat", "1", "--cpu-seconds", "1", "--minute-speed", "60"),
+        *("--results", str(results)),
+    ]
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), *command],
         capture_output=True,
@@ -82,6 +85,7 @@ def test_a_quick_run_measures_every_figure_and_says_why_termdown_is_missing(
     rows = table_lines(results.read_text())[2:]
     assert table_lines(done.stdout)[2:] == rows
     assert len(rows) == FIGURES
+    assert any("60 s routine at speed 60 (ms)" in row for row in rows)  # --minute-speed
     termdown = [row for row in rows if "termdown" in row]
     assert len(termdown) == 4
     assert all("not measured: no venv for termdown" in row for row in termdown)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -67,6 +68,49 @@ def test_a_second_load_comes_from_the_cache_and_matches_a_full_load(
     same(fresh, first)
     same(fresh, cached)
     assert all(entry.node is None for entry in cached.routines.values())
+
+
+def collector_while_reading(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether the cyclic collector was on as each file was read."""
+    during: list[bool] = []
+    real = catalog_module.read_file
+
+    def reading(path: Path) -> object:
+        during.append(gc.isenabled())
+        return real(path)
+
+    monkeypatch.setattr(catalog_module, "read_file", reading)
+    return during
+
+
+def test_a_full_load_pauses_the_collector_and_gives_it_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Off while the files are read (it would walk what the load makes again and again), on
+    again after, and nothing frozen: a freeze would also keep the process's garbage."""
+    during = collector_while_reading(monkeypatch)
+    frozen = gc.get_freeze_count()
+    load_catalog(cache=False)
+    assert during and not any(during)
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_list_runs_without_the_collector_and_freezes_what_it_built(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`list` prints and exits: what it built lives until the exit, where a collection would
+    walk it once more."""
+    from stretchtimer.cli.main import main
+
+    during = collector_while_reading(monkeypatch)
+    frozen = gc.get_freeze_count()
+    try:
+        assert main(["list"]) == 0
+        assert during and not any(during)
+        assert gc.isenabled() and gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()  # this process goes on: its objects go back to the oldest generation
+    assert "desk-break" in capsys.readouterr().out
 
 
 def test_a_cache_hit_rebuilds_only_what_is_looked_up(

@@ -181,6 +181,29 @@ def test_reads_are_bounded(tmp_path: Path) -> None:
     with pytest.raises(Unreadable, match="file is larger than 1 KiB"):
         read_bounded(path, 1024)
     assert read_bounded(path, 2000) == b"x" * 2000
+    assert read_bounded(write(tmp_path, "empty", b""), 10) == b""
+
+
+def test_a_read_goes_past_the_size_the_file_gave(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The size is only where a read starts: a file that says 0 (as in /proc) is read whole,
+    and one that grew past the limit between its stat and its read is still refused."""
+    proc = Path("/proc/self/status")
+    if proc.exists():
+        assert proc.stat().st_size == 0 and b"Name:" in read_bounded(proc, 64 * 1024)
+    path = write(tmp_path, "grows", b"x" * 10)
+    real_fstat = os.fstat
+
+    def before_it_grew(fd: int) -> os.stat_result:
+        info = real_fstat(fd)
+        path.write_bytes(b"x" * 200_000)
+        return info
+
+    monkeypatch.setattr(os, "fstat", before_it_grew)
+    with pytest.raises(Unreadable, match="file is larger than 64 KiB"):
+        read_bounded(path, 64 * 1024)
+    assert len(read_bounded(path, 300_000)) == 200_000
 
 
 # --- resources ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from stretchtimer.tui.memory import PickerMemory, read_memory, write_memory
+from stretchtimer.memory import PickerMemory, read_memory, write_memory
 
 
 def test_the_memory_reads_back_as_written(tmp_path: Path) -> None:

@@ -62,7 +62,7 @@ def test_a_card_says_what_the_picker_shows_and_filters_on() -> None:
     desk = cards["desk-break"]
     assert desk.preview.startswith(f"{desk.name} - 5:26\n")
     assert "1. Neck Roll - 3 rounds" in desk.preview
-    assert "Level: standard (l for easy 4:18, full 5:38)" in desk.preview
+    assert "Level: standard (l to change)\nOther levels: easy 4:18, full 5:38" in desk.preview
     assert fits(desk, "any", set()) and desk.needs == ("none",)
     assert not fits(desk, "lower-back", {"wall"})
     needing = [card for card in cards.values() if card.needs != ("none",)]
@@ -77,7 +77,7 @@ def test_each_routine_has_a_card_at_each_level() -> None:
     assert (easy.name, easy.total) == ("Desk Break (easy)", 4 * 60 + 18)
     assert easy.preview.startswith("Desk Break (easy) - 4:18\n")
     assert "1. Neck Roll - 2 rounds (0:48)" in easy.preview
-    assert "Level: easy (l for standard 5:26, full 5:38)" in easy.preview
+    assert "Level: easy (l to change)\nOther levels: standard 5:26, full 5:38" in easy.preview
     assert cards["full-back-session", "full"].total == 41 * 60 + 17
 
 

@@ -190,6 +190,8 @@ def test_the_text_json_and_csv_reports() -> None:
     assert lines[1] == "Streak: 2 weeks in a row with 3 or more sessions"
     assert "Mon 16 Nov         3 * ##########       15" in lines
     assert any("<- least worked" in line and "shoulders" in line for line in lines)
+    assert "  neck            50  ####################" in lines
+    assert "  shoulders        0    <- least worked" in lines
     assert lines[-1] == "Stiffness or pain eased by 2.0 on average (0-10, over 1 session)"
     data = stats_json(stats)
     assert data["streak_weeks"] == 2 and data["this_week"] == {"sessions": 2, "to_go": 1}
@@ -296,3 +298,9 @@ def test_empty_history_says_how_to_start() -> None:
         == "No sessions yet. Start one with `stretchtimer`; your goal is 3 a week.\n"
     )
     assert json.loads(cli("stats", "--json").stdout)["streak_weeks"] == 0
+
+
+def test_a_few_seconds_on_an_area_are_not_shown_as_zero_beside_a_full_bar() -> None:
+    stats = compute([record(NOW - timedelta(hours=1), seconds=18)], NOW, tz=UTC)
+    rows = [line for line in stats_lines(stats) if line.startswith("  neck ")]
+    assert rows == ["  neck           0.3  ####################"]

@@ -370,15 +370,23 @@ async def test_the_announcer_plays_a_phrase_now_and_queues_the_next() -> None:
     relax = next(s for s in plan(make_routine("holds"), [holds]).steps if s.kind == "relax")
     heard: list[str] = []
     announcer.listeners.append(heard.append)
+    loop = asyncio.get_running_loop()
+    asked = loop.time()
     await announcer(StepStarted(0.0, relax))
+    offered = loop.time()
     await announcer(CueDue(0.0, relax, Cue(0.0, CueKind.HALFWAY)))
-    for _ in range(5):
+    for _ in range(5):  # no time to wait: it is due at once
         await asyncio.sleep(0)
     said = "Relax."
     assert [name for name, _ in player.played] == [said] == heard
+    [playing] = [s for s in announcer.scheduler if s.playing]
+    assert playing.phrase.text == said and asked <= playing.start <= offered  # now
+    assert player.played[0][1] >= playing.start
     waiting = [s for s in announcer.scheduler if not s.playing]
     assert [s.phrase.text for s in waiting] == ["Halfway"]
-    assert waiting[0].start == pytest.approx(player.played[0][1] + seconds_to_say(said))
+    # next, once the first has been said in full (however late the loop got to playing it)
+    assert playing.seconds == pytest.approx(seconds_to_say(said))
+    assert waiting[0].start == playing.end
     await announcer(StepStarted(0.0, timeline.steps[0]))  # a name: bumps "Halfway" behind it
     assert [s.phrase.text for s in announcer.scheduler][1].startswith("First up")
     await announcer(StepStarted(0.0, timeline.steps[0], "skip"))  # a jump: waiting ones go

@@ -9,10 +9,11 @@ importtime`, median of 7).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from stretchtimer.cli.terminal import cannot_draw, drawn_elsewhere
@@ -35,7 +36,8 @@ def default(args: argparse.Namespace) -> int:
 
         how = "`stretchtimer run ROUTINE` runs one as text"
         warn(f"this terminal ({why}) cannot draw the app; {how}")
-        views.table(*views.routine_table(_load(), settings_of(args)))
+        with _until_exit():
+            views.table(*views.routine_table(_load(), settings_of(args)))
         return EXIT_OK
     return _app(args)
 
@@ -93,55 +95,76 @@ def _load() -> Catalog:
     return catalog
 
 
+@contextlib.contextmanager
+def _until_exit() -> Iterator[None]:
+    """Run a command that prints and exits (`list`, `show`, `validate`) with the cyclic
+    collector paused, then freeze what it built, as the app's start does (tui/app.py).
+
+    A cold load (after any edit: every file read again) builds objects that live until the
+    exit: the collector would walk them after the load and once more at the exit (some 40 ms
+    of a cold `list` with 1,000 user files, 75 ms with 5,000).
+    """
+    from stretchtimer.library.loader import collector_paused
+
+    with collector_paused():
+        try:
+            yield
+        finally:
+            gc.freeze()
+
+
 def list_command(args: argparse.Namespace) -> int:
     from stretchtimer.cli import views
 
-    catalog = _load()
-    settings = settings_of(args)
-    if args.json and args.exercises:
-        views.print_json(views.exercises_json(catalog))
-    elif args.json:
-        views.print_json(views.routines_json(catalog, settings))
-    elif args.exercises:
-        views.table(*views.exercise_table(catalog))
-    else:
-        views.table(*views.routine_table(catalog, settings))
-    return EXIT_OK
+    with _until_exit():
+        catalog = _load()
+        settings = settings_of(args)
+        if args.json and args.exercises:
+            views.print_json(views.exercises_json(catalog))
+        elif args.json:
+            views.print_json(views.routines_json(catalog, settings))
+        elif args.exercises:
+            views.table(*views.exercise_table(catalog))
+        else:
+            views.table(*views.routine_table(catalog, settings))
+        return EXIT_OK
 
 
 def show_command(args: argparse.Namespace) -> int:
     from stretchtimer.cli import views
 
-    catalog = _load()
-    if args.id in catalog.routines:
-        routine = catalog.routine(args.id)
-        settings = settings_of(args)
-        if args.voice in ("on", "full"):
-            views.print_script(catalog, routine, settings, args.voice == "full", args.level)
-        elif args.json:
-            views.print_json(views.routine_json(catalog, routine, settings, True, args.level))
-        else:
-            views.print_routine(catalog, routine, settings, args.steps, args.level)
-    elif args.id in catalog.exercises:
-        from stretchtimer.library.models import at_level
+    with _until_exit():
+        catalog = _load()
+        if args.id in catalog.routines:
+            routine = catalog.routine(args.id)
+            settings = settings_of(args)
+            if args.voice in ("on", "full"):
+                views.print_script(catalog, routine, settings, args.voice == "full", args.level)
+            elif args.json:
+                views.print_json(views.routine_json(catalog, routine, settings, True, args.level))
+            else:
+                views.print_routine(catalog, routine, settings, args.steps, args.level)
+        elif args.id in catalog.exercises:
+            from stretchtimer.library.models import at_level
 
-        if args.voice is not None:
-            raise UsageError(f"--voice shows what a routine says; '{args.id}' is an exercise")
-        exercise = at_level(catalog.exercise(args.id), args.level)
-        if args.json:
-            views.print_json(views.exercise_json(catalog, exercise))
+            if args.voice is not None:
+                raise UsageError(f"--voice shows what a routine says; '{args.id}' is an exercise")
+            exercise = at_level(catalog.exercise(args.id), args.level)
+            if args.json:
+                views.print_json(views.exercise_json(catalog, exercise))
+            else:
+                views.print_exercise(catalog, exercise)
         else:
-            views.print_exercise(catalog, exercise)
-    else:
-        raise UsageError(f"unknown routine or exercise '{args.id}'{catalog.suggest(args.id)}")
-    return EXIT_OK
+            raise UsageError(f"unknown routine or exercise '{args.id}'{catalog.suggest(args.id)}")
+        return EXIT_OK
 
 
 def validate_command(args: argparse.Namespace) -> int:
     from stretchtimer.format import count
     from stretchtimer.library.loader import validate_paths
 
-    checked, problems = validate_paths(args.paths)
+    with _until_exit():
+        checked, problems = validate_paths(args.paths)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -169,7 +192,12 @@ def run_command(args: argparse.Namespace) -> int:
 
     resuming = _unfinished(args.routine, catalog) if args.resume else None
     routine_id = resuming.record.routine_id if resuming is not None else args.routine
-    level = args.level if resuming is None else session_level(resuming.record)
+    if resuming is not None:
+        level = session_level(resuming.record)
+    else:
+        from stretchtimer.memory import read_memory
+
+        level = args.level or read_memory().level_of(routine_id)
     speed = resuming.record.speed if resuming is not None and args.speed == 1 else args.speed
     why = cannot_draw()
     if why is not None and not args.plain:

@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="go on with the session (of ROUTINE, where given) cut short in the last two hours,"
         " from the exercise it was in",
     )
-    _add_level(run)
+    _add_level(run, remembered=True)
     _add_session_options(run, argparse.SUPPRESS)
 
     history = commands.add_parser("history", help="the sessions you did, newest first")
@@ -286,13 +286,15 @@ def _add_build_parser(commands: Any) -> None:
     build.add_argument("--dry-run", action="store_true", help="show the routine without writing it")
 
 
-def _add_level(parser: argparse.ArgumentParser) -> None:
+def _add_level(parser: argparse.ArgumentParser, remembered: bool = False) -> None:
+    """`remembered`: without --level, the level last chosen for the routine in the app."""
+    default = "the level last chosen for it in the app, or standard" if remembered else "standard"
     parser.add_argument(
         "--level",
         choices=LEVELS,
-        default="standard",
+        default=None if remembered else "standard",
         help="each dose at the least (easy), the usual (standard) or the most (full) of its"
-        " range; default standard",
+        f" range; default {default}",
     )
 
 

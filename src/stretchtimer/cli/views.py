@@ -7,7 +7,7 @@ import json
 import os
 import sys
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stretchtimer.format import clock, unsafe_characters
 from stretchtimer.library.catalog import Catalog
@@ -23,10 +23,12 @@ from stretchtimer.library.models import (
     routine_size,
     to_data,
 )
-from stretchtimer.session.builder import Built
 from stretchtimer.session.plan import Count, Step, Timeline, paced, session_timeline
 from stretchtimer.session.words import step_line
 from stretchtimer.settings import Settings
+
+if TYPE_CHECKING:  # only `build` prints one, and imports the builder itself
+    from stretchtimer.session.builder import Built
 
 
 def timeline_of(

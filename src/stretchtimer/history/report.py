@@ -155,7 +155,8 @@ def stats_lines(stats: Stats) -> list[str]:
     top = max(stats.areas.values())
     for area, minutes in sorted(stats.areas.items(), key=lambda item: -item[1]):
         note = "  <- least worked" if area == stats.neglected else ""
-        text = f"  {area.replace('-', ' '):<12} {minutes:>5.0f}  {bar(minutes, top)}{note}"
+        shown = f"{minutes:.1f}" if 0 < minutes < 9.95 else f"{minutes:.0f}"  # never a bare 0
+        text = f"  {area.replace('-', ' '):<12} {shown:>5}  {bar(minutes, top)}{note}"
         lines.append(text.rstrip())
     lines.append("")
     lines.append(pain_line(stats))

@@ -61,7 +61,8 @@ class Entry:
     item: Document
     path: Path
     node: yaml.Node | None
-    """The file's YAML tree, for line numbers; None when the entry came from the cache."""
+    """A routine file's YAML tree, for line numbers; None for an exercise's once loaded (no
+    line of it is looked up after), and for an entry from the cache."""
     builtin: bool
 
 

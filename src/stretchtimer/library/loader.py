@@ -8,8 +8,10 @@ is imported.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from stretchtimer.library import cache as catalog_cache
@@ -32,15 +34,38 @@ def load_catalog(
         cached = catalog_cache.read(key)
         if cached is not None:
             return cached
-    from stretchtimer.library import reader  # PyYAML and pydantic: not on a cache hit
+    with collector_paused():
+        from stretchtimer.library import reader  # PyYAML and pydantic: not on a cache hit
 
-    catalog = Catalog(problems=[unreadable_folder(*where) for where in sources.unreadable])
-    reader.load_files(catalog, sources.builtins, builtin=True)
-    shadowed = reader.load_files(catalog, sources.users, builtin=False)
-    reader.check_routines(catalog, shadowed)
+        catalog = Catalog(problems=[unreadable_folder(*where) for where in sources.unreadable])
+        reader.load_files(catalog, sources.builtins, builtin=True)
+        shadowed = reader.load_files(catalog, sources.users, builtin=False)
+        reader.check_routines(catalog, shadowed)
     if key is not None:
         catalog_cache.write(key, catalog)
     return catalog
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run the block with the cyclic collector paused (if it is on), for what builds objects
+    that live long and make next to no cycles: the collector would walk them again and again
+    while they are made.
+
+    A full load is one: it imports PyYAML and pydantic, builds validators, and makes objects
+    that live as long as the catalog (a third of a cold load of a thousand files went to the
+    collector). They are not frozen after: that would also keep whatever garbage the process
+    had then (an app's, in the test suite); a command that exits after the load freezes them
+    itself (cli/commands.py).
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def unreadable_folder(where: str, reason: str) -> Problem:

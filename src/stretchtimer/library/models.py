@@ -587,7 +587,14 @@ ROUTINE_KEY = "exercises"
 
 
 def field_names(cls: type[Strict]) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+    """The fields of a file class, in order (kept: the cache's writer asks for each model)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+_FIELD_NAMES: dict[type[Strict], tuple[str, ...]] = {}
 
 
 def to_data(value: Any) -> Any:

@@ -1,4 +1,5 @@
-"""Read and check exercise and routine files: YAML with its line numbers, validated by pydantic.
+"""Read and check exercise and routine files: YAML with its line numbers (parse.py), validated
+by pydantic.
 
 Every problem becomes one `path:line: field: message` line. Imported only when a file is read
 (loader.py): PyYAML and pydantic with their validators cost about 70 ms and 15 MiB (importing
@@ -27,27 +28,13 @@ from stretchtimer.library.models import (
     override_fields,
     routine_size,
 )
+from stretchtimer.library.parse import parse
 from stretchtimer.library.validation import validate
 
 MAX_FILE_BYTES = 256 * 1024
 
 
 MAX_PROBLEMS_PER_FILE = 20
-
-
-MAX_DIGITS = 20
-
-
-"""A number in a file longer than this is refused before it is read (a count is at most five
-digits; Python refuses to read one of over 4300)."""
-
-
-@functools.cache
-def _safe_loader() -> type[yaml.SafeLoader]:
-    try:  # libyaml is several times faster; marks and safety are the same
-        return yaml.CSafeLoader  # type: ignore[return-value]
-    except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-        return yaml.SafeLoader
 
 
 def read_file(path: Path) -> tuple[Document, yaml.Node]:
@@ -68,7 +55,7 @@ def read_file(path: Path) -> tuple[Document, yaml.Node]:
 
 def parse_text(text: str, shown: str) -> tuple[Document, yaml.Node]:
     """Parse YAML text into a validated exercise or routine; `shown` names it in messages."""
-    node, data = _compose(text, shown)
+    node, data = parse(text, shown)
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
         _fail(shown, _line(node), "", f"expected a mapping of fields, found {kind}")
@@ -77,70 +64,6 @@ def parse_text(text: str, shown: str) -> tuple[Document, yaml.Node]:
         return validate(model, data), node
     except ValidationError as error:
         raise CatalogError(_problems_from(error, node, shown)) from None
-
-
-def _compose(text: str, shown: str) -> tuple[yaml.Node, Any]:
-    loader = _safe_loader()(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return _fail(shown, 1, "", "file is empty")
-        _check_nodes(node, shown)
-        return node, loader.construct_document(node)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        parts = [error.context, error.problem] if error.context and error.problem else []
-        reason = " ".join(parts) if parts else (error.problem or error.context or "")
-        if mark and _tab_before(text, mark.line, mark.column):
-            reason = "a tab where YAML wants spaces: indent with spaces, never tabs"
-        _fail(shown, line, "", f"invalid YAML: {reason}")
-    except yaml.YAMLError as error:
-        _fail(shown, 1, "", f"invalid YAML: {error}")
-    except RecursionError:
-        _fail(shown, 1, "", "invalid YAML: nested too deeply")
-    except ValueError as error:  # a value PyYAML cannot make (an impossible date...)
-        _fail(shown, 1, "", f"invalid value: {str(error).split(';')[0]}")
-    finally:
-        loader.dispose()
-
-
-def _tab_before(text: str, line: int, column: int) -> bool:
-    """Whether the line YAML stumbled on has a tab in its indentation or at the mark (PyYAML
-    says "found character that cannot start any token", or something on "indentation")."""
-    lines = text.splitlines()
-    if line >= len(lines):
-        return False
-    here = lines[line]
-    indentation = here[: len(here) - len(here.lstrip(" \t"))]
-    return "\t" in indentation or here[column : column + 1] == "\t"
-
-
-def _check_nodes(root: yaml.Node, shown: str) -> None:
-    """What PyYAML would accept without a word: a key given twice in a mapping (it keeps the
-    last), and a number too long to be one (Python refuses it without saying where)."""
-    seen: set[int] = set()
-    stack: list[tuple[yaml.Node, str]] = [(root, "")]
-    while stack:
-        node, name = stack.pop()
-        if id(node) in seen:  # an alias: that node was checked where it was defined
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag.endswith((":int", ":float")) and len(node.value) > MAX_DIGITS:
-                _fail(shown, _line(node), name, f"number too long ({len(node.value)} digits)")
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, f"{name}[{n + 1}]") for n, item in enumerate(node.value))
-        elif isinstance(node, yaml.MappingNode):
-            keys: dict[tuple[str, str], int] = {}
-            for key, value in node.value:
-                field = f"{name}.{key.value}" if name else str(key.value)
-                if isinstance(key, yaml.ScalarNode) and not key.tag.endswith(":merge"):
-                    if (key.tag, key.value) in keys:
-                        first = keys[key.tag, key.value]
-                        _fail(shown, _line(key), field, f"given twice (first on line {first})")
-                    keys[key.tag, key.value] = _line(key)
-                stack.append((value, field))
 
 
 def _fail(path: str, line: int, field: str, message: str) -> NoReturn:
@@ -273,7 +196,10 @@ def load_files(catalog: Catalog, paths: list[Path], builtin: bool) -> dict[str, 
         if previous is not None and previous.builtin and not builtin:
             catalog.replaced[item.id] = previous.path
             shadowed[key] = previous
-        table[item.id] = Entry(item, path, node, builtin)
+        # only a routine's lines are looked up later (check_routines): an exercise's tree is
+        # let go file by file, rather than a thousand of them kept to the end
+        kept = node if isinstance(item, Routine) else None
+        table[item.id] = Entry(item, path, kept, builtin)
     return shadowed
 
 

@@ -94,11 +94,10 @@ class Suggester:
         return suggest(timelines, self.settings.break_minutes * 60.0, self._neglected)
 
     def _refresh(self) -> None:
-        if self._timelines is None:
-            self._timelines = list(_timelines(self.lean))
-        if time.monotonic() - self._read_at < HISTORY_FRESH:
+        if self._timelines is not None and time.monotonic() - self._read_at < HISTORY_FRESH:
             return
         self._read_at = time.monotonic()
+        self._timelines = list(_timelines(self.settings, self.lean))  # levels may have changed
         from stretchtimer.history.records import utc_now
         from stretchtimer.history.store import read_stats
 
@@ -116,12 +115,14 @@ class Suggester:
         self._read_at = -HISTORY_FRESH
 
 
-def _timelines(lean: bool = False) -> list[object]:
-    """Every routine, planned. `lean`: never read the YAML files here (PyYAML and pydantic
-    would take 10 MiB a background reminder cannot spare): on a cache miss a child process
-    (`stretchtimer list`) reads them and writes the cache, which is then read."""
+def _timelines(settings: Settings, lean: bool = False) -> list[object]:
+    """Every routine, planned at the level you chose for it and with your get-ready and rest
+    (its length is what the break will take). `lean`: never read the YAML files here (PyYAML
+    and pydantic would take 10 MiB a background reminder cannot spare): on a cache miss a child
+    process (`stretchtimer list`) reads them and writes the cache, which is then read."""
     from stretchtimer.library.loader import load_catalog
-    from stretchtimer.session.plan import plan
+    from stretchtimer.memory import read_memory
+    from stretchtimer.session.plan import session_timeline
 
     catalog = _cached_catalog() if lean else None
     if catalog is None and lean:
@@ -140,11 +141,14 @@ def _timelines(lean: bool = False) -> list[object]:
         catalog = _cached_catalog()
     if catalog is None:
         catalog = load_catalog()
+    memory = read_memory()
     timelines: list[object] = []
     for routine_id in catalog.routines:
         try:
             routine = catalog.routine(routine_id)
-            timelines.append(plan(routine, catalog.routine_exercises(routine)))
+            exercises = catalog.routine_exercises(routine)
+            level = memory.level_of(routine_id)
+            timelines.append(session_timeline(routine, exercises, settings, level))
         except Exception as error:  # a routine that cannot be planned is not suggested
             log.warning("routine %s left out: %s", routine_id, error)
     return timelines

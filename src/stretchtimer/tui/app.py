@@ -32,10 +32,10 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from stretchtimer.library.sources import Key, find_sources, key_of
+from stretchtimer.memory import read_memory
 from stretchtimer.safety import remember_safety_seen, safety_seen
 from stretchtimer.settings import Settings
 from stretchtimer.tui import routine_cards
-from stretchtimer.tui.memory import read_memory
 from stretchtimer.tui.messages import (
     FirstFrameShown,
     OpenBuilder,

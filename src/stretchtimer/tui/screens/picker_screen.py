@@ -21,11 +21,11 @@ from textual.widgets.option_list import Option
 
 from stretchtimer.format import clock, count
 from stretchtimer.library.terms import AREAS, EQUIPMENT, LEVELS, STANDARD
+from stretchtimer.memory import PickerMemory, write_memory
 from stretchtimer.session.keys import BUILD_KEY, LEVEL_KEY
-from stretchtimer.tui.memory import PickerMemory, write_memory
 from stretchtimer.tui.messages import FirstFrameShown, OpenBuilder, RoutinesShown, StartRoutine
 from stretchtimer.tui.routine_cards import ANY, RoutineCard, best_for_area, card_of, fits
-from stretchtimer.tui.text import shown
+from stretchtimer.tui.text import Listed, shown
 from stretchtimer.tui.widgets.key_bar import KeyBar
 
 # The history screen loads when it is opened, off the first frame (`python -X importtime`);
@@ -362,7 +362,7 @@ class PickerScreen(Screen[None]):
         options = self.query_one("#routines", OptionList)
         option = options.highlighted_option
         if option is not None and option.id == RESUME and self.offer is not None:
-            self.query_one("#routine-details", Static).update(shown(self.offer.preview))
+            self.query_one("#routine-details", Static).update(Listed(self.offer.preview))
             return
         card = self.cards.get(option.id or "") if option else None
         if card is not None:
@@ -370,7 +370,7 @@ class PickerScreen(Screen[None]):
             if card.id == self.marked and self.neglected:
                 area = self.neglected.replace("-", " ")
                 text = f"{MARK} For your {area}: the area you worked least these 4 weeks.\n\n{text}"
-            self.query_one("#routine-details", Static).update(shown(text))
+            self.query_one("#routine-details", Static).update(Listed(text))
 
     @on(OptionList.OptionSelected, "#routines")
     def start_selected(self, event: OptionList.OptionSelected) -> None:

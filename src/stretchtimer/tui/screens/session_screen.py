@@ -18,7 +18,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Label, Static
@@ -44,7 +43,7 @@ from stretchtimer.session.words import headline, instructions, stalled, up_next
 from stretchtimer.tui.messages import EngineEvent
 from stretchtimer.tui.screens.help_screen import SESSION_HELP
 from stretchtimer.tui.screens.quit_screen import QuitScreen
-from stretchtimer.tui.text import shown
+from stretchtimer.tui.text import Listed, shown
 from stretchtimer.tui.widgets.boxes import Column, Row
 from stretchtimer.tui.widgets.countdown import BigCountdown
 from stretchtimer.tui.widgets.key_bar import KeyBar
@@ -82,9 +81,10 @@ def areas_line(exercise: Exercise) -> str:
     return ", ".join(exercise.good_for).replace("-", " ")
 
 
-def instructions_text(exercise: Exercise, side: Side | None) -> Content:
-    """The steps, cues and notes in the words of `side` (written for the first side)."""
-    return shown("\n".join(exercise.on_side(line, side) for line in instructions(exercise)))
+def instructions_text(exercise: Exercise, side: Side | None) -> Listed:
+    """The steps, cues and notes in the words of `side` (written for the first side), each
+    step's wrapped rows under its words."""
+    return Listed("\n".join(exercise.on_side(line, side) for line in instructions(exercise)))
 
 
 def widest_number(timeline: Timeline) -> str:

@@ -1,5 +1,6 @@
-"""What the picker remembers from one start to the next: its filters, the routine last
-chosen, and the level chosen for each routine.
+"""What the app remembers from one start to the next: the picker's filters, the routine last
+chosen, and the level chosen for each routine (a session started any other way, by `run` or
+by a reminder's break, is at that level too).
 
 A small JSON file in the data folder, written whole (atomically) at each change. It is only a
 convenience: a file that cannot be read or makes no sense is ignored with a logged warning (a

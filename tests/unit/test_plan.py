@@ -151,3 +151,11 @@ def test_desk_break_spends_at_most_15_percent_waiting(routine_id: str) -> None:
     timeline = plan(routine, catalog.routine_exercises(routine))
     waiting = sum(s.duration for s in timeline.steps if s.kind in ("prepare", "exercise-rest"))
     assert waiting / timeline.total <= 0.15, f"{waiting / timeline.total:.1%}"
+
+
+def test_a_dose_says_one_rep_and_one_round_in_the_singular() -> None:
+    one_rep = make_exercise(kind="reps", reps=1, tempo=3, per_side=True)
+    assert one_rep.dose.describe() == "1 rep each side"
+    sets = make_exercise(kind="reps", reps=1, sets=3, tempo=3)
+    assert sets.dose.describe() == "3 x 1 rep"
+    assert make_exercise(kind="reps", reps=12, tempo=3).dose.describe() == "12 reps"

@@ -344,7 +344,8 @@ class RepsDose(Sided):
 
     def describe(self) -> str:
         sets = f"{_value(self.sets)} x " if self.sets.default > 1 else ""
-        return self._each_side(f"{sets}{_value(self.reps)} reps")
+        reps = "rep" if self.reps.default == 1 else "reps"
+        return self._each_side(f"{sets}{_value(self.reps)} {reps}")
 
     def size(self, level: Level = STANDARD) -> Size:
         reps, sets = self.reps.at(level), self.sets.at(level)

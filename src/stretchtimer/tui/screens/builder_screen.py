@@ -26,6 +26,7 @@ from stretchtimer.session.builder import (
     build_another,
 )
 from stretchtimer.tui.text import shown
+from stretchtimer.tui.threads import call_on_loop
 from stretchtimer.tui.widgets.key_bar import KeyBar
 
 START_MINUTES = 10
@@ -153,7 +154,7 @@ class BuilderScreen(Screen[Built | None]):
         except CannotBuild as refusal:
             built = f"Cannot build this: {refusal}."
         if not get_current_worker().is_cancelled:  # newer settings are being built
-            self.app.call_from_thread(self.made, built)
+            call_on_loop(self, self.made, built)
 
     def made(self, built: Built | str) -> None:
         if isinstance(built, str):

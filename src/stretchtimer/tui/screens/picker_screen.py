@@ -26,6 +26,7 @@ from stretchtimer.session.keys import BUILD_KEY, LEVEL_KEY
 from stretchtimer.tui.messages import FirstFrameShown, OpenBuilder, RoutinesShown, StartRoutine
 from stretchtimer.tui.routine_cards import ANY, RoutineCard, best_for_area, card_of, fits
 from stretchtimer.tui.text import Listed, shown
+from stretchtimer.tui.threads import call_on_loop
 from stretchtimer.tui.widgets.key_bar import KeyBar
 
 # The history screen loads when it is opened, off the first frame (`python -X importtime`);
@@ -191,7 +192,7 @@ class PickerScreen(Screen[None]):
         builder saved one). Its own group: the history's reload as the screen comes back must
         not cancel it."""
         cards, problems = self.load_listing()
-        self.app.call_from_thread(self.loaded, cards, problems)
+        call_on_loop(self, self.loaded, cards, problems)
         # The list does not wait for the history: only the header line and the mark do.
         self.show_week_progress()
 
@@ -202,13 +203,13 @@ class PickerScreen(Screen[None]):
         except Exception:
             log.exception("cannot read the history for the list of routines")
             return
-        self.app.call_from_thread(self.history_loaded, *progress)
+        call_on_loop(self, self.history_loaded, *progress)
 
     def week_progress(self) -> tuple[str, str | None]:
         """The header's week line and the area worked least; nothing before the first session."""
         _, stats = self.read_history()
         offer = self.read_offer() if self.read_offer is not None else None
-        self.app.call_from_thread(self.offer_resume, offer)
+        call_on_loop(self, self.offer_resume, offer)
         if not stats.logged:
             return "", None
         week = stats.this_week
@@ -391,7 +392,7 @@ class PickerScreen(Screen[None]):
     def action_history(self) -> None:
         """Read the history off the event loop (years of sessions take tens of ms), then show it."""
         sessions, stats = self.read_history()
-        self.app.call_from_thread(self.show_history, sessions, stats)
+        call_on_loop(self, self.show_history, sessions, stats)
 
     def show_history(self, sessions: list[SessionRecord], stats: Stats) -> None:
         from stretchtimer.tui.screens.history_screen import HistoryScreen

@@ -18,6 +18,7 @@ from stretchtimer.session import feeling
 from stretchtimer.session.engine import Summary
 from stretchtimer.session.plan import Timeline
 from stretchtimer.tui.text import shown
+from stretchtimer.tui.threads import call_on_loop
 from stretchtimer.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class SummaryScreen(Screen[None]):
     def suggest(self) -> None:
         """What the routine's last sessions suggest, read in a thread, shown when it comes."""
         if self.progression is not None:
-            self.app.call_from_thread(self.show_suggestion, self.progression())
+            call_on_loop(self, self.show_suggestion, self.progression())
 
     def show_suggestion(self, text: str | None) -> None:
         for advice in self.query("#summary-next").results(Static):

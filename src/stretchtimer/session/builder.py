@@ -222,7 +222,8 @@ def build_another(
     ask: Ask, exercises: Sequence[Exercise], worked: Mapping[str, float], seed: int
 ) -> Built:
     """Another routine for `ask` than `build` gives without a seed (`--shuffle`): the first of
-    the seeds from `seed` on whose routine differs, or the one routine if only one fits."""
+    the seeds from `seed` on whose exercises, or their order, differ (the same moves with
+    other doses are not another routine), or the one routine if only one fits."""
     pool = list(exercises)
     usual = build(dataclasses.replace(ask, seed=None), pool, worked)
     built = usual
@@ -231,9 +232,13 @@ def build_another(
             built = build(dataclasses.replace(ask, seed=tried), pool, worked)
         except CannotBuild:  # this order of choices does not fit: try the next
             continue
-        if built.routine.exercises != usual.routine.exercises:
+        if _moves(built) != _moves(usual):
             return built
     return built
+
+
+def _moves(built: Built) -> list[str]:
+    return [item.exercise for item in built.routine.exercises]
 
 
 def _fits(exercise: Exercise, at_hand: set[str], position: Position | None) -> bool:

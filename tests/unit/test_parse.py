@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import REPO
 
 from stretchtimer.library.catalog import CatalogError
 from stretchtimer.library.parse import parse
 
-EXERCISES = Path(__file__).resolve().parents[2] / "exercises"
+EXERCISES = REPO / "exercises"  # the built-in files, in this repository
 
 
 def safe_load(text: str) -> object:

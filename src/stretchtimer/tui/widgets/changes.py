@@ -32,25 +32,12 @@ def changed_cells(before: Sequence[Sequence[str]], after: Sequence[Sequence[str]
 
 
 def _changed_span(old: str, new: str) -> tuple[int, int]:
-    """The first changed character of two different texts, and the end of the last one.
-
-    Found by halves, each step one comparison of two slices (not a loop over characters):
-    these lines change by a digit or two, a second at a time."""
-    low, high = 0, min(len(old), len(new))
-    while low < high:  # the first difference is in old[low:high + 1]
-        middle = (low + high + 1) // 2
-        if old[low:middle] == new[low:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    first = low
+    """The first changed character of two different texts, and the end of the last one."""
+    first = next(
+        (i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b),
+        min(len(old), len(new)),
+    )
     if len(old) != len(new):
         return first, max(len(old), len(new))
-    low, high = first + 1, len(old)
-    while low < high:  # the same from `high` on; the last difference is before `low`
-        middle = (low + high) // 2
-        if old[middle:] == new[middle:]:
-            high = middle
-        else:
-            low = middle + 1
-    return first, high
+    last = next(i for i in range(len(old), first, -1) if old[i - 1] != new[i - 1])
+    return first, last

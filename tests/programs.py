@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -68,6 +69,18 @@ def kill_9_at(process: subprocess.Popen[str], at: Callable[[str], bool]) -> None
     finally:
         process.kill()
         process.communicate()
+
+
+def written(path: Path, within: float = 20) -> str:
+    """`path`'s text once a shell has written it: `cmd > path` makes the file before `cmd`
+    writes, so an empty or half-written file is waited out (its last line ends)."""
+    deadline = time.monotonic() + within
+    while True:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        if text.endswith("\n"):
+            return text
+        assert time.monotonic() < deadline, f"{path.name} not written in {within:g} s: {text!r}"
+        time.sleep(0.1)
 
 
 REMINDER_ALONE = 'work_hours = "always"\nidle_source = "none"\nnotify = "off"\n'

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from programs import stretchtimer
+from programs import stretchtimer, written
 
 
 def load_plugin(folder: Path) -> ModuleType:
@@ -83,10 +83,7 @@ def test_the_safeeyes_plugin_asks_the_running_reminder_at_a_long_break(
         time.sleep(1)
         assert not opened.exists()
         assert plugin.on_start_break(Break(long=True)) is False  # Safe Eyes' break goes on
-        while not opened.exists():
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
-        assert opened.read_text() == "desk-break\n"
+        assert written(opened) == "desk-break\n"
     finally:
         reminder.send_signal(signal.SIGTERM)
         reminder.wait(20)
@@ -106,11 +103,7 @@ def test_without_a_reminder_the_plugin_opens_a_terminal(
     (folder / "x-terminal-emulator").chmod(0o755)
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
     assert plugin.on_start_break(Break(long=False)) is False
-    deadline = time.monotonic() + 10
-    while not calls.exists():
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
-    assert calls.read_text() == f"-e {sys.executable} -m stretchtimer run desk-break\n"
+    assert written(calls, within=10) == f"-e {sys.executable} -m stretchtimer run desk-break\n"
 
 
 def test_stretchly_is_paused_around_a_session_only_when_it_runs(

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from programs import written
 
 from stretchtimer.remind.idle import SWAYIDLE_AFTER, ProgramIdle, find_idle_source
 from stretchtimer.remind.notify import Offer, find_notifier, terminal_notification
@@ -147,17 +148,12 @@ def test_hooks_run_with_the_break_in_their_environment(user_config: Path, tmp_pa
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 20
-        while not hook.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        text = hook.read_text()
+        text = written(hook)
         assert "STRETCHTIMER_EVENT=break" in text
         assert "STRETCHTIMER_ROUTINE=desk-break" in text
         assert "STRETCHTIMER_REASON=every" in text
         subprocess.run([sys.executable, "-m", "stretchtimer", "remind", "start"], check=True)
-        while not ended.exists() and time.monotonic() < deadline + 20:
-            time.sleep(0.1)
-        text = ended.read_text()
+        text = written(ended)
         assert "STRETCHTIMER_EVENT=session-end" in text
         assert "STRETCHTIMER_OUTCOME=taken" in text
         assert "STRETCHTIMER_STATE=finished" in text

@@ -98,9 +98,14 @@ def write_atomically(path: Path, text: str) -> None:
 def save_json(path: Path, data: Any, what: str) -> bool:
     """Write `data` as compact JSON, atomically; False (and a debug line naming `what`) if it
     cannot be written: for a cache, which is only ever a faster start."""
+    # dumps, not dump: it encodes in C (dump streams through the Python encoder)
+    return save_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")), what)
+
+
+def save_text(path: Path, text: str, what: str) -> bool:
+    """Write `text` atomically; False (and a debug line naming `what`) if it cannot be."""
     try:
-        # dumps, not dump: it encodes in C (dump streams through the Python encoder)
-        write_atomically(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        write_atomically(path, text)
     except OSError as error:
         log.debug("cannot save %s %s: %s", what, path, error)
         return False

@@ -228,6 +228,8 @@ def test_a_changed_program_version_makes_a_full_load(
         b"[]",
         b'{"key": null}',
         "damaged-entry",
+        "cut-short",
+        "a-line-more",
     ],
 )
 def test_a_damaged_cache_is_ignored_and_replaced(tmp_path: Path, damage: bytes | str) -> None:
@@ -235,16 +237,21 @@ def test_a_damaged_cache_is_ignored_and_replaced(tmp_path: Path, damage: bytes |
     write(tmp_path, "routines/my-break.yaml", GOOD_ROUTINE)
     fresh = load_catalog(builtin_dir=tmp_path)
     path = catalog_cache.cache_path()
+    written = path.read_bytes()
+    head, *models = written.split(b"\n")
+    assert models[-1] == b"" and len(models) == 3  # an exercise, a routine, the end
     if damage == "damaged-entry":  # right key, but a model name that does not exist
-        data = json.loads(path.read_bytes())
-        item = data["exercises"][0]["item"]
-        data["exercises"][0]["item"] = item.replace('"$model":"Exercise"', '"$model":"Nothing"')
-        path.write_text(json.dumps(data))
+        models[0] = models[0].replace(b'"$model":"Exercise"', b'"$model":"Nothing"')
+        path.write_bytes(b"\n".join([head, *models]))
+    elif damage == "cut-short":  # the routine's line lost (a disk full while it was written)
+        path.write_bytes(b"\n".join([head, models[0]]))
+    elif damage == "a-line-more":
+        path.write_bytes(b"\n".join([head, *models[:2], models[0], b""]))
     else:
         assert isinstance(damage, bytes)
         path.write_bytes(damage)
     same(fresh, load_catalog(builtin_dir=tmp_path))
-    assert json.loads(path.read_bytes())["key"] is not None  # rewritten
+    assert path.read_bytes() == written  # rewritten
 
 
 def test_an_unwritable_cache_folder_only_means_no_cache(

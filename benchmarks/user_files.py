@@ -4,9 +4,10 @@ parse floor.
 The user folder gets N copies of exercises/neck-roll.yaml under other ids. Each figure is a
 fresh process timed from its start to its exit (output to /dev/null), the median over the
 repeats, taken in turns so noise from the machine falls on all alike:
-- floor: a bare script that reads the N files and `yaml.load`s each with `yaml.CSafeLoader`
-  (libyaml's parser and PyYAML's constructor: a plain load of them, with no check, no
-  validation and no cache to write);
+- floor: a bare script that reads the files a cold `list` reads (the N files and the
+  built-in exercises and routines) and `yaml.load`s each with `yaml.CSafeLoader` (libyaml's
+  parser and PyYAML's constructor: a plain load of them, with no check, no validation and no
+  cache to write);
 - cold: `stretchtimer list` with the catalog cache deleted (every file parsed and checked);
 - warm: `stretchtimer list` with the cache left by the run before;
 - warm, no user files: the same with an empty user folder (what a warm load costs anyway).
@@ -35,8 +36,9 @@ STRETCHTIMER = Path(sys.executable).parent / "stretchtimer"
 FLOOR = """
 import sys, yaml
 from pathlib import Path
-for path in sorted(Path(sys.argv[1]).glob("*.yaml")):
-    yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+for folder in sys.argv[1:]:
+    for path in sorted(Path(folder).rglob("*.yaml")):
+        yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 """
 
 
@@ -73,7 +75,8 @@ def main() -> None:
             }
 
         list_command = [str(STRETCHTIMER), "list"]
-        floor_command = [sys.executable, "-c", FLOOR, str(many / "config" / "exercises")]
+        folders = [ROOT / "exercises", many / "config" / "exercises"]
+        floor_command = [sys.executable, "-c", FLOOR, *map(str, folders)]
         for where in (many, none):  # unmeasured: disk and bytecode caches, the first cache
             wall(list_command, env(where))
         wall(floor_command, env(many))

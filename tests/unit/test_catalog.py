@@ -201,6 +201,17 @@ def test_duplicate_ids_in_one_folder_are_reported(tmp_path: Path) -> None:
     assert "'wall-sit' is also defined in" in catalog.problems[0].message
 
 
+def test_files_are_read_in_the_order_of_their_paths_folder_by_folder(tmp_path: Path) -> None:
+    """Which of two files with one id is kept does not depend on the folder's listing: the
+    first by path, compared folder by folder (`a/` before `a-b/`, though '-' sorts before
+    '/')."""
+    write(tmp_path, "a-b/a.yaml", GOOD_EXERCISE)
+    write(tmp_path, "a/z.yaml", GOOD_EXERCISE)
+    catalog = load_catalog(builtin_dir=tmp_path, cache=False)
+    assert catalog.exercises["wall-sit"].path == tmp_path / "a" / "z.yaml"
+    assert [problem.path for problem in catalog.problems] == [str(tmp_path / "a-b" / "a.yaml")]
+
+
 def test_routine_exercises_apply_overrides(tmp_path: Path) -> None:
     write(tmp_path, "wall-sit.yaml", GOOD_EXERCISE)
     write(tmp_path, "routines/my-break.yaml", GOOD_ROUTINE)

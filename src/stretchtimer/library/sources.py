@@ -51,21 +51,23 @@ def yaml_files(folder: Path, unreadable: list[tuple[str, str]] | None = None) ->
     is a file, so no file is looked at twice (key_of stamps each)."""
     if not folder.is_dir():
         return []
-    found: list[Path] = []
-    pending = [folder]
+    found: list[str] = []
+    pending = [str(folder)]
     while pending:
         here = pending.pop()
         try:
             with os.scandir(here) as entries:
                 for entry in entries:
                     if entry.is_dir(follow_symlinks=False):
-                        pending.append(Path(entry.path))
+                        pending.append(entry.path)
                     elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
-                        found.append(Path(entry.path))
+                        found.append(entry.path)
         except OSError as error:
             if unreadable is not None:
                 unreadable.append((str(error.filename or here), error.strerror or str(error)))
-    return sorted(found)
+    # the order of sorted Paths (folder by folder), without making a Path to compare
+    found.sort(key=lambda path: path.split(os.sep))
+    return [Path(path) for path in found]
 
 
 def stamp(path: Path) -> list[int]:

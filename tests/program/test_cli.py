@@ -146,6 +146,8 @@ def test_show_exercise_in_text_and_json() -> None:
     text = stretchtimer("show", "dumbbell-row").stdout
     assert "range: 8-12 reps" in text  # done one arm at a time: its steps say which
     assert "Steps (right side first; on the left side, left and right swap):" in text
+    assert "\nAnother form of Band Row (row): a built routine has one or the other.\n" in text
+    assert json.loads(stretchtimer("show", "dumbbell-row", "--json").stdout)["variant_of"] == "row"
     assert "\nSteps:\n" in stretchtimer("show", "wall-angel").stdout
     data = json.loads(stretchtimer("show", "knee-to-chest", "--json").stdout)
     assert data["id"] == "knee-to-chest" and data["name"]

@@ -136,6 +136,8 @@ def test_any_ask_gives_a_fitting_valid_routine_or_one_line_why_not(
         assert floor_blocks(built, phase) <= 1, "the floor in one go within a phase"
     for area in ask.focus:
         assert any(area in e.good_for for e in built.exercises), area
+    moves = [e.move for e in built.exercises]
+    assert len(moves) == len(set(moves)), "one form of each move"
     assert build(ask, exercises, worked) == built  # the same ask, the same routine
 
 
@@ -228,3 +230,24 @@ def test_levels_put_every_dose_at_its_least_usual_or_most(catalog: Catalog) -> N
     row = catalog.exercise("row")
     assert [at_level(row, level).dose.sets.default for level in LEVELS] == [2, 2, 3]  # type: ignore[union-attr]
     assert [at_level(row, level).dose.reps.default for level in LEVELS] == [8, 10, 12]  # type: ignore[union-attr]
+
+
+def test_a_routine_takes_one_form_of_a_move(catalog: Catalog) -> None:
+    """The superman and its easier alternating form (and the other variants) are one move:
+    a routine has the one or the other, however many minutes it has to fill."""
+    exercises = pool(catalog)
+    variants = {e.id: e.variant_of for e in exercises if e.variant_of}
+    assert variants == {
+        "alternating-superman": "superman",
+        "dumbbell-row": "row",
+        "foam-roller-thoracic-extension": "thoracic-extension",
+    }
+    for minutes, seed in itertools.product((5, 10, 15, 30, 45), (None, 1, 2, 3)):
+        for focus in ((), ("lower-back",), ("upper-back",), ("middle-back",)):
+            ask = Ask(minutes=minutes, focus=focus, seed=seed)
+            try:
+                ids = {e.id for e in build(ask, exercises, {}).exercises}
+            except CannotBuild:
+                continue
+            for variant, move in variants.items():
+                assert not {variant, move} <= ids, (ask, variant)

@@ -212,6 +212,36 @@ def test_files_are_read_in_the_order_of_their_paths_folder_by_folder(tmp_path: P
     assert [problem.path for problem in catalog.problems] == [str(tmp_path / "a-b" / "a.yaml")]
 
 
+@pytest.mark.parametrize(
+    ("variant_of", "message"),
+    [
+        ("wall-sits", "unknown exercise 'wall-sits' (did you mean 'wall-sit'?)"),
+        ("other-sit", "an exercise is not a variant of itself"),
+        ("third-sit", "'third-sit' is itself a variant of 'wall-sit': name that one"),
+    ],
+)
+def test_a_variant_of_what_is_no_move_is_used_as_a_move_of_its_own(
+    tmp_path: Path, variant_of: str, message: str
+) -> None:
+    write(tmp_path, "wall-sit.yaml", GOOD_EXERCISE)
+    third = GOOD_EXERCISE.replace("id: wall-sit", "id: third-sit")
+    write(tmp_path, "third-sit.yaml", third + "variant_of: wall-sit\n")
+    other = GOOD_EXERCISE.replace("id: wall-sit", "id: other-sit")
+    path = write(tmp_path, "other-sit.yaml", other + f"variant_of: {variant_of}\n")
+    line = len(other.splitlines()) + 1
+    for catalog, problems in (
+        (load_catalog(builtin_dir=tmp_path, cache=False), None),
+        (None, validate_paths([tmp_path])[1]),
+    ):
+        if catalog is not None:
+            assert catalog.exercise("other-sit").move == "other-sit"  # still there, on its own
+            assert catalog.exercise("third-sit").move == "wall-sit"
+            problems = catalog.problems
+        assert [str(problem) for problem in problems or []] == [
+            f"{path}:{line}: variant_of: {message}; it is used as a move of its own"
+        ]
+
+
 def test_routine_exercises_apply_overrides(tmp_path: Path) -> None:
     write(tmp_path, "wall-sit.yaml", GOOD_EXERCISE)
     write(tmp_path, "routines/my-break.yaml", GOOD_ROUTINE)

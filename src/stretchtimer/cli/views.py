@@ -329,6 +329,9 @@ def print_script(
 def print_exercise(catalog: Catalog, exercise: Exercise) -> None:
     print(f"{exercise.name} ({exercise.id}) - {exercise.phase}")
     print(exercise.summary)
+    if exercise.variant_of is not None:
+        move = catalog.exercise(exercise.variant_of)
+        print(f"Another form of {move.name} ({move.id}): a built routine has one or the other.")
     if exercise.id in catalog.replaced:
         print(f"Your file {catalog.exercises[exercise.id].path} replaces the built-in exercise.")
     print(f"Good for: {', '.join(exercise.good_for)}")

@@ -41,6 +41,7 @@ def load_catalog(
         reader.load_files(catalog, sources.builtins, builtin=True)
         shadowed = reader.load_files(catalog, sources.users, builtin=False)
         reader.check_routines(catalog, shadowed)
+        reader.check_variants(catalog)
     if key is not None:
         catalog_cache.write(key, catalog)
     return catalog
@@ -104,5 +105,6 @@ def validate_paths(paths: Iterable[Path]) -> tuple[int, list[Problem]]:
     mine = {str(path) for path in files}
     checked.routines = {k: e for k, e in checked.routines.items() if str(e.path) in mine}
     reader.check_routines(checked)
+    reader.check_variants(checked, mine)
     problems.extend(checked.problems)
     return len(files), problems

@@ -492,6 +492,14 @@ class Exercise(Strict):
     dose: Dose
     spoken: Spoken | None = None
     """What the voice says (`--voice`); without it, the voice reads the first steps."""
+    variant_of: Id | None = None
+    """The id of the exercise this is another form of (easier, or with other equipment): a
+    built routine takes one form of a move, never two."""
+
+    @property
+    def move(self) -> str:
+        """The move this is a form of: the id it is a variant of, or its own."""
+        return self.variant_of or self.id
 
     @property
     def needs_nothing(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any, NoReturn, get_args, get_type_hints
 
@@ -239,6 +240,51 @@ def check_routines(catalog: Catalog, shadowed: dict[str, Entry] | None = None) -
             _check_routines_one(catalog, routine_id)
         else:
             del catalog.routines[routine_id]
+
+
+def check_variants(catalog: Catalog, only: Collection[str] | None = None) -> None:
+    """An exercise's `variant_of` must name another exercise that is not itself a variant.
+    One that does not stays usable, as a move of its own (the builder could otherwise take it
+    with the move it meant); `only`: the paths whose files to check (all without it)."""
+    for exercise_id, entry in list(catalog.exercises.items()):
+        exercise = entry.item
+        assert isinstance(exercise, Exercise)
+        wanted = exercise.variant_of
+        if wanted is None or (only is not None and str(entry.path) not in only):
+            continue
+        other = catalog.exercises.get(wanted)
+        if other is None:
+            hint = catalog.suggest(wanted, catalog.exercises)
+            reason = f"unknown exercise '{wanted}'{hint}"
+        elif wanted == exercise_id:
+            reason = "an exercise is not a variant of itself"
+        elif isinstance(other.item, Exercise) and other.item.variant_of is not None:
+            reason = f"'{wanted}' is itself a variant of '{other.item.variant_of}': name that one"
+        else:
+            continue
+        catalog.exercises[exercise_id] = dataclasses.replace(
+            entry, item=dataclasses.replace(exercise, variant_of=None)
+        )
+        catalog.problems.append(
+            Problem(
+                str(entry.path),
+                _line_of_key(_node_of(entry), "variant_of"),
+                "variant_of",
+                f"{reason}; it is used as a move of its own",
+                skipped=False,
+            )
+        )
+
+
+def _node_of(entry: Entry) -> yaml.Node | None:
+    """The entry's YAML tree: an exercise's is not kept after its load, so its file is read
+    again (only to say on which line a problem is)."""
+    if entry.node is not None:
+        return entry.node
+    try:
+        return read_file(entry.path)[1]
+    except CatalogError:
+        return None
 
 
 def _check_routines_one(catalog: Catalog, routine_id: str) -> None:

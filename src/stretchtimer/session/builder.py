@@ -354,9 +354,10 @@ def _cover(
 ) -> list[Exercise] | None:
     """Quick exercises (at their lowest doses) that together give every area in `areas` at
     least AREA_SECONDS, and begin with a dynamic warm-up where one fits: static stretches come
-    after moving, never cold. None if they cannot. The quickest set that serves every area is
-    exact (each exercise in or out, over every set of the areas served so far); an area still
-    short of time then gets the quickest exercise for it."""
+    after moving, never cold; one form of each move (`Exercise.move`). None if they cannot.
+    The quickest set that serves every area is exact (each exercise in or out, over every set
+    of the areas served so far); an area still short of time then gets the quickest exercise
+    for it."""
     warm_ups = any(e.phase == "warm-up" for e in fitting)
     bits = {area: 1 << n for n, area in enumerate(areas)}
     warm_bit = 1 << len(areas)
@@ -370,7 +371,7 @@ def _cover(
         cost = seconds([_lowest(exercise)]) + rest  # with its get-ready, and a rest before it
         for served, (total, taken) in list(best.items()):
             after = served | mask
-            if after == served:
+            if after == served or any(e.move == exercise.move for e in taken):
                 continue
             if after not in best or total + cost < best[after][0]:
                 best[after] = (total + cost, (*taken, exercise))
@@ -380,7 +381,8 @@ def _cover(
     chosen: list[Exercise] = list(found[1])
     for area in areas:  # then enough time on each area: a move, not a touch
         while _work(chosen, area) < AREA_SECONDS:
-            more = [e for e in fitting if area in e.good_for and e not in chosen]
+            moves = {e.move for e in chosen}
+            more = [e for e in fitting if area in e.good_for and e.move not in moves]
             if not more:
                 break
             chosen.append(min(more, key=lambda e: (seconds([_lowest(e)]), tiebreak[e.id])))
@@ -437,7 +439,8 @@ def _fill(
 ) -> list[Exercise]:
     """More exercises, while the routine at its usual doses is short of the target: those for
     the areas asked for first (the least worked most), a phase not yet in it before another of
-    one that is; never one that would make it too long even at its lowest doses."""
+    one that is; never another form of a move it has, nor one that would make it too long even
+    at its lowest doses."""
     chosen = list(chosen)
     limit = target * (1 + TOLERANCE)
     left = [e for e in fitting if e not in chosen]
@@ -449,7 +452,10 @@ def _fill(
             return (-(weight > 0), -new_phase, -weight, tiebreak[exercise.id])
 
         left.sort(key=key)
+        moves = {e.move for e in chosen}
         for exercise in left:
+            if exercise.move in moves:
+                continue
             if seconds([_lowest(e) for e in [*chosen, exercise]]) <= limit:
                 chosen.append(exercise)
                 left.remove(exercise)

@@ -4,11 +4,10 @@ One file in the data folder holds what the last full load found: every validated
 routine (as plain data, with the fields each file gave), what replaced what, and the problems
 of the broken files, so those are still reported on every run. Its first line is JSON with
 everything but the models; each line after it is the JSON of one model, exercises then
-routines, in the order of the first line's lists. It is saved under
-the key of its files (sources.py: every YAML file's path, size, inode and change times, the
-program's version and the library's code) and this file's format: any change to these makes a
-full load, which writes a new file. A missing, unreadable or damaged cache file is the same
-as no cache.
+routines, in the order of the first line's lists. It is saved under the key of its files
+(sources.py: every YAML file's path, size, inode and change times, the program's version and
+the library's code) and this file's format: any change to these makes a full load, which
+writes a new file. A missing, unreadable or damaged cache file is the same as no cache.
 
 On a hit the models (plain dataclasses) are rebuilt directly, trusting the data as it was
 validated when it was saved: neither PyYAML nor pydantic is imported. Each one's line is kept

@@ -113,6 +113,47 @@ def test_a_writer_repairs_a_damaged_history_keeping_every_row_it_can_read() -> N
     connection.close()
 
 
+def test_stats_of_a_damaged_history_show_what_can_be_read_in_one_warning() -> None:
+    """`stats` reads the weeks of a streak back as far as it goes, older sessions as it
+    needs them: from a damaged file, from the copy of what could be read."""
+    fill(9)
+    with sqlite3.connect(db_path()) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    data = bytearray(db_path().read_bytes())
+    data[5000:9000] = b"A" * 4000  # across the first pages
+    db_path().write_bytes(bytes(data))
+    for args in (("stats",), ("stats", "--json")):
+        result = cli(*args)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        [line] = result.stderr.splitlines()
+        assert "cannot read all of the history" in line
+    assert '"sessions"' in result.stdout
+
+
+def test_the_count_of_sessions_lost_in_a_repair_comes_from_rows_that_could_be_read() -> None:
+    """A bad page can give any answer to max(id): the sessions lost are told from the ids
+    that the readable rows (sessions and their exercises) give."""
+    fill(9)
+    with sqlite3.connect(db_path()) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = connection.execute("PRAGMA page_size").fetchone()[0]
+        root = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'sessions'"
+        ).fetchone()[0]
+    connection.close()
+    data = bytearray(db_path().read_bytes())  # every session's page: only exercises are left
+    start = (root - 1) * size
+    data[start + 8 : start + size] = b"A" * (size - 8)
+    db_path().write_bytes(bytes(data))
+    check_due()
+    said: list[str] = []
+    HistoryStore.open(warn=said.append).close()  # type: ignore[union-attr]
+    [line] = said
+    assert "the new one holds the 0 sessions that could be read (9 lost)" in line
+
+
 def test_a_damaged_page_met_by_a_reader_has_the_next_writer_check() -> None:
     fill()
     garble_page_of("Marker-00200")  # checked less than a week ago: not checked at open...

@@ -375,15 +375,25 @@ class HistoryStore:
         return frozenset(row[0] for row in rows if isinstance(row[0], int))
 
     def _counted_starts(self, before: str, left_out: str) -> Iterator[datetime]:
+        """The starts before `before`, newest first, read as they are asked for (a streak
+        reads back only as far as it goes). The query runs now, so that a damaged file fails
+        here, within `_read`; a page that fails later ends the list there."""
         cursor = self.connection.execute(
             "SELECT started_at FROM sessions"
             f" WHERE started_at < ? AND speed <= 1 AND {_DONE_ONE} AND {_NOT_IN}"
             " ORDER BY started_at DESC",
             (before, left_out),
         )
+        return _times(cursor, self.path)
+
+
+def _times(cursor: sqlite3.Cursor, path: Path) -> Iterator[datetime]:
+    try:
         for (text,) in cursor:
             with contextlib.suppress(TypeError, ValueError):  # not a time: left out
                 yield datetime.fromisoformat(text).astimezone(UTC)
+    except sqlite3.Error as error:  # damaged further back: the weeks before it count nothing
+        log.warning("stopped reading older sessions in %s: %s", path, one_line(error))
 
 
 def _exercise_record(row: tuple[object, ...]) -> ExerciseRecord:
@@ -592,13 +602,14 @@ def read_damaged(store: HistoryStore, read: Callable[[], _T], empty: _T) -> _T:
         _copy_rows(store.connection, copy)
         damaged, store.connection = store.connection, copy
         try:
+            # what it returns may read on from the copy (the older weeks of a streak): the
+            # copy closes when they are let go
             return read()
         finally:
             store.connection = damaged
     except sqlite3.DatabaseError:
-        return empty
-    finally:
         copy.close()
+        return empty
 
 
 # --- opening to write -------------------------------------------------------------------------
@@ -826,7 +837,7 @@ def _keep_aside(path: Path) -> Path:
 
 def _salvage(damaged: Path, into: Path) -> tuple[int, int]:
     """Copy every row of `damaged` that can be read into a new history at `into`: (sessions
-    kept, sessions lost as far as their ids tell)."""
+    kept, sessions lost as far as the ids read tell)."""
     source = sqlite3.connect(f"{damaged.as_uri()}?mode=ro", uri=True, isolation_level=None)
     target = sqlite3.connect(into, isolation_level=None)
     try:
@@ -835,13 +846,14 @@ def _salvage(damaged: Path, into: Path) -> tuple[int, int]:
         _create(target)
         _copy_rows(source, target)
         target.execute("COMMIT")
+        # Ids count up from 1 and no session is ever deleted: the highest id known from a
+        # row that could be read (a session's, or one its exercises name) tells how many
+        # there were. The damaged file's own max(id) is not asked: a bad page can answer
+        # anything.
         kept, highest = target.execute(
-            "SELECT count(*), coalesce(max(id), 0) FROM sessions"
+            "SELECT count(*), max(coalesce(max(id), 0),"
+            " (SELECT coalesce(max(session_id), 0) FROM exercises)) FROM sessions"
         ).fetchone()
-        with contextlib.suppress(sqlite3.DatabaseError):
-            highest = max(
-                highest, source.execute("SELECT max(id) FROM sessions").fetchone()[0] or 0
-            )
         return kept, max(0, highest - kept)
     finally:
         source.close()

@@ -359,6 +359,10 @@ async def test_help_and_footer_name_the_history_key() -> None:
         assert isinstance(app.screen, HelpScreen)
         texts = [str(widget.content) for widget in app.screen.query(Static)]
         assert any("your history" in text for text in texts)
+        # every row names its key: the builder's `b` had none
+        keys = [str(label.content) for label in app.screen.query(".help-key").results(Label)]
+        assert len(keys) == len(PickerScreen.HELP_KEYS) and all(key.strip() for key in keys)
+        assert "b" in keys
 
 
 async def test_a_corrupt_history_is_left_to_the_next_session_with_one_notice() -> None:

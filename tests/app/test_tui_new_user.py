@@ -194,8 +194,12 @@ async def test_a_very_stiff_back_is_told_when_to_see_someone_before_and_after(
         assert isinstance(pilot.app.screen, SummaryScreen)
         await pilot.press("9")
         await settle(pilot)
-        after = str(pilot.app.screen.query_one("#summary-feeling", Label).content)
+        label = pilot.app.screen.query_one("#summary-feeling", Label)
+        after = str(label.content)
         assert "9 of 10 is a lot" in after and "Desk Break (5:26)" in after
+        # all of it on screen: wrapped to the width, not cut off at the edge
+        assert label.region.right <= pilot.app.screen.size.width
+        assert label.region.height >= len(after) // label.region.width + 1
 
 
 async def test_a_lower_answer_is_only_noted(user_config: Path) -> None:

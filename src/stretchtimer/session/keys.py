@@ -24,11 +24,13 @@ class SessionKey:
     """The help screen's line."""
     command: Command | None = None
     """What it tells the engine, for the keys that steer the session."""
+    unlisted: tuple[str, ...] = ()
+    """Aliases that work but are not shown (a third key for the same thing is clutter)."""
 
     @property
     def shown(self) -> str:
         """'n or ->' for the help screen and the README."""
-        return " or ".join(display(key) for key in self.keys if key != "b")
+        return " or ".join(display(key) for key in self.keys if key not in self.unlisted)
 
 
 SESSION_KEYS: tuple[SessionKey, ...] = (
@@ -43,6 +45,7 @@ SESSION_KEYS: tuple[SessionKey, ...] = (
         "Back",
         "back: restart the step, or go to the previous one in its first 3 seconds",
         Command.BACK,
+        unlisted=("b",),
     ),
     SessionKey(("r",), "restart_step", "Restart", "restart this step", Command.RESTART_STEP),
     SessionKey(("m",), "toggle_mute", "Mute", "mute or unmute sound"),

@@ -19,6 +19,7 @@ from stretchtimer.history.report import history_csv, history_rows, stats_json, s
 from stretchtimer.history.stats import compute, streak
 from stretchtimer.history.store import HistoryStore, read_sessions
 from stretchtimer.session.plan import plan
+from stretchtimer.tui.screens.history_screen import areas_text
 
 NEW_YORK = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -304,3 +305,6 @@ def test_a_few_seconds_on_an_area_are_not_shown_as_zero_beside_a_full_bar() -> N
     stats = compute([record(NOW - timedelta(hours=1), seconds=18)], NOW, tz=UTC)
     rows = [line for line in stats_lines(stats) if line.startswith("  neck ")]
     assert rows == ["  neck           0.3  ####################"]
+    # and the same in the app's history screen
+    [row] = [line for line in areas_text(stats).splitlines() if line.startswith("neck ")]
+    assert row.startswith("neck        0.3 ######")

@@ -15,7 +15,7 @@ from textual.widgets import Label, Sparkline, Static
 
 from stretchtimer.format import clock, count
 from stretchtimer.history.records import SessionRecord
-from stretchtimer.history.report import STATE_NAMES, bar, pain_line
+from stretchtimer.history.report import STATE_NAMES, area_minutes, bar, pain_line
 from stretchtimer.history.stats import AREA_DAYS, Stats
 from stretchtimer.tui.text import shown
 from stretchtimer.tui.widgets.key_bar import KeyBar
@@ -96,7 +96,8 @@ def areas_text(stats: Stats) -> str:
     lines = [f"Areas, last {AREA_DAYS // 7} weeks (min)"]
     for area, minutes in sorted(stats.areas.items(), key=lambda item: -item[1]):
         note = " least" if area == stats.neglected else ""
-        lines.append(f"{area.replace('-', ' '):<11}{minutes:>4.0f} {bar(minutes, top, 6):<6}{note}")
+        name = area.replace("-", " ")
+        lines.append(f"{name:<11}{area_minutes(minutes):>4} {bar(minutes, top, 6):<6}{note}")
     return "\n".join(lines)
 
 

@@ -61,7 +61,13 @@ async def test_the_preview_follows_every_setting_and_save_adds_the_routine(
         screen.query_one("#focus", SelectionList).select_all()
         screen.query_one("#position", Select).clear()
         await settle(pilot)
-        assert preview(pilot).startswith("Cannot build this: 2 min cannot cover the neck")
+        refused = preview(pilot)
+        assert refused.startswith("Cannot build this: 2 min cannot cover the neck")
+        # said in the screen's own terms, not as a command-line option
+        assert refused.endswith(
+            "fits the neck, shoulders, chest and upper back: tick only those body areas."
+        )
+        assert "--focus" not in refused
         await pilot.press("ctrl+s")  # nothing to keep: it says so and stays
         await settle(pilot)
         assert app.screen is screen

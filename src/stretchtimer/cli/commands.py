@@ -254,7 +254,8 @@ def build_command(args: argparse.Namespace) -> int:
         else:
             built = build(ask, exercises, worked)
     except CannotBuild as error:
-        raise UsageError(str(error)) from None
+        fits = f": --focus {' '.join(error.fits)}" if error.fits else ""
+        raise UsageError(f"{error}{fits}") from None
     path = routine_path(user_exercises_dir(), built.routine.id)
     if not args.dry_run:
         why = why_not_free(catalog, built.routine.id, path)

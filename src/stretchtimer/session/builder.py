@@ -64,7 +64,13 @@ weighs far more than standing up from a chair."""
 
 
 class CannotBuild(ValueError):
-    """An ask no routine can meet; the message is one line that says what would fit."""
+    """An ask no routine can meet; the message is one line that says what would fit, and
+    `fits` the areas it says these minutes do cover (for the front end to say how to ask
+    for them: a command-line option, boxes to tick)."""
+
+    def __init__(self, message: str, fits: Sequence[Area] = ()) -> None:
+        super().__init__(message)
+        self.fits = tuple(fits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +202,7 @@ def _build(
     if chosen is None or seconds([_lowest(e) for e in chosen]) > target * (1 + TOLERANCE):
         if not explain:
             raise CannotBuild("too short")
-        raise CannotBuild(_too_short(ask, least_first, cover, seconds, exercises, worked))
+        raise _too_short(ask, least_first, cover, seconds, exercises, worked)
     chosen = _fill(chosen, fitting, rank, tiebreak, seconds, target)
     chosen = _tune(chosen, seconds, target)
     total = seconds(chosen)
@@ -401,7 +407,7 @@ def _too_short(
     seconds: _Seconds,
     exercises: Sequence[Exercise],
     worked: Mapping[str, float],
-) -> str:
+) -> CannotBuild:
     """The refusal of an ask whose areas take longer than its minutes: what they take, and
     which areas (the least worked first) a routine of these minutes does cover."""
 
@@ -424,9 +430,9 @@ def _too_short(
         f"(that takes at least {clock(least(cover(areas)))})"
     )
     if not fit:
-        return f"{took}; try more minutes"
+        return CannotBuild(f"{took}; try more minutes")
     order = sorted(fit, key=AREAS.index)
-    return f"{took}; {ask.minutes} min fits the {_listed(order)}: --focus {' '.join(order)}"
+    return CannotBuild(f"{took}; {ask.minutes} min fits the {_listed(order)}", order)
 
 
 def _fill(

@@ -152,7 +152,8 @@ class BuilderScreen(Screen[Built | None]):
             else:
                 built = build_another(ask, self.exercises, self.worked, seed)
         except CannotBuild as refusal:
-            built = f"Cannot build this: {refusal}."
+            fits = ": tick only those body areas" if refusal.fits else ""
+            built = f"Cannot build this: {refusal}{fits}."
         if not get_current_worker().is_cancelled:  # newer settings are being built
             call_on_loop(self, self.made, built)
 

@@ -92,3 +92,24 @@ def test_resume_of_another_routine_finds_nothing(routine: str) -> None:
     assert "no session of 'desk-break' to resume" in err
     [session] = read_sessions()
     assert session.state == "running"  # left as it was, still to be resumed
+
+
+def test_a_session_killed_in_its_first_exercise_is_started_again_and_said_so(
+    routine: str,
+) -> None:
+    first = exercises(routine)[0][1]
+    work: list[str] = []  # killed at its second step of work: the history has the session
+
+    def second_work_step(line: str) -> bool:
+        if f"| {first} |" in line and "Get ready" not in line:
+            work.append(line)
+        return len(work) == 2
+
+    kill_9_at(run(routine, "--speed", "20"), second_work_step)
+    process = run("--resume")
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert err.startswith(
+        "stretchtimer: no session to resume: Quick Desk Break stopped in its first exercise ("
+    )
+    assert err.endswith(f"nothing to go on from; start it again: stretchtimer run {routine}\n")

@@ -10,7 +10,13 @@ from conftest import make_exercise, make_routine
 
 from stretchtimer.history.log import SessionLog
 from stretchtimer.history.records import ExerciseRecord, SessionRecord
-from stretchtimer.history.resume import RESUME_WITHIN, Unfinished, latest_unfinished, resume_point
+from stretchtimer.history.resume import (
+    RESUME_WITHIN,
+    Unfinished,
+    latest_unfinished,
+    resume_point,
+    stopped_at_the_start,
+)
 from stretchtimer.history.store import HistoryStore, db_path, read_sessions, read_unfinished
 from stretchtimer.session.clock import VirtualClock
 from stretchtimer.session.engine import Command, Engine
@@ -73,6 +79,18 @@ def test_the_latest_session_cut_short_within_two_hours_is_offered() -> None:
     assert Unfinished(newer, 2).offer(timeline(), NOW) == (
         "Resume Test Routine from Three (ended 5 min ago)"
     )
+
+
+def test_a_session_cut_short_in_its_first_exercise_is_not_resumed_but_found() -> None:
+    """Nothing to go on from, but the one a person asking to resume means: `run --resume`
+    says so, rather than that nothing was cut short."""
+    early = record("partial", ended=timedelta(minutes=1), id=2)
+    assert latest_unfinished([early], NOW) is None
+    assert stopped_at_the_start([early], NOW) == Unfinished(early, 0)
+    assert stopped_at_the_start([early], NOW, routine_id="another") is None
+    later = record("done", ended=timedelta(seconds=30), id=3)  # the latest went further
+    assert stopped_at_the_start([early, later], NOW) is None
+    assert stopped_at_the_start([record("partial", state="finished")], NOW) is None
 
 
 def test_what_was_skipped_stays_skipped_and_an_edited_routine_cannot_be_resumed_into() -> None:

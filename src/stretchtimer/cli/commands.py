@@ -297,12 +297,27 @@ def _unfinished(routine_id: str | None, catalog: Catalog) -> Unfinished:
     """`run --resume`: the session cut short to go on with, or a UsageError saying why none."""
     from stretchtimer.history.progress import session_level
     from stretchtimer.history.records import utc_now
-    from stretchtimer.history.resume import RESUME_WITHIN, find_unfinished
+    from stretchtimer.history.resume import (
+        RESUME_WITHIN,
+        latest_unfinished,
+        stopped_at_the_start,
+    )
+    from stretchtimer.history.store import read_unfinished
 
-    unfinished = find_unfinished(utc_now(), routine_id, warn=warn)
+    now = utc_now()
+    records = read_unfinished(now - RESUME_WITHIN, warn=warn)
+    unfinished = latest_unfinished(records, now, routine_id)
     hours = RESUME_WITHIN.total_seconds() / 3600
     of = f" of '{routine_id}'" if routine_id else ""
     if unfinished is None:
+        early = stopped_at_the_start(records, now, routine_id)
+        if early is not None:
+            record = early.record
+            raise UsageError(
+                f"no session{of} to resume: {record.routine_name} stopped in its first exercise"
+                f" ({early.ago(now)}), so there is nothing to go on from; start it again:"
+                f" stretchtimer run {record.routine_id}"
+            )
         raise UsageError(
             f"no session{of} to resume: none was cut short in the last {hours:g} hours"
         )

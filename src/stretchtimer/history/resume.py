@@ -95,6 +95,27 @@ def latest_unfinished(
     return best
 
 
+def stopped_at_the_start(
+    records: Iterable[SessionRecord], now: datetime, routine_id: str | None = None
+) -> Unfinished | None:
+    """The latest session (of `routine_id`, where given) cut short within RESUME_WITHIN in
+    its first exercise: not one to resume (there is nothing to go on from), but the one a
+    person who asks to resume has in mind."""
+    latest: SessionRecord | None = None
+    for record in records:
+        ended = record.ended_at or record.started_at
+        if record.state == "finished" or ended < now - RESUME_WITHIN:
+            continue
+        if routine_id is not None and record.routine_id != routine_id:
+            continue
+        if latest is None or ended >= (latest.ended_at or latest.started_at):
+            latest = record
+    if latest is None or resume_point(latest) is not None:
+        return None
+    settled = {e.position for e in latest.exercises if e.outcome in SETTLED}
+    return Unfinished(latest, 0) if 0 not in settled else None
+
+
 def find_unfinished(
     now: datetime,
     routine_id: str | None = None,

@@ -88,6 +88,11 @@ def test_run_without_a_level_takes_the_one_chosen_in_the_app() -> None:
     assert "Desk Break: 6 exercises, 5:26." in asked.stdout.splitlines()
     levels = [session["level"] for session in json.loads(stretchtimer("history", "--json").stdout)]
     assert sorted(levels) == ["full", "standard"]
+    # and `show` says what `run` would run
+    assert stretchtimer("show", "desk-break").stdout.startswith("Desk Break (desk-break) - 5:38")
+    shown = stretchtimer("show", "desk-break", "--level", "standard").stdout
+    assert shown.startswith("Desk Break (desk-break) - 5:26\n")
+    assert json.loads(stretchtimer("show", "desk-break", "--json").stdout)["level"] == "full"
 
 
 def test_list_shows_the_standard_time_and_the_easy_to_full_ones() -> None:

@@ -136,20 +136,23 @@ def show_command(args: argparse.Namespace) -> int:
     with _until_exit():
         catalog = _load()
         if args.id in catalog.routines:
+            from stretchtimer.memory import read_memory
+
             routine = catalog.routine(args.id)
             settings = settings_of(args)
+            level = args.level or read_memory().level_of(args.id)  # as `run` would run it
             if args.voice in ("on", "full"):
-                views.print_script(catalog, routine, settings, args.voice == "full", args.level)
+                views.print_script(catalog, routine, settings, args.voice == "full", level)
             elif args.json:
-                views.print_json(views.routine_json(catalog, routine, settings, True, args.level))
+                views.print_json(views.routine_json(catalog, routine, settings, True, level))
             else:
-                views.print_routine(catalog, routine, settings, args.steps, args.level)
+                views.print_routine(catalog, routine, settings, args.steps, level)
         elif args.id in catalog.exercises:
             from stretchtimer.library.models import at_level
 
             if args.voice is not None:
                 raise UsageError(f"--voice shows what a routine says; '{args.id}' is an exercise")
-            exercise = at_level(catalog.exercise(args.id), args.level)
+            exercise = at_level(catalog.exercise(args.id), args.level or "standard")
             if args.json:
                 views.print_json(views.exercise_json(catalog, exercise))
             else:

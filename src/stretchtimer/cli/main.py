@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("on", "full"),
         help="print what the voice says in a routine, and when (full: form cues too)",
     )
-    _add_level(show)
+    _add_level(show, remembered=True)
     _add_pacing_options(show, argparse.SUPPRESS)
 
     validate = commands.add_parser("validate", help="check exercise and routine files")

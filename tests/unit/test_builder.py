@@ -250,3 +250,14 @@ def test_a_routine_takes_one_form_of_a_move(catalog: Catalog) -> None:
                 continue
             for variant, move in variants.items():
                 assert not {variant, move} <= ids, (ask, variant)
+
+
+def test_the_areas_asked_for_fill_the_time_before_other_moves(catalog: Catalog) -> None:
+    """Their moves go longer before a move for another area comes in; one that must come in
+    is done where the others are (a neck routine standing gets no superman on the floor)."""
+    exercises = pool(catalog)
+    lower = build(Ask(10, focus=("lower-back",), position="floor"), exercises, {})
+    assert all("lower-back" in e.good_for for e in lower.exercises)
+    for minutes in (3, 4):
+        neck = build(Ask(minutes, focus=("neck",)), exercises, {})
+        assert set(neck.positions) == {"standing"}, neck.lines()

@@ -203,8 +203,14 @@ def _build(
         if not explain:
             raise CannotBuild("too short")
         raise _too_short(ask, least_first, cover, seconds, exercises, worked)
-    chosen = _fill(chosen, fitting, rank, tiebreak, seconds, target)
-    chosen = _tune(chosen, seconds, target)
+    # The areas asked for fill the time first, with more moves for them and then longer
+    # doses; moves for other areas only where those cannot (a neck routine gets no superman
+    # while its neck moves can still go on).
+    for pool_ in ([e for e in fitting if rank.keys() & set(e.good_for)], fitting):
+        chosen = _fill(chosen, pool_, rank, tiebreak, seconds, target)
+        chosen = _tune(chosen, seconds, target)
+        if seconds(chosen) >= target * (1 - TOLERANCE):
+            break
     total = seconds(chosen)
     if total < target * (1 - TOLERANCE):
         raise CannotBuild(
@@ -445,17 +451,19 @@ def _fill(
 ) -> list[Exercise]:
     """More exercises, while the routine at its usual doses is short of the target: those for
     the areas asked for first (the least worked most), a phase not yet in it before another of
-    one that is; never another form of a move it has, nor one that would make it too long even
-    at its lowest doses."""
+    one that is, one done where the others are before one that moves you; never another form
+    of a move it has, nor one that would make it too long even at its lowest doses."""
     chosen = list(chosen)
     limit = target * (1 + TOLERANCE)
     left = [e for e in fitting if e not in chosen]
     while left and seconds(chosen) < target:
 
-        def key(exercise: Exercise) -> tuple[int, int, int, tuple[float, str]]:
+        def key(exercise: Exercise) -> tuple[int, int, int, int, tuple[float, str]]:
             weight = sum(rank.get(area, 0) for area in exercise.good_for)
             new_phase = all(e.phase != exercise.phase for e in chosen)
-            return (-(weight > 0), -new_phase, -weight, tiebreak[exercise.id])
+            # done where the others are: no trip to the floor for it
+            in_place = any(place in e.position for e in chosen for place in exercise.position)
+            return (-(weight > 0), -new_phase, -weight, -in_place, tiebreak[exercise.id])
 
         left.sort(key=key)
         moves = {e.move for e in chosen}

@@ -249,7 +249,7 @@ async def test_session_shows_what_to_do_and_counts_down(user_config: Path) -> No
         assert text(pilot, "#exercise-name") == "Neck Roll"
         assert text(pilot, "#phase") == "WARM-UP  1 of 6"
         assert text(pilot, "#headline") == "Get ready"
-        assert text(pilot, "#up-next") == "Up next: Neck Roll, 3 rounds"
+        assert text(pilot, "#up-next") == "Now: Neck Roll, 3 rounds - then Shoulder Roll"
         assert countdown(pilot) == "0:08"
         assert "1. Sit or stand tall" in text(pilot, "#instructions")
         await advance(pilot, clock, 3)

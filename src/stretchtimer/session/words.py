@@ -32,14 +32,17 @@ def step_line(step: Step, timeline: Timeline, elapsed: float) -> str:
 
 
 def up_next(step: Step, timeline: Timeline) -> str:
-    """What comes after this exercise; during a prepare or rest, the exercise about to start."""
-    position = step.exercise_index
-    if step.kind not in (StepKind.PREPARE, StepKind.EXERCISE_REST):
-        position += 1
-    if position >= len(timeline.exercises):
+    """What comes after this exercise; during a prepare or rest, which is before its exercise
+    starts, that exercise's dose first: 'Now: Neck Roll, 3 rounds - then Shoulder Roll'."""
+    position = step.exercise_index + 1
+    after = timeline.exercises[position] if position < len(timeline.exercises) else None
+    if step.kind in (StepKind.PREPARE, StepKind.EXERCISE_REST):
+        now = timeline.exercises[step.exercise_index]
+        then = after.name if after else "the end"
+        return f"Now: {now.name}, {now.dose.describe()} - then {then}"
+    if after is None:
         return "Up next: the end of the session"
-    upcoming = timeline.exercises[position]
-    return f"Up next: {upcoming.name}, {upcoming.dose.describe()}"
+    return f"Up next: {after.name}, {after.dose.describe()}"
 
 
 def headline(step: Step) -> str:

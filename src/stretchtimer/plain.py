@@ -207,6 +207,8 @@ class PlainSession:
             self.engine.send(Command.RESUME)
         elif isinstance(event, Paused) and self.resume_after_help:
             self.say(f"[{clock(elapsed)}] Paused while you read the keys.")
+        elif isinstance(event, Paused) and self.resume_after_question is not None:
+            pass  # the question just asked says what to press
         elif isinstance(event, Paused):
             why = stalled(event.stalled) if event.stalled else "Paused"
             self.say(f"[{clock(elapsed)}] {why}. Press space to resume.")
@@ -250,8 +252,8 @@ class PlainSession:
         self.resume_after_help = running
         if running:
             self.engine.send(Command.PAUSE)
-        lines = ["Keys:", *(f"  {line}" for line in help_lines())]
-        self.say("\n".join([*lines, "Press any key to carry on."]))
+        lines = ["Keys:", *(f"  {line}" for line in help_lines()), "", "Safety note:", SAFETY_NOTE]
+        self.say("\n".join([*lines, "", "Press any key to carry on."]))
 
     def close_help(self) -> None:
         resume, self.resume_after_help = self.resume_after_help, None

@@ -290,7 +290,7 @@ def test_plain_run_takes_single_keys_from_a_terminal() -> None:
             (b"N", ["Skipped", "| Shoulder Roll | Get ready. Next up: Shoulder Roll"]),
             (b"p", ["| Neck Roll | Now the other way"]),  # back within 3 s: the previous step
             (b"\x1b[C", ["Skipped 1 step."]),  # the right arrow skips, as n does
-            (b"?", ["Keys:", "restart this step", "Paused while you read the keys."]),
+            (b"?", ["Keys:", "restart this step", "Safety note:", "Paused while you read"]),
             (b"m", ["Resumed."]),  # any key closes the keys, and the session goes on
             (b"m", ["Sound off."]),
             (b"q", ["Stop this session?"]),  # asks first, as the app does
@@ -323,6 +323,14 @@ def test_plain_mode_waits_while_the_keys_are_shown_as_the_app_does() -> None:
         terminal.expect("Press any key to carry on.")
         terminal.press(b"q")
         terminal.expect("Still paused. Press space to resume.")
+        terminal.press(b" ")
+        terminal.expect("Resumed.")
+        asking = len(terminal.seen)
+        terminal.press(b"q")  # the question says what to press: no "Paused. Press space" after
+        terminal.expect("Stop this session?")
+        terminal.press(b"n")
+        terminal.expect("Resumed.")
+        assert not [line for line in terminal.seen[asking:] if "Paused" in line]
 
 
 def test_plain_mode_keeps_the_keys_typed_before_it_reads_them() -> None:

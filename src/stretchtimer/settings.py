@@ -137,6 +137,13 @@ def load_settings(path: Path | None = None) -> Settings:
         found = re.search(r"\(at line (\d+)", str(error))
         line = found.group(1) if found else "1"
         message = re.sub(r"\s*\(at line.*\)$", "", str(error))
+        lines = text.splitlines()
+        here = lines[int(line) - 1] if 0 < int(line) <= len(lines) else ""
+        key = re.match(r"\s*([A-Za-z0-9_-]+)\s*=\s*(.*)", here)
+        if key is not None:  # the line sets a key: name it, as every other error does
+            missing = not key.group(2).split("#")[0].strip()
+            message = "no value after '='" if missing else message[:1].lower() + message[1:]
+            message = f"{key.group(1)}: {message}"
         raise ConfigError(path, line, message) from None
     return _settings(path, text, data)
 

@@ -44,7 +44,10 @@ def test_command_line_overrides_only_what_was_given() -> None:
         ('volume = "loud"\n', ":1: volume: expected a whole number, got 'loud'"),
         ("log = 1\n", ":1: log: expected true or false, got 1"),
         ('\n\nsound = "speaker"\n', ":3: sound: 'speaker' is not one of auto,"),
-        ("volume = \n", ":1: Invalid value"),
+        ("volume = \n", ":1: volume: no value after '='"),
+        ("goal = 3\nvolume = # loud\n", ":2: volume: no value after '='"),
+        ("volume = 5 5\n", ":1: volume: expected newline or end of document"),
+        ("[settings\n", ":1: Expected ']'"),  # no key on the line: TOML's own words
         ("prepare = 90\n", ":1: prepare: 90 is out of range; use 0 to 60"),
         ('rest = "long"\n', ":1: rest: expected a whole number, got 'long'"),
         ("voice_count = 0\n", ":1: voice_count: 0 is out of range; use 1 to 100"),

@@ -130,7 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_level(run, remembered=True)
     _add_session_options(run, argparse.SUPPRESS)
 
-    history = commands.add_parser("history", help="the sessions you did, newest first")
+    history = commands.add_parser(
+        "history", help="the sessions you did, newest first (--json and --csv: oldest first)"
+    )
     history.add_argument(
         "--days",
         type=_positive_int(100_000),

@@ -358,5 +358,6 @@ def final_line(summary: Summary) -> str:
         f"{summary.steps_skipped} skipped "
         f"({count(len(summary.exercises_done), 'exercise')} done, "
         f"{len(summary.exercises_skipped)} skipped); "
-        f"active {clock(summary.active_seconds)}, paused {clock(summary.paused_seconds)}."
+        f"active {clock(summary.active_seconds, up=False)}, "
+        f"paused {clock(summary.paused_seconds, up=False)}."
     )

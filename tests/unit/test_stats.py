@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -308,3 +309,17 @@ def test_a_few_seconds_on_an_area_are_not_shown_as_zero_beside_a_full_bar() -> N
     # and the same in the app's history screen
     [row] = [line for line in areas_text(stats).splitlines() if line.startswith("neck ")]
     assert row.startswith("neck        0.3 ######")
+
+
+def test_plain_mode_s_last_line_and_the_history_give_a_session_the_same_seconds() -> None:
+    """Elapsed times round down everywhere: 104.6 s is 1:44 in the last line as in `history`
+    (the last line said 1:45)."""
+    from stretchtimer.plain import final_line
+    from stretchtimer.session.engine import Summary
+
+    summary = Summary("stopped", 3, 0, 9, (0,), (), active_seconds=287.4, paused_seconds=104.6)
+    assert final_line(summary).endswith("active 4:47, paused 1:44.")
+    session = record(NOW - timedelta(hours=1), seconds=287.4)
+    session = dataclasses.replace(session, active_seconds=287.4, paused_seconds=104.6)
+    [row] = history_rows([session], tz=UTC)[1]
+    assert row[4:6] == ["4:47", "1:44"]

@@ -323,3 +323,13 @@ def test_plain_mode_s_last_line_and_the_history_give_a_session_the_same_seconds(
     session = dataclasses.replace(session, active_seconds=287.4, paused_seconds=104.6)
     [row] = history_rows([session], tz=UTC)[1]
     assert row[4:6] == ["4:47", "1:44"]
+
+
+def test_the_app_s_recent_sessions_say_a_preview_and_a_level_as_history_does() -> None:
+    from stretchtimer.tui.screens.history_screen import recent_text
+
+    preview = dataclasses.replace(record(NOW, speed=20), level="easy")
+    [line] = recent_text([preview]).splitlines()[1:]
+    assert "  Test Routine, easy (x20)  " in line
+    [row] = history_rows([preview], tz=UTC)[1]
+    assert row[1] == "Test Routine, easy (x20)"

@@ -105,6 +105,14 @@ def spreadsheet_text(value: object) -> object:
     return value
 
 
+def session_title(session: SessionRecord) -> str:
+    """'Desk Break, easy (x20)': the routine, its level unless standard, and the speed of a
+    preview (run faster than real time: kept, not counted)."""
+    level = f", {session.level}" if session.level != "standard" else ""
+    speed = f" (x{session.speed:g})" if session.speed != 1 else ""
+    return session.routine_name + level + speed
+
+
 def history_rows(
     sessions: Sequence[SessionRecord], tz: tzinfo | None = None
 ) -> tuple[list[str], list[list[str]]]:
@@ -113,12 +121,10 @@ def history_rows(
     rows = []
     for session in reversed(sessions):
         when = session.started_at.astimezone(tz).strftime("%a %d %b %Y %H:%M")
-        level = f", {session.level}" if session.level != "standard" else ""
-        speed = f" (x{session.speed:g})" if session.speed != 1 else ""
         rows.append(
             [
                 when,
-                session.routine_name + level + speed,
+                session_title(session),
                 STATE_NAMES.get(session.state, session.state),
                 f"{session.done}/{session.exercise_count}",
                 clock(session.active_seconds, up=False),

@@ -15,7 +15,7 @@ from textual.widgets import Label, Sparkline, Static
 
 from stretchtimer.format import clock, count
 from stretchtimer.history.records import SessionRecord
-from stretchtimer.history.report import STATE_NAMES, area_minutes, bar, pain_line
+from stretchtimer.history.report import STATE_NAMES, area_minutes, bar, pain_line, session_title
 from stretchtimer.history.stats import AREA_DAYS, Stats
 from stretchtimer.tui.text import shown
 from stretchtimer.tui.widgets.key_bar import KeyBar
@@ -113,9 +113,8 @@ def recent_text(sessions: list[SessionRecord], count: int = 5) -> str:
     for session in reversed(sessions[-count:]):
         when = session.started_at.astimezone().strftime("%a %d %b %H:%M")
         state = STATE_NAMES.get(session.state, session.state)
-        level = f" ({session.level})" if session.level != "standard" else ""
         lines.append(
-            f"{when}  {session.routine_name}{level}  {state}  "
+            f"{when}  {session_title(session)}  {state}  "
             f"{session.done}/{session.exercise_count}  {clock(session.active_seconds, up=False)}"
         )
     return "\n".join(lines)

@@ -98,6 +98,46 @@ def test_list_fits_an_80_column_terminal(words: list[str]) -> None:
     assert missing <= set().union(*(words[name] for name in left_out))
 
 
+def test_at_50_columns_list_keeps_the_time_and_says_in_50_what_it_left_out() -> None:
+    env = {key: value for key, value in os.environ.items() if key != "COLUMNS"}
+    done = subprocess.run(
+        [sys.executable, "-m", "stretchtimer", "list"],
+        capture_output=True,
+        text=True,
+        env={**env, "COLUMNS": "50"},
+        timeout=60,
+    )
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["ID", "NAME", "TIME"]
+    assert max(map(len, lines)) <= 50
+    desk = lines.index(next(line for line in lines if line.startswith("desk-break ")))
+    assert lines[desk].endswith(" 5:26") and lines[desk + 1].strip() == "(4:18-5:38)"
+    note = " ".join(lines[-2:])
+    assert note == "(FOCUS, EQUIPMENT left out to fit 50 columns; --json has everything)"
+
+
+def test_show_wraps_its_sentences_at_words_to_the_terminal() -> None:
+    env = {key: value for key, value in os.environ.items() if key != "COLUMNS"}
+
+    def shown(item: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "stretchtimer", "show", item],
+            capture_output=True,
+            text=True,
+            env={**env, "COLUMNS": "60"},
+            timeout=60,
+        ).stdout
+
+    neck = shown("neck-roll")
+    assert max(map(len, neck.splitlines())) <= 60
+    assert neck.split() == stretchtimer("show", "neck-roll").stdout.split()  # every word whole
+    lines = neck.splitlines()
+    first = lines.index(next(line for line in lines if line.startswith("  1. ")))
+    assert lines[first + 1].startswith("     ") and lines[first + 1].strip()  # under the words
+    purpose = shown("full-back-session").splitlines()[1:3]  # its purpose, on two lines
+    assert max(map(len, purpose)) <= 60 and purpose[1][:1].isalpha()
+
+
 def test_list_json_matches_the_plan() -> None:
     routines = json.loads(stretchtimer("list", "--json").stdout)
     by_id = {r["id"]: r for r in routines}

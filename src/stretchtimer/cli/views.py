@@ -106,8 +106,13 @@ def print_json(data: Any) -> None:
 
 GAP = "  "
 NARROWEST = 10  # a column wraps no narrower than this (or its longest word)
-# The columns of words, which may wrap; ids, times and counts never do.
-WRAPPING = frozenset({"NAME", "ROUTINE", "EXERCISE", "DOSE", "FOCUS", "GOOD FOR", "EQUIPMENT"})
+# The columns of words, which may wrap (never within a word); ids and counts never do. A
+# routine's TIME wraps too, between its time and the range of its levels ('5:26' over
+# '(4:18-5:38)'), but only once no column of words can give more room.
+WRAPPING = frozenset(
+    {"NAME", "ROUTINE", "EXERCISE", "DOSE", "FOCUS", "GOOD FOR", "EQUIPMENT", "TIME"}
+)
+WRAPPING_LAST = frozenset({"TIME"})
 
 
 def table(header: list[str], rows: list[list[str]], width: int | None = None) -> None:
@@ -130,7 +135,8 @@ def table(header: list[str], rows: list[list[str]], width: int | None = None) ->
             print(GAP.join(texts).rstrip())
     if len(widths) < len(header):
         left_out = ", ".join(header[len(widths) :])
-        print(f"({left_out} left out to fit {limit} columns; --json has everything)")
+        note = f"({left_out} left out to fit {limit} columns; --json has everything)"
+        print("\n".join(textwrap.wrap(note, limit) if limit else [note]))
 
 
 def _fitted(table: list[list[str]], limit: int | None) -> list[int]:
@@ -151,7 +157,8 @@ def _fitted(table: list[list[str]], limit: int | None) -> list[int]:
             narrower = [i for i, width in enumerate(widths) if width > least[i]]
             if not narrower:
                 break
-            widths[max(narrower, key=lambda i: widths[i])] -= 1
+            words = [i for i in narrower if table[0][i] not in WRAPPING_LAST]
+            widths[max(words or narrower, key=lambda i: widths[i])] -= 1
         if sum(widths) <= room:
             return widths
     return natural[:1]
@@ -167,6 +174,18 @@ def terminal_width() -> int | None:
         return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
     except (OSError, ValueError):
         return None
+
+
+def prose(text: str, lead: str = "") -> None:
+    """Print `text` after `lead`, wrapped at words to the terminal's width, its lines after
+    the first under the text (a pipe gets it whole, as tables do)."""
+    width = terminal_width()
+    if width is None or len(lead) + len(text) <= width:
+        print(lead + text)
+        return
+    indent = " " * len(lead)
+    room = max(width, len(lead) + 10)
+    print("\n".join(textwrap.wrap(text, room, initial_indent=lead, subsequent_indent=indent)))
 
 
 def _source(catalog: Catalog, item_id: str, routine: bool) -> dict[str, Any]:
@@ -250,7 +269,7 @@ def print_routine(
 ) -> None:
     timeline = timeline_of(catalog, routine, settings, level)
     print(f"{routine.name} ({routine.id}) - {clock(timeline.total)}{_at(level)}")
-    print(routine.purpose)
+    prose(routine.purpose)
     print(f"Focus: {', '.join(routine.focus)}")
     print(f"Equipment: {', '.join(equipment_needed(list(timeline.exercises)))}")
     paced_ = timeline.routine
@@ -328,10 +347,10 @@ def print_script(
 
 def print_exercise(catalog: Catalog, exercise: Exercise) -> None:
     print(f"{exercise.name} ({exercise.id}) - {exercise.phase}")
-    print(exercise.summary)
+    prose(exercise.summary)
     if exercise.variant_of is not None:
         move = catalog.exercise(exercise.variant_of)
-        print(f"Another form of {move.name} ({move.id}): a built routine has one or the other.")
+        prose(f"Another form of {move.name} ({move.id}): a built routine has one or the other.")
     if exercise.id in catalog.replaced:
         print(f"Your file {catalog.exercises[exercise.id].path} replaces the built-in exercise.")
     print(f"Good for: {', '.join(exercise.good_for)}")
@@ -344,15 +363,15 @@ def print_exercise(catalog: Catalog, exercise: Exercise) -> None:
     else:
         print("\nSteps:")
     for number, text in enumerate(exercise.steps, 1):
-        print(f"  {number}. {text}")
+        prose(text, f"  {number}. ")
     if exercise.cues:
         print("\nForm cues:")
         for text in exercise.cues:
-            print(f"  - {text}")
+            prose(text, "  - ")
     if exercise.safety:
         print("\nSafety:")
         for text in exercise.safety:
-            print(f"  ! {text}")
+            prose(text, "  ! ")
 
 
 def _ranges(exercise: Exercise) -> str:

@@ -223,17 +223,21 @@ def test_programs_opening_a_damaged_history_at_once_never_lose_it() -> None:
 
 
 def test_a_row_that_makes_no_sense_is_skipped_with_one_warning() -> None:
-    fill(5)
+    fill(7)
     with sqlite3.connect(db_path()) as connection:
         connection.execute("UPDATE sessions SET started_at = 'yesterday' WHERE id = 2")
         connection.execute("UPDATE sessions SET active_seconds = 'long' WHERE id = 3")
+        connection.execute("UPDATE sessions SET active_seconds = 1e308 * 10 WHERE id = 6")
+        connection.execute("UPDATE exercises SET seconds = -1e308 * 10 WHERE session_id = 7")
     connection.close()
     said: list[str] = []
-    assert [s.id for s in read_sessions(warn=said.append)] == [1, 4, 5]
-    assert len(said) == 1 and "left out 2 rows that make no sense" in said[0]
+    kept = read_sessions(warn=said.append)
+    assert [s.id for s in kept] == [1, 4, 5, 7]  # 7 without its exercise of -inf seconds
+    assert kept[-1].exercises == ()
+    assert len(said) == 1 and "left out 4 rows that make no sense" in said[0]
     said.clear()
     sessions, stats = read_stats(NOW, goal=3, warn=said.append, break_proof=True)
-    assert [s.id for s in sessions] == [1, 4, 5] and stats.logged == 3
+    assert [s.id for s in sessions] == [1, 4, 5, 7] and stats.logged == 4
     assert len(said) == 1
     for command in (["history"], ["history", "--json"], ["history", "--csv"], ["stats"]):
         result = cli(*command)

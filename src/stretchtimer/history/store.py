@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import os
 import sqlite3
 import tempfile
@@ -440,6 +441,8 @@ def _time(value: object) -> datetime:
 def _number(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"{value!r} is not a number")
+    if not math.isfinite(value):  # SQLite keeps an inf or a NaN: no time or speed is one
+        raise ValueError(f"{value!r} is not a finite number")
     return float(value)
 
 

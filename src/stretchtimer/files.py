@@ -71,6 +71,20 @@ def _read_upto(fd: int, size: int, most: int) -> bytes:
     return data
 
 
+def check_regular_file(path: Path) -> bool:
+    """Whether a regular file is at `path` (False: nothing there); Unreadable, in one line,
+    for anything else there or a folder on the way that cannot be read. A database opened
+    read-only on a FIFO would wait for a writer for ever."""
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as error:
+        raise Unreadable(f"cannot read it: {error.strerror or error}") from None
+    _check_regular(mode)
+    return True
+
+
 def _check_regular(mode: int) -> None:
     if not stat.S_ISREG(mode):
         kind = KINDS.get(stat.S_IFMT(mode), "an unknown kind of file")

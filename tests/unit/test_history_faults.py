@@ -245,6 +245,24 @@ def test_a_row_that_makes_no_sense_is_skipped_with_one_warning() -> None:
         assert result.stderr.count("\n") == 1 and "make no sense" in result.stderr, command
 
 
+def test_a_fifo_in_the_history_s_place_is_refused_in_one_line_not_waited_on() -> None:
+    """Opened read-only, a FIFO waits for a writer for ever: history and stats hung."""
+    db_path().parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(db_path())
+    for command in (["history"], ["stats"]):
+        result = cli(*command)  # times out (60 s) if it waits
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == (
+            f"stretchtimer: cannot read the history {db_path()} (not a regular file (a FIFO))\n"
+        )
+    said: list[str] = []
+    assert HistoryStore.open(warn=said.append) is None
+    assert said == [
+        f"cannot write the history {db_path()} (not a regular file (a FIFO));"
+        " sessions are not logged"
+    ]
+
+
 def test_an_unknown_schema_version_is_refused_in_one_line_and_left_alone() -> None:
     fill(3)
     with sqlite3.connect(db_path()) as connection:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from test_catalog import GOOD_EXERCISE, GOOD_ROUTINE, write
 
 from stretchtimer.cli.views import print_json
-from stretchtimer.files import Unreadable, read_bounded
+from stretchtimer.files import Unreadable, check_regular_file, read_bounded
 from stretchtimer.history.report import spreadsheet_text
 from stretchtimer.library import cache as catalog_cache
 from stretchtimer.library.catalog import CatalogError
@@ -370,3 +370,28 @@ def test_a_dose_change_too_big_for_its_routine_is_caught_at_validation() -> None
     validate(RepsDose, base)
     with pytest.raises(ValidationError, match="at most 5,000"):
         validate(RepsDose, {**base, "sets": 1000})
+
+
+def test_a_history_in_a_folder_that_cannot_be_read_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A data folder chmod 000 (for a user other than root): `history` and `stats` ended in a
+    PermissionError traceback. The readers of the history say so in one line and go on."""
+    from stretchtimer.history.store import db_path, read_sessions
+
+    real_stat = os.stat
+
+    def refused(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        if str(path) == str(db_path()):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", refused)
+    said: list[str] = []
+    assert read_sessions(warn=said.append) == []
+    assert said == [f"cannot read the history {db_path()} (cannot read it: Permission denied)"]
+    assert not check_regular_file(tmp_path / "missing")
+    (tmp_path / "a-file").write_text("")
+    assert not check_regular_file(tmp_path / "a-file" / "under-a-file")
+    with pytest.raises(Unreadable, match=r"not a regular file \(a folder\)"):
+        check_regular_file(tmp_path)

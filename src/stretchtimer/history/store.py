@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TypeVar
 
+from stretchtimer.files import Unreadable, check_regular_file
 from stretchtimer.history.records import ExerciseRecord, SessionRecord
 from stretchtimer.history.stats import Earlier, Stats, compute, window_start
 from stretchtimer.paths import data_dir
@@ -185,6 +186,7 @@ class HistoryStore:
         say: Warn = warn or (lambda text: log.warning("%s", text))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            check_regular_file(path)
             identity = _identity(path)
             try:
                 return cls(_connect_patiently(path, writable), path)
@@ -207,6 +209,9 @@ class HistoryStore:
         except OSError as error:
             reason = error.strerror or str(error)
             say(f"cannot write the history in {path.parent} ({reason}); sessions are not logged")
+            return None
+        except Unreadable as error:
+            say(f"cannot write the history {path} ({error}); sessions are not logged")
             return None
 
     def close(self) -> None:
@@ -526,7 +531,13 @@ def _reader(path: Path | None, warn: Warn | None) -> Iterator[HistoryStore | Non
     """The history opened to read it, without changing it; None (after a warning where one
     is due) when there is none or it cannot be used."""
     path = path or db_path()
-    if not path.exists():
+    try:
+        there = check_regular_file(path)
+    except Unreadable as error:
+        there = False
+        if warn is not None:
+            warn(f"cannot read the history {path} ({error})")
+    if not there:
         yield None
         return
     try:

@@ -476,3 +476,16 @@ def test_list_and_show_give_the_time_the_session_takes(
     assert (data["prepare_seconds"], data["rest_seconds"]) == (3, 0)
     minutes, seconds = total.split(":")
     assert round(data["total_seconds"]) == 60 * int(minutes) + int(seconds)
+
+
+def test_a_log_file_on_a_full_disk_is_one_line_and_logging_stops() -> None:
+    """Logging's own handler printed a traceback for every record (some nine a session)."""
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full")
+    result = stretchtimer(
+        "--log", "/dev/full", "run", "desk-break", "--plain", "--mute", "--speed", "10000"
+    )
+    assert result.returncode == 0
+    assert result.stderr == (
+        "stretchtimer: /dev/full: cannot write the log (No space left on device); logging stops\n"
+    )

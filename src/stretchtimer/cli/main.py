@@ -4,6 +4,7 @@ commands.py."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -514,11 +515,24 @@ def _voice_words(argv: list[str]) -> list[str]:
     return words
 
 
+class _LogFile(logging.FileHandler):
+    """A log file that, once a write fails (a full disk), says so in one line and stops:
+    logging's own handler prints a traceback for every record."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        error = sys.exc_info()[1]
+        reason = getattr(error, "strerror", None) or error
+        warn(f"{self.baseFilename}: cannot write the log ({reason}); logging stops")
+        logging.getLogger("stretchtimer").removeHandler(self)
+        with contextlib.suppress(Exception):
+            self.close()
+
+
 def log_to(path: Path) -> None:
     """Send everything the modules log, debug and up, to a file (the app also shows it in
     `textual console`)."""
     try:
-        handler = logging.FileHandler(path, encoding="utf-8")
+        handler = _LogFile(path, encoding="utf-8")
     except OSError as error:
         raise UsageError(f"{path}: cannot write the log: {error.strerror or error}") from None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 
 import pytest
 from conftest import make_exercise, make_routine
 
-from stretchtimer.session.clock import STALL_LIMIT, ManualClock, VirtualClock
+from stretchtimer.session.clock import STALL_LIMIT, ManualClock, MonotonicClock, VirtualClock
 from stretchtimer.session.engine import (
     TRANSITIONS,
     Command,
@@ -502,6 +503,36 @@ async def test_the_runner_pauses_a_stalled_session_and_plays_no_backlog() -> Non
     engine.send(Command.STOP)
     summary = await asyncio.wait_for(task, timeout=5)
     assert summary.active_seconds == 8 and summary.paused_seconds == 29
+
+
+async def test_a_program_late_only_because_it_was_busy_catches_up_rather_than_pausing() -> None:
+    """A huge session at --speed 10000 in the app falls seconds behind while the program runs
+    flat out: that is no stall ("the program was stopped for 2 s" was a false alarm)."""
+    clock = ManualClock(start=100, stall_limit=STALL_LIMIT, busy=True)
+    engine = Engine(two_exercises(), clock)
+    seen: list[Event] = []
+    engine.subscribe(seen.append)
+    task = asyncio.create_task(engine.run())
+    await let_it_run()
+    clock.advance(7)
+    await let_it_run()
+    clock.advance(30)  # 30 s behind, busy all along
+    await let_it_run()
+    assert engine.state is not State.PAUSED
+    assert not [event for event in seen if isinstance(event, Paused)]
+    engine.send(Command.STOP)
+    summary = await asyncio.wait_for(task, timeout=5)
+    assert summary.paused_seconds == 0 and summary.active_seconds == 37
+
+
+def test_the_real_clock_tells_a_busy_program_from_a_stopped_one() -> None:
+    clock = MonotonicClock()
+    asyncio.run(clock.wait(asyncio.Event(), time.monotonic()))  # a wait begins, and ends
+    assert not clock.kept_busy(5.0)  # 5 s late with next to no CPU time: it was stopped
+    started = time.process_time()
+    while time.process_time() - started < 0.05:  # busy for 50 ms of CPU
+        pass
+    assert clock.kept_busy(0.08)
 
 
 # --- a session resumed where an earlier run was cut short ------------------------------------

@@ -35,6 +35,11 @@ class Clock(Protocol):
     async def wait(self, wake: asyncio.Event, deadline: float | None) -> None:
         """Return when `wake` is set or the clock reaches `deadline` (None: no deadline)."""
 
+    def kept_busy(self, late: float) -> bool:
+        """Whether the program ran all along the last wait, late by `late` seconds only
+        because it had more to do than time to do it (a huge session at --speed 10000): a
+        late wake-up is then caught up, not taken for a stall."""
+
 
 class MonotonicClock:
     """Real time from `time.monotonic`, which never jumps with the wall clock (nor runs while
@@ -42,10 +47,19 @@ class MonotonicClock:
 
     stall_limit: float | None = STALL_LIMIT
 
+    def __init__(self) -> None:
+        self._cpu_at_wait = time.process_time()
+
     def now(self) -> float:
         return time.monotonic()
 
+    def kept_busy(self, late: float) -> bool:
+        """A stopped program uses no CPU time while the clock runs on; a busy one uses about
+        as much as the time goes by (half of it is enough, on a machine shared with others)."""
+        return time.process_time() - self._cpu_at_wait >= late / 2
+
     async def wait(self, wake: asyncio.Event, deadline: float | None) -> None:
+        self._cpu_at_wait = time.process_time()
         if deadline is None:
             await wake.wait()
             return
@@ -77,6 +91,9 @@ class VirtualClock:
     def now(self) -> float:
         return self._now
 
+    def kept_busy(self, late: float) -> bool:
+        return False  # virtual time never runs late
+
     def at(self, when: float, action: Callable[[], object]) -> None:
         heapq.heappush(self._actions, (when, next(self._order), action))
 
@@ -106,13 +123,20 @@ class ManualClock:
     is a stall, as on the real clock.
     """
 
-    def __init__(self, start: float = 0.0, stall_limit: float | None = None) -> None:
+    def __init__(
+        self, start: float = 0.0, stall_limit: float | None = None, busy: bool = False
+    ) -> None:
+        """`busy`: a jump past a deadline is a program that kept running (see `kept_busy`)."""
         self._now = start
         self.stall_limit = stall_limit
+        self.busy = busy
         self._waiting: asyncio.Event | None = None
 
     def now(self) -> float:
         return self._now
+
+    def kept_busy(self, late: float) -> bool:
+        return self.busy
 
     def advance(self, seconds: float) -> None:
         self._now += seconds

@@ -629,16 +629,17 @@ def transition(session: Session, command: Command, now: float) -> Result:
     return session, events
 
 
-def advance(session: Session, now: float) -> Result:
+def advance(session: Session, now: float, *, kept_busy: bool = False) -> Result:
     """Let time pass up to `now`: fire due cues and ticks, end steps whose deadline passed.
 
     The stall rule: when `now` is more than `session.stall_limit` clock seconds past the next
     deadline, the program was not running (stopped with Ctrl+Z or SIGSTOP, a paused VM), not
     merely late. Then nothing due since is played as a backlog: the session is paused at that
     deadline, before what was due there, so the time since counts as paused, never as active,
-    and it goes on from where it stopped once resumed.
+    and it goes on from where it stopped once resumed. With `kept_busy` (the program ran all
+    along, with more to do than time: the clock's `kept_busy`), it is caught up instead.
     """
-    if session.state is State.RUNNING and session.stall_limit is not None:
+    if session.state is State.RUNNING and session.stall_limit is not None and not kept_busy:
         deadline = next_deadline(session)
         if deadline is not None and now - deadline > session.stall_limit:
             return _pause(session, deadline, stalled=now - deadline)
@@ -747,8 +748,11 @@ class Engine:
                 self.send(Command.START)
             while not self.session.state.is_over:
                 self._wake.clear()
-                await self.clock.wait(self._wake, next_deadline(self.session))
-                self.session, events = advance(self.session, self.clock.now())
+                deadline = next_deadline(self.session)
+                await self.clock.wait(self._wake, deadline)
+                now = self.clock.now()
+                busy = deadline is not None and self.clock.kept_busy(now - deadline)
+                self.session, events = advance(self.session, now, kept_busy=busy)
                 self._publish(events)
         except asyncio.CancelledError:
             if not self.session.state.is_over:

@@ -153,16 +153,14 @@ def _catalog(data: dict[str, Any], lines: list[bytes]) -> Catalog:
         for item_id, where, builtin in entries:
             line = next(made)
             # checked now: a damaged entry is no cache, not a failure once it is looked up
-            if not line.startswith(start):
+            if not line.startswith(start) or not isinstance(where, str):
                 raise ValueError(f"entry {item_id!r} is not an {kind.__name__}")
-            table.add_later(
-                str(item_id), functools.partial(_rebuilt, line, Path(where), bool(builtin))
-            )
+            table.add_later(str(item_id), functools.partial(_rebuilt, line, where, builtin))
     catalog = Catalog(exercises=exercises, routines=routines)
     catalog.replaced = {item_id: Path(where) for item_id, where in data["replaced"].items()}
     catalog.problems = [Problem(*problem) for problem in data["problems"]]
     return catalog
 
 
-def _rebuilt(item: bytes, path: Path, builtin: bool) -> Entry:
-    return Entry(decode(json.loads(item)), path, None, builtin)
+def _rebuilt(item: bytes, path: str, builtin: object) -> Entry:
+    return Entry(decode(json.loads(item)), Path(path), None, bool(builtin))

@@ -38,8 +38,9 @@ def load_catalog(
         from stretchtimer.library import reader  # PyYAML and pydantic: not on a cache hit
 
         catalog = Catalog(problems=[unreadable_folder(*where) for where in sources.unreadable])
-        reader.load_files(catalog, sources.builtins, builtin=True)
-        shadowed = reader.load_files(catalog, sources.users, builtin=False)
+        reader.load_files(catalog, [Path(path) for path in sources.builtins], builtin=True)
+        users = [Path(path) for path in sources.users]
+        shadowed = reader.load_files(catalog, users, builtin=False)
         reader.check_routines(catalog, shadowed)
         reader.check_variants(catalog)
     if key is not None:

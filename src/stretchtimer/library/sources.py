@@ -26,12 +26,13 @@ Key = dict[str, Any]
 class Sources:
     """The YAML files of a catalog, and the folders that could not be read (path, reason)."""
 
-    builtins: list[Path]
-    users: list[Path]
+    builtins: list[str]
+    users: list[str]
+    """Paths as text: a warm load only stamps them (thousands of Paths would cost more)."""
     unreadable: list[tuple[str, str]] = field(default_factory=list)
 
     @property
-    def files(self) -> list[tuple[Path, bool]]:
+    def files(self) -> list[tuple[str, bool]]:
         """Every file with whether it is a built-in, built-ins first."""
         return [(path, True) for path in self.builtins] + [(path, False) for path in self.users]
 
@@ -39,8 +40,8 @@ class Sources:
 def find_sources(builtin_dir: Path | None = None, user_dir: Path | None = None) -> Sources:
     """The built-in files and the user's, as a load reads them."""
     unreadable: list[tuple[str, str]] = []
-    builtins = yaml_files(builtin_dir or builtin_exercises_dir(), unreadable)
-    users = yaml_files(user_dir or user_exercises_dir(), unreadable)
+    builtins = _yaml_paths(builtin_dir or builtin_exercises_dir(), unreadable)
+    users = _yaml_paths(user_dir or user_exercises_dir(), unreadable)
     return Sources(builtins, users, unreadable)
 
 
@@ -49,6 +50,10 @@ def yaml_files(folder: Path, unreadable: list[tuple[str, str]] | None = None) ->
     read is added to `unreadable` (it would otherwise hide its files without a word). A
     linked folder is not entered, a linked file is read. The folder's own listing tells what
     is a file, so no file is looked at twice (key_of stamps each)."""
+    return [Path(path) for path in _yaml_paths(folder, unreadable)]
+
+
+def _yaml_paths(folder: Path, unreadable: list[tuple[str, str]] | None) -> list[str]:
     if not folder.is_dir():
         return []
     found: list[str] = []
@@ -67,12 +72,12 @@ def yaml_files(folder: Path, unreadable: list[tuple[str, str]] | None = None) ->
                 unreadable.append((str(error.filename or here), error.strerror or str(error)))
     # the order of sorted Paths (folder by folder), without making a Path to compare
     found.sort(key=lambda path: path.split(os.sep))
-    return [Path(path) for path in found]
+    return found
 
 
-def stamp(path: Path) -> list[int]:
+def stamp(path: str | Path) -> list[int]:
     """What changes when a file does: its size, change times and inode."""
-    info = path.stat()
+    info = os.stat(path)
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
@@ -87,7 +92,7 @@ def key_of(sources: Sources) -> Key | None:
         return {
             "version": __version__,
             "code": code_stamps(CODE_DIR),
-            "files": [[str(path), builtin, *stamp(path)] for path, builtin in sources.files],
+            "files": [[path, builtin, *stamp(path)] for path, builtin in sources.files],
             "unreadable": [where for where, _ in sources.unreadable],
         }
     except OSError:

@@ -147,7 +147,7 @@ def test_a_killed_or_closed_terminal_keeps_the_session_as_stopped(
         shell = term.tmux("display", "-p", "-t", "t", "#{pane_pid}").strip()
         app = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True).stdout
         os.kill(int(app.split()[0]), signum)
-        term.wait_for("EXITED-0")
+        term.wait_for(f"EXITED-{128 + signum}")  # as plain mode, and as a shell expects
     finally:
         subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True)
     [session] = read_sessions()

@@ -184,8 +184,8 @@ class StretchTimerApp(App[None]):
             return
         loop = asyncio.get_running_loop()
 
-        def stop(_signum: int, _frame: object) -> None:
-            self.leave_within_a_second(loop)
+        def stop(signum: int, _frame: object) -> None:
+            self.leave_within_a_second(loop, 128 + signum)  # 143, 129: as plain mode exits
 
         for signum in (signal.SIGTERM, signal.SIGHUP):
             with contextlib.suppress(ValueError):  # not the main thread
@@ -196,16 +196,16 @@ class StretchTimerApp(App[None]):
         """The terminal went away (a write to it failed): as on SIGHUP."""
         self.leave_within_a_second(asyncio.get_running_loop())
 
-    def leave_within_a_second(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Stop the session and leave, with nobody to ask; if anything holds the exit up
-        (the terminal is gone), the process ends a second later all the same. What the
-        session did is in the history by then: each exercise is written as it ends, and the
-        stop at once, on the event loop."""
+    def leave_within_a_second(self, loop: asyncio.AbstractEventLoop, code: int = 0) -> None:
+        """Stop the session and leave with exit code `code`, with nobody to ask; if anything
+        holds the exit up (the terminal is gone), the process ends a second later all the
+        same. What the session did is in the history by then: each exercise is written as it
+        ends, and the stop at once, on the event loop."""
         if self._leaving is None:
-            self._leaving = threading.Timer(LEAVE_SECONDS, os._exit, args=(0,))
+            self._leaving = threading.Timer(LEAVE_SECONDS, os._exit, args=(code,))
             self._leaving.daemon = True
             self._leaving.start()
-            loop.call_soon_threadsafe(self.action_quit_now)
+            loop.call_soon_threadsafe(self.action_quit_now, code)
 
     async def on_event(self, event: events.Event) -> None:
         """A newline from the terminal is Enter: the terminal turns Enter into one while it is
@@ -592,11 +592,11 @@ class StretchTimerApp(App[None]):
         elif not isinstance(self.screen, QuitScreen):  # not asked twice at once
             sessions[-1].action_quit()
 
-    def action_quit_now(self) -> None:
+    def action_quit_now(self, code: int = 0) -> None:
         """Ctrl+C: stop any session (so what was done is kept) and leave at once."""
         if self.session_screen is not None:
             self.session_screen.stop_session()
-        self.exit()
+        self.exit(return_code=code)
 
     def show_title(self, title: str) -> None:
         """Name the terminal tab after the step, so a hidden tab still tells the time.

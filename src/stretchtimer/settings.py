@@ -135,10 +135,11 @@ def load_settings(path: Path | None = None) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         found = re.search(r"\(at line (\d+)", str(error))
-        line = found.group(1) if found else "1"
-        message = re.sub(r"\s*\(at line.*\)$", "", str(error))
         lines = text.splitlines()
-        here = lines[int(line) - 1] if 0 < int(line) <= len(lines) else ""
+        # "(at end of document)": an unclosed string or list, which began on some line above
+        line = found.group(1) if found else str(max(1, len(lines)))
+        message = re.sub(r"\s*\(at (line|end of document).*\)$", "", str(error))
+        here = lines[int(line) - 1] if found and 0 < int(line) <= len(lines) else ""
         key = re.match(r"\s*([A-Za-z0-9_-]+)\s*=\s*(.*)", here)
         if key is not None:  # the line sets a key: name it, as every other error does
             missing = not key.group(2).split("#")[0].strip()

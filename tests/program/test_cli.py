@@ -489,3 +489,26 @@ def test_a_log_file_on_a_full_disk_is_one_line_and_logging_stops() -> None:
     assert result.stderr == (
         "stretchtimer: /dev/full: cannot write the log (No space left on device); logging stops\n"
     )
+
+
+def test_a_record_that_cannot_be_formatted_does_not_stop_the_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import logging
+
+    from stretchtimer.cli.main import log_to
+
+    path = tmp_path / "log.txt"
+    log_to(path)
+    logger = logging.getLogger("stretchtimer")
+    handler = logger.handlers[-1]
+    logger.propagate = False  # pytest's own handler raises on such a record
+    try:
+        logging.getLogger("stretchtimer.test").debug("a %s %s", 1)  # logging's own complaint
+        logging.getLogger("stretchtimer.test").debug("and on")
+    finally:
+        logger.propagate = True
+        logger.removeHandler(handler)
+        handler.close()
+    assert "and on" in path.read_text()
+    assert "logging stops" not in capsys.readouterr().err

@@ -48,6 +48,8 @@ def test_command_line_overrides_only_what_was_given() -> None:
         ("goal = 3\nvolume = # loud\n", ":2: volume: no value after '='"),
         ("volume = 5 5\n", ":1: volume: expected newline or end of document"),
         ("[settings\n", ":1: Expected ']'"),  # no key on the line: TOML's own words
+        ('volume = 50\nname = "abc', ":2: Unterminated string"),  # at the end: no key blamed
+        ("volume = 50\nsound = [1,\n", ":2: Invalid value"),
         ("prepare = 90\n", ":1: prepare: 90 is out of range; use 0 to 60"),
         ('rest = "long"\n', ":1: rest: expected a whole number, got 'long'"),
         ("voice_count = 0\n", ":1: voice_count: 0 is out of range; use 1 to 100"),

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 
 from stretchtimer import __version__
 from stretchtimer.cli.terminal import colours
+from stretchtimer.files import Unreadable, check_regular_file
 from stretchtimer.format import count
 from stretchtimer.history.store import db_path, is_corrupt
 from stretchtimer.output import bell
@@ -120,8 +121,11 @@ def _history(settings: Settings) -> str:
     """The history file and how many sessions it holds, read without changing anything."""
     path = db_path()
     off = "; log = false: not logging" if not settings.log else ""
-    if not path.exists():
-        return f"{path} (none yet{off})"
+    try:
+        if not check_regular_file(path):  # a FIFO would hold a read-only open for ever
+            return f"{path} (none yet{off})"
+    except Unreadable as error:
+        return f"{path} ({error})"
     try:
         connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         try:

@@ -521,8 +521,12 @@ class _LogFile(logging.FileHandler):
 
     def handleError(self, record: logging.LogRecord) -> None:
         error = sys.exc_info()[1]
-        reason = getattr(error, "strerror", None) or error
-        warn(f"{self.baseFilename}: cannot write the log ({reason}); logging stops")
+        if not isinstance(error, OSError):  # a record that cannot be formatted: logging's way
+            super().handleError(record)
+            return
+        warn(
+            f"{self.baseFilename}: cannot write the log ({error.strerror or error}); logging stops"
+        )
         logging.getLogger("stretchtimer").removeHandler(self)
         with contextlib.suppress(Exception):
             self.close()

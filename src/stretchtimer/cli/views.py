@@ -185,7 +185,10 @@ def prose(text: str, lead: str = "") -> None:
         return
     indent = " " * len(lead)
     room = max(width, len(lead) + 10)
-    print("\n".join(textwrap.wrap(text, room, initial_indent=lead, subsequent_indent=indent)))
+    lines = textwrap.wrap(
+        text, room, initial_indent=lead, subsequent_indent=indent, break_on_hyphens=False
+    )
+    print("\n".join(lines))
 
 
 def _source(catalog: Catalog, item_id: str, routine: bool) -> dict[str, Any]:

@@ -244,12 +244,12 @@ def build_another(
             built = build(dataclasses.replace(ask, seed=tried), pool, worked)
         except CannotBuild:  # this order of choices does not fit: try the next
             continue
-        if _moves(built) != _moves(usual):
+        if _exercise_ids(built) != _exercise_ids(usual):
             return built
     return built
 
 
-def _moves(built: Built) -> list[str]:
+def _exercise_ids(built: Built) -> list[str]:
     return [item.exercise for item in built.routine.exercises]
 
 

@@ -194,7 +194,7 @@ class StretchTimerApp(App[None]):
     @on(TerminalGone)
     def terminal_gone(self) -> None:
         """The terminal went away (a write to it failed): as on SIGHUP."""
-        self.leave_within_a_second(asyncio.get_running_loop())
+        self.leave_within_a_second(asyncio.get_running_loop(), 128 + signal.SIGHUP)
 
     def leave_within_a_second(self, loop: asyncio.AbstractEventLoop, code: int = 0) -> None:
         """Stop the session and leave with exit code `code`, with nobody to ask; if anything

@@ -519,20 +519,32 @@ async def test_a_program_late_only_because_it_was_busy_catches_up_rather_than_pa
     clock.advance(30)  # 30 s behind, busy all along
     await let_it_run()
     assert engine.state is not State.PAUSED
+    clock.advance(7)  # and a key pressed while it is behind again
+    engine.send(Command.SKIP_STEP)
+    await let_it_run()
+    assert engine.state is not State.PAUSED
     assert not [event for event in seen if isinstance(event, Paused)]
     engine.send(Command.STOP)
     summary = await asyncio.wait_for(task, timeout=5)
-    assert summary.paused_seconds == 0 and summary.active_seconds == 37
+    assert summary.paused_seconds == 0 and summary.active_seconds == 44
 
 
-def test_the_real_clock_tells_a_busy_program_from_a_stopped_one() -> None:
+def test_the_real_clock_tells_a_busy_program_from_a_stopped_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Over the time since the wait began, a busy program used about as much CPU time; a
+    stopped one used next to none (its CPU time stands still while the clock runs on)."""
+    wall, cpu = [1000.0], [50.0]
+    monkeypatch.setattr(time, "monotonic", lambda: wall[0])
+    monkeypatch.setattr(time, "process_time", lambda: cpu[0])
     clock = MonotonicClock()
-    asyncio.run(clock.wait(asyncio.Event(), time.monotonic()))  # a wait begins, and ends
-    assert not clock.kept_busy(5.0)  # 5 s late with next to no CPU time: it was stopped
-    started = time.process_time()
-    while time.process_time() - started < 0.05:  # busy for 50 ms of CPU
-        pass
-    assert clock.kept_busy(0.08)
+    asyncio.run(clock.wait(asyncio.Event(), 999.0))  # a wait begins (its deadline is past)
+    wall[0] += 5.0  # 5 s on, with no CPU time used: stopped (Ctrl+Z)
+    assert not clock.kept_busy()
+    cpu[0] += 2.0  # 2 s of the 5: less than half, still stopped most of the time
+    assert not clock.kept_busy()
+    cpu[0] += 1.0  # 3 s of the 5: busy (on a machine shared with others, not all of it)
+    assert clock.kept_busy()
 
 
 # --- a session resumed where an earlier run was cut short ------------------------------------

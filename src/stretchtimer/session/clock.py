@@ -35,10 +35,10 @@ class Clock(Protocol):
     async def wait(self, wake: asyncio.Event, deadline: float | None) -> None:
         """Return when `wake` is set or the clock reaches `deadline` (None: no deadline)."""
 
-    def kept_busy(self, late: float) -> bool:
-        """Whether the program ran all along the last wait, late by `late` seconds only
-        because it had more to do than time to do it (a huge session at --speed 10000): a
-        late wake-up is then caught up, not taken for a stall."""
+    def kept_busy(self) -> bool:
+        """Whether the program ran all along since its last wait began, so that being late
+        only means it had more to do than time to do it (a huge session at --speed 10000):
+        a late wake-up is then caught up, not taken for a stall."""
 
 
 class MonotonicClock:
@@ -48,18 +48,19 @@ class MonotonicClock:
     stall_limit: float | None = STALL_LIMIT
 
     def __init__(self) -> None:
-        self._cpu_at_wait = time.process_time()
+        self._wait_began = (time.monotonic(), time.process_time())
 
     def now(self) -> float:
         return time.monotonic()
 
-    def kept_busy(self, late: float) -> bool:
+    def kept_busy(self) -> bool:
         """A stopped program uses no CPU time while the clock runs on; a busy one uses about
         as much as the time goes by (half of it is enough, on a machine shared with others)."""
-        return time.process_time() - self._cpu_at_wait >= late / 2
+        began, cpu = self._wait_began
+        return time.process_time() - cpu >= (time.monotonic() - began) / 2
 
     async def wait(self, wake: asyncio.Event, deadline: float | None) -> None:
-        self._cpu_at_wait = time.process_time()
+        self._wait_began = (time.monotonic(), time.process_time())
         if deadline is None:
             await wake.wait()
             return
@@ -91,7 +92,7 @@ class VirtualClock:
     def now(self) -> float:
         return self._now
 
-    def kept_busy(self, late: float) -> bool:
+    def kept_busy(self) -> bool:
         return False  # virtual time never runs late
 
     def at(self, when: float, action: Callable[[], object]) -> None:
@@ -135,7 +136,7 @@ class ManualClock:
     def now(self) -> float:
         return self._now
 
-    def kept_busy(self, late: float) -> bool:
+    def kept_busy(self) -> bool:
         return self.busy
 
     def advance(self, seconds: float) -> None:

@@ -610,14 +610,17 @@ TRANSITIONS: dict[tuple[State, Command], Handler] = {
 """Every legal (state, command) pair; anything else is ignored."""
 
 
-def transition(session: Session, command: Command, now: float) -> Result:
-    """Apply a command at clock time `now`; an illegal command changes nothing."""
+def transition(
+    session: Session, command: Command, now: float, *, kept_busy: bool = False
+) -> Result:
+    """Apply a command at clock time `now`; an illegal command changes nothing. `kept_busy`:
+    as for `advance`, when the command finds the session behind."""
     handler = TRANSITIONS.get((session.state, command))
     if handler is None:
         return session, ()
     caught_up: tuple[Event, ...] = ()
     if session.state is State.RUNNING:  # act on the session as it is at `now`
-        session, caught_up = advance(session, now)
+        session, caught_up = advance(session, now, kept_busy=kept_busy)
         handler = TRANSITIONS.get((session.state, command))
         if handler is None:  # it finished meanwhile (or stalled, and this was a pause)
             return session, caught_up
@@ -733,7 +736,8 @@ class Engine:
 
     def send(self, command: Command) -> None:
         """Apply a command now; safe to call from key handlers on the same event loop."""
-        self.session, events = transition(self.session, command, self.clock.now())
+        now, busy = self.clock.now(), self.clock.kept_busy()
+        self.session, events = transition(self.session, command, now, kept_busy=busy)
         self._publish(events)
         self._wake.set()
 
@@ -748,10 +752,8 @@ class Engine:
                 self.send(Command.START)
             while not self.session.state.is_over:
                 self._wake.clear()
-                deadline = next_deadline(self.session)
-                await self.clock.wait(self._wake, deadline)
-                now = self.clock.now()
-                busy = deadline is not None and self.clock.kept_busy(now - deadline)
+                await self.clock.wait(self._wake, next_deadline(self.session))
+                now, busy = self.clock.now(), self.clock.kept_busy()
                 self.session, events = advance(self.session, now, kept_busy=busy)
                 self._publish(events)
         except asyncio.CancelledError:

@@ -3,6 +3,7 @@ programs opening a damaged file at once. Only a writer repairs, and it keeps wha
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -130,6 +131,14 @@ def test_stats_of_a_damaged_history_show_what_can_be_read_in_one_warning() -> No
         [line] = result.stderr.splitlines()
         assert "cannot read all of the history" in line
     assert '"sessions"' in result.stdout
+    # and what can be read is counted: a bad page among 400 sessions costs that page's only
+    db_path().unlink()
+    fill()
+    garble_page_of("Marker-00200")
+    result = cli("stats", "--json")
+    assert result.returncode == 0 and len(result.stderr.splitlines()) == 1, result.stderr
+    counted = sum(week["sessions"] for week in json.loads(result.stdout)["weeks"])
+    assert SESSIONS * 0.8 < counted < SESSIONS
 
 
 def test_the_count_of_sessions_lost_in_a_repair_comes_from_rows_that_could_be_read() -> None:

@@ -164,6 +164,7 @@ class HistoryStore:
         self.connection = connection
         self.path = path
         self.bad_rows: list[str] = []  # rows the reads left out, and why
+        self.copies: list[sqlite3.Connection] = []  # of a damaged file (`read_damaged`)
 
     @classmethod
     def open(
@@ -215,6 +216,8 @@ class HistoryStore:
             return None
 
     def close(self) -> None:
+        for copy in self.copies:
+            copy.close()
         self.connection.close()
 
     def __enter__(self) -> HistoryStore:
@@ -611,18 +614,16 @@ def read_damaged(store: HistoryStore, read: Callable[[], _T], empty: _T) -> _T:
     """`read()` again, on an in-memory copy of every row of the damaged file that can still
     be read, so one bad page does not hide every session."""
     copy = sqlite3.connect(":memory:", isolation_level=None)
-    try:
+    store.copies.append(copy)  # what `read` returns may read on from it (a streak's older
+    try:  # weeks): it closes with the store
         _create(copy)
         _copy_rows(store.connection, copy)
         damaged, store.connection = store.connection, copy
         try:
-            # what it returns may read on from the copy (the older weeks of a streak): the
-            # copy closes when they are let go
             return read()
         finally:
             store.connection = damaged
     except sqlite3.DatabaseError:
-        copy.close()
         return empty
 
 

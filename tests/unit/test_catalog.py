@@ -201,6 +201,22 @@ def test_duplicate_ids_in_one_folder_are_reported(tmp_path: Path) -> None:
     assert "'wall-sit' is also defined in" in catalog.problems[0].message
 
 
+def test_a_variant_of_a_variant_whose_own_name_leads_nowhere_is_kept(tmp_path: Path) -> None:
+    """B names no exercise, so B is a move of its own, and A, a variant of B, is fine: in
+    whichever order the files come."""
+    for first, second in (("a", "b"), ("b", "a")):
+        folder = tmp_path / first
+        a_text = GOOD_EXERCISE.replace("id: wall-sit", "id: move-a") + "variant_of: move-b\n"
+        b_text = GOOD_EXERCISE.replace("id: wall-sit", "id: move-b") + "variant_of: nothing\n"
+        write(folder, f"1-{first}.yaml", a_text if first == "a" else b_text)
+        write(folder, f"2-{second}.yaml", b_text if first == "a" else a_text)
+        catalog = load_catalog(builtin_dir=folder, cache=False)
+        assert catalog.exercise("move-a").move == "move-b"
+        assert catalog.exercise("move-b").move == "move-b"
+        assert [problem.field for problem in catalog.problems] == ["variant_of"]
+        assert "unknown exercise 'nothing'" in catalog.problems[0].message
+
+
 def test_files_are_read_in_the_order_of_their_paths_folder_by_folder(tmp_path: Path) -> None:
     """Which of two files with one id is kept does not depend on the folder's listing: the
     first by path, compared folder by folder (`a/` before `a-b/`, though '-' sorts before

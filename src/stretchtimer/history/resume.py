@@ -80,40 +80,41 @@ def latest_unfinished(
 ) -> Unfinished | None:
     """The session cut short most recently (of `routine_id`, where given) that can still be
     resumed at `now`."""
-    best: Unfinished | None = None
-    for record in records:
-        ended = record.ended_at or record.started_at
-        if record.state == "finished" or ended < now - RESUME_WITHIN:
-            continue
-        if routine_id is not None and record.routine_id != routine_id:
-            continue
-        position = resume_point(record)
-        if position is None:
-            continue
-        if best is None or ended >= (best.record.ended_at or best.record.started_at):
-            best = Unfinished(record, position)
-    return best
+    resumable = [
+        Unfinished(record, position)
+        for record in _cut_short(records, now, routine_id)
+        if (position := resume_point(record)) is not None
+    ]
+    return resumable[-1] if resumable else None
 
 
 def stopped_at_the_start(
     records: Iterable[SessionRecord], now: datetime, routine_id: str | None = None
 ) -> Unfinished | None:
-    """The latest session (of `routine_id`, where given) cut short within RESUME_WITHIN in
-    its first exercise: not one to resume (there is nothing to go on from), but the one a
-    person who asks to resume has in mind."""
-    latest: SessionRecord | None = None
-    for record in records:
-        ended = record.ended_at or record.started_at
-        if record.state == "finished" or ended < now - RESUME_WITHIN:
-            continue
-        if routine_id is not None and record.routine_id != routine_id:
-            continue
-        if latest is None or ended >= (latest.ended_at or latest.started_at):
-            latest = record
-    if latest is None or resume_point(latest) is not None:
-        return None
-    settled = {e.position for e in latest.exercises if e.outcome in SETTLED}
-    return Unfinished(latest, 0) if 0 not in settled else None
+    """The latest session (of `routine_id`, where given) cut short within RESUME_WITHIN, if
+    that was in its first exercise: not one to resume (there is nothing to go on from), but
+    the one a person who asks to resume has in mind."""
+    latest = _cut_short(records, now, routine_id)[-1:]
+    for record in latest:
+        settled = {e.position for e in record.exercises if e.outcome in SETTLED}
+        if resume_point(record) is None and 0 not in settled:
+            return Unfinished(record, 0)
+    return None
+
+
+def _cut_short(
+    records: Iterable[SessionRecord], now: datetime, routine_id: str | None
+) -> list[SessionRecord]:
+    """The sessions (of `routine_id`, where given) that ended unfinished within
+    RESUME_WITHIN of `now`, the one that ended last, last."""
+    recent = [
+        record
+        for record in records
+        if record.state != "finished"
+        and (record.ended_at or record.started_at) >= now - RESUME_WITHIN
+        and routine_id in (None, record.routine_id)
+    ]
+    return sorted(recent, key=lambda record: record.ended_at or record.started_at)
 
 
 def find_unfinished(

@@ -245,35 +245,47 @@ def check_routines(catalog: Catalog, shadowed: dict[str, Entry] | None = None) -
 def check_variants(catalog: Catalog, only: Collection[str] | None = None) -> None:
     """An exercise's `variant_of` must name another exercise that is not itself a variant.
     One that does not stays usable, as a move of its own (the builder could otherwise take it
-    with the move it meant); `only`: the paths whose files to check (all without it)."""
-    for exercise_id, entry in list(catalog.exercises.items()):
-        exercise = entry.item
-        assert isinstance(exercise, Exercise)
-        wanted = exercise.variant_of
-        if wanted is None or (only is not None and str(entry.path) not in only):
-            continue
-        other = catalog.exercises.get(wanted)
-        if other is None:
-            hint = catalog.suggest(wanted, catalog.exercises)
-            reason = f"unknown exercise '{wanted}'{hint}"
-        elif wanted == exercise_id:
-            reason = "an exercise is not a variant of itself"
-        elif isinstance(other.item, Exercise) and other.item.variant_of is not None:
-            reason = f"'{wanted}' is itself a variant of '{other.item.variant_of}': name that one"
-        else:
-            continue
+    with the move it meant); `only`: the paths whose files to check (all without it). Names
+    that lead nowhere go first, so that what is a variant no longer depends on file order."""
+
+    def refuse(exercise_id: str, entry: Entry, reason: str) -> None:
+        assert isinstance(entry.item, Exercise)
         catalog.exercises[exercise_id] = dataclasses.replace(
-            entry, item=dataclasses.replace(exercise, variant_of=None)
+            entry, item=dataclasses.replace(entry.item, variant_of=None)
         )
-        catalog.problems.append(
-            Problem(
-                str(entry.path),
-                _line_of_key(_node_of(entry), "variant_of"),
-                "variant_of",
-                f"{reason}; it is used as a move of its own",
-                skipped=False,
+        if only is None or str(entry.path) in only:
+            catalog.problems.append(
+                Problem(
+                    str(entry.path),
+                    _line_of_key(_node_of(entry), "variant_of"),
+                    "variant_of",
+                    f"{reason}; it is used as a move of its own",
+                    skipped=False,
+                )
             )
-        )
+
+    def variants() -> list[tuple[str, Entry, str]]:
+        found = []
+        for exercise_id, entry in catalog.exercises.items():
+            assert isinstance(entry.item, Exercise)
+            if entry.item.variant_of is not None:
+                found.append((exercise_id, entry, entry.item.variant_of))
+        return found
+
+    for exercise_id, entry, wanted in variants():
+        if wanted not in catalog.exercises:
+            hint = catalog.suggest(wanted, catalog.exercises)
+            refuse(exercise_id, entry, f"unknown exercise '{wanted}'{hint}")
+        elif wanted == exercise_id:
+            refuse(exercise_id, entry, "an exercise is not a variant of itself")
+    chains = [
+        (exercise_id, entry, wanted, catalog.exercises[wanted].item)
+        for exercise_id, entry, wanted in variants()
+    ]
+    for exercise_id, entry, wanted, other in chains:
+        if isinstance(other, Exercise) and other.variant_of is not None:
+            reason = f"'{wanted}' is itself a variant of '{other.variant_of}': name that one"
+            refuse(exercise_id, entry, reason)
 
 
 def _node_of(entry: Entry) -> yaml.Node | None:

@@ -120,7 +120,7 @@ def save_text(path: Path, text: str, what: str) -> bool:
     """Write `text` atomically; False (and a debug line naming `what`) if it cannot be."""
     try:
         write_atomically(path, text)
-    except OSError as error:
+    except (OSError, UnicodeEncodeError) as error:  # the latter: a text that is not Unicode
         log.debug("cannot save %s %s: %s", what, path, error)
         return False
     return True

@@ -317,3 +317,16 @@ def test_a_change_to_the_library_code_makes_a_new_key(
     assert sources.key_of(nothing) == before
     (copy / module).write_text((copy / module).read_text() + "\n# changed\n")
     assert sources.key_of(nothing) != before
+
+
+def test_a_file_name_that_is_not_utf8_is_cached_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its bytes come back as surrogates (café in Latin-1): writing the cache as UTF-8 ended
+    `list` in a UnicodeEncodeError."""
+    name = os.fsdecode(b"caf\xe9.yaml")
+    write(tmp_path, name, GOOD_EXERCISE)
+    fresh = load_catalog(builtin_dir=tmp_path)
+    assert str(fresh.exercises["wall-sit"].path).endswith(name)
+    monkeypatch.setattr(catalog_module, "read_file", lambda path: pytest.fail(f"read {path}"))
+    same(fresh, load_catalog(builtin_dir=tmp_path))  # from the cache

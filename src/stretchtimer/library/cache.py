@@ -80,8 +80,12 @@ def write(key: Key, catalog: Catalog, path: Path | None = None) -> bool:
             for problem in catalog.problems
         ],
     }
-    # JSON escapes every line end within a text, so each model is one line
-    lines = [_ENCODER.encode(data), *(_ENCODER.encode(entry.item) for entry in entries)]
+    # JSON escapes every line end within a text, so each model is one line; the first line in
+    # ASCII, as a path that is not UTF-8 (a file name's bytes kept as surrogates) must be
+    lines = [
+        json.dumps(data, separators=(",", ":")),
+        *(_ENCODER.encode(entry.item) for entry in entries),
+    ]
     return save_text(path or cache_path(), "\n".join(lines) + "\n", "the catalog cache")
 
 

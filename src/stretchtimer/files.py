@@ -80,7 +80,7 @@ def check_regular_file(path: Path) -> bool:
     except (FileNotFoundError, NotADirectoryError):
         return False
     except OSError as error:
-        raise Unreadable(f"cannot read it: {error.strerror or error}") from None
+        raise Unreadable(error.strerror or str(error)) from None
     _check_regular(mode)
     return True
 

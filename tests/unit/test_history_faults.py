@@ -265,7 +265,7 @@ def test_a_fifo_in_the_history_s_place_is_refused_in_one_line_not_waited_on() ->
             f"stretchtimer: cannot read the history {db_path()} (not a regular file (a FIFO))\n"
         )
     doctor = cli("doctor").stdout  # its history line, too
-    assert f"history        {db_path()} (not a regular file (a FIFO))" in doctor
+    assert f"history        {db_path()} (cannot read: not a regular file (a FIFO))" in doctor
     said: list[str] = []
     assert HistoryStore.open(warn=said.append) is None
     assert said == [

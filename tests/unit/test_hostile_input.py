@@ -389,7 +389,7 @@ def test_a_history_in_a_folder_that_cannot_be_read_is_one_line(
     monkeypatch.setattr(os, "stat", refused)
     said: list[str] = []
     assert read_sessions(warn=said.append) == []
-    assert said == [f"cannot read the history {db_path()} (cannot read it: Permission denied)"]
+    assert said == [f"cannot read the history {db_path()} (Permission denied)"]
     assert not check_regular_file(tmp_path / "missing")
     (tmp_path / "a-file").write_text("")
     assert not check_regular_file(tmp_path / "a-file" / "under-a-file")

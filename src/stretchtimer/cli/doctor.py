@@ -125,7 +125,7 @@ def _history(settings: Settings) -> str:
         if not check_regular_file(path):  # a FIFO would hold a read-only open for ever
             return f"{path} (none yet{off})"
     except Unreadable as error:
-        return f"{path} ({error})"
+        return f"{path} (cannot read: {error})"
     try:
         connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         try:

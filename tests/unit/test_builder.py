@@ -212,6 +212,12 @@ def test_more_minutes_than_the_exercises_allow_says_the_most_that_fits(catalog: 
     ask = Ask(60, equipment=frozenset({"none"}), position="seated")
     with pytest.raises(CannotBuild, match=r"seated, with no equipment fits at most \d+:\d\d"):
         build(ask, pool(catalog), {})
+    # at a level, the doses are that level's, and a higher one is a way to more minutes
+    easy = dataclasses.replace(ask, minutes=20, level="easy")
+    with pytest.raises(CannotBuild) as refusal:
+        build(easy, pool(catalog), {})
+    assert "at the easy level): ask for fewer minutes, a higher level, or" in str(refusal.value)
+    assert "every dose at its most" not in str(refusal.value)
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 61, "bad\x1b[31m", "!!!"])

@@ -213,9 +213,11 @@ def _build(
             break
     total = seconds(chosen)
     if total < target * (1 - TOLERANCE):
+        doses = "every dose at its most" if level is None else f"at the {level} level"
+        higher = ", a higher level" if level in ("easy", "standard") else ""
         raise CannotBuild(
             f"{_constraints(ask)} fits at most {clock(total)} "
-            f"({count(len(chosen), 'exercise')}, every dose at its most): ask for fewer minutes, "
+            f"({count(len(chosen), 'exercise')}, {doses}): ask for fewer minutes{higher}, "
             "or allow more equipment or positions"
         )
     ordered, positions = _order(chosen, ask.position, chance)

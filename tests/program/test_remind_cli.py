@@ -220,3 +220,11 @@ def test_a_session_tells_the_reminder_each_step_s_kind(user_config: Path, tmp_pa
     timeline = plan(routine, catalog.routine_exercises(routine))
     kinds = ["step work" if step.kind.is_work else "step other" for step in timeline.steps]
     assert words == [*kinds, "step other"]
+
+
+def test_an_answer_the_reminder_does_not_know_says_which_it_knows() -> None:
+    result = stretchtimer("remind", "stop")
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert "no answer 'stop': use one of start, snooze, snooze-10, skip, pause, resume" in line
+    assert "control" not in line  # not the name of an argument inside the program

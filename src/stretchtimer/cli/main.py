@@ -77,6 +77,18 @@ def _seconds(limits: tuple[int, int]) -> Callable[[str], int]:
     return parse
 
 
+REMIND_ANSWERS = ("start", "snooze", "snooze-10", "skip", "pause", "resume")
+
+
+def _remind_answer(text: str) -> str:
+    if text not in REMIND_ANSWERS:
+        stop = "; a reminder ends with q on its screen, or a kill (SIGTERM)" if text else ""
+        raise argparse.ArgumentTypeError(
+            f"no answer {text!r}: use one of {', '.join(REMIND_ANSWERS)}{stop}"
+        )
+    return text
+
+
 def _positive_int(limit: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         value = _whole(text)
@@ -164,9 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
     remind.add_argument(
         "control",
         nargs="?",
-        choices=("start", "snooze", "snooze-10", "skip", "pause", "resume"),
-        help="answer the running reminder (e.g. from a tmux key) instead of starting one;"
-        " snooze is 5 minutes, snooze-10 is 10",
+        type=_remind_answer,
+        metavar="ANSWER",
+        help=f"answer the running reminder ({', '.join(REMIND_ANSWERS)}), e.g. from a tmux key,"
+        " instead of starting one; snooze is 5 minutes, snooze-10 is 10",
     )
     remind.add_argument(
         "--every",

@@ -68,7 +68,7 @@ def card_of(timeline: Timeline, totals: Mapping[Level, float]) -> RoutineCard:
         f"Level: {timeline.level}" + (f" ({LEVEL_KEY.shown} to change)" if others else ""),
         *([f"Other levels: {others}"] if others else []),
         f"Focus: {', '.join(routine.focus).replace('-', ' ')}",
-        f"Equipment: {', '.join(needs)}",
+        f"Equipment: {', '.join(needs).replace('-', ' ')}",
         "",
     ]
     for position, exercise in enumerate(timeline.exercises):

@@ -157,6 +157,19 @@ def test_a_break_is_offered_after_the_work_time_not_before() -> None:
     assert notes(desk.actions) == [Note(Outcome.OFFERED, EVERY, 0, pytest.approx(3000), new=True)]
 
 
+def test_a_screen_s_countdown_goes_on_between_looks_while_someone_is_there() -> None:
+    """Looks come every half minute or so; the screen shows the time left every second."""
+    desk = Desk(rules())
+    desk.work(10 * 60)
+    looked = desk.reminder.seconds_to_break(desk.now)
+    assert looked == pytest.approx(40 * 60)
+    desk.pass_time(25)  # no look yet
+    assert desk.reminder.seconds_to_break(desk.now) == pytest.approx(40 * 60)
+    assert desk.reminder.seconds_to_break(desk.now, counting=True) == pytest.approx(40 * 60 - 25)
+    desk.pass_time(3600)
+    assert desk.reminder.seconds_to_break(desk.now, counting=True) == 0.0  # never below
+
+
 def test_time_away_from_the_keyboard_is_not_work_time() -> None:
     desk = Desk(rules())
     desk.work(30 * 60)

@@ -189,9 +189,11 @@ class Reminder:
     def snoozes_left(self) -> int:
         return max(0, self.rules.snooze_limit - self.snoozes)
 
-    def seconds_to_break(self, now: Moment | None = None) -> float | None:
+    def seconds_to_break(self, now: Moment | None = None, counting: bool = False) -> float | None:
         """Work (or snooze, or pause) seconds until the next offer; 0 when one is up; None
-        when none is coming (outside working hours, during a session)."""
+        when none is coming (outside working hours, during a session). With `counting` (the
+        person was at the computer at the last look), the work time since that look counts
+        too: a screen's countdown goes on between looks, which come only every half minute."""
         now = now or self.last
         if self.phase is Phase.OFFERED:
             return 0.0
@@ -205,6 +207,8 @@ class Reminder:
         if self.due is not None:
             return 0.0
         left = max(0.0, self.rules.every - self.worked)
+        if counting and now is not None and self.last is not None:
+            left = max(0.0, left - max(0.0, now.mono - self.last.mono))
         if now is not None and self.rules.at:
             fixed = seconds_to_fixed(self.rules, now.wall)
             if fixed is not None:

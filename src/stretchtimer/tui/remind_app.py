@@ -169,7 +169,9 @@ def offer_text(offer: Offer) -> str:
 def next_line(loop: RemindLoop) -> str:
     """'Next break in 42:10', 'Break time', 'Snoozed: 4:10', 'Paused: 58:00'..."""
     r = loop.reminder
-    left = r.seconds_to_break(loop.clock.now())
+    idle = loop.last_idle
+    here = not (idle and idle >= r.rules.present_within)
+    left = r.seconds_to_break(loop.clock.now(), counting=here)
     if r.phase is Phase.OFFERED:
         return "Break time"
     if r.phase is Phase.SESSION:
@@ -182,8 +184,7 @@ def next_line(loop: RemindLoop) -> str:
         return f"Reminders paused: next break in {clock(left)} (p resumes)"
     if left is None:
         return "Starting..."
-    idle = loop.last_idle
-    away = " (counting stops while you are away)" if idle and idle >= r.rules.present_within else ""
+    away = "" if here else " (counting stops while you are away)"
     return f"Next break in {clock(left)} of work{away}"
 
 

@@ -132,3 +132,31 @@ async def test_a_name_that_is_taken_is_not_saved(user_config: Path) -> None:
         notes = [str(n.message) for n in app._notifications]
         assert any("'desk-break' is a built-in routine" in note for note in notes)
     assert list((user_config / "exercises").iterdir()) == []
+
+
+async def test_the_builder_starts_from_the_picker_s_equipment_and_a_hidden_routine_is_said(
+    user_config: Path,
+) -> None:
+    """What the picker was told is not at hand is not in the builder's kit; a routine saved
+    that the picker's filters hide is said so (it seemed not to have been saved)."""
+    app = StretchTimerApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        picker.query_one("#equipment", SelectionList).deselect("foam-roller")
+        await settle(pilot)
+        screen = await open_builder(pilot)
+        kit = screen.query_one("#kit", SelectionList)
+        assert "foam-roller" not in kit.selected and "band" in kit.selected
+        kit.select("foam-roller")  # the builder may still use it...
+        screen.query_one("#minutes", Input).value = "12"
+        screen.query_one("#position", Select).value = "floor"
+        await settle(pilot)
+        assert "foam roller" in preview(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        # ...and the picker, without it, does not list the routine: it says why
+        messages = [n.message for n in app._notifications]
+        assert any("is not in the list: the body area or equipment" in m for m in messages)

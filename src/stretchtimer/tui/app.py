@@ -441,6 +441,7 @@ class StretchTimerApp(App[None]):
         from stretchtimer.library.writer import routine_path, why_not_free
         from stretchtimer.paths import user_exercises_dir
         from stretchtimer.tui.screens.builder_screen import BuilderScreen
+        from stretchtimer.tui.screens.picker_screen import PickerScreen
 
         folder = user_exercises_dir()
 
@@ -448,8 +449,14 @@ class StretchTimerApp(App[None]):
             return why_not_free(catalog, routine_id, routine_path(folder, routine_id))
 
         exercises = [catalog.exercise(exercise_id) for exercise_id in catalog.exercises]
+        pickers = [s for s in self.screen_stack if isinstance(s, PickerScreen)]
         screen = BuilderScreen(
-            exercises, worked, taken, prepare=self.settings.prepare, rest=self.settings.rest
+            exercises,
+            worked,
+            taken,
+            prepare=self.settings.prepare,
+            rest=self.settings.rest,
+            not_at_hand=pickers[-1].not_at_hand() if pickers else frozenset(),
         )
         self.push_screen(screen, self._keep_built)
 

@@ -60,10 +60,13 @@ class BuilderScreen(Screen[Built | None]):
         taken: Callable[[str], str | None],
         prepare: int | None = None,
         rest: int | None = None,
+        not_at_hand: frozenset[str] = frozenset(),
     ) -> None:
         """`worked`: minutes per body area lately; `taken(id)`: why a routine may not be saved
-        under that id (another routine's, a file the builder did not write), or None."""
+        under that id (another routine's, a file the builder did not write), or None;
+        `not_at_hand`: the equipment the picker was told is not there, left unticked."""
         super().__init__()
+        self.not_at_hand = not_at_hand
         self.exercises = list(exercises)
         self.worked = dict(worked)
         self.taken = taken
@@ -83,7 +86,8 @@ class BuilderScreen(Screen[Built | None]):
                 yield SelectionList[str](*[(_words(a), a) for a in AREAS], id="focus")
                 yield Label("Equipment at hand", classes="filter-label")
                 yield SelectionList[str](
-                    *[(_words(e), e, True) for e in EQUIPMENT if e != "none"], id="kit"
+                    *[(_words(e), e, e not in self.not_at_hand) for e in EQUIPMENT if e != "none"],
+                    id="kit",
                 )
                 yield Label("Position", classes="filter-label")
                 yield Select(

@@ -288,11 +288,20 @@ class PickerScreen(Screen[None]):
             rows.insert(0, Option(shown("\n".join(lines)), id=RESUME))
             listed[:0] = [rows[0], None]
         options.add_options(listed)
+        saved, self.select_next = self.select_next, None  # just saved by the builder
+        if saved is not None and saved in self.cards and saved not in {o.id for o in rows}:
+            name = self.cards[saved].name
+            self.notify(
+                shown(
+                    f"{name} is not in the list: the body area or equipment chosen below hide it"
+                ).plain,
+                markup=False,
+                timeout=8,
+            )
         if not rows:
             self.query_one("#routine-details", Static).update("")
             return
-        wanted, self.select_next = self.select_next or highlighted, None
-        self.highlight(wanted)
+        self.highlight(saved or highlighted)
 
     def highlight(self, routine_id: str | None) -> None:
         """Highlight `routine_id` if it is listed, else the first routine, and show it."""
@@ -401,6 +410,11 @@ class PickerScreen(Screen[None]):
 
     def action_build(self) -> None:
         self.post_message(OpenBuilder())
+
+    def not_at_hand(self) -> frozenset[str]:
+        """The equipment unticked below the list: what the person said they do not have."""
+        _, at_hand = self.filter_values()
+        return frozenset(EQUIPMENT) - at_hand
 
     def reload(self, routine_id: str) -> None:
         """Load the routines again (one was added) and highlight `routine_id`."""

@@ -151,9 +151,10 @@ class RemindApp(App[None]):
             f"Suggested: {routine.text()}" if routine else ""
         )
         counts = loop.counts
+        offered = counts.get("offered", 0) + loop.reminder.open  # the one standing counts too
         screen.query_one("#remind-count", Static).update(
             f"Breaks so far: {counts.get('taken', 0)} taken, {counts.get('skipped', 0)} skipped"
-            f" of {counts.get('offered', 0)} offered"
+            f" of {offered} offered"
         )
         screen.query_one("#remind-how", Static).update(
             describe(loop.idle, loop.notifier, loop.launcher)

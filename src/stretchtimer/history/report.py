@@ -15,6 +15,7 @@ from typing import Any
 from stretchtimer.format import clock, count
 from stretchtimer.history.records import SessionRecord
 from stretchtimer.history.stats import AREA_DAYS, Stats
+from stretchtimer.library.terms import in_words
 
 STATE_NAMES = {"finished": "finished", "stopped": "stopped", "running": "unfinished"}
 CSV_FIELDS = (
@@ -161,7 +162,7 @@ def stats_lines(stats: Stats) -> list[str]:
     top = max(stats.areas.values())
     for area, minutes in sorted(stats.areas.items(), key=lambda item: -item[1]):
         note = "  <- least worked" if area == stats.neglected else ""
-        name = area.replace("-", " ")
+        name = in_words(area)
         text = f"  {name:<12} {area_minutes(minutes):>5}  {bar(minutes, top)}{note}"
         lines.append(text.rstrip())
     lines.append("")

@@ -23,3 +23,8 @@ PHASES: tuple[Phase, ...] = get_args(Phase)
 LEVELS: tuple[Level, ...] = get_args(Level)
 STANDARD: Level = "standard"
 POSITIONS: tuple[Position, ...] = get_args(Position)
+
+
+def in_words(term: str) -> str:
+    """'upper back', 'foam roller': a term as people read it (the files' words are ids)."""
+    return term.replace("-", " ")

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from stretchtimer.format import clock
+from stretchtimer.library.terms import in_words
 from stretchtimer.session.plan import Timeline
 
 FIT = 1.1
@@ -21,7 +22,7 @@ class Suggestion:
     area: str | None = None  # the body area it turns toward (worked least lately)
 
     def text(self) -> str:
-        toward = f", for the {self.area.replace('-', ' ')}" if self.area else ""
+        toward = f", for the {in_words(self.area)}" if self.area else ""
         return f"{self.name} ({clock(self.seconds)}{toward})"
 
 

@@ -39,7 +39,7 @@ from stretchtimer.library.models import (
     equipment_needed,
     routine_size,
 )
-from stretchtimer.library.terms import POSITIONS, Level
+from stretchtimer.library.terms import POSITIONS, Level, in_words
 from stretchtimer.session.plan import Timeline, plan
 
 _Seconds = Callable[[Sequence[Exercise]], float]
@@ -147,7 +147,7 @@ class Built:
 
 def _needs(exercises: list[Exercise]) -> str:
     needed = equipment_needed(exercises)
-    return "nothing" if needed == ["none"] else ", ".join(needed).replace("-", " ")
+    return "nothing" if needed == ["none"] else ", ".join(map(in_words, needed))
 
 
 def _amounts(dose: AnyDose) -> list[tuple[str, Amount]]:
@@ -261,13 +261,9 @@ def _fits(exercise: Exercise, at_hand: set[str], position: Position | None) -> b
     return exercise.needs_nothing or bool(at_hand.intersection(exercise.equipment))
 
 
-def _words(area: str) -> str:
-    return area.replace("-", " ")
-
-
 def _listed(items: Sequence[str]) -> str:
     """'neck', 'neck and chest', 'neck, chest and lower back'."""
-    words = [_words(item) for item in items]
+    words = [in_words(item) for item in items]
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
@@ -284,14 +280,14 @@ def _missing(area: str, pool: Sequence[Exercise], ask: Ask) -> str:
     """Why nothing serves `area`, and what would."""
     for_area = [e for e in pool if area in e.good_for]
     if not for_area:
-        return f"no exercise works the {_words(area)}"
+        return f"no exercise works the {in_words(area)}"
     needs = []
     for exercise in for_area:
-        kit = [] if exercise.needs_nothing else [" or ".join(map(_words, exercise.equipment))]
+        kit = [] if exercise.needs_nothing else [" or ".join(map(in_words, exercise.equipment))]
         fits_there = ask.position is None or ask.position in exercise.position
         where = [] if fits_there else [" or ".join(exercise.position)]
         needs.append(f"{exercise.name} needs {', '.join(kit + where)}")
-    return f"nothing for the {_words(area)} fits {_constraints(ask)} ({'; '.join(needs)})"
+    return f"nothing for the {in_words(area)} fits {_constraints(ask)} ({'; '.join(needs)})"
 
 
 def _name(ask: Ask) -> str:

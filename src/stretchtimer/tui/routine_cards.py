@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from stretchtimer.files import read_bounded, save_json
 from stretchtimer.format import clock
 from stretchtimer.library.sources import Key, code_stamps, stamp
-from stretchtimer.library.terms import Level
+from stretchtimer.library.terms import Level, in_words
 from stretchtimer.paths import data_dir
 from stretchtimer.session.keys import LEVEL_KEY
 
@@ -67,8 +67,8 @@ def card_of(timeline: Timeline, totals: Mapping[Level, float]) -> RoutineCard:
         "",
         f"Level: {timeline.level}" + (f" ({LEVEL_KEY.shown} to change)" if others else ""),
         *([f"Other levels: {others}"] if others else []),
-        f"Focus: {', '.join(routine.focus).replace('-', ' ')}",
-        f"Equipment: {', '.join(needs).replace('-', ' ')}",
+        f"Focus: {', '.join(map(in_words, routine.focus))}",
+        f"Equipment: {', '.join(map(in_words, needs))}",
         "",
     ]
     for position, exercise in enumerate(timeline.exercises):

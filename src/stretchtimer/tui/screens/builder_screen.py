@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from stretchtimer.format import clock
 from stretchtimer.library.models import Exercise
-from stretchtimer.library.terms import AREAS, EQUIPMENT, LEVELS, POSITIONS
+from stretchtimer.library.terms import AREAS, EQUIPMENT, LEVELS, POSITIONS, in_words
 from stretchtimer.session.builder import (
     MINUTES,
     Ask,
@@ -30,10 +30,6 @@ from stretchtimer.tui.threads import call_on_loop
 from stretchtimer.tui.widgets.key_bar import KeyBar
 
 START_MINUTES = 10
-
-
-def _words(term: str) -> str:
-    return term.replace("-", " ")
 
 
 class BuilderScreen(Screen[Built | None]):
@@ -83,10 +79,14 @@ class BuilderScreen(Screen[Built | None]):
                     str(START_MINUTES), type="integer", max_length=3, compact=True, id="minutes"
                 )
                 yield Label("Body areas (none ticked: all)", classes="filter-label")
-                yield SelectionList[str](*[(_words(a), a) for a in AREAS], id="focus")
+                yield SelectionList[str](*[(in_words(a), a) for a in AREAS], id="focus")
                 yield Label("Equipment at hand", classes="filter-label")
                 yield SelectionList[str](
-                    *[(_words(e), e, e not in self.not_at_hand) for e in EQUIPMENT if e != "none"],
+                    *[
+                        (in_words(e), e, e not in self.not_at_hand)
+                        for e in EQUIPMENT
+                        if e != "none"
+                    ],
                     id="kit",
                 )
                 yield Label("Position", classes="filter-label")

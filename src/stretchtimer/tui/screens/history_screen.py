@@ -17,6 +17,7 @@ from stretchtimer.format import clock, count
 from stretchtimer.history.records import SessionRecord
 from stretchtimer.history.report import STATE_NAMES, area_minutes, bar, pain_line, session_title
 from stretchtimer.history.stats import AREA_DAYS, Stats
+from stretchtimer.library.terms import in_words
 from stretchtimer.tui.text import shown
 from stretchtimer.tui.widgets.key_bar import KeyBar
 
@@ -96,7 +97,7 @@ def areas_text(stats: Stats) -> str:
     lines = [f"Areas, last {AREA_DAYS // 7} weeks (min)"]
     for area, minutes in sorted(stats.areas.items(), key=lambda item: -item[1]):
         note = " least" if area == stats.neglected else ""
-        name = area.replace("-", " ")
+        name = in_words(area)
         lines.append(f"{name:<11}{area_minutes(minutes):>4} {bar(minutes, top, 6):<6}{note}")
     return "\n".join(lines)
 

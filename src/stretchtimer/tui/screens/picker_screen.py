@@ -20,7 +20,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from stretchtimer.format import clock, count
-from stretchtimer.library.terms import AREAS, EQUIPMENT, LEVELS, STANDARD
+from stretchtimer.library.terms import AREAS, EQUIPMENT, LEVELS, STANDARD, in_words
 from stretchtimer.memory import PickerMemory, write_memory
 from stretchtimer.session.keys import BUILD_KEY, LEVEL_KEY
 from stretchtimer.tui.messages import FirstFrameShown, OpenBuilder, RoutinesShown, StartRoutine
@@ -378,7 +378,7 @@ class PickerScreen(Screen[None]):
         if card is not None:
             text = card.preview
             if card.id == self.marked and self.neglected:
-                area = self.neglected.replace("-", " ")
+                area = in_words(self.neglected)
                 text = f"{MARK} For your {area}: the area you worked least these 4 weeks.\n\n{text}"
             self.query_one("#routine-details", Static).update(Listed(text))
 
@@ -449,18 +449,14 @@ def filters(memory: PickerMemory) -> list[Widget]:
     return [
         Label("Body area", classes="filter-label"),
         Select(
-            [(area.replace("-", " "), area) for area in AREAS],
+            [(in_words(area), area) for area in AREAS],
             prompt="any area",
             id="area",
             value=memory.area if memory.area in AREAS else Select.NULL,
         ),
         Label("Equipment at hand", classes="filter-label"),
         SelectionList[str](
-            *[
-                (item.replace("-", " "), item, item in at_hand)
-                for item in EQUIPMENT
-                if item != "none"
-            ],
+            *[(in_words(item), item, item in at_hand) for item in EQUIPMENT if item != "none"],
             id="equipment",
         ),
     ]

@@ -24,6 +24,7 @@ from textual.widgets import Label, Static
 
 from stretchtimer.format import clock
 from stretchtimer.library.models import Exercise, Side
+from stretchtimer.library.terms import in_words
 from stretchtimer.session import feeling
 from stretchtimer.session.engine import (
     Command,
@@ -78,7 +79,7 @@ def phase_line(step: Step, total: int) -> str:
 
 def areas_line(exercise: Exercise) -> str:
     """'neck, upper back': what the exercise is good for."""
-    return ", ".join(exercise.good_for).replace("-", " ")
+    return ", ".join(map(in_words, exercise.good_for))
 
 
 def instructions_text(exercise: Exercise, side: Side | None) -> Listed:

@@ -34,6 +34,9 @@ MIDWAY_MIN_TEMPO = 2.5
 """Reps at least this long (seconds) hear the word for the way back halfway through."""
 FULL_CUE_EVERY = 4
 """voice=full: in a rep set, a form cue instead of the count of reps 3, 7, 11..."""
+HOW_OVERRUN = 1.0
+"""Seconds how to do it may run into the work: the word that starts it waits that long, well
+within its patience (1.5 s), and is said."""
 HOW_MAX_WORDS = 26
 """Without a spoken `how`, the voice reads the first steps, as many as fit these words."""
 
@@ -172,24 +175,35 @@ def _letting_go(step: Step, timeline: Timeline) -> list[Phrase]:
 
 
 def _introduce(step: Step, timeline: Timeline) -> list[Phrase]:
-    """Name, dose and side; how to do it; the first safety line the first time."""
+    """Name, dose and side; how to do it; the first safety line the first time.
+
+    How to do it is said only where it ends before the work starts: said over the start, it
+    would drop the word that starts the work ("Turn, and hold."), which a person with eyes
+    closed cannot do without. Where it does not fit, the name line says the side to start on
+    (the words of how to do it would have said it)."""
     exercise = step.exercise
     window = _get_ready_seconds(step, timeline)
     opening = "First up" if step.exercise_index == 0 else "Next up"
     if step.kind is StepKind.EXERCISE_REST:
         opening = f"Rest. {opening}"
+    told = how(exercise)
+    left = window - seconds_to_say(_name_line(opening, exercise)) - seconds_to_say(told)
+    if left < -HOW_OVERRUN:
+        return [Phrase(_name_line(opening, exercise, side=True), Priority.NAME, patience=window)]
+    latest = window - seconds_to_say(told) + HOW_OVERRUN
     said = [
         Phrase(_name_line(opening, exercise), Priority.NAME, patience=window),
-        Phrase(how(exercise), Priority.INSTRUCTION, patience=window),
+        Phrase(told, Priority.INSTRUCTION, patience=latest),
     ]
     if _safety_while_getting_ready(step, timeline):
         said.append(Phrase(exercise.safety[0], Priority.INSTRUCTION, patience=window))
     return said
 
 
-def _name_line(opening: str, exercise: Exercise) -> str:
-    """'Next up: Upper Trapezius Stretch, hold 12 seconds each side.'"""
-    dose = dose_words(exercise)
+def _name_line(opening: str, exercise: Exercise, side: bool = False) -> str:
+    """'Next up: Upper Trapezius Stretch, hold 12 seconds each side.'; with `side`, the side
+    to start on even where how to do it names it."""
+    dose = dose_words(exercise, side)
     return f"{opening}: {exercise.name}, {dose[:1].lower()}{dose[1:]}."
 
 
@@ -202,8 +216,9 @@ def _get_ready_seconds(step: Step, timeline: Timeline) -> float:
     return step.duration
 
 
-def dose_words(exercise: Exercise) -> str:
-    """The dose as it is said: 'Hold 12 seconds each side, left side first'."""
+def dose_words(exercise: Exercise, side: bool = False) -> str:
+    """The dose as it is said: 'Hold 12 seconds each side, left side first' (the side left
+    out where how to do it says it, unless `side`)."""
     dose = exercise.dose
     text = dose.describe()
     text = re.sub(r"\b(\d+) x ", r"\1 sets of ", text)
@@ -211,8 +226,9 @@ def dose_words(exercise: Exercise) -> str:
     text = re.sub(r"\b(\d+) s\b", r"\1 seconds", text)
     if isinstance(dose, TimedDose):
         text = f"Keep going {text}"
-    if dose.per_side and not re.search(rf"\b{dose.first_side}\b", how(exercise).lower()):
-        text += f", {dose.first_side} side first"  # unless how to do it says so
+    told = re.search(rf"\b{dose.first_side}\b", how(exercise).lower())
+    if dose.per_side and (side or not told):
+        text += f", {dose.first_side} side first"
     return text[:1].upper() + text[1:]
 
 

@@ -411,8 +411,9 @@ def test_the_word_that_starts_each_exercise_s_work_is_always_said(
 ) -> None:
     """Eyes closed, the work begins when the voice says so. How to do it, said over the start,
     dropped that word ("Turn, and hold." in Chair Rotation with a short get-ready): where it
-    cannot end in time it gives way, and the name line says the side to start on. (A get-ready
-    shorter than the name line itself, 3 s, still loses it: left alone.)"""
+    cannot end in time it gives way, and the name line says the side to start on; the first
+    start waits for the name line (said late, not dropped). (A 3 s get-ready before 5 s holds,
+    Knee-to-Chest, still loses it: left alone.)"""
     from stretchtimer.session.plan import session_timeline
     from stretchtimer.settings import Settings
 
@@ -445,3 +446,17 @@ def test_the_word_that_starts_each_exercise_s_work_is_always_said(
                 f"{work.exercise.name}," in text and f"{dose.first_side} side first" in text
                 for text in named
             ), (routine_id, work.exercise.id)
+
+
+def test_a_first_start_after_a_name_longer_than_the_get_ready_is_said_late() -> None:
+    """Workrave's routine: a 5 s get-ready, a name line of about 6 s. 'Right side. Hold.' was
+    dropped, and the first words after the name were the countdown of a hold never begun."""
+    stretch = make_exercise("a-stretch-with-a-long-name-indeed", kind="hold", seconds=10)
+    stretch = dataclasses.replace(
+        stretch,
+        name="Shoulder and arm stretch across the chest",  # a name line of 6 s or more
+        dose=dataclasses.replace(stretch.dose, per_side=True, alternate=True),
+    )
+    timeline = plan(make_routine(stretch.id, prepare=5, rest=0), [stretch])
+    heard = [slot.phrase.text for slot in rehearse(script(timeline, VoiceOptions()))]
+    assert heard[0].startswith("First up: Shoulder") and heard[1] == "Right side. Hold."

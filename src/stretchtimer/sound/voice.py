@@ -321,11 +321,14 @@ def _work(step: Step, timeline: Timeline, options: VoiceOptions) -> Iterator[Phr
     """The words as a hold, a rep or a part of a round starts."""
     exercise, dose = step.exercise, step.exercise.dose
     said: list[Phrase] = []
+    # The exercise's first start is said late rather than not at all (a get-ready shorter
+    # than the name line: an imported routine's 5 s); later ones keep to the beat.
+    late = max(1.5, step.duration / 2) if _first_work(step, timeline) else 1.5
     if isinstance(dose, HoldDose):
         side = f"{step.side.capitalize()} side. " if dose.alternate and step.side else ""
-        said.append(Phrase(f"{side}{start(exercise, 'Hold.')}", Priority.PROMPT, patience=1.5))
+        said.append(Phrase(f"{side}{start(exercise, 'Hold.')}", Priority.PROMPT, patience=late))
     elif isinstance(dose, TimedDose):
-        said.append(Phrase("Go.", Priority.PROMPT, patience=1.5))
+        said.append(Phrase("Go.", Priority.PROMPT, patience=late))
     elif step.rep is not None:
         said += _rep(step, timeline, options)
     if (
@@ -360,7 +363,8 @@ def _rep(step: Step, timeline: Timeline, options: VoiceOptions) -> list[Phrase]:
             words = f"Round {step.round.number}. {words}"
         said.append(Phrase(words, Priority.INSTRUCTION, patience=max(step.duration, 3.0)))
     elif part_start:
-        said.append(Phrase(start(exercise, "Go."), Priority.PROMPT, patience=1.0))
+        late = max(1.0, step.duration) if _first_work(step, timeline) else 1.0
+        said.append(Phrase(start(exercise, "Go."), Priority.PROMPT, patience=late))
     elif options.full and exercise.cues and rep.number % FULL_CUE_EVERY == 3:
         cue = exercise.cues[(step.index // FULL_CUE_EVERY) % len(exercise.cues)]  # in turn
         # After the way back, if the rep has one: said over it, it would leave you leaning.

@@ -460,3 +460,16 @@ def test_a_first_start_after_a_name_longer_than_the_get_ready_is_said_late() -> 
     timeline = plan(make_routine(stretch.id, prepare=5, rest=0), [stretch])
     heard = [slot.phrase.text for slot in rehearse(script(timeline, VoiceOptions()))]
     assert heard[0].startswith("First up: Shoulder") and heard[1] == "Right side. Hold."
+
+
+@pytest.mark.parametrize("routine_id", sorted(load_catalog().routines))
+def test_full_voice_s_form_cue_takes_one_count_s_place_not_three(routine_id: str) -> None:
+    """A cue longer than a rep swallowed the next counts and stacked the ways back: '2, Slowly
+    back, Slowly back, Keep your shoulders down..., Slowly back, Slowly back, 6'."""
+    catalog = load_catalog()
+    routine = catalog.routine(routine_id)
+    timeline = plan(routine, catalog.routine_exercises(routine))
+    heard = [slot.phrase.text for slot in rehearse(script(timeline, VoiceOptions(full=True)))]
+    counts = [int(text) for text in heard if text.isdigit()]
+    for before, after in itertools.pairwise(counts):
+        assert after <= 2 or after - before <= 2, (routine_id, before, after)

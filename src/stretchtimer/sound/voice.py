@@ -365,11 +365,9 @@ def _rep(step: Step, timeline: Timeline, options: VoiceOptions) -> list[Phrase]:
     elif part_start:
         late = max(1.0, step.duration) if _first_work(step, timeline) else 1.0
         said.append(Phrase(start(exercise, "Go."), Priority.PROMPT, patience=late))
-    elif options.full and exercise.cues and rep.number % FULL_CUE_EVERY == 3:
-        cue = exercise.cues[(step.index // FULL_CUE_EVERY) % len(exercise.cues)]  # in turn
+    elif (cue := _rep_cue(step, options, way_back)) is not None:
         # After the way back, if the rep has one: said over it, it would leave you leaning.
         delay = half + seconds_to_say(way_back) if way_back else 0.0
-        cue = exercise.on_side(cue, step.side)
         said.append(Phrase(cue, Priority.DETAIL, delay=delay, patience=1.0 if delay else 0.3))
     elif rep.number % options.count_every == 0 or rep.number == rep.total:
         said.append(Phrase(str(rep.number), Priority.COUNT, patience=0.3))
@@ -378,6 +376,20 @@ def _rep(step: Step, timeline: Timeline, options: VoiceOptions) -> list[Phrase]:
         # It may wait (behind a safety line, say) until the next rep starts.
         said.append(Phrase(way_back, Priority.PROMPT, delay=half, patience=half))
     return said
+
+
+def _rep_cue(step: Step, options: VoiceOptions, way_back: str | None) -> str | None:
+    """voice=full: the form cue said in this rep instead of its count, in turn, if one is due
+    and it fits in what is left of the rep (after its way back, said halfway through).
+    One that does not fit is left out: said over the next reps, it swallowed their counts and
+    stacked their ways back ('Slowly back, Slowly back')."""
+    exercise, rep = step.exercise, step.rep
+    if not options.full or not exercise.cues or rep is None or rep.number % FULL_CUE_EVERY != 3:
+        return None
+    cue = exercise.cues[(step.index // FULL_CUE_EVERY) % len(exercise.cues)]
+    cue = exercise.on_side(cue, step.side)
+    room = step.duration - (step.duration / 2 + seconds_to_say(way_back) if way_back else 0.0)
+    return cue if seconds_to_say(cue) <= room else None
 
 
 def _part_words(step: Step) -> str:

@@ -109,11 +109,13 @@ def test_a_break_in_tmux_opens_in_a_popup_and_is_kept_as_taken(
     nested.wait_for("Next break in")
     screen = nested.wait_for("Break time", timeout=40)
     assert "Time to stretch: Quick Desk Break" in screen
+    assert "0 taken, 0 skipped of 1 offered" in screen  # the one up counts (it said 0 of 0)
     nested.keys("s")
     popup = nested.wait_for("Well done", timeout=60)  # the session, x60, in the popup
     assert "│" in popup or "─" in popup  # drawn in a popup's frame, over the reminder
     nested.keys("q")
-    nested.wait_for("Next break in", timeout=20)
+    after = nested.wait_for("Next break in", timeout=20)
+    assert "1 taken, 0 skipped of 1 offered" in after
     with sqlite3.connect(data / "history.sqlite3") as connection:
         rows = connection.execute(
             "SELECT b.reason, b.outcome, s.routine_id, s.state FROM breaks b"
@@ -147,7 +149,8 @@ def test_without_tmux_start_turns_the_reminder_s_terminal_into_the_session(
     screen = nested.wait_for("Well done", timeout=60)
     assert "Break time" not in screen  # the session has the whole terminal
     nested.keys("q")
-    nested.wait_for("Next break in", timeout=20)
+    after = nested.wait_for("Next break in", timeout=20)
+    assert "1 taken, 0 skipped of 1 offered" in after
     with sqlite3.connect(data / "history.sqlite3") as connection:
         rows = connection.execute("SELECT outcome, session_id IS NOT NULL FROM breaks").fetchall()
     connection.close()

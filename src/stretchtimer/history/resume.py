@@ -94,12 +94,12 @@ def stopped_at_the_start(
     """The latest session (of `routine_id`, where given) cut short within RESUME_WITHIN, if
     that was in its first exercise: not one to resume (there is nothing to go on from), but
     the one a person who asks to resume has in mind."""
-    latest = _cut_short(records, now, routine_id)[-1:]
-    for record in latest:
-        settled = {e.position for e in record.exercises if e.outcome in SETTLED}
-        if resume_point(record) is None and 0 not in settled:
-            return Unfinished(record, 0)
-    return None
+    cut_short = _cut_short(records, now, routine_id)
+    if not cut_short:
+        return None
+    latest = cut_short[-1]
+    settled = {e.position for e in latest.exercises if e.outcome in SETTLED}
+    return Unfinished(latest, 0) if resume_point(latest) is None and 0 not in settled else None
 
 
 def _cut_short(

@@ -186,13 +186,12 @@ def _introduce(step: Step, timeline: Timeline) -> list[Phrase]:
     opening = "First up" if step.exercise_index == 0 else "Next up"
     if step.kind is StepKind.EXERCISE_REST:
         opening = f"Rest. {opening}"
-    told = how(exercise)
-    left = window - seconds_to_say(_name_line(opening, exercise)) - seconds_to_say(told)
-    if left < -HOW_OVERRUN:
+    name, told = _name_line(opening, exercise), how(exercise)
+    if seconds_to_say(name) + seconds_to_say(told) > window + HOW_OVERRUN:
         return [Phrase(_name_line(opening, exercise, side=True), Priority.NAME, patience=window)]
     latest = window - seconds_to_say(told) + HOW_OVERRUN
     said = [
-        Phrase(_name_line(opening, exercise), Priority.NAME, patience=window),
+        Phrase(name, Priority.NAME, patience=window),
         Phrase(told, Priority.INSTRUCTION, patience=latest),
     ]
     if _safety_while_getting_ready(step, timeline):

@@ -161,7 +161,7 @@ class SessionScreen(Screen[Summary]):
         steps, index = self.timeline.steps, self.engine.session.index
         first = steps[index] if index < len(steps) else None
         exercise = first.exercise if first is not None else None
-        if first is not None and exercise is not None:
+        if first is not None:
             self._shown_exercise, self._shown_side = first.exercise_index, first.side
         countdown = BigCountdown(widest_number(self.timeline), id="countdown")
         countdown.fit(*self.app.size)
@@ -187,7 +187,7 @@ class SessionScreen(Screen[Summary]):
         yield TimeBars("exercise", "session", id="bars")
         with Column(id="details"):
             with VerticalScroll(id="instructions-box", can_focus=False):
-                text = instructions_text(exercise, first.side) if first and exercise else ""
+                text = instructions_text(first.exercise, first.side) if first else ""
                 yield Static(text, id="instructions", markup=False)
             yield Label("", id="more")
             next_up = shown(up_next(first, self.timeline)) if first else ""

@@ -160,3 +160,21 @@ async def test_the_builder_starts_from_the_picker_s_equipment_and_a_hidden_routi
         # ...and the picker, without it, does not list the routine: it says why
         messages = [n.message for n in app._notifications]
         assert any("is not in the list: the body area or equipment" in m for m in messages)
+
+
+async def test_a_step_of_the_preview_that_wraps_goes_on_under_its_words(
+    user_config: Path,
+) -> None:
+    app = StretchTimerApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_builder(pilot)
+        preview_widget = app.screen.query_one("#builder-preview", Static)
+        width = preview_widget.content_region.width
+        drawn = [
+            strip.text for strip in preview_widget.render_lines(preview_widget.region.reset_offset)
+        ]
+        rows = [row.rstrip() for row in drawn if row.strip()]
+        numbered = [i for i, row in enumerate(rows) if row.lstrip()[:1].isdigit()]
+        wrapped = [rows[i + 1] for i in numbered if i + 1 < len(rows) and i + 1 not in numbered]
+        assert width < 70 and wrapped, rows  # some step takes two rows at 100 columns
+        assert all(row.startswith("    ") for row in wrapped if "ctrl+s" not in row), rows

@@ -25,7 +25,7 @@ from stretchtimer.session.builder import (
     build,
     build_another,
 )
-from stretchtimer.tui.text import shown
+from stretchtimer.tui.text import Listed, shown
 from stretchtimer.tui.threads import call_on_loop
 from stretchtimer.tui.widgets.key_bar import KeyBar
 
@@ -173,7 +173,8 @@ class BuilderScreen(Screen[Built | None]):
         self.show("\n".join(lines))
 
     def show(self, text: str) -> None:
-        self.query_one("#builder-preview", Static).update(shown(text))
+        # a numbered line that wraps goes on under its words, as in the picker's preview
+        self.query_one("#builder-preview", Static).update(Listed(text))
 
     def action_shuffle(self) -> None:
         self.seed = random.randrange(2**32)

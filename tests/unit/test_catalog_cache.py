@@ -303,7 +303,9 @@ def test_commands_on_a_cache_hit_import_no_pydantic(user_config: Path, command: 
     assert "Desk Break" in result.stdout
 
 
-@pytest.mark.parametrize("module", sorted(path.name for path in sources.CODE_DIR.glob("*.py")))
+@pytest.mark.parametrize(
+    "module", sorted(path.name for path in sources.code_files(sources.CODE_DIR))
+)
 def test_a_change_to_the_library_code_makes_a_new_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str
 ) -> None:

@@ -35,7 +35,7 @@ def load_catalog(
         if cached is not None:
             return cached
     with collector_paused():
-        from stretchtimer.library import reader  # PyYAML and pydantic: not on a cache hit
+        from stretchtimer.library import reader  # PyYAML and pydantic-core: not on a cache hit
 
         catalog = Catalog(problems=[unreadable_folder(*where) for where in sources.unreadable])
         reader.load_files(catalog, [Path(path) for path in sources.builtins], builtin=True)
@@ -87,7 +87,7 @@ def validate_paths(paths: Iterable[Path]) -> tuple[int, list[Problem]]:
             files.append(path)  # read_file says what is wrong with a FIFO, a socket, a device
         else:
             problems.append(Problem(str(path), 1, "", "no such file or folder"))
-    from stretchtimer.library import reader  # PyYAML and pydantic: not on a cache hit
+    from stretchtimer.library import reader  # PyYAML and pydantic-core: not on a cache hit
 
     catalog = load_catalog() if files else Catalog()
     checked = Catalog(exercises=dict(catalog.exercises), routines=dict(catalog.routines))

@@ -1,16 +1,17 @@
 """The shape of exercise and routine files.
 
 These strict, frozen stdlib dataclasses are the single source of truth: the loader validates
-files against them with pydantic (validation.py, the only module that imports it), `stretchtimer
-schema` publishes their JSON Schema, and everything downstream (the plan, the engine, the
-screens) can trust what it is handed.
+files against them (validation.py, with the core schemas pydantic builds from them in
+schema.py, the only module that imports pydantic), `stretchtimer schema` publishes their JSON
+Schema, and everything downstream (the plan, the engine, the screens) can trust what it is
+handed.
 
 This module imports no pydantic: a catalog read from the cache (cache.py) is rebuilt
 from these classes directly, which keeps pydantic (several MiB) out of a running session. The
 rules live in the annotations: constraints as `annotated_types` metadata, descriptions as
 docstrings under the fields (`use_attribute_docstrings`), and the few rules annotated_types has
 no word for (a pattern, the dose's tag, an input in a shorter form) as `Rules` metadata or hooks
-that hand the work to validation.py when pydantic builds its validators.
+that hand the work to schema.py when pydantic builds its validators.
 """
 
 from __future__ import annotations
@@ -63,31 +64,31 @@ DOSE_TAG = "kind"
 
 # The configuration pydantic reads from each class (a plain dict: `pydantic.ConfigDict` is a
 # TypedDict). No coercion, no unknown keys. The descriptions (the docstrings under the fields)
-# are read only for the published schema: validation.py turns them on for it.
+# are read only for the published schema: schema.py turns them on for it.
 CONFIG: dict[str, Any] = {"strict": True, "extra": "forbid", "use_attribute_docstrings": False}
 
 
 class SchemaHooks:
-    """How the annotations here become pydantic validators: validation.py, the one module that
+    """How the annotations here become pydantic validators: schema.py, the one module that
     imports pydantic, installs its functions here when it is imported. pydantic calls these
-    only while validation.py builds a validator, so they are always installed by then; this
-    module never imports validation.py (a cached catalog must not load pydantic)."""
+    only while schema.py builds a schema, so they are always installed by then; this module
+    never imports schema.py (a cached catalog must not load pydantic)."""
 
     def class_schema(self, cls: type[Strict], source: Any, handler: Any) -> Any:
-        raise RuntimeError("import stretchtimer.library.validation to validate")
+        raise RuntimeError("import stretchtimer.library.schema to build a schema")
 
     def rules_schema(self, rules: Rules, source: Any, handler: Any) -> Any:
-        raise RuntimeError("import stretchtimer.library.validation to validate")
+        raise RuntimeError("import stretchtimer.library.schema to build a schema")
 
     def class_json_schema(self, cls: type[Strict], core: Any, handler: Any) -> Any:
-        raise RuntimeError("import stretchtimer.library.validation for the schema")
+        raise RuntimeError("import stretchtimer.library.schema to build a schema")
 
 
 SCHEMA_HOOKS = SchemaHooks()
 
 
 class Rules:
-    """Annotation metadata for what annotated_types cannot say, applied by validation.py.
+    """Annotation metadata for what annotated_types cannot say, applied by schema.py.
 
     `pattern`: a regular expression a string must match (validated and in the schema), and
     `in_words`: what it asks for, as a file's error says it; `tag`: the field that tells the
@@ -526,8 +527,8 @@ class DoseOverride(Strict):
     """A routine's change to an exercise's dose; only the fields given are replaced."""
 
     # Which fields the file gave (an explicit `null` included) is kept with the instance (no
-    # slots, so it has a __dict__ for it), as `given()` reports it: validation.py records it
-    # when it validates a file, and the cache with `with_given`.
+    # slots, so it has a __dict__ for it), as `given()` reports it: checks.RecordsGiven records
+    # it when a file is validated, and the cache with `with_given`.
     _remembers_given = True
 
     seconds: Amount | None = None

@@ -1,9 +1,9 @@
 """Read and check exercise and routine files: YAML with its line numbers (parse.py), validated
-by pydantic.
+by pydantic-core (validation.py).
 
 Every problem becomes one `path:line: field: message` line. Imported only when a file is read
-(loader.py): PyYAML and pydantic with their validators cost about 70 ms and 15 MiB (importing
-this module, then reading the first files), which a catalog read from its cache needs none of.
+(loader.py): PyYAML and pydantic-core with their validators, which a catalog read from its
+cache needs none of.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, NoReturn, get_args, get_type_hints
 
 import yaml
-from pydantic import ValidationError
 
 from stretchtimer.files import Unreadable, read_bounded
 from stretchtimer.library.catalog import Catalog, CatalogError, Document, Entry, Problem
@@ -30,7 +29,7 @@ from stretchtimer.library.models import (
     routine_size,
 )
 from stretchtimer.library.parse import parse
-from stretchtimer.library.validation import validate
+from stretchtimer.library.validation import ValidationError, validate
 
 MAX_FILE_BYTES = 256 * 1024
 

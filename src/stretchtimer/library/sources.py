@@ -82,8 +82,13 @@ def stamp(path: str | Path) -> list[int]:
 
 
 def code_stamps(folder: Path) -> list[list[Any]]:
-    """Every module of a package folder, stamped: a change to the code makes a new key."""
-    return [[path.name, *stamp(path)] for path in sorted(folder.glob("*.py"))]
+    """Every module of a package folder and the data beside them (the stored core schemas),
+    stamped: a change to the code makes a new key."""
+    return [[path.name, *stamp(path)] for path in sorted(code_files(folder))]
+
+
+def code_files(folder: Path) -> list[Path]:
+    return [*folder.glob("*.py"), *folder.glob("*.json")]
 
 
 def key_of(sources: Sources) -> Key | None:

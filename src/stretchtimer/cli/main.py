@@ -453,8 +453,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     stdout = sys.stdout
     sys.stdout = SafeOutput(stdout)
     try:
-        args = build_parser().parse_args(argv)
-        _check_streams(args, closed)
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as done:
+            if done.code == 0:  # --help or --version: printed, if there is an output
+                _check_streams(closed, needed={1})
+            raise
+        _check_streams(closed, _needed_streams(args))
         if args.log_file is not None:
             log_to(args.log_file)
         handler = COMMANDS.get(args.command or "", default)
@@ -497,10 +502,13 @@ def _reopen_closed_streams() -> set[int]:
     return closed
 
 
-def _check_streams(args: argparse.Namespace, closed: set[int]) -> None:
+def _needed_streams(args: argparse.Namespace) -> set[int]:
     """A command that prints needs its output; a session in plain mode, its input too."""
     app = args.command in (None, "remind") or (args.command == "run" and not args.plain)
-    needed = set() if app else {1} | ({0} if args.command == "run" else set())
+    return set() if app else {1} | ({0} if args.command == "run" else set())
+
+
+def _check_streams(closed: set[int], needed: set[int]) -> None:
     missing = sorted(closed & needed)
     if missing:
         raise UsageError(f"{STREAMS[missing[0]]} is closed: give it a file, a pipe or /dev/null")

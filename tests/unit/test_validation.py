@@ -54,15 +54,26 @@ def test_reading_files_needs_pydantic_core_not_pydantic(tmp_path: Path) -> None:
     assert any("bad.yaml:1: id: use lower-case letters" in line for line in problems), problems
 
 
-def test_stored_schemas_this_pydantic_core_cannot_read_are_built_by_pydantic(
-    tmp_path: Path,
+UNREADABLE = {
+    "another pydantic-core": json.dumps(
+        {name: {"type": "no-such-schema"} for name in ("Exercise", "Routine")}
+    ),
+    "damaged": '{"Exercise": {"type": "dataclass", "cls": ',
+    "missing": None,
+}
+
+
+@pytest.mark.parametrize("case", UNREADABLE)
+def test_stored_schemas_that_cannot_be_read_are_built_by_pydantic(
+    tmp_path: Path, case: str
 ) -> None:
-    """Another version of pydantic-core may not read them: pydantic builds the schemas then,
-    and files are read and refused as before."""
+    """Another version of pydantic-core may not read them, or the file may be damaged or
+    gone: pydantic builds the schemas then, and files are read and refused as before."""
     (tmp_path / "bad.yaml").write_text(BAD_FILE)
     unreadable = tmp_path / "core_schemas.json"
-    names = json.loads(CORE_SCHEMAS.read_text(encoding="utf-8"))
-    unreadable.write_text(json.dumps({name: {"type": "no-such-schema"} for name in names}))
+    text = UNREADABLE[case]
+    if text is not None:
+        unreadable.write_text(text)
     patch = (
         "from stretchtimer.library import validation\n"
         f"validation.CORE_SCHEMAS = validation.Path({str(unreadable)!r})\n"

@@ -4,8 +4,8 @@ pydantic builds the core schemas from models.py (schema.py). Building them impor
 and costs about 60 ms, a third of the time `list` takes to read a thousand new files, so they
 are stored (core_schemas.json, with their checks named: checks.py) and pydantic-core, which
 validates for pydantic, validates with them. A test keeps the stored schemas equal to what
-pydantic builds. Should this pydantic-core not read them (another version), pydantic builds
-them as it runs.
+pydantic builds. Should they not be read (another version of pydantic-core, a damaged file),
+pydantic builds them as it runs.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ def validate(model_type: type[T], data: Any) -> T:
 def _validator(model_type: Any) -> SchemaValidator:
     try:
         return SchemaValidator(_restored(_stored()[model_type.__name__]))
-    except SchemaError:
+    except (OSError, ValueError, LookupError, AttributeError, SchemaError):
+        # another pydantic-core, or stored schemas missing, damaged or behind the code
         from stretchtimer.library.schema import core_schema_of
 
         return SchemaValidator(core_schema_of(model_type))

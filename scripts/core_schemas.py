@@ -1,7 +1,8 @@
 """Write src/stretchtimer/library/core_schemas.json: the core schemas pydantic builds from the
 file classes, which the loader validates files with (library/validation.py). Run it after a
-change to library/models.py or library/checks.py; tests/unit/test_validation.py says when it
-is due.
+change to a module they are built from (checks.SOURCES: models.py, terms.py, checks.py,
+schema.py) or to pydantic's version; until then, they are not used, and
+tests/unit/test_validation.py says it is due.
 
     .venv/bin/python scripts/core_schemas.py
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import subprocess
 import sys
@@ -26,8 +27,20 @@ def test_installed_wheel_works_from_another_directory(tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
     venv.create(env_dir)  # a fresh venv, without a pip of its own: this one installs into it
     python = env_dir / "bin" / "python"
+    # with the pydantic the stored core schemas were built with (the test extra pins it)
+    pydantic = f"pydantic=={importlib.metadata.version('pydantic')}"
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "-q",
+            str(wheel),
+            pydantic,
+        ],
         check=True,
         capture_output=True,
     )
@@ -50,6 +63,10 @@ def test_installed_wheel_works_from_another_directory(tmp_path: Path) -> None:
     shipped = Path(exercises[0]["source"]).parent
     assert str(env_dir) in str(shipped), "exercises must come from the installed package"
     assert stretchtimer("show", "full-back-session").returncode == 0
+    read = "from stretchtimer.library.loader import load_catalog; load_catalog(cache=False)"
+    probe = f"import sys; {read}; print('pydantic' in sys.modules)"
+    imported = subprocess.run([python, "-c", probe], cwd=elsewhere, capture_output=True, text=True)
+    assert imported.stdout == "False\n", imported.stderr  # the stored core schemas were used
     files = sorted(shipped.rglob("*.yaml"))
     assert len(files) >= 28
     checked = stretchtimer("validate", *map(str, files))

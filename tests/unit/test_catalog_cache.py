@@ -265,7 +265,8 @@ def test_an_unwritable_cache_folder_only_means_no_cache(
 
 
 def test_a_cache_hit_needs_neither_yaml_nor_pydantic(user_config: Path) -> None:
-    """What keeps a running session small: no PyYAML, no pydantic (see models.py)."""
+    """What keeps a running session small: no PyYAML, no pydantic, not even pydantic-core (see
+    models.py)."""
     load_catalog()
     code = (
         "import sys\n"
@@ -275,7 +276,7 @@ def test_a_cache_hit_needs_neither_yaml_nor_pydantic(user_config: Path) -> None:
         "for routine_id in catalog.routines:\n"
         "    routine = catalog.routine(routine_id)\n"
         "    plan(routine, catalog.routine_exercises(routine))\n"
-        "print('yaml' in sys.modules, 'pydantic' in sys.modules, len(catalog.routines))\n"
+        "print('yaml' in sys.modules, 'pydantic_core' in sys.modules, len(catalog.routines))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ
@@ -294,7 +295,7 @@ def test_commands_on_a_cache_hit_import_no_pydantic(user_config: Path, command: 
         "import sys\n"
         "from stretchtimer.cli.main import main\n"
         f"code = main({command!r})\n"
-        "print('pydantic' in sys.modules, 'yaml' in sys.modules, code, file=sys.stderr)\n"
+        "print('pydantic_core' in sys.modules, 'yaml' in sys.modules, code, file=sys.stderr)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ

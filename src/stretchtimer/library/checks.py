@@ -1,7 +1,8 @@
-"""The checks a file's fields get beyond their types, as the validator calls them.
+"""The checks a file's fields get beyond their types, as the validator calls them, and what
+a stored core schema needs to be used: the names of what it calls, and what it was built from.
 
-schema.py puts them into the core schemas pydantic builds from models.py, and the schemas
-are stored with them named (core_schemas.json): named, module-level objects, so that
+schema.py puts these checks into the core schemas pydantic builds from models.py, and stores
+the schemas with them named (core_schemas.json): named, module-level objects, so that
 validation.py can validate with pydantic-core alone, without importing pydantic.
 """
 
@@ -12,9 +13,13 @@ import dataclasses
 import functools
 import re
 import sys
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+import pydantic_core
 
 from stretchtimer.format import describe_character, unsafe_characters
 from stretchtimer.library import models
@@ -64,7 +69,7 @@ class RecordsGiven:
 # --- naming them -------------------------------------------------------------------------------
 
 _MODULES = {"models": models, "checks": sys.modules[__name__], "builtins": builtins}
-"""Where a stored schema's names are looked up: nothing else can be named."""
+"""The modules whose objects a stored schema may name."""
 
 
 def name_of(value: Any) -> dict[str, Any]:
@@ -96,3 +101,21 @@ def named(name: dict[str, Any]) -> Any:
     if "args" in name:
         return found(*(named(arg) if isinstance(arg, dict) else arg for arg in name["args"]))
     return found
+
+
+# --- what they were built from -----------------------------------------------------------------
+
+SOURCES = ("checks.py", "models.py", "schema.py", "terms.py")
+"""The modules the core schemas are built from: a change to one makes the stored ones stale."""
+
+
+def built_from() -> dict[str, str]:
+    """What stored schemas must have been built from to be used here: this pydantic-core's
+    series (its major and minor version: its bug-fix releases read a schema alike), and the
+    modules in SOURCES as they are now."""
+    folder = Path(__file__).parent
+    digest = 0
+    for name in SOURCES:
+        digest = zlib.crc32((folder / name).read_bytes(), digest)
+    series = ".".join(pydantic_core.__version__.split(".")[:2])
+    return {"pydantic_core": series, "sources": f"{digest:08x}"}

@@ -54,7 +54,7 @@ def collector_paused() -> Iterator[None]:
     that live long and make next to no cycles: the collector would walk them again and again
     while they are made.
 
-    A full load is one: it imports PyYAML and pydantic, builds validators, and makes objects
+    A full load is one: it imports PyYAML and pydantic-core, builds validators, and makes objects
     that live as long as the catalog (a third of a cold load of a thousand files went to the
     collector). They are not frozen after: that would also keep whatever garbage the process
     had then (an app's, in the test suite); a command that exits after the load freezes them

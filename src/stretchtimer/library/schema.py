@@ -5,7 +5,7 @@ the JSON Schema published for editors (`file_schema`, `stretchtimer schema`) and
 schemas that validation.py validates files with, carrying out the hooks models.py leaves in
 their annotations (`rules_schema`, `class_schema`). The core schemas are stored
 (`stored_core_schemas`, written by scripts/core_schemas.py), so reading a file imports this
-module only if this pydantic-core cannot read them.
+module only if the stored ones cannot be used.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, cast, get_args
 from pydantic import Discriminator, TypeAdapter
 from pydantic_core import core_schema
 
-from stretchtimer.library.checks import Matches, RecordsGiven, name_of, no_unsafe
+from stretchtimer.library.checks import Matches, RecordsGiven, built_from, name_of, no_unsafe
 from stretchtimer.library.models import (
     CONFIG,
     ROUTINE_KEY,
@@ -56,20 +56,24 @@ def file_schema() -> dict[str, Any]:
     }
 
 
-def core_schema_of(model_type: type) -> Any:
-    """The core schema pydantic builds for `model_type`."""
-    return _adapter(model_type).core_schema
+def validator_of(model_type: type) -> Any:
+    """pydantic's validator for `model_type`, built as this runs."""
+    return _adapter(model_type).validator
 
 
 def stored_core_schemas() -> dict[str, Any]:
-    """What core_schemas.json holds: the core schema of each class in VALIDATED, as JSON,
-    with the objects it calls named (checks.name_of). Left out: what only the JSON Schema
-    reads (`metadata`), and the number pydantic adds to each reference to a class."""
-    return {cls.__name__: _storable(core_schema_of(cls)) for cls in VALIDATED}
+    """What core_schemas.json holds: the core schema of each class in VALIDATED by its name,
+    as JSON, with the objects it calls named (checks.name_of), and what they were built from.
+    Left out: what only the JSON Schema reads (`metadata`), and the number pydantic adds to
+    each reference to a class."""
+    schemas = {cls.__name__: _storable(_adapter(cls).core_schema) for cls in VALIDATED}
+    return {"built_from": built_from(), "schemas": schemas}
 
 
 def _storable(value: Any) -> Any:
     if isinstance(value, dict):
+        if "$" in value or not all(isinstance(key, str) for key in value):
+            raise ValueError(f"a mapping JSON cannot keep as it is: {value!r}")
         return {
             key: re.sub(r":\d+$", "", item) if key in ("ref", "schema_ref") else _storable(item)
             for key, item in value.items()

@@ -1,7 +1,8 @@
 """The files a catalog is read from, and the key of what they hold.
 
 The key is every file's path, size, inode and change times, the program's version and the
-library's own code (every module of this package, stamped by path). The catalog cache and the
+library's own code (every module of this package and the core schemas stored beside them,
+stamped by path). The catalog cache and the
 picker's routine cards are saved under it, so a change to any of these makes a new one. Nothing
 here imports the models: the app computes the key before its first frame.
 """
@@ -17,7 +18,7 @@ from stretchtimer import __version__
 from stretchtimer.paths import builtin_exercises_dir, user_exercises_dir
 
 CODE_DIR = Path(__file__).parent
-"""The library's code: a change to any of its modules makes a new key."""
+"""The library's code: a change to any of its modules (or its stored schemas) makes a new key."""
 
 Key = dict[str, Any]
 

@@ -3,8 +3,8 @@
 pydantic builds the core schemas from models.py (schema.py). Building them imports pydantic
 and costs about 60 ms, a third of the time `list` takes to read a thousand new files, so they
 are stored (core_schemas.json, with their checks named: checks.py) and pydantic-core, which
-validates for pydantic, validates with them. A test keeps the stored schemas equal to what
-pydantic builds. Should they not be read (another version of pydantic-core, a damaged file),
+validates for pydantic, validates with them. They are used only with the pydantic-core and
+the code they were built from (a test keeps them so); otherwise, or if they cannot be read,
 pydantic builds them as it runs.
 """
 
@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from collections.abc import Hashable
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from pydantic_core import SchemaError, SchemaValidator, ValidationError
 
-from stretchtimer.library.checks import named
+from stretchtimer.library.checks import built_from, named
 
 __all__ = ["ValidationError", "validate"]
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 CORE_SCHEMAS = Path(__file__).with_name("core_schemas.json")
 """The stored core schemas: scripts/core_schemas.py writes them."""
@@ -39,20 +42,31 @@ def validate(model_type: type[T], data: Any) -> T:
 
 
 @functools.cache
-def _validator(model_type: Any) -> SchemaValidator:
-    try:
-        return SchemaValidator(_restored(_stored()[model_type.__name__]))
-    except (OSError, ValueError, LookupError, AttributeError, SchemaError):
-        # another pydantic-core, or stored schemas missing, damaged or behind the code
-        from stretchtimer.library.schema import core_schema_of
+def _validator(model_type: Any) -> Any:
+    """A SchemaValidator for `model_type` (or pydantic's, which has its `validate_python`)."""
+    stored = _stored()
+    if model_type.__name__ in stored:
+        try:
+            return SchemaValidator(_restored(stored[model_type.__name__]))
+        except (ValueError, LookupError, AttributeError, TypeError, SchemaError) as error:
+            log.warning("the stored core schema of %s cannot be used: %s", model_type, error)
+    from stretchtimer.library.schema import validator_of
 
-        return SchemaValidator(core_schema_of(model_type))
+    return validator_of(model_type)
 
 
 @functools.cache
 def _stored() -> dict[str, Any]:
-    stored: dict[str, Any] = json.loads(CORE_SCHEMAS.read_bytes())
-    return stored
+    """The stored schemas by class name, if they were built from what is here; else none."""
+    try:
+        stored = json.loads(CORE_SCHEMAS.read_bytes())
+        if stored["built_from"] == built_from():
+            schemas: dict[str, Any] = stored["schemas"]
+            return schemas
+        log.info("stored core schemas built from %s, not %s", stored["built_from"], built_from())
+    except (OSError, ValueError, LookupError, TypeError) as error:
+        log.warning("cannot read the stored core schemas: %s", error)
+    return {}
 
 
 def _restored(value: Any) -> Any:

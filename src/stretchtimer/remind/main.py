@@ -118,8 +118,8 @@ class Suggester:
 def _timelines(settings: Settings, lean: bool = False) -> list[object]:
     """Every routine, planned at the level you chose for it and with your get-ready and rest
     (its length is what the break will take). `lean`: never read the YAML files here (PyYAML
-    and pydantic would take 10 MiB a background reminder cannot spare): on a cache miss a child
-    process (`stretchtimer list`) reads them and writes the cache, which is then read."""
+    and pydantic-core would take memory a background reminder cannot spare): on a cache miss
+    a child process (`stretchtimer list`) reads them and writes the cache, which is then read."""
     from stretchtimer.library.loader import load_catalog
     from stretchtimer.memory import read_memory
     from stretchtimer.session.plan import session_timeline

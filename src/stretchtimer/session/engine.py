@@ -69,6 +69,7 @@ class Event:
 class StepStarted(Event):
     step: Step
     reason: str = "next"  # next, skip, back, restart, start
+    into: float = 0.0  # seconds of the step passed over (a skip lands on a get-ready's last 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -572,7 +573,8 @@ def _enter(
         entered_into=into,
         announced=whole,
     )
-    return session, (*ended, StepStarted(now, step, reason), *opening, Tick(now, step, whole))
+    started = StepStarted(now, step, reason, into)
+    return session, (*ended, started, *opening, Tick(now, step, whole))
 
 
 def _end(session: Session, now: float, state: State) -> Result:

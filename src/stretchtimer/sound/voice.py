@@ -120,7 +120,8 @@ def phrases(
     """What to say for one engine event (often nothing)."""
     options = options or VoiceOptions()
     if isinstance(event, StepStarted):
-        said = _on_step(event.step, timeline, jumped=event.reason not in ("next", "start"))
+        jumped = event.reason not in ("next", "start")
+        said = _on_step(event.step, timeline, jumped, event.into)
     elif isinstance(event, CueDue):
         said = _on_cue(event.step, event.cue, timeline, options)
     else:
@@ -138,10 +139,11 @@ def _at_speed(phrase: Phrase, speed: float) -> Phrase:
 # --- while you get ready ----------------------------------------------------------------------
 
 
-def _on_step(step: Step, timeline: Timeline, jumped: bool) -> list[Phrase]:
+def _on_step(step: Step, timeline: Timeline, jumped: bool, into: float = 0.0) -> list[Phrase]:
+    """`into`: the seconds of `step` passed over as it was entered."""
     if step.kind in (StepKind.EXERCISE_REST, StepKind.PREPARE):
         if jumped:  # you skipped or went back to here: no word for the step you left
-            return _introduce(step, timeline)
+            return _introduce(step, timeline, into)
         if step.index == timeline.exercise_starts[step.exercise_index]:
             return _letting_go(step, timeline) + _introduce(step, timeline)
         return []
@@ -174,21 +176,27 @@ def _letting_go(step: Step, timeline: Timeline) -> list[Phrase]:
     return [Phrase(text, Priority.PROMPT, patience=1.5)]
 
 
-def _introduce(step: Step, timeline: Timeline) -> list[Phrase]:
+def _introduce(step: Step, timeline: Timeline, into: float = 0.0) -> list[Phrase]:
     """Name, dose and side; how to do it; the first safety line the first time.
 
     How to do it is said only where it ends before the work starts: said over the start, it
     would drop the word that starts the work ("Turn, and hold."), which a person with eyes
     closed cannot do without. Where it does not fit, the name line says the side to start on
-    (the words of how to do it would have said it)."""
+    (the words of how to do it would have said it); where even that would keep the start
+    waiting past its patience (3 s to get ready for 5 s holds, after a skip), the name line
+    leaves out the dose, which the words of the work tell."""
     exercise = step.exercise
-    window = _get_ready_seconds(step, timeline)
+    work = _first_work_step(step, timeline)
+    window = _get_ready_seconds(step, timeline) - into
     opening = "First up" if step.exercise_index == 0 else "Next up"
     if step.kind is StepKind.EXERCISE_REST:
         opening = f"Rest. {opening}"
     name, told = _name_line(opening, exercise), how(exercise)
     if seconds_to_say(name) + seconds_to_say(told) > window + HOW_OVERRUN:
-        return [Phrase(_name_line(opening, exercise, side=True), Priority.NAME, patience=window)]
+        line = _name_line(opening, exercise, side=True)
+        if work is not None and seconds_to_say(line) > window + _start_patience(work, timeline):
+            line = _name_line(opening, exercise, side=True, dose=False)
+        return [Phrase(line, Priority.NAME, patience=window)]
     latest = window - seconds_to_say(told) + HOW_OVERRUN
     said = [
         Phrase(name, Priority.NAME, patience=window),
@@ -199,20 +207,29 @@ def _introduce(step: Step, timeline: Timeline) -> list[Phrase]:
     return said
 
 
-def _name_line(opening: str, exercise: Exercise, side: bool = False) -> str:
+def _name_line(opening: str, exercise: Exercise, side: bool = False, dose: bool = True) -> str:
     """'Next up: Upper Trapezius Stretch, hold 12 seconds each side.'; with `side`, the side
-    to start on even where how to do it names it."""
-    dose = dose_words(exercise, side)
-    return f"{opening}: {exercise.name}, {dose[:1].lower()}{dose[1:]}."
+    to start on even where how to do it names it; without `dose`, the name (and side) only."""
+    if not dose:
+        first = f", {exercise.dose.first_side} side first" if exercise.dose.per_side else ""
+        return f"{opening}: {exercise.name}{first}."
+    words = dose_words(exercise, side)
+    return f"{opening}: {exercise.name}, {words[:1].lower()}{words[1:]}."
 
 
 def _get_ready_seconds(step: Step, timeline: Timeline) -> float:
     """From this step to the exercise's first work."""
+    work = _first_work_step(step, timeline)
+    return (work.start if work else step.end) - step.start
+
+
+def _first_work_step(step: Step, timeline: Timeline) -> Step | None:
+    """The exercise's first work step from `step` on."""
     for index in timeline.exercise_span(step.exercise_index):
         later = timeline.steps[index]
         if later.index >= step.index and later.kind is StepKind.WORK:
-            return later.start - step.start
-    return step.duration
+            return later
+    return None
 
 
 def dose_words(exercise: Exercise, side: bool = False) -> str:
@@ -320,9 +337,7 @@ def _work(step: Step, timeline: Timeline, options: VoiceOptions) -> Iterator[Phr
     """The words as a hold, a rep or a part of a round starts."""
     exercise, dose = step.exercise, step.exercise.dose
     said: list[Phrase] = []
-    # The exercise's first start is said late rather than not at all (a get-ready shorter
-    # than the name line: an imported routine's 5 s); later ones keep to the beat.
-    late = max(1.5, step.duration / 2) if _first_work(step, timeline) else 1.5
+    late = _start_patience(step, timeline)
     if isinstance(dose, HoldDose):
         side = f"{step.side.capitalize()} side. " if dose.alternate and step.side else ""
         said.append(Phrase(f"{side}{start(exercise, 'Hold.')}", Priority.PROMPT, patience=late))
@@ -360,9 +375,9 @@ def _rep(step: Step, timeline: Timeline, options: VoiceOptions) -> list[Phrase]:
         words = _part_words(step)
         if step.round is not None and step.round.number > 1 and _first_part(step, timeline):
             words = f"Round {step.round.number}. {words}"
-        said.append(Phrase(words, Priority.INSTRUCTION, patience=max(step.duration, 3.0)))
+        said.append(Phrase(words, Priority.INSTRUCTION, patience=_start_patience(step, timeline)))
     elif part_start:
-        late = max(1.0, step.duration) if _first_work(step, timeline) else 1.0
+        late = _start_patience(step, timeline)
         said.append(Phrase(start(exercise, "Go."), Priority.PROMPT, patience=late))
     elif (cue := _rep_cue(step, options, way_back)) is not None:
         # After the way back, if the rep has one: said over it, it would leave you leaning.
@@ -404,6 +419,18 @@ def _part_words(step: Step) -> str:
 def _first_part(step: Step, timeline: Timeline) -> bool:
     before = timeline.steps[step.index - 1] if step.index > 0 else None
     return before is None or before.round != step.round or before.kind is not StepKind.WORK
+
+
+def _start_patience(step: Step, timeline: Timeline) -> float:
+    """How late the words that start a work step may be said. The exercise's first start is
+    said late rather than not at all (a get-ready shorter than the name line: an imported
+    routine's 5 s); later ones keep to the beat. A round's part is said within its part."""
+    if isinstance(step.exercise.dose, RoundsDose):
+        return max(step.duration, 3.0)
+    first = _first_work(step, timeline)
+    if step.rep is not None:
+        return max(1.0, step.duration) if first else 1.0
+    return max(1.5, step.duration / 2) if first else 1.5
 
 
 def _first_work(step: Step, timeline: Timeline) -> bool:

@@ -127,6 +127,7 @@ def test_pick_pause_resume_skip_and_quit_in_a_real_terminal(terminal: Terminal) 
     terminal.keys("y")
     summary = terminal.wait_for("Session stopped")
     assert "Exercises skipped  1: Neck Roll" in summary
+    assert "Stopped in         Shoulder Roll" in summary  # where it was left
     wait_until(lambda: terminal.title() == "stretchtimer", "the title names no step after it")
     terminal.keys("q")
     terminal.wait_for("EXITED-0")

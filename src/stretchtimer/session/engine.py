@@ -137,6 +137,14 @@ class Summary:
     exercises: tuple[ExerciseEnded, ...] = ()
     """The last report of every exercise the session left, in their order."""
 
+    @property
+    def stopped_in(self) -> int | None:
+        """The exercise a stop left part-done, if it did."""
+        last = self.exercises[-1] if self.exercises else None
+        if self.state is State.STOPPED and last and last.outcome is ExerciseOutcome.PARTIAL:
+            return last.position
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class Finished(Event):

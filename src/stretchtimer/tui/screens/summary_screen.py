@@ -62,11 +62,13 @@ class SummaryScreen(Screen[None]):
         names = [exercise.name for exercise in timeline.exercises]
         done = [names[i] for i in summary.exercises_done]
         skipped = [names[i] for i in summary.exercises_skipped]
+        left_in = summary.stopped_in
         lines = [
             timeline.name,
             "",
             f"Exercises done     {len(done)} of {len(names)}",
             f"Exercises skipped  {len(skipped)}" + (f": {', '.join(skipped)}" if skipped else ""),
+            *([] if left_in is None else [f"Stopped in         {names[left_in]}"]),
             f"Active time        {clock(summary.active_seconds, up=False)}",
             f"Paused             {clock(summary.paused_seconds, up=False)}",
             f"Planned            {clock(timeline.total)}",

@@ -178,3 +178,37 @@ async def test_a_step_of_the_preview_that_wraps_goes_on_under_its_words(
         wrapped = [rows[i + 1] for i in numbered if i + 1 < len(rows) and i + 1 not in numbered]
         assert width < 70 and wrapped, rows  # some step takes two rows at 100 columns
         assert all(row.startswith("    ") for row in wrapped if "ctrl+s" not in row), rows
+
+
+async def test_a_saved_routine_is_highlighted_with_a_session_to_resume_above_it(
+    user_config: Path,
+) -> None:
+    """With a session cut short offered above the routines, the list was refreshed (the
+    offer, read again as the picker came back) before the new routine was loaded: the offer
+    stayed highlighted, and Enter resumed that session instead of the routine just saved."""
+    from datetime import timedelta
+
+    from test_tui_resume import log_session
+
+    from stretchtimer.history.records import utc_now
+    from stretchtimer.tui.screens.picker_screen import RESUME
+
+    log_session(utc_now() - timedelta(minutes=15), ["done", "done", "partial"], "stopped")
+    app = StretchTimerApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        options = pilot.app.screen.query_one("#routines", OptionList)
+        assert options.get_option_at_index(0).id == RESUME
+        options.highlighted = 0  # the offer, as Down and Up would leave it
+        await settle(pilot)
+        screen = await open_builder(pilot)
+        # meanwhile the offer changes (its "ended N min ago" moves on, or another session)
+        log_session(utc_now() - timedelta(minutes=5), ["done", "partial"], "stopped")
+        screen.query_one("#minutes", Input).value = "6"
+        screen.query_one("#focus", SelectionList).select("neck")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        highlighted = app.screen.query_one("#routines", OptionList).highlighted_option
+        assert highlighted is not None and highlighted.id == "neck-6-min", highlighted

@@ -288,8 +288,12 @@ class PickerScreen(Screen[None]):
             rows.insert(0, Option(shown("\n".join(lines)), id=RESUME))
             listed[:0] = [rows[0], None]
         options.add_options(listed)
-        saved, self.select_next = self.select_next, None  # just saved by the builder
-        if saved is not None and saved in self.cards and saved not in {o.id for o in rows}:
+        # Just saved by the builder: kept until the routines read again have it (the list may
+        # be refreshed before that, by a new offer to resume).
+        saved = self.select_next if self.select_next in self.cards else None
+        if saved is not None:
+            self.select_next = None
+        if saved is not None and saved not in {o.id for o in rows}:
             name = self.cards[saved].name
             self.notify(
                 shown(

@@ -55,3 +55,19 @@ def test_no_built_in_step_names_the_side_to_change_to() -> None:
         if entry.item.dose.per_side:
             for step in entry.item.steps:
                 assert "change to your" not in step, (entry.item.id, step)
+
+
+def test_each_count_and_side_is_shown_once_beside_what_to_do() -> None:
+    """'Rep 2 of 5 - right side' was followed by 'rep 2 of 5 · right side' on the session
+    screen, and plain mode printed '| Rep 1 of 5 | rep 1 of 5 · right side |'."""
+    from stretchtimer.session.words import headline, other_counters, step_line
+
+    reach = make_exercise("reach", kind="reps", reps=5, sets=2, tempo=3, per_side=True)
+    timeline = plan(make_routine("reach"), [reach])
+    rep = next(step for step in timeline.steps if step.kind is StepKind.WORK)
+    assert headline(rep) == "Rep 1 of 5 - right side"
+    assert other_counters(rep, headline(rep)) == "set 1 of 2"
+    assert step_line(rep, timeline, rep.start).split(" | ")[2:4] == [
+        "Rep 1 of 5",
+        "set 1 of 2 · right side",
+    ]

@@ -103,6 +103,11 @@ class Step:
     @property
     def counters(self) -> str:
         """'set 2 of 3 · rep 4 of 12 · left side', for a line of text."""
+        return " · ".join(self.counter_parts)
+
+    @property
+    def counter_parts(self) -> list[str]:
+        """['set 2 of 3', 'rep 4 of 12', 'left side']."""
         parts = [
             f"{name} {count}"
             for name, count in (
@@ -115,7 +120,7 @@ class Step:
         ]
         if self.side:
             parts.append(f"{self.side} side")
-        return " · ".join(parts)
+        return parts
 
 
 @dataclass(frozen=True)

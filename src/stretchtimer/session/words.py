@@ -20,15 +20,19 @@ def what_now(step: Step, timeline: Timeline) -> str:
 
 def step_line(step: Step, timeline: Timeline, elapsed: float) -> str:
     """One line per step for plain mode: session clock, exercise, what to do, counters, length."""
-    parts = [
-        f"[{clock(elapsed)}]",
-        timeline.exercises[step.exercise_index].name,
-        what_now(step, timeline),
-    ]
-    if step.counters:
-        parts.append(step.counters)
+    now = what_now(step, timeline)
+    parts = [f"[{clock(elapsed)}]", timeline.exercises[step.exercise_index].name, now]
+    if counters := other_counters(step, now):
+        parts.append(counters)
     parts.append(seconds_text(step.duration))
     return " | ".join(parts)
+
+
+def other_counters(step: Step, said: str) -> str:
+    """The step's counters that `said` does not give already: 'set 2 of 3' beside 'Rep 4 of
+    12 - left side' (not 'rep 4 of 12' again)."""
+    told = said.lower()
+    return " · ".join(part for part in step.counter_parts if part not in told)
 
 
 def up_next(step: Step, timeline: Timeline) -> str:

@@ -40,7 +40,7 @@ from stretchtimer.session.engine import (
 )
 from stretchtimer.session.keys import SESSION_KEYS, display
 from stretchtimer.session.plan import Step, StepKind, Timeline
-from stretchtimer.session.words import headline, instructions, stalled, up_next
+from stretchtimer.session.words import headline, instructions, other_counters, stalled, up_next
 from stretchtimer.tui.messages import EngineEvent
 from stretchtimer.tui.screens.help_screen import SESSION_HELP
 from stretchtimer.tui.screens.quit_screen import QuitScreen
@@ -181,7 +181,8 @@ class SessionScreen(Screen[Summary]):
             yield countdown
             with Column(id="now-text"):
                 yield Label(shown(headline(first)) if first else "", id="headline", markup=False)
-                yield Label(shown(first.counters) if first else "", id="counters", markup=False)
+                counters = other_counters(first, headline(first)) if first else ""
+                yield Label(shown(counters), id="counters", markup=False)
                 yield Label("", id="feeling")
                 yield Label("PAUSED - press space to go on", id="paused")
         yield TimeBars("exercise", "session", id="bars")
@@ -325,7 +326,7 @@ class SessionScreen(Screen[Summary]):
             self._shown_side = step.side
             self.show_instructions(exercise, step.side)
         show_line(self.query_one("#headline", Label), headline(step))
-        show_line(self.query_one("#counters", Label), step.counters)
+        show_line(self.query_one("#counters", Label), other_counters(step, headline(step)))
         show_line(self.query_one("#up-next", Label), up_next(step, self.timeline))
         # On the countdown, not the screen: a class change restyles the node and its children.
         phase = COUNTDOWN_PHASES[step.kind]

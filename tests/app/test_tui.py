@@ -7,6 +7,7 @@ import gc
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -751,3 +752,23 @@ async def test_the_pickers_times_are_the_sessions_with_your_get_ready_and_rest(
         total = clock(session_of(pilot).timeline.total)
         assert listed.endswith(f" {total}")
         assert details.startswith(f"Desk Break - {total}")
+
+
+async def test_after_run_routine_the_list_highlights_that_routine(user_config: Path) -> None:
+    """`stretchtimer run lower-back`, stopped: the list that follows had the routine chosen in
+    it last highlighted, not the one just run."""
+    from stretchtimer.memory import read_memory, write_memory
+
+    write_memory(replace(read_memory(), routine="full-back-session"))
+    async with running(user_config, routine="lower-back") as (pilot, _):
+        await pilot.press("q", "y")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SummaryScreen)
+        await pilot.press("enter")
+        for _ in range(3):
+            await pilot.app.workers.wait_for_complete()
+            await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, PickerScreen)
+        option = screen.query_one("#routines", OptionList).highlighted_option
+        assert option is not None and option.id == "lower-back"

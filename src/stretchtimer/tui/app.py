@@ -20,6 +20,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -502,13 +503,16 @@ class StretchTimerApp(App[None]):
 
         self._cards_key = self._routine_cards_key()
         cards = routine_cards.read(self._cards_key)
+        memory = read_memory()
+        if self.routine_id is not None:  # after `run ROUTINE`: that routine, highlighted
+            memory = replace(memory, routine=self.routine_id)
         return PickerScreen(
             self.routine_listing,
             self.read_history,
             cards,
             drawn=self.first_frame_shown,
             read_offer=self.resume_offer,
-            memory=read_memory(),
+            memory=memory,
         )
 
     def resume_offer(self) -> ResumeOffer | None:

@@ -396,6 +396,7 @@ class PickerScreen(Screen[None]):
         if option_id == RESUME and self.offer is not None:
             unfinished = self.offer.unfinished
             routine_id = unfinished.record.routine_id
+            self.remember(replace(self.memory, routine=routine_id))
             self.post_message(StartRoutine(routine_id, STANDARD, unfinished))
         elif option_id and option_id != RESUME:
             self.remember(replace(self.memory, routine=option_id))

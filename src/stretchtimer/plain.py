@@ -215,7 +215,8 @@ class PlainSession:
         elif isinstance(event, Resumed):
             self.say(f"[{clock(elapsed)}] Resumed.")
         elif isinstance(event, Skipped) and event.steps:
-            self.say(f"[{clock(elapsed)}] Skipped {count(len(event.steps), 'step')}.")
+            name = event.steps[0].exercise.name
+            self.say(f"[{clock(elapsed)}] Skipped {count(len(event.steps), 'step')} of {name}.")
         elif isinstance(event, Finished | Stopped):
             self.say(final_line(event.summary))
 

@@ -326,10 +326,10 @@ def test_plain_run_takes_single_keys_from_a_terminal() -> None:
         steps = [  # the keys of the app (session/keys.py), doing the same
             (b" ", ["Paused."]),
             (b" ", ["Resumed."]),
-            (b"n", ["Skipped 1 step.", "| Neck Roll | Roll"]),
-            (b"N", ["Skipped", "| Shoulder Roll | Get ready. Next up: Shoulder Roll"]),
+            (b"n", ["Skipped 1 step of Neck Roll.", "| Neck Roll | Roll"]),
+            (b"N", ["of Neck Roll.", "| Shoulder Roll | Get ready. Next up: Shoulder Roll"]),
             (b"p", ["| Neck Roll | Now the other way"]),  # back within 3 s: the previous step
-            (b"\x1b[C", ["Skipped 1 step."]),  # the right arrow skips, as n does
+            (b"\x1b[C", ["Skipped 1 step of Neck Roll."]),  # the right arrow skips, as n does
             (b"?", ["Keys:", "restart this step", "Safety note:", "Paused while you read"]),
             (b"m", ["Resumed."]),  # any key closes the keys, and the session goes on
             (b"m", ["Sound off."]),

@@ -772,3 +772,17 @@ async def test_after_run_routine_the_list_highlights_that_routine(user_config: P
         assert isinstance(screen, PickerScreen)
         option = screen.query_one("#routines", OptionList).highlighted_option
         assert option is not None and option.id == "lower-back"
+
+
+async def test_at_60_columns_the_plan_keeps_half_the_width() -> None:
+    """The list kept its 36 columns at 60x20, and the plan beside it had 20: three words a
+    line."""
+    app = StretchTimerApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        left = app.screen.query_one("#picker-left").region
+        right = app.screen.query_one("#picker-right").region
+        assert left.width == 30 and right.width == 30
+    async with StretchTimerApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#picker-left").region.width == 36

@@ -225,6 +225,27 @@ def test_validate_good_and_bad_files(tmp_path: Path) -> None:
     assert all(line.startswith(str(tmp_path)) for line in lines)
 
 
+def test_validate_refuses_what_loading_the_files_refuses(user_config: Path) -> None:
+    """Two files with one id, a routine with an exercise's id, a routine naming an exercise
+    none of them has: `validate` reports each as `list` does, in the same words, and exits 2."""
+    folder = user_config / "exercises"
+    exercise = (builtin_exercises_dir() / "wall-angel.yaml").read_text()
+    exercise = exercise.replace("id: wall-angel", "id: my-angel")
+    (folder / "my-angel.yaml").write_text(exercise)
+    (folder / "my-angel-copy.yaml").write_text(exercise)
+    routine = "name: R\npurpose: Test.\nfocus: [neck]\nexercises: [{exercise: my-angle}]\n"
+    (folder / "r.yaml").write_text("id: my-routine\n" + routine)
+    (folder / "s.yaml").write_text("id: my-angel\n" + routine.replace("my-angle", "my-angel"))
+    listed = stretchtimer("list").stderr.splitlines()
+    assert len(listed) == 3 and all(line.startswith("stretchtimer: skipped ") for line in listed)
+    result = stretchtimer("validate", str(folder))
+    assert result.returncode == 2, result
+    assert sorted(result.stderr.splitlines()) == sorted(
+        line.removeprefix("stretchtimer: skipped ") for line in listed
+    )
+    assert f"{folder / 'my-angel.yaml'}:1: id: 'my-angel' is also defined in " in result.stderr
+
+
 def test_broken_user_file_is_reported_and_the_rest_still_loads(user_config: Path) -> None:
     (user_config / "exercises" / "broken.yaml").write_text("id: [oops\n")
     mine = (builtin_exercises_dir() / "neck-roll.yaml").read_text()

@@ -201,6 +201,12 @@ def test_duplicate_ids_in_one_folder_are_reported(tmp_path: Path) -> None:
     assert "'wall-sit' is also defined in" in catalog.problems[0].message
 
 
+def test_validate_reads_a_file_given_twice_once(tmp_path: Path) -> None:
+    """A folder and a file in it: the file is not its own duplicate."""
+    path = write(tmp_path, "wall-sit.yaml", GOOD_EXERCISE)
+    assert validate_paths([tmp_path, path]) == (1, [])
+
+
 def test_a_variant_of_a_variant_whose_own_name_leads_nowhere_is_kept(tmp_path: Path) -> None:
     """B names no exercise, so B is a move of its own, and A, a variant of B, is fine: in
     whichever order the files come."""

@@ -126,6 +126,60 @@ def test_each_problem_names_line_and_field(change: tuple[str, str], expected: st
     assert any(line.startswith(expected) for line in found), found
 
 
+def validated(folder: Path, text: str) -> list[str]:
+    """What `validate` says of `text` as the file f.yaml: its lines, from the file's name on."""
+    path = write(folder, "f.yaml", text)
+    return [str(problem).removeprefix(f"{folder}/") for problem in validate_paths([path])[1]]
+
+
+ROUTINE_OF_BUILTINS = GOOD_ROUTINE.replace("wall-sit", "neck-roll").replace(
+    "{repeats: 2}", "{rounds: 2}"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new", "expected"),
+    [
+        (ROUTINE_OF_BUILTINS, "{rounds: 2}", "{set: 1}", "f.yaml:10: exercises[2].dose.set: sets"),
+        (ROUTINE_OF_BUILTINS, "    dose:", "    dos:", "f.yaml:10: exercises[2].dos: dose"),
+        (GOOD_EXERCISE, "cues:", "cue:", "f.yaml:11: cue: cues"),
+        (GOOD_EXERCISE, "default: 15}", "defualt: 15}", "f.yaml:14: dose.seconds.defualt: default"),
+        (
+            GOOD_EXERCISE,
+            "cues:",
+            "spoken: {how: Sit., strat: Go.}\ncues:",
+            "f.yaml:11: spoken.strat: start",
+        ),
+        (
+            GOOD_EXERCISE,
+            "  kind: hold\n  seconds: {min: 10, max: 20, default: 15}\n  repeats: 3\n  relax: 5\n",
+            "  kind: rounds\n  rounds: 2\n  parts: [{do: Roll., tempo: 2, rpes: 5}]\n",
+            "f.yaml:15: dose.parts[1].rpes: reps",
+        ),
+    ],
+    ids=["routine-dose", "routine-item", "exercise", "range", "spoken", "round-part"],
+)
+def test_an_unknown_field_near_a_known_one_suggests_it(
+    tmp_path: Path, text: str, old: str, new: str, expected: str
+) -> None:
+    """At any depth, in an exercise or a routine: `expected` is where, then the field meant."""
+    assert old in text
+    where, meant = expected.rsplit(": ", 1)
+    found = validated(tmp_path, text.replace(old, new))
+    assert found == [f"{where}: unknown field; did you mean '{meant}'?"]
+
+
+def test_an_unknown_field_suggests_only_a_close_field_not_given(tmp_path: Path) -> None:
+    """`repeats` is close to `reps`, which this dose has: no hint, rather than a wrong one."""
+    reps = "  kind: reps\n  reps: 10\n  tempo: 2\n  per_sid: true\n  repeats: 3\n  colour: red\n"
+    found = validated(tmp_path, GOOD_EXERCISE.split("dose:")[0] + "dose:\n" + reps)
+    assert found == [
+        "f.yaml:16: dose.per_sid: unknown field; did you mean 'per_side'?",
+        "f.yaml:17: dose.repeats: unknown field",
+        "f.yaml:18: dose.colour: unknown field",
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -181,6 +181,38 @@ def test_an_unknown_field_suggests_only_a_close_field_not_given(tmp_path: Path) 
 
 
 @pytest.mark.parametrize(
+    ("text", "old", "new", "expected"),
+    [
+        (
+            GOOD_EXERCISE,
+            "good_for:",
+            "good_fro:",
+            "f.yaml:5: good_fro: unknown field; did you mean 'good_for'?",
+        ),
+        (
+            GOOD_EXERCISE,
+            "cues:",
+            "spoken: {hwo: Sit.}\ncues:",
+            "f.yaml:11: spoken.hwo: unknown field; did you mean 'how'?",
+        ),
+        (
+            ROUTINE_OF_BUILTINS,
+            "  - exercise: neck-roll",
+            "  - exercse: neck-roll",
+            "f.yaml:9: exercises[2].exercse: unknown field; did you mean 'exercise'?",
+        ),
+    ],
+    ids=["exercise", "spoken", "routine-item"],
+)
+def test_a_misspelt_required_field_is_one_line_on_its_own_line(
+    tmp_path: Path, text: str, old: str, new: str, expected: str
+) -> None:
+    """Not also 'good_for: required field is missing' on line 1: the suggestion says it."""
+    assert old in text
+    assert validated(tmp_path, text.replace(old, new)) == [expected]
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("", "f.yaml:1: file is empty"),

@@ -91,8 +91,11 @@ def _problems_from(
     error: ValidationError, root: yaml.Node, shown: str, model: type[Document]
 ) -> list[Problem]:
     """Each of pydantic's errors as a line of the file `root` was read from. An unknown
-    field close to a field its mapping may have and does not give says which it may be."""
-    problems: list[Problem] = []
+    field close to a field its mapping may have and does not give says which it may be; that
+    field is then not also said to be missing (`good_fro:` is one line, on its own line, not
+    that and `good_for` missing on line 1)."""
+    found: list[tuple[tuple[int | str, ...], str, Problem]] = []
+    meant: set[tuple[int | str, ...]] = set()  # the fields the unknown ones may be
     for detail in error.errors(include_url=False):
         loc, kind = tuple(detail["loc"]), _kind(detail)
         line, name, beside = _locate(root, loc, kind)
@@ -102,8 +105,11 @@ def _problems_from(
             close = difflib.get_close_matches(str(loc[-1]), free, n=1)
             if close:
                 message += f"; did you mean '{close[0]}'?"
-        problem = Problem(shown, line, name, message)
-        if problem not in problems:
+                meant.add((*loc[:-1], close[0]))
+        found.append((loc, kind, Problem(shown, line, name, message)))
+    problems: list[Problem] = []
+    for loc, kind, problem in found:
+        if not (kind == "missing" and loc in meant) and problem not in problems:
             problems.append(problem)
     return sorted(problems)[:MAX_PROBLEMS_PER_FILE]
 

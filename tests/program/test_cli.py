@@ -220,7 +220,7 @@ def test_validate_good_and_bad_files(tmp_path: Path) -> None:
     result = stretchtimer("validate", str(bad), str(tmp_path / "missing.yaml"))
     assert result.returncode == 2
     lines = result.stderr.splitlines()
-    assert f"{bad}:3: phase: input should be" in result.stderr
+    assert f"{bad}:3: phase: expected 'warm-up', 'strength' or 'stretch' (got 'nope')" in lines
     assert f"{tmp_path / 'missing.yaml'}:1: no such file or folder" in lines
     assert all(line.startswith(str(tmp_path)) for line in lines)
 

@@ -77,8 +77,8 @@ def test_good_files_load_with_ranges_kept(tmp_path: Path) -> None:
     [
         (
             ("phase: strength", "phase: strenght"),
-            "f.yaml:3: phase: input should be 'warm-up', "
-            "'strength' or 'stretch' (got 'strenght'); did you mean 'strength'?",
+            "f.yaml:3: phase: expected 'warm-up', 'strength' or 'stretch' (got 'strenght'); "
+            "did you mean 'strength'?",
         ),
         (("name: Wall Sit\n", ""), "f.yaml:1: name: required field is missing"),
         (("cues: [Breathe]", "cue: [Breathe]"), "f.yaml:11: cue: unknown field"),
@@ -92,7 +92,7 @@ def test_good_files_load_with_ranges_kept(tmp_path: Path) -> None:
         ),
         (
             ("  - Slide down.", "  - 12"),
-            "f.yaml:10: steps[2]: input should be a valid string (got 12)",
+            "f.yaml:10: steps[2]: expected text (got 12)",
         ),
         (
             ("kind: hold", "kind: hodl"),
@@ -101,9 +101,9 @@ def test_good_files_load_with_ranges_kept(tmp_path: Path) -> None:
         ),
         (
             ("relax: 5", "relax: 99999"),
-            "f.yaml:16: dose.relax: input should be less than or equal to 3600 (got 99999)",
+            "f.yaml:16: dose.relax: must be at most 3600 (got 99999)",
         ),
-        (("[lower-back]", "lower-back"), "f.yaml:5: good_for: input should be a valid list"),
+        (("[lower-back]", "lower-back"), "f.yaml:5: good_for: expected a list"),
         (  # what an id may hold, in words, not a regular expression
             ("id: wall-sit", "id: Wall Sit"),
             "f.yaml:1: id: use lower-case letters and digits, with single hyphens between words,"
@@ -208,6 +208,89 @@ def test_a_misspelt_required_field_is_one_line_on_its_own_line(
     tmp_path: Path, text: str, old: str, new: str, expected: str
 ) -> None:
     """Not also 'good_for: required field is missing' on line 1: the suggestion says it."""
+    assert old in text
+    assert validated(tmp_path, text.replace(old, new)) == [expected]
+
+
+HOLD = "  kind: hold\n  seconds: {min: 10, max: 20, default: 15}\n  repeats: 3\n  relax: 5\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new", "expected"),
+    [
+        (
+            GOOD_EXERCISE,
+            "  relax: 5",
+            "  relax: 2.5",
+            "f.yaml:16: dose.relax: expected a whole number (got 2.5)",
+        ),
+        (
+            GOOD_EXERCISE,
+            HOLD,
+            "  kind: reps\n  reps: 5\n  tempo: fast\n",
+            "f.yaml:15: dose.tempo: expected a number (got 'fast')",
+        ),
+        (
+            GOOD_EXERCISE,
+            "  relax: 5",
+            "  per_side: 1",
+            "f.yaml:16: dose.per_side: expected true or false (got 1)",
+        ),
+        (
+            GOOD_EXERCISE,
+            "cues: [Breathe]",
+            "spoken: [Sit.]",
+            "f.yaml:11: spoken: expected a mapping of fields",
+        ),
+        (
+            GOOD_EXERCISE,
+            "dose:\n" + HOLD,
+            "dose: 5\n",
+            "f.yaml:12: dose: expected a mapping of fields (got 5)",
+        ),
+        (
+            GOOD_EXERCISE,
+            "  repeats: 3",
+            "  repeats: 0",
+            "f.yaml:15: dose.repeats: must be at least 1 (got 0)",
+        ),
+        (GOOD_EXERCISE, "name: Wall Sit", "name: ''", "f.yaml:2: name: needs at least 1 character"),
+        (
+            GOOD_EXERCISE,
+            "name: Wall Sit",
+            "name: " + "Sit " * 20,
+            "f.yaml:2: name: has 79 characters; at most 60 are allowed",
+        ),
+        (
+            ROUTINE_OF_BUILTINS,
+            ROUTINE_OF_BUILTINS[ROUTINE_OF_BUILTINS.index("exercises:") :],
+            "exercises: []\n",
+            "f.yaml:7: exercises: needs at least 1 item",
+        ),
+        (
+            GOOD_EXERCISE,
+            "cues: [Breathe]",
+            "cues: [" + "Breathe, " * 21 + "]",
+            "f.yaml:11: cues: has 21 items; at most 20 are allowed",
+        ),
+    ],
+    ids=[
+        "whole-number",
+        "number",
+        "boolean",
+        "mapping",
+        "dose-mapping",
+        "at-least",
+        "empty-text",
+        "long-text",
+        "empty-list",
+        "long-list",
+    ],
+)
+def test_each_kind_of_mistake_is_said_in_plain_words(
+    tmp_path: Path, text: str, old: str, new: str, expected: str
+) -> None:
+    """Not pydantic's ('list should have at least 1 item after validation, not 0')."""
     assert old in text
     assert validated(tmp_path, text.replace(old, new)) == [expected]
 

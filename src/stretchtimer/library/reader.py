@@ -19,6 +19,7 @@ from typing import Annotated, Any, NoReturn, Union, get_args, get_origin, get_ty
 import yaml
 
 from stretchtimer.files import Unreadable, read_bounded
+from stretchtimer.format import count
 from stretchtimer.library.catalog import Catalog, CatalogError, Document, Entry, Problem
 from stretchtimer.library.models import (
     DOSE_TAG,
@@ -85,6 +86,23 @@ _KINDS = {"unexpected_keyword_argument": "extra_forbidden", "dataclass_type": "m
 def _kind(detail: Any) -> str:
     kind = str(detail["type"])
     return _KINDS.get(kind, kind)
+
+
+_WORDS = {
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "float_type": "expected a number",
+    "bool_type": "expected true or false",
+    "list_type": "expected a list",
+    "model_type": "expected a mapping of fields",
+    "model_attributes_type": "expected a mapping of fields",  # a dose that is not a mapping
+    "literal_error": "expected {expected}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+}
+"""pydantic's messages that a mistake in a file can bring, by kind, in the words of our own
+('Input should be a valid integer' is 'expected a whole number'), with the error's context
+filled in. Any other keeps pydantic's words."""
 
 
 def _problems_from(
@@ -216,21 +234,31 @@ def _message(detail: Any) -> str:
         return f"{tag!r} is not a kind of dose; use one of {', '.join(_doses())}{hint}"
     if kind == "extra_forbidden":
         return "unknown field"
-    if detail["type"] == "dataclass_type":
-        text = f"Input should be a valid dictionary or instance of {detail['ctx']['class_name']}"
+    value, context = detail.get("input"), detail.get("ctx", {})
+    if kind in ("too_short", "string_too_short"):
+        return f"needs at least {count(context['min_length'], _unit(kind))}"
+    if kind in ("too_long", "string_too_long"):  # the value is not repeated: it is too long
+        size = count(len(value), _unit(kind))
+        return f"has {size}; at most {context['max_length']} are allowed"
+    if kind in _WORDS:
+        text = _WORDS[kind].format(**context)
     text = text.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     text = text[:1].lower() + text[1:]
-    value = detail.get("input")
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
         text = f"{text} (got {shown})"
     if kind == "literal_error" and isinstance(value, str):
-        expected = str(detail["ctx"]["expected"]).replace(" or ", ",")
+        expected = str(context["expected"]).replace(" or ", ",")
         options = [part.strip(" '") for part in expected.split(",")]
         close = difflib.get_close_matches(value, options, n=1)
         if close:
             text += f"; did you mean '{close[0]}'?"
     return text
+
+
+def _unit(kind: str) -> str:
+    """What a length error counts: characters of a text, or items of a list."""
+    return "character" if kind.startswith("string") else "item"
 
 
 def load_files(catalog: Catalog, paths: list[Path], builtin: bool) -> dict[str, Entry]:

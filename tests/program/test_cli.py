@@ -256,7 +256,7 @@ def test_broken_user_file_is_reported_and_the_rest_still_loads(user_config: Path
     assert result.returncode == 0
     assert {line.split()[0] for line in result.stdout.splitlines()[1:]} >= BUILTIN_ROUTINES
     assert result.stderr.startswith("stretchtimer: skipped ")
-    assert "broken.yaml:2: invalid YAML" in result.stderr
+    assert "broken.yaml:1: invalid YAML" in result.stderr
     shown = stretchtimer("show", "neck-roll")
     assert "My Neck Roll" in shown.stdout and "replaces the built-in" in shown.stdout
 

@@ -318,6 +318,24 @@ def test_broken_files_give_one_line_not_a_traceback(text: str, expected: str) ->
     assert len(found) == 1 and found[0].startswith(expected), found
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("id: [unclosed", "f.yaml:1: invalid YAML: while parsing a flow sequence"),
+        ("id: [unclosed\n", "f.yaml:1: invalid YAML: while parsing a flow sequence"),
+        ("name: X\nsteps: [a, b\n\n# the end\n", "f.yaml:2: invalid YAML: while parsing a flow"),
+        ("name: X\nid: {a: 1\n", "f.yaml:2: invalid YAML: while parsing a flow mapping"),
+        ('id: "wall-sit\nname: X\n', "f.yaml:1: invalid YAML: while scanning a quoted scalar"),
+    ],
+)
+def test_a_bracket_or_quote_left_open_is_reported_where_it_opens(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    """Not on the line after the file's last, where libyaml finds that it never closes."""
+    (found,) = validated(tmp_path, text)
+    assert found.startswith(expected), found
+
+
 def test_binary_and_huge_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match=r"b\.yaml:1: not UTF-8 text"):
         read_file(write(tmp_path, "b.yaml", bytes(range(256))))

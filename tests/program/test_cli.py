@@ -220,9 +220,30 @@ def test_validate_good_and_bad_files(tmp_path: Path) -> None:
     result = stretchtimer("validate", str(bad), str(tmp_path / "missing.yaml"))
     assert result.returncode == 2
     lines = result.stderr.splitlines()
-    assert f"{bad}:3: phase: input should be" in result.stderr
+    assert f"{bad}:3: phase: expected 'warm-up', 'strength' or 'stretch' (got 'nope')" in lines
     assert f"{tmp_path / 'missing.yaml'}:1: no such file or folder" in lines
     assert all(line.startswith(str(tmp_path)) for line in lines)
+
+
+def test_validate_refuses_what_loading_the_files_refuses(user_config: Path) -> None:
+    """Two files with one id, a routine with an exercise's id, a routine naming an exercise
+    none of them has: `validate` reports each as `list` does, in the same words, and exits 2."""
+    folder = user_config / "exercises"
+    exercise = (builtin_exercises_dir() / "wall-angel.yaml").read_text()
+    exercise = exercise.replace("id: wall-angel", "id: my-angel")
+    (folder / "my-angel.yaml").write_text(exercise)
+    (folder / "my-angel-copy.yaml").write_text(exercise)
+    routine = "name: R\npurpose: Test.\nfocus: [neck]\nexercises: [{exercise: my-angle}]\n"
+    (folder / "r.yaml").write_text("id: my-routine\n" + routine)
+    (folder / "s.yaml").write_text("id: my-angel\n" + routine.replace("my-angle", "my-angel"))
+    listed = stretchtimer("list").stderr.splitlines()
+    assert len(listed) == 3 and all(line.startswith("stretchtimer: skipped ") for line in listed)
+    result = stretchtimer("validate", str(folder))
+    assert result.returncode == 2, result
+    assert sorted(result.stderr.splitlines()) == sorted(
+        line.removeprefix("stretchtimer: skipped ") for line in listed
+    )
+    assert f"{folder / 'my-angel.yaml'}:1: id: 'my-angel' is also defined in " in result.stderr
 
 
 def test_broken_user_file_is_reported_and_the_rest_still_loads(user_config: Path) -> None:
@@ -235,7 +256,7 @@ def test_broken_user_file_is_reported_and_the_rest_still_loads(user_config: Path
     assert result.returncode == 0
     assert {line.split()[0] for line in result.stdout.splitlines()[1:]} >= BUILTIN_ROUTINES
     assert result.stderr.startswith("stretchtimer: skipped ")
-    assert "broken.yaml:2: invalid YAML" in result.stderr
+    assert "broken.yaml:1: invalid YAML" in result.stderr
     shown = stretchtimer("show", "neck-roll")
     assert "My Neck Roll" in shown.stdout and "replaces the built-in" in shown.stdout
 

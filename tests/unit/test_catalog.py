@@ -77,8 +77,8 @@ def test_good_files_load_with_ranges_kept(tmp_path: Path) -> None:
     [
         (
             ("phase: strength", "phase: strenght"),
-            "f.yaml:3: phase: input should be 'warm-up', "
-            "'strength' or 'stretch' (got 'strenght'); did you mean 'strength'?",
+            "f.yaml:3: phase: expected 'warm-up', 'strength' or 'stretch' (got 'strenght'); "
+            "did you mean 'strength'?",
         ),
         (("name: Wall Sit\n", ""), "f.yaml:1: name: required field is missing"),
         (("cues: [Breathe]", "cue: [Breathe]"), "f.yaml:11: cue: unknown field"),
@@ -92,7 +92,7 @@ def test_good_files_load_with_ranges_kept(tmp_path: Path) -> None:
         ),
         (
             ("  - Slide down.", "  - 12"),
-            "f.yaml:10: steps[2]: input should be a valid string (got 12)",
+            "f.yaml:10: steps[2]: expected text (got 12)",
         ),
         (
             ("kind: hold", "kind: hodl"),
@@ -101,9 +101,9 @@ def test_good_files_load_with_ranges_kept(tmp_path: Path) -> None:
         ),
         (
             ("relax: 5", "relax: 99999"),
-            "f.yaml:16: dose.relax: input should be less than or equal to 3600 (got 99999)",
+            "f.yaml:16: dose.relax: must be at most 3600 (got 99999)",
         ),
-        (("[lower-back]", "lower-back"), "f.yaml:5: good_for: input should be a valid list"),
+        (("[lower-back]", "lower-back"), "f.yaml:5: good_for: expected a list"),
         (  # what an id may hold, in words, not a regular expression
             ("id: wall-sit", "id: Wall Sit"),
             "f.yaml:1: id: use lower-case letters and digits, with single hyphens between words,"
@@ -124,6 +124,175 @@ def test_each_problem_names_line_and_field(change: tuple[str, str], expected: st
     assert old in GOOD_EXERCISE
     found = problems_of(GOOD_EXERCISE.replace(old, new))
     assert any(line.startswith(expected) for line in found), found
+
+
+def validated(folder: Path, text: str) -> list[str]:
+    """What `validate` says of `text` as the file f.yaml: its lines, from the file's name on."""
+    path = write(folder, "f.yaml", text)
+    return [str(problem).removeprefix(f"{folder}/") for problem in validate_paths([path])[1]]
+
+
+ROUTINE_OF_BUILTINS = GOOD_ROUTINE.replace("wall-sit", "neck-roll").replace(
+    "{repeats: 2}", "{rounds: 2}"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new", "expected"),
+    [
+        (ROUTINE_OF_BUILTINS, "{rounds: 2}", "{set: 1}", "f.yaml:10: exercises[2].dose.set: sets"),
+        (ROUTINE_OF_BUILTINS, "    dose:", "    dos:", "f.yaml:10: exercises[2].dos: dose"),
+        (GOOD_EXERCISE, "cues:", "cue:", "f.yaml:11: cue: cues"),
+        (GOOD_EXERCISE, "default: 15}", "defualt: 15}", "f.yaml:14: dose.seconds.defualt: default"),
+        (
+            GOOD_EXERCISE,
+            "cues:",
+            "spoken: {how: Sit., strat: Go.}\ncues:",
+            "f.yaml:11: spoken.strat: start",
+        ),
+        (
+            GOOD_EXERCISE,
+            "  kind: hold\n  seconds: {min: 10, max: 20, default: 15}\n  repeats: 3\n  relax: 5\n",
+            "  kind: rounds\n  rounds: 2\n  parts: [{do: Roll., tempo: 2, rpes: 5}]\n",
+            "f.yaml:15: dose.parts[1].rpes: reps",
+        ),
+    ],
+    ids=["routine-dose", "routine-item", "exercise", "range", "spoken", "round-part"],
+)
+def test_an_unknown_field_near_a_known_one_suggests_it(
+    tmp_path: Path, text: str, old: str, new: str, expected: str
+) -> None:
+    """At any depth, in an exercise or a routine: `expected` is where, then the field meant."""
+    assert old in text
+    where, meant = expected.rsplit(": ", 1)
+    found = validated(tmp_path, text.replace(old, new))
+    assert found == [f"{where}: unknown field; did you mean '{meant}'?"]
+
+
+def test_an_unknown_field_suggests_only_a_close_field_not_given(tmp_path: Path) -> None:
+    """`repeats` is close to `reps`, which this dose has: no hint, rather than a wrong one."""
+    reps = "  kind: reps\n  reps: 10\n  tempo: 2\n  per_sid: true\n  repeats: 3\n  colour: red\n"
+    found = validated(tmp_path, GOOD_EXERCISE.split("dose:")[0] + "dose:\n" + reps)
+    assert found == [
+        "f.yaml:16: dose.per_sid: unknown field; did you mean 'per_side'?",
+        "f.yaml:17: dose.repeats: unknown field",
+        "f.yaml:18: dose.colour: unknown field",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new", "expected"),
+    [
+        (
+            GOOD_EXERCISE,
+            "good_for:",
+            "good_fro:",
+            "f.yaml:5: good_fro: unknown field; did you mean 'good_for'?",
+        ),
+        (
+            GOOD_EXERCISE,
+            "cues:",
+            "spoken: {hwo: Sit.}\ncues:",
+            "f.yaml:11: spoken.hwo: unknown field; did you mean 'how'?",
+        ),
+        (
+            ROUTINE_OF_BUILTINS,
+            "  - exercise: neck-roll",
+            "  - exercse: neck-roll",
+            "f.yaml:9: exercises[2].exercse: unknown field; did you mean 'exercise'?",
+        ),
+    ],
+    ids=["exercise", "spoken", "routine-item"],
+)
+def test_a_misspelt_required_field_is_one_line_on_its_own_line(
+    tmp_path: Path, text: str, old: str, new: str, expected: str
+) -> None:
+    """Not also 'good_for: required field is missing' on line 1: the suggestion says it."""
+    assert old in text
+    assert validated(tmp_path, text.replace(old, new)) == [expected]
+
+
+HOLD = "  kind: hold\n  seconds: {min: 10, max: 20, default: 15}\n  repeats: 3\n  relax: 5\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new", "expected"),
+    [
+        (
+            GOOD_EXERCISE,
+            "  relax: 5",
+            "  relax: 2.5",
+            "f.yaml:16: dose.relax: expected a whole number (got 2.5)",
+        ),
+        (
+            GOOD_EXERCISE,
+            HOLD,
+            "  kind: reps\n  reps: 5\n  tempo: fast\n",
+            "f.yaml:15: dose.tempo: expected a number (got 'fast')",
+        ),
+        (
+            GOOD_EXERCISE,
+            "  relax: 5",
+            "  per_side: 1",
+            "f.yaml:16: dose.per_side: expected true or false (got 1)",
+        ),
+        (
+            GOOD_EXERCISE,
+            "cues: [Breathe]",
+            "spoken: [Sit.]",
+            "f.yaml:11: spoken: expected a mapping of fields",
+        ),
+        (
+            GOOD_EXERCISE,
+            "dose:\n" + HOLD,
+            "dose: 5\n",
+            "f.yaml:12: dose: expected a mapping of fields (got 5)",
+        ),
+        (
+            GOOD_EXERCISE,
+            "  repeats: 3",
+            "  repeats: 0",
+            "f.yaml:15: dose.repeats: must be at least 1 (got 0)",
+        ),
+        (GOOD_EXERCISE, "name: Wall Sit", "name: ''", "f.yaml:2: name: needs at least 1 character"),
+        (
+            GOOD_EXERCISE,
+            "name: Wall Sit",
+            "name: " + "Sit " * 20,
+            "f.yaml:2: name: has 79 characters; at most 60 are allowed",
+        ),
+        (
+            ROUTINE_OF_BUILTINS,
+            ROUTINE_OF_BUILTINS[ROUTINE_OF_BUILTINS.index("exercises:") :],
+            "exercises: []\n",
+            "f.yaml:7: exercises: needs at least 1 item",
+        ),
+        (
+            GOOD_EXERCISE,
+            "cues: [Breathe]",
+            "cues: [" + "Breathe, " * 21 + "]",
+            "f.yaml:11: cues: has 21 items; at most 20 are allowed",
+        ),
+    ],
+    ids=[
+        "whole-number",
+        "number",
+        "boolean",
+        "mapping",
+        "dose-mapping",
+        "at-least",
+        "empty-text",
+        "long-text",
+        "empty-list",
+        "long-list",
+    ],
+)
+def test_each_kind_of_mistake_is_said_in_plain_words(
+    tmp_path: Path, text: str, old: str, new: str, expected: str
+) -> None:
+    """Not pydantic's ('list should have at least 1 item after validation, not 0')."""
+    assert old in text
+    assert validated(tmp_path, text.replace(old, new)) == [expected]
 
 
 @pytest.mark.parametrize(
@@ -147,6 +316,24 @@ def test_each_problem_names_line_and_field(change: tuple[str, str], expected: st
 def test_broken_files_give_one_line_not_a_traceback(text: str, expected: str) -> None:
     found = problems_of(text)
     assert len(found) == 1 and found[0].startswith(expected), found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("id: [unclosed", "f.yaml:1: invalid YAML: while parsing a flow sequence"),
+        ("id: [unclosed\n", "f.yaml:1: invalid YAML: while parsing a flow sequence"),
+        ("name: X\nsteps: [a, b\n\n# the end\n", "f.yaml:2: invalid YAML: while parsing a flow"),
+        ("name: X\nid: {a: 1\n", "f.yaml:2: invalid YAML: while parsing a flow mapping"),
+        ('id: "wall-sit\nname: X\n', "f.yaml:1: invalid YAML: while scanning a quoted scalar"),
+    ],
+)
+def test_a_bracket_or_quote_left_open_is_reported_where_it_opens(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    """Not on the line after the file's last, where libyaml finds that it never closes."""
+    (found,) = validated(tmp_path, text)
+    assert found.startswith(expected), found
 
 
 def test_binary_and_huge_files_are_refused(tmp_path: Path) -> None:
@@ -199,6 +386,12 @@ def test_duplicate_ids_in_one_folder_are_reported(tmp_path: Path) -> None:
     catalog = load_catalog(builtin_dir=tmp_path)
     assert len(catalog.problems) == 1
     assert "'wall-sit' is also defined in" in catalog.problems[0].message
+
+
+def test_validate_reads_a_file_given_twice_once(tmp_path: Path) -> None:
+    """A folder and a file in it: the file is not its own duplicate."""
+    path = write(tmp_path, "wall-sit.yaml", GOOD_EXERCISE)
+    assert validate_paths([tmp_path, path]) == (1, [])
 
 
 def test_a_variant_of_a_variant_whose_own_name_leads_nowhere_is_kept(tmp_path: Path) -> None:

@@ -348,7 +348,7 @@ def test_an_unreadable_sub_folder_is_reported(
         (
             "  kind: hold\n  seconds: {min: 10, max: 20, default: 15}\n  repeats: 3\n  relax: 5\n",
             "  kind: reps\n  reps: 10\n  tempo: 0.1\n",
-            "f.yaml:15: dose.tempo: input should be greater than or equal to 0.5",
+            "f.yaml:15: dose.tempo: must be at least 0.5 (got 0.1)",
         ),
         (
             "  kind: hold\n",

@@ -15,8 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from stretchtimer.library import cache as catalog_cache
-from stretchtimer.library.catalog import Catalog, CatalogError, Entry, Problem
-from stretchtimer.library.models import Routine
+from stretchtimer.library.catalog import Catalog, Problem
 from stretchtimer.library.sources import find_sources, key_of, yaml_files
 
 
@@ -75,7 +74,13 @@ def unreadable_folder(where: str, reason: str) -> Problem:
 
 
 def validate_paths(paths: Iterable[Path]) -> tuple[int, list[Problem]]:
-    """Check files or folders on their own and against the built-ins; (files checked, problems)."""
+    """Check files or folders on their own and against the built-ins; (files checked, problems).
+
+    The files are read on top of the catalog by the loader's own steps, so `validate` refuses
+    what `list` and the app skip, in the same words: two of them with one id, an exercise
+    with a routine's id, a routine naming an exercise none of them has. A file given twice
+    (a folder and a file in it) is read once.
+    """
     files: list[Path] = []
     problems: list[Problem] = []
     for path in paths:
@@ -89,20 +94,10 @@ def validate_paths(paths: Iterable[Path]) -> tuple[int, list[Problem]]:
             problems.append(Problem(str(path), 1, "", "no such file or folder"))
     from stretchtimer.library import reader  # PyYAML and pydantic-core: not on a cache hit
 
+    files = list(dict.fromkeys(files))
     catalog = load_catalog() if files else Catalog()
     checked = Catalog(exercises=dict(catalog.exercises), routines=dict(catalog.routines))
-    for path in files:
-        try:
-            item, node = reader.read_file(path)
-        except CatalogError as error:
-            problems.extend(error.problems)
-            continue
-        table = checked.routines if isinstance(item, Routine) else checked.exercises
-        clash = reader.clash(checked, item, path)
-        if clash is not None:
-            problems.append(clash)
-            continue
-        table[item.id] = Entry(item, path, node, builtin=False)
+    reader.load_files(checked, files, builtin=False)
     mine = {str(path) for path in files}
     checked.routines = {k: e for k, e in checked.routines.items() if str(e.path) in mine}
     reader.check_routines(checked)

@@ -181,6 +181,10 @@ def parse(text: str, shown: str) -> tuple[Node, Any]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
+        if mark and error.context_mark and not text[mark.index :].strip():
+            # a bracket or quote left open is found only where the file ends (in libyaml, on
+            # the line after the last): the line where it was opened is the one to fix
+            line = error.context_mark.line + 1
         parts = [error.context, error.problem] if error.context and error.problem else []
         reason = " ".join(parts) if parts else (error.problem or error.context or "")
         if mark and _tab_before(text, mark.line, mark.column):

@@ -11,13 +11,15 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import types
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any, NoReturn, get_args, get_type_hints
+from typing import Annotated, Any, NoReturn, Union, get_args, get_origin, get_type_hints
 
 import yaml
 
 from stretchtimer.files import Unreadable, read_bounded
+from stretchtimer.format import count
 from stretchtimer.library.catalog import Catalog, CatalogError, Document, Entry, Problem
 from stretchtimer.library.models import (
     DOSE_TAG,
@@ -25,6 +27,8 @@ from stretchtimer.library.models import (
     AnyDose,
     Exercise,
     Routine,
+    Strict,
+    field_names,
     override_fields,
     routine_size,
 )
@@ -63,7 +67,7 @@ def parse_text(text: str, shown: str) -> tuple[Document, yaml.Node]:
     try:
         return validate(model, data), node
     except ValidationError as error:
-        raise CatalogError(_problems_from(error, node, shown)) from None
+        raise CatalogError(_problems_from(error, node, shown, model)) from None
 
 
 def _fail(path: str, line: int, field: str, message: str) -> NoReturn:
@@ -84,25 +88,63 @@ def _kind(detail: Any) -> str:
     return _KINDS.get(kind, kind)
 
 
-def _problems_from(error: ValidationError, root: yaml.Node, shown: str) -> list[Problem]:
-    problems: list[Problem] = []
+_WORDS = {
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "float_type": "expected a number",
+    "bool_type": "expected true or false",
+    "list_type": "expected a list",
+    "model_type": "expected a mapping of fields",
+    "model_attributes_type": "expected a mapping of fields",  # a dose that is not a mapping
+    "literal_error": "expected {expected}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+}
+"""pydantic's messages that a mistake in a file can bring, by kind, in the words of our own
+('Input should be a valid integer' is 'expected a whole number'), with the error's context
+filled in. Any other keeps pydantic's words."""
+
+
+def _problems_from(
+    error: ValidationError, root: yaml.Node, shown: str, model: type[Document]
+) -> list[Problem]:
+    """Each of pydantic's errors as a line of the file `root` was read from. An unknown
+    field close to a field its mapping may have and does not give says which it may be; that
+    field is then not also said to be missing (`good_fro:` is one line, on its own line, not
+    that and `good_for` missing on line 1)."""
+    found: list[tuple[tuple[int | str, ...], str, Problem]] = []
+    meant: set[tuple[int | str, ...]] = set()  # the fields the unknown ones may be
     for detail in error.errors(include_url=False):
-        line, name = _locate(root, detail["loc"], _kind(detail))
+        loc, kind = tuple(detail["loc"]), _kind(detail)
+        line, name, beside = _locate(root, loc, kind)
         message = _message(detail)
-        problem = Problem(shown, line, name, message)
-        if problem not in problems:
+        if kind == "extra_forbidden":
+            free = [field for field in _fields_at(model, loc[:-1]) if field not in beside]
+            close = difflib.get_close_matches(str(loc[-1]), free, n=1)
+            if close:
+                message += f"; did you mean '{close[0]}'?"
+                meant.add((*loc[:-1], close[0]))
+        found.append((loc, kind, Problem(shown, line, name, message)))
+    problems: list[Problem] = []
+    for loc, kind, problem in found:
+        if not (kind == "missing" and loc in meant) and problem not in problems:
             problems.append(problem)
     return sorted(problems)[:MAX_PROBLEMS_PER_FILE]
 
 
-def _locate(root: yaml.Node, loc: tuple[int | str, ...], kind: str) -> tuple[int, str]:
-    """Follow a pydantic error location through the YAML nodes to a line and a field name.
+def _locate(
+    root: yaml.Node, loc: tuple[int | str, ...], kind: str
+) -> tuple[int, str, Collection[object]]:
+    """Follow a pydantic error location through the YAML nodes to a line and a field name,
+    and the keys of the mapping the last of them is in (for an unknown field: the fields its
+    mapping gives).
 
     Parts that are not keys in the file are skipped, except the name of a missing field; so is
     the tag of a union (a dose's `kind: reps` puts `reps` in the location, which must not be
     taken for its `reps` field).
     """
     node, line, name = root, _line(root), ""
+    beside: Collection[object] = ()
     tagged: yaml.Node | None = None  # the union whose tag was passed over
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
@@ -115,6 +157,7 @@ def _locate(root: yaml.Node, loc: tuple[int | str, ...], kind: str) -> tuple[int
                 if last and kind == "missing":
                     name = f"{name}.{part}" if name else str(part)
                 continue
+            beside = [key.value for key, _ in node.value]
             key, node = found
             name = f"{name}.{part}" if name else str(part)
             line = _line(key if kind == "extra_forbidden" and last else node)
@@ -128,7 +171,44 @@ def _locate(root: yaml.Node, loc: tuple[int | str, ...], kind: str) -> tuple[int
         name = f"{name}.{DOSE_TAG}" if name else DOSE_TAG  # the tag is missing or wrong
         tag = next((pair for pair in node.value if pair[0].value == DOSE_TAG), None)
         line = _line(tag[1]) if tag else line
-    return line, name
+    return line, name, beside
+
+
+def _fields_at(model: type[Document], loc: tuple[int | str, ...]) -> tuple[str, ...]:
+    """The fields of the file class whose mapping is at `loc` (a pydantic error's location in
+    a `model`), or none: what an unknown field there may have meant. A dose's tag in the
+    location picks its class."""
+    kind: Any = model
+    for part in loc:
+        kind = _bare(kind)
+        if isinstance(part, int):  # an item of a list
+            kind = next(iter(get_args(kind)), None)
+        elif isinstance(kind, type) and issubclass(kind, Strict):
+            kind = _hints(kind).get(part)
+        else:  # the union of doses
+            kind = _doses().get(str(part))
+    kind = _bare(kind)
+    return field_names(kind) if isinstance(kind, type) and issubclass(kind, Strict) else ()
+
+
+def _bare(kind: Any) -> Any:
+    """A field's type without its metadata (`Annotated`) and without the None of an optional
+    field (`Spoken | None`); a union of several classes stays one."""
+    while True:
+        if get_origin(kind) is Annotated:
+            kind = get_args(kind)[0]
+        elif get_origin(kind) in (Union, types.UnionType):
+            rest = [option for option in get_args(kind) if option is not type(None)]
+            if len(rest) != 1:
+                return kind
+            kind = rest[0]
+        else:
+            return kind
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """The types of a file class's fields, by name (its annotations are strings)."""
+    return get_type_hints(cls, include_extras=True)
 
 
 def _value_of(mapping: yaml.MappingNode, key: str) -> object:
@@ -136,9 +216,9 @@ def _value_of(mapping: yaml.MappingNode, key: str) -> object:
 
 
 @functools.cache
-def _dose_kinds() -> tuple[str, ...]:
-    """'hold', 'reps', ...: the tags of the dose classes (read only to word an error)."""
-    return tuple(get_args(get_type_hints(cls)[DOSE_TAG])[0] for cls in get_args(AnyDose))
+def _doses() -> dict[str, type[AnyDose]]:
+    """The dose classes by their tag, 'hold', 'reps'... (read only to word an error)."""
+    return {get_args(_hints(cls)[DOSE_TAG])[0]: cls for cls in get_args(AnyDose)}
 
 
 def _message(detail: Any) -> str:
@@ -146,29 +226,39 @@ def _message(detail: Any) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind == "union_tag_not_found":
-        return f"required field is missing: the kind of dose, one of {', '.join(_dose_kinds())}"
+        return f"required field is missing: the kind of dose, one of {', '.join(_doses())}"
     if kind == "union_tag_invalid":
         tag = str(detail["ctx"]["tag"])
-        close = difflib.get_close_matches(tag, _dose_kinds(), n=1)
+        close = difflib.get_close_matches(tag, list(_doses()), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"{tag!r} is not a kind of dose; use one of {', '.join(_dose_kinds())}{hint}"
+        return f"{tag!r} is not a kind of dose; use one of {', '.join(_doses())}{hint}"
     if kind == "extra_forbidden":
         return "unknown field"
-    if detail["type"] == "dataclass_type":
-        text = f"Input should be a valid dictionary or instance of {detail['ctx']['class_name']}"
+    value, context = detail.get("input"), detail.get("ctx", {})
+    if kind in ("too_short", "string_too_short"):
+        return f"needs at least {count(context['min_length'], _unit(kind))}"
+    if kind in ("too_long", "string_too_long"):  # the value is not repeated: it is too long
+        size = count(len(value), _unit(kind))
+        return f"has {size}; at most {context['max_length']} are allowed"
+    if kind in _WORDS:
+        text = _WORDS[kind].format(**context)
     text = text.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     text = text[:1].lower() + text[1:]
-    value = detail.get("input")
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
         text = f"{text} (got {shown})"
     if kind == "literal_error" and isinstance(value, str):
-        expected = str(detail["ctx"]["expected"]).replace(" or ", ",")
+        expected = str(context["expected"]).replace(" or ", ",")
         options = [part.strip(" '") for part in expected.split(",")]
         close = difflib.get_close_matches(value, options, n=1)
         if close:
             text += f"; did you mean '{close[0]}'?"
     return text
+
+
+def _unit(kind: str) -> str:
+    """What a length error counts: characters of a text, or items of a list."""
+    return "character" if kind.startswith("string") else "item"
 
 
 def load_files(catalog: Catalog, paths: list[Path], builtin: bool) -> dict[str, Entry]:

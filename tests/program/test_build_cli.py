@@ -69,6 +69,30 @@ def test_bad_asks_exit_2_with_one_line(user_config: Path, args: list[str], said:
     assert list((user_config / "exercises").iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("repeated", "together"),
+    [
+        (["--focus", "neck", "--focus", "lower-back"], ["--focus", "neck", "lower-back"]),
+        (
+            ["--equipment", "chair", "--equipment", "wall", "band"],
+            ["--equipment", "chair", "wall", "band"],
+        ),
+    ],
+)
+def test_a_list_option_given_again_adds_to_the_first(
+    user_config: Path, repeated: list[str], together: list[str]
+) -> None:
+    """`--focus neck --focus lower-back` is `--focus neck lower-back`: the neck is not
+    dropped for the last one given."""
+    ask = ["build", "--minutes", "5", "--dry-run"]
+    added, once, last = (
+        stretchtimer(*ask, *options) for options in (repeated, together, repeated[-2:])
+    )
+    assert added.returncode == 0, added.stderr
+    assert added.stdout == once.stdout
+    assert added.stdout != last.stdout
+
+
 def test_a_file_of_the_persons_own_is_never_overwritten(user_config: Path) -> None:
     mine = user_config / "exercises" / "my-break.yaml"
     mine.write_text("# my own notes\n")

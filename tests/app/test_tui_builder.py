@@ -100,6 +100,25 @@ async def test_the_preview_follows_every_setting_and_save_adds_the_routine(
     assert validate_paths([path]) == (1, [])
 
 
+async def test_no_area_ticked_and_too_few_minutes_for_all_shows_what_fits(
+    user_config: Path,
+) -> None:
+    """As `stretchtimer build --minutes 2`: a routine for the areas that fit, saying which it
+    leaves out; ticking every area is asking for them all, which 2 minutes cannot cover."""
+    app = StretchTimerApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_builder(pilot)
+        screen.query_one("#minutes", Input).value = "2"
+        await settle(pilot)
+        shown = preview(pilot)
+        assert shown.startswith("Mixed, 2 min - "), shown
+        assert "Leaves out the middle back and lower back: 2 min is too short" in shown
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+    assert (user_config / "exercises" / "mixed-2-min.yaml").exists()
+
+
 async def test_another_gives_a_different_routine_and_esc_keeps_nothing(
     user_config: Path,
 ) -> None:

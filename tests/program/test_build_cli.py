@@ -49,6 +49,22 @@ def test_an_ask_that_cannot_be_met_is_one_line_and_exit_2(user_config: Path) -> 
     assert len(list((user_config / "exercises").iterdir())) == 1
 
 
+def test_one_minute_with_no_area_named_builds_what_fits_and_says_what_it_left_out(
+    user_config: Path,
+) -> None:
+    result = stretchtimer("build", "--minutes", "1")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    covers, left_out = result.stdout.splitlines()[2:4]
+    assert covers.startswith("Covers: ")
+    assert left_out.startswith("Leaves out the ") and left_out.endswith(
+        ": 1 min is too short for every area."
+    )
+    (path,) = (user_config / "exercises").iterdir()
+    assert path.read_text().splitlines()[0].endswith("stretchtimer build --minutes 1")
+    assert stretchtimer("validate", str(path)).returncode == 0
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [

@@ -78,7 +78,7 @@ class BuilderScreen(Screen[Built | None]):
                 yield Input(
                     str(START_MINUTES), type="integer", max_length=3, compact=True, id="minutes"
                 )
-                yield Label("Body areas (none ticked: all)", classes="filter-label")
+                yield Label("Body areas (none: all that fit)", classes="filter-label")
                 yield SelectionList[str](*[(in_words(a), a) for a in AREAS], id="focus")
                 yield Label("Equipment at hand", classes="filter-label")
                 yield SelectionList[str](

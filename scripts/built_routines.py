@@ -1,5 +1,6 @@
 """Write tests/unit/golden/built/ASK.txt: what `stretchtimer build` prints and writes for a
-few asks (those the README and issue 17 name), with no history and no settings of the user's.
+few asks (those the README and issue 17 name, and one naming no area with too few minutes for
+every area), with no history and no settings of the user's.
 tests/unit/test_builder.py checks them against the program; after a change to the builder or
 the exercises, run this and read the difference (`git diff tests/unit/golden/built`).
 
@@ -25,6 +26,7 @@ ASKS = {
     "15-min-no-equipment": "--minutes 15 --equipment none",
     "25-min-everything": "--minutes 25",
     "2-min-everything": "--minutes 2 --focus all",
+    "2-min-no-area-named": "--minutes 2",
     "20-min-easy-band-standing": "--minutes 20 --equipment band wall --position standing "
     "--level easy --name 'Band at the wall'",
 }

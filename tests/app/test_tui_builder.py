@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, SelectionList, Static
 
@@ -98,6 +99,25 @@ async def test_the_preview_follows_every_setting_and_save_adds_the_routine(
         " --name 'Between meetings'\n"
     )
     assert validate_paths([path]) == (1, [])
+
+
+async def test_no_area_ticked_and_too_few_minutes_for_all_shows_what_fits(
+    user_config: Path,
+) -> None:
+    """As `stretchtimer build --minutes 2`: a routine for the areas that fit, saying which it
+    leaves out; ticking every area is asking for them all, which 2 minutes cannot cover."""
+    app = StretchTimerApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_builder(pilot)
+        screen.query_one("#minutes", Input).value = "2"
+        await settle(pilot)
+        shown = preview(pilot)
+        assert shown.startswith("Mixed, 2 min - "), shown
+        assert "Leaves out the middle back and lower back: 2 min is too short" in shown
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+    assert (user_config / "exercises" / "mixed-2-min.yaml").exists()
 
 
 async def test_another_gives_a_different_routine_and_esc_keeps_nothing(
@@ -212,3 +232,61 @@ async def test_a_saved_routine_is_highlighted_with_a_session_to_resume_above_it(
         assert isinstance(app.screen, PickerScreen)
         highlighted = app.screen.query_one("#routines", OptionList).highlighted_option
         assert highlighted is not None and highlighted.id == "neck-6-min", highlighted
+
+
+SETTINGS = ["minutes", "focus", "kit", "position", "level", "name"]
+"""The builder's settings, in the order Tab goes through them."""
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+async def test_tab_and_shift_tab_go_only_through_the_settings_each_in_sight(
+    user_config: Path, size: tuple[int, int]
+) -> None:
+    """Focus never lands where nothing shows it and typing is lost (the settings' column, a
+    plan that fits its box), and each setting is scrolled into sight as it gets focus."""
+    app = StretchTimerApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await open_builder(pilot)
+        assert preview(pilot).startswith("Whole back, 10 min")
+        column = screen.query_one("#builder-left")
+        assert column.scroll_y == 0  # the minutes with their label
+        plan = screen.query_one("#builder-right")
+        if size == (100, 30):  # every setting in sight at once, the name too, and the plan
+            assert column.max_scroll_y == 0 and plan.max_scroll_y == 0
+        else:  # the settings and the plan scroll
+            assert column.max_scroll_y > 0 and plan.max_scroll_y > 0
+        cycle = [*SETTINGS, *(["builder-right"] if plan.max_scroll_y else [])]
+        for key, order in (("tab", cycle[1:] + cycle[:1]), ("shift+tab", cycle[::-1])):
+            went = []
+            for _ in order:
+                await pilot.press(key)
+                await pilot.pause()
+                focused = app.focused
+                assert focused is not None
+                went.append(focused.id)
+                if focused is not plan:
+                    assert column.region.contains_region(focused.region), (focused.id, size)
+            assert went == order
+
+
+async def test_a_plan_longer_than_its_box_takes_focus_shows_it_and_scrolls(
+    user_config: Path,
+) -> None:
+    app = StretchTimerApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_builder(pilot)
+        screen.query_one("#minutes", Input).value = "45"
+        await settle(pilot)
+        plan = screen.query_one("#builder-right")
+        unfocused = plan.styles.background
+        screen.query_one("#name", Input).focus()
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is plan
+        assert plan.styles.background != unfocused  # it shows it has focus
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert plan.scroll_y > 0
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "minutes"

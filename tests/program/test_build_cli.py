@@ -49,6 +49,22 @@ def test_an_ask_that_cannot_be_met_is_one_line_and_exit_2(user_config: Path) -> 
     assert len(list((user_config / "exercises").iterdir())) == 1
 
 
+def test_one_minute_with_no_area_named_builds_what_fits_and_says_what_it_left_out(
+    user_config: Path,
+) -> None:
+    result = stretchtimer("build", "--minutes", "1")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    covers, left_out = result.stdout.splitlines()[2:4]
+    assert covers.startswith("Covers: ")
+    assert left_out.startswith("Leaves out the ") and left_out.endswith(
+        ": 1 min is too short for every area."
+    )
+    (path,) = (user_config / "exercises").iterdir()
+    assert path.read_text().splitlines()[0].endswith("stretchtimer build --minutes 1")
+    assert stretchtimer("validate", str(path)).returncode == 0
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [
@@ -67,6 +83,30 @@ def test_bad_asks_exit_2_with_one_line(user_config: Path, args: list[str], said:
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1 and said in result.stderr, result.stderr
     assert list((user_config / "exercises").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("repeated", "together"),
+    [
+        (["--focus", "neck", "--focus", "lower-back"], ["--focus", "neck", "lower-back"]),
+        (
+            ["--equipment", "chair", "--equipment", "wall", "band"],
+            ["--equipment", "chair", "wall", "band"],
+        ),
+    ],
+)
+def test_a_list_option_given_again_adds_to_the_first(
+    user_config: Path, repeated: list[str], together: list[str]
+) -> None:
+    """`--focus neck --focus lower-back` is `--focus neck lower-back`: the neck is not
+    dropped for the last one given."""
+    ask = ["build", "--minutes", "5", "--dry-run"]
+    added, once, last = (
+        stretchtimer(*ask, *options) for options in (repeated, together, repeated[-2:])
+    )
+    assert added.returncode == 0, added.stderr
+    assert added.stdout == once.stdout
+    assert added.stdout != last.stdout
 
 
 def test_a_file_of_the_persons_own_is_never_overwritten(user_config: Path) -> None:

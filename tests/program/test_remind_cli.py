@@ -126,7 +126,9 @@ def test_skip_from_the_command_line_is_kept(user_config: Path, tmp_path: Path) -
 
 def test_install_prints_the_service_and_installs_nothing(tmp_path: Path) -> None:
     env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg")}
-    result = stretchtimer("remind", "--install", "--every", "40", "--at", "17:00,12:30", env=env)
+    result = stretchtimer(
+        "remind", "--install", "--every", "40", "--at", "17:00", "--at", "12:30", env=env
+    )
     assert result.returncode == 0, result.stderr
     assert f"# {tmp_path}/xdg/systemd/user/stretchtimer-remind.service" in result.stdout
     assert "remind --background --every 40 --at 12:30,17:00\n" in result.stdout

@@ -139,6 +139,22 @@ def test_import_takes_a_language_and_the_area_position_and_equipment_given(
     )
 
 
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        ["--area", "upper-back", "--area", "neck", "--position", "standing", "--position", "floor"],
+        ["--area", "upper-back", "neck", "--position", "standing", "floor"],
+    ],
+)
+def test_several_areas_and_positions_add_up_given_once_or_again(
+    workrave_file: Path, user_config: Path, chosen: list[str]
+) -> None:
+    result = stretchtimer("import", "workrave", str(workrave_file), *chosen)
+    assert result.returncode == 0, result.stderr
+    reach = written(user_config / "exercises", "workrave-side-arm-reach")
+    assert (reach["good_for"], reach["position"]) == (["upper-back", "neck"], ["standing", "floor"])
+
+
 def test_import_keeps_files_already_there_unless_forced(
     workrave_file: Path, user_config: Path
 ) -> None:

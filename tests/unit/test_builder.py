@@ -134,6 +134,8 @@ def test_any_ask_gives_a_fitting_valid_routine_or_one_line_why_not(
         assert floor_blocks(built, phase) <= 1, "the floor in one go within a phase"
     for area in ask.focus:
         assert any(area in e.good_for for e in built.exercises), area
+    if built.left_out:  # only an ask that named no area leaves some out, and says which
+        assert not ask.focus and set(built.left_out).isdisjoint(built.routine.focus)
     moves = [e.move for e in built.exercises]
     assert len(moves) == len(set(moves)), "one form of each move"
     assert build(ask, exercises, worked) == built  # the same ask, the same routine
@@ -162,6 +164,27 @@ def test_two_minutes_for_every_area_is_refused_with_what_fits(catalog: Catalog) 
     assert message.startswith("2 min cannot cover the neck, shoulders, chest, upper back")
     assert message.endswith("2 min fits the neck, shoulders, chest and upper back")
     assert refusal.value.fits == ("neck", "shoulders", "chest", "upper-back")
+
+
+def test_no_area_named_and_too_few_minutes_for_all_covers_those_that_fit(
+    catalog: Catalog,
+) -> None:
+    """`--minutes 2` asks for a routine of 2 minutes, not for every area: it gets the areas
+    that `--focus all` is told fit, and says which it left out."""
+    exercises = pool(catalog)
+    with pytest.raises(CannotBuild) as refusal:
+        build(Ask(2, focus=AREAS), exercises, {})
+    built = build(Ask(2), exercises, {})
+    assert built.routine.focus == list(refusal.value.fits)
+    assert built.left_out == ("middle-back", "lower-back")
+    assert built.lines()[2] == (
+        "Leaves out the middle back and lower back: 2 min is too short for every area."
+    )
+    assert abs(built.seconds - 120) <= 120 * TOLERANCE
+    assert built.ask == Ask(2)  # the file says what was asked: `stretchtimer build --minutes 2`
+    # the areas worked least lately are the ones it keeps
+    lately = build(Ask(2), exercises, {"neck": 60.0, "shoulders": 60.0, "chest": 60.0})
+    assert "middle-back" in lately.routine.focus and "neck" in lately.left_out
 
 
 def test_the_areas_worked_least_get_the_time(catalog: Catalog) -> None:

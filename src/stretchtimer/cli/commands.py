@@ -236,7 +236,8 @@ def build_command(args: argparse.Namespace) -> int:
     from stretchtimer.paths import user_exercises_dir
     from stretchtimer.session.builder import Ask, CannotBuild, build, build_another
 
-    focus = () if not args.focus else AREAS if "all" in args.focus else tuple(args.focus)
+    named = args.focus or []  # `--focus neck --focus neck` names the neck once
+    focus = tuple(AREAS) if "all" in named else tuple(dict.fromkeys(named))
     settings = load_settings()
     ask = Ask(
         minutes=args.minutes,

@@ -188,7 +188,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="minutes of work time between breaks (default: remind_every, 50)",
     )
     remind.add_argument(
-        "--at", type=_times, metavar="HH:MM,...", help="fixed times for a break, e.g. 12:30,17:00"
+        "--at",
+        type=_times,
+        action=_AddTimes,
+        metavar="HH:MM,...",
+        help="fixed times for a break, e.g. 12:30,17:00",
     )
     remind.add_argument(
         "--background",
@@ -279,19 +283,19 @@ def _add_build_parser(commands: Any) -> None:
     build.add_argument(
         "--minutes", type=_positive_int(240), required=True, metavar="N", help="how long (1-240)"
     )
-    build.add_argument(
+    _add_several(
+        build,
         "--focus",
-        nargs="+",
-        choices=(*AREAS, "all"),
-        metavar="AREA",
-        help=f"body areas to cover: {', '.join(AREAS)} or all (default: all that fit)",
+        (*AREAS, "all"),
+        "AREA",
+        f"body areas to cover: {', '.join(AREAS)} or all (default: all that fit)",
     )
-    build.add_argument(
+    _add_several(
+        build,
         "--equipment",
-        nargs="+",
-        choices=EQUIPMENT,
-        metavar="E",
-        help=f"what you have: {', '.join(EQUIPMENT)} (default: all of it)",
+        EQUIPMENT,
+        "E",
+        f"what you have: {', '.join(EQUIPMENT)} (default: all of it)",
     )
     build.add_argument("--position", choices=POSITIONS, help="do every exercise in this position")
     build.add_argument(
@@ -300,6 +304,36 @@ def _add_build_parser(commands: Any) -> None:
     build.add_argument("--name", help="the routine's name (its id is made from it)")
     build.add_argument("--shuffle", action="store_true", help="another routine for the same ask")
     build.add_argument("--dry-run", action="store_true", help="show the routine without writing it")
+
+
+def _add_several(
+    parser: argparse.ArgumentParser,
+    flag: str,
+    choices: Sequence[str],
+    metavar: str,
+    help: str,
+) -> None:
+    """An option of one or more values that adds up when given again: `--focus neck --focus
+    lower-back` is `--focus neck lower-back`. (argparse's plain nargs="+" keeps only the last
+    one given, and "append" takes one value each time: either drops what a person said.)"""
+    parser.add_argument(
+        flag, nargs="+", action="extend", choices=choices, metavar=metavar, help=help
+    )
+
+
+class _AddTimes(argparse.Action):
+    """`--at` given again adds its times to the earlier ones (sorted, each once, as one `--at`
+    gives them), where argparse would keep only the last."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        earlier = getattr(namespace, self.dest) or ()
+        setattr(namespace, self.dest, tuple(sorted({*earlier, *values})))
 
 
 def _add_level(parser: argparse.ArgumentParser, remembered: bool = False) -> None:
@@ -337,28 +371,32 @@ def _add_import(commands: Any) -> None:
         type=Path,
         default=WORKRAVE_EXERCISES,
         metavar="FILE",
-        help=f"Workrave's exercises.xml (default {WORKRAVE_EXERCISES}, from workrave-data)",
+        help=f"Workrave's exercises.xml (default {WORKRAVE_EXERCISES}, from workrave-data);"
+        " before --area, --position and --equipment, which take the words after them",
     )
     workrave.add_argument(
         "--lang", default="en", help="the language of titles and steps, e.g. de (default en)"
     )
-    workrave.add_argument(
+    _add_several(
+        workrave,
         "--area",
-        action="append",
-        choices=AREAS,
-        help="body area of every exercise (repeat for more; default: a guess from each title)",
+        AREAS,
+        "AREA",
+        f"body areas of every exercise: {', '.join(AREAS)} (default: a guess from each title)",
     )
-    workrave.add_argument(
+    _add_several(
+        workrave,
         "--position",
-        action="append",
-        choices=POSITIONS,
-        help="position of every exercise (repeat for more; default seated)",
+        POSITIONS,
+        "P",
+        f"positions of every exercise: {', '.join(POSITIONS)} (default seated)",
     )
-    workrave.add_argument(
+    _add_several(
+        workrave,
         "--equipment",
-        action="append",
-        choices=EQUIPMENT,
-        help="what every exercise needs (repeat for alternatives; default none)",
+        EQUIPMENT,
+        "E",
+        f"what every exercise needs (any one of them): {', '.join(EQUIPMENT)} (default none)",
     )
     workrave.add_argument(
         "--phase", choices=PHASES, default="stretch", help="their phase (default stretch)"

@@ -75,7 +75,8 @@ class CannotBuild(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Ask:
-    """What a person asks for. An empty `focus` means every area the exercises at hand serve."""
+    """What a person asks for. An empty `focus` means every area the exercises at hand serve,
+    or as many as the minutes fit (`Built.left_out` names the rest)."""
 
     minutes: int
     focus: tuple[Area, ...] = ()
@@ -117,6 +118,8 @@ class Built:
     timeline: Timeline
     positions: tuple[Position, ...]
     """The position each exercise is done in, in order."""
+    left_out: tuple[Area, ...] = ()
+    """The areas an ask that named none left out for want of time (too few minutes for all)."""
 
     @property
     def routine(self) -> Routine:
@@ -138,6 +141,11 @@ class Built:
             f"{routine.name} ({routine.id}): {clock(self.seconds)}",
             f"Covers: {_listed(routine.focus)}. Needs: {_needs(list(self.exercises))}.",
         ]
+        if self.left_out:
+            lines.append(
+                f"Leaves out the {_listed(self.left_out)}: "
+                f"{self.ask.minutes} min is too short for every area."
+            )
         for index, (exercise, where) in enumerate(zip(self.exercises, self.positions, strict=True)):
             time = clock(self.timeline.exercise_seconds(index))
             dose = exercise.dose.describe()
@@ -161,7 +169,12 @@ def _amounts(dose: AnyDose) -> list[tuple[str, Amount]]:
 
 def build(ask: Ask, exercises: Sequence[Exercise], worked: Mapping[str, float]) -> Built:
     """The routine for `ask` from `exercises`; `worked` is minutes per body area lately (the
-    least worked are covered first). Raises CannotBuild, saying what would fit."""
+    least worked are covered first). Raises CannotBuild, saying what would fit.
+
+    An ask that names no area and has too few minutes for every one gets the routine for the
+    areas that fit (those its refusal would name) and says which it left out: the person
+    asked for a routine of these minutes, not for every area. Areas named are refused whole.
+    Every front end (the command line, the app's builder) comes here, so they agree."""
     return _build(ask, exercises, worked, explain=True)
 
 
@@ -202,7 +215,12 @@ def _build(
     if chosen is None or seconds([_lowest(e) for e in chosen]) > target * (1 + TOLERANCE):
         if not explain:
             raise CannotBuild("too short")
-        raise _too_short(ask, least_first, cover, seconds, exercises, worked)
+        refusal = _too_short(ask, least_first, cover, seconds, exercises, worked)
+        if ask.focus or not refusal.fits:
+            raise refusal
+        fewer = _build(dataclasses.replace(ask, focus=refusal.fits), exercises, worked, False)
+        left_out = tuple(a for a in wanted if a not in refusal.fits)
+        return dataclasses.replace(fewer, ask=ask, left_out=left_out)
     # The areas asked for fill the time first, with more moves for them and then longer
     # doses; moves for other areas only where those cannot (a neck routine gets no superman
     # while its neck moves can still go on).

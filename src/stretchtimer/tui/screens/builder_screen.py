@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Label, Select, SelectionList, Static
 from textual.worker import get_current_worker
@@ -32,17 +32,33 @@ from stretchtimer.tui.widgets.key_bar import KeyBar
 START_MINUTES = 10
 
 
+class PlanPreview(VerticalScroll):
+    """The routine the settings make. It takes focus (Tab; then the arrow and page keys scroll
+    it, and a bar at its left shows it has focus) only while it is longer than its box: with
+    nothing to scroll, focus there would show nothing, and what is typed would be lost."""
+
+    def allow_focus(self) -> bool:
+        return self.max_scroll_y > 0
+
+
 class BuilderScreen(Screen[Built | None]):
     """Opened with `b` from the picker; dismissed with the routine to keep, or None (esc)."""
 
     HELP_KEYS = (
-        ("tab", "the next setting: minutes, areas, equipment, position, level, name"),
+        (
+            "tab",
+            "the next setting: minutes, areas, equipment, position, level, name; then the"
+            " routine, when it is too long to see at once (the arrow keys scroll it)",
+        ),
         ("space", "tick or untick an area or a piece of equipment"),
         ("ctrl+s", "keep the routine: it is saved to your routines and shown in the list"),
         ("ctrl+r", "another routine for the same settings"),
         ("esc", "back to the routines, keeping nothing"),
         ("ctrl+p", "every command"),
     )
+    AUTO_FOCUS = ""
+    """The minutes are focused on mount, and not scrolled to: they are in sight, and Textual's
+    auto focus scrolls before the layout, hiding the label above them."""
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+r", "shuffle", "Another"),
@@ -73,12 +89,13 @@ class BuilderScreen(Screen[Built | None]):
     def compose(self) -> ComposeResult:
         yield Label("stretchtimer - build a routine", id="builder-title")
         with Horizontal(id="builder"):
-            with VerticalScroll(id="builder-left"):
+            # the settings take focus, not their column: each is scrolled into sight as it does
+            with VerticalScroll(id="builder-left", can_focus=False):
                 yield Label("Minutes", classes="filter-label")
                 yield Input(
                     str(START_MINUTES), type="integer", max_length=3, compact=True, id="minutes"
                 )
-                yield Label("Body areas (none ticked: all)", classes="filter-label")
+                yield Label("Body areas (none: all that fit)", classes="filter-label")
                 yield SelectionList[str](*[(in_words(a), a) for a in AREAS], id="focus")
                 yield Label("Equipment at hand", classes="filter-label")
                 yield SelectionList[str](
@@ -104,12 +121,12 @@ class BuilderScreen(Screen[Built | None]):
                 yield Input(
                     placeholder="made from the settings", max_length=60, compact=True, id="name"
                 )
-            with Vertical(id="builder-right"):
+            with PlanPreview(id="builder-right"):
                 yield Static("", id="builder-preview", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#minutes", Input).focus()
+        self.query_one("#minutes", Input).focus(scroll_visible=False)
         self.remake()
 
     def ask(self) -> Ask | str:

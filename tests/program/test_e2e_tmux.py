@@ -93,7 +93,7 @@ def countdown_rows(screen: str) -> list[str]:
 
 
 def test_pick_pause_resume_skip_and_quit_in_a_real_terminal(terminal: Terminal) -> None:
-    picker = terminal.wait_for("Desk Break               5:26")
+    picker = terminal.wait_for("Desk Break             5:26")
     assert "choose a routine" in picker
     assert "Equipment at hand" in terminal.wait_for("Equipment at hand")  # just after the list
     terminal.keys("Enter")
@@ -162,7 +162,7 @@ def test_paging_the_command_palette_at_once_does_not_end_the_app(
 ) -> None:
     """ctrl+p then a page key before the palette was laid out raised KeyError in Textual's
     OptionList and ended the app (tui/upstream.py)."""
-    terminal.wait_for("Desk Break               5:26")
+    terminal.wait_for("Desk Break             5:26")
     terminal.keys("C-p", page)  # one write: the page key reaches the palette at once
     time.sleep(1.0)
     screen = terminal.screen()

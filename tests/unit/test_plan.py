@@ -159,3 +159,15 @@ def test_a_dose_says_one_rep_and_one_round_in_the_singular() -> None:
     sets = make_exercise(kind="reps", reps=1, sets=3, tempo=3)
     assert sets.dose.describe() == "3 x 1 rep"
     assert make_exercise(kind="reps", reps=12, tempo=3).dose.describe() == "12 reps"
+
+
+def test_one_round_of_parts_of_several_reps_says_what_it_holds() -> None:
+    """Arm Circles showed '1 round' in the list and the picker: 20 circles forwards and 20
+    backwards, 2 minutes of them."""
+    part = {"do": "Circle", "reps": 20, "tempo": 2.5}
+    circles = make_exercise(kind="rounds", parts=[part, {**part, "do": "Back"}], rounds=1)
+    assert circles.dose.describe() == "20 + 20 reps"
+    rolls = make_exercise(kind="rounds", parts=[{"do": "Roll", "tempo": 5}], rounds=1)
+    assert rolls.dose.describe() == "1 round"
+    twice = make_exercise(kind="rounds", parts=[part], rounds=2, per_side=True)
+    assert twice.dose.describe() == "2 rounds each side"

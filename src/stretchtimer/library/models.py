@@ -400,6 +400,10 @@ class RoundsDose(Sided):
         _check_size(self)
 
     def describe(self) -> str:
+        """'2 rounds'; one round of parts of several reps is what it holds, '20 + 20 reps'
+        ('1 round' said nothing of how long it is)."""
+        if self.rounds.default == 1 and any(part.reps > 1 for part in self.parts):
+            return self._each_side(f"{' + '.join(str(part.reps) for part in self.parts)} reps")
         word = "round" if self.rounds.default == 1 else "rounds"
         return self._each_side(f"{_value(self.rounds)} {word}")
 

@@ -194,3 +194,20 @@ async def test_q_quits_from_the_list_and_from_the_plan(on: str) -> None:
         await pilot.pause()
         assert not app.is_running
     assert app.return_code == 0
+
+
+async def test_a_focused_plan_that_comes_to_fit_gives_the_focus_back_to_the_list() -> None:
+    """The terminal grows until Full Back Session's plan fits: the plan, with nothing left to
+    scroll, hands its focus to the list, where the arrow keys choose a routine again."""
+    app = StretchTimerApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await picker(pilot, "full-back-session")
+        plan = plan_of(screen)
+        await tab_to_plan(pilot, plan)
+        await pilot.resize_terminal(160, 60)
+        await settle(pilot)
+        assert plan.max_scroll_y == 0
+        assert app.focused is not None and app.focused.id == "routines"
+        await pilot.press("down")
+        await settle(pilot)
+        assert highlighted(pilot) == "lower-back"

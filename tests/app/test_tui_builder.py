@@ -290,3 +290,25 @@ async def test_a_plan_longer_than_its_box_takes_focus_shows_it_and_scrolls(
         await pilot.press("tab")
         await pilot.pause()
         assert app.focused is not None and app.focused.id == "minutes"
+
+
+async def test_a_focused_plan_that_comes_to_fit_gives_the_focus_back_to_the_settings(
+    user_config: Path,
+) -> None:
+    """A shorter routine comes in while the plan has focus: with nothing left to scroll, the
+    plan hands its focus to the first setting."""
+    app = StretchTimerApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_builder(pilot)
+        minutes = screen.query_one("#minutes", Input)
+        minutes.value = "45"
+        await settle(pilot)
+        plan = screen.query_one("#builder-right")
+        plan.focus()
+        await pilot.pause()
+        assert app.focused is plan
+        minutes.value = "2"
+        await settle(pilot)
+        assert ", 2 min - " in preview(pilot).splitlines()[0]
+        assert plan.max_scroll_y == 0
+        assert app.focused is minutes

@@ -28,17 +28,9 @@ from stretchtimer.session.builder import (
 from stretchtimer.tui.text import Listed, shown
 from stretchtimer.tui.threads import call_on_loop
 from stretchtimer.tui.widgets.key_bar import KeyBar
+from stretchtimer.tui.widgets.plan_preview import PlanPreview
 
 START_MINUTES = 10
-
-
-class PlanPreview(VerticalScroll):
-    """The routine the settings make. It takes focus (Tab; then the arrow and page keys scroll
-    it, and a bar at its left shows it has focus) only while it is longer than its box: with
-    nothing to scroll, focus there would show nothing, and what is typed would be lost."""
-
-    def allow_focus(self) -> bool:
-        return self.max_scroll_y > 0
 
 
 class BuilderScreen(Screen[Built | None]):

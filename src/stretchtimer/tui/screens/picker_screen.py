@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Label, OptionList, Static
@@ -28,6 +28,7 @@ from stretchtimer.tui.routine_cards import ANY, RoutineCard, best_for_area, card
 from stretchtimer.tui.text import Listed, shown
 from stretchtimer.tui.threads import call_on_loop
 from stretchtimer.tui.widgets.key_bar import KeyBar
+from stretchtimer.tui.widgets.plan_preview import PlanPreview
 
 # The history screen loads when it is opened, off the first frame (`python -X importtime`);
 # this module itself takes 6 ms.
@@ -77,7 +78,11 @@ class PickerScreen(Screen[None]):
         ("\N{UPWARDS ARROW} \N{DOWNWARDS ARROW}", "choose a routine; its plan shows on the right"),
         ("Enter", "start it"),
         (LEVEL_KEY.shown, LEVEL_KEY.help),
-        ("tab", "to the filters below the list: body area, and the equipment you have"),
+        (
+            "tab",
+            "to the filters below the list: body area, and the equipment you have; then the"
+            " plan, when it is too long to see at once (the arrow keys scroll it)",
+        ),
         ("h", "your history: weeks, streak, body areas, how your back felt"),
         (BUILD_KEY.shown, BUILD_KEY.help),
         ("?", "these keys"),
@@ -137,7 +142,7 @@ class PickerScreen(Screen[None]):
                     yield OptionList(*self.options(*self.filter_values()), id="routines")
                 else:
                     yield OptionList(Option("Loading routines...", disabled=True), id="routines")
-            with VerticalScroll(id="picker-right"):
+            with PlanPreview(id="picker-right"):
                 yield Static("", id="routine-details", markup=False)
         yield KeyBar()
 

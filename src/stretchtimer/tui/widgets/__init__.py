@@ -1,1 +1,1 @@
-"""Widgets of the session and picker screens."""
+"""Widgets of the session, picker and builder screens."""

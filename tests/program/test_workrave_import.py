@@ -139,17 +139,16 @@ def test_import_takes_a_language_and_the_area_position_and_equipment_given(
     )
 
 
-@pytest.mark.parametrize(
-    "chosen",
-    [
-        ["--area", "upper-back", "--area", "neck", "--position", "standing", "--position", "floor"],
-        ["--area", "upper-back", "neck", "--position", "standing", "floor"],
-    ],
-)
-def test_several_areas_and_positions_add_up_given_once_or_again(
-    workrave_file: Path, user_config: Path, chosen: list[str]
+@pytest.mark.parametrize("file_first", [True, False])
+def test_several_areas_and_positions_add_up_with_the_file_before_or_after_them(
+    workrave_file: Path, user_config: Path, file_first: bool
 ) -> None:
-    result = stretchtimer("import", "workrave", str(workrave_file), *chosen)
+    """Repeated, each adds to the others; and a file after them is the file (with several
+    values after one option it was taken for one of them: 'invalid choice')."""
+    chosen = ["--area", "upper-back", "--area", "neck", "--position", "standing"]
+    chosen += ["--position", "floor"]
+    given = [str(workrave_file), *chosen] if file_first else [*chosen, str(workrave_file)]
+    result = stretchtimer("import", "workrave", *given)
     assert result.returncode == 0, result.stderr
     reach = written(user_config / "exercises", "workrave-side-arm-reach")
     assert (reach["good_for"], reach["position"]) == (["upper-back", "neck"], ["standing", "floor"])

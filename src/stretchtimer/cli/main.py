@@ -371,32 +371,30 @@ def _add_import(commands: Any) -> None:
         type=Path,
         default=WORKRAVE_EXERCISES,
         metavar="FILE",
-        help=f"Workrave's exercises.xml (default {WORKRAVE_EXERCISES}, from workrave-data);"
-        " before --area, --position and --equipment, which take the words after them",
+        help=f"Workrave's exercises.xml (default {WORKRAVE_EXERCISES}, from workrave-data)",
     )
     workrave.add_argument(
         "--lang", default="en", help="the language of titles and steps, e.g. de (default en)"
     )
-    _add_several(
-        workrave,
+    # One value each, repeated for more (`--area neck --area shoulders`): with several values
+    # after one option, the FILE given after it would be taken for one of them.
+    workrave.add_argument(
         "--area",
-        AREAS,
-        "AREA",
-        f"body areas of every exercise: {', '.join(AREAS)} (default: a guess from each title)",
+        action="append",
+        choices=AREAS,
+        help="body area of every exercise (repeat for more; default: a guess from each title)",
     )
-    _add_several(
-        workrave,
+    workrave.add_argument(
         "--position",
-        POSITIONS,
-        "P",
-        f"positions of every exercise: {', '.join(POSITIONS)} (default seated)",
+        action="append",
+        choices=POSITIONS,
+        help="position of every exercise (repeat for more; default seated)",
     )
-    _add_several(
-        workrave,
+    workrave.add_argument(
         "--equipment",
-        EQUIPMENT,
-        "E",
-        f"what every exercise needs (any one of them): {', '.join(EQUIPMENT)} (default none)",
+        action="append",
+        choices=EQUIPMENT,
+        help="what every exercise needs (repeat for alternatives; default none)",
     )
     workrave.add_argument(
         "--phase", choices=PHASES, default="stretch", help="their phase (default stretch)"

@@ -59,11 +59,11 @@ def _validator(model_type: Any) -> Any:
 def _stored() -> dict[str, Any]:
     """The stored schemas by class name, if they were built from what is here; else none."""
     try:
-        stored = json.loads(CORE_SCHEMAS.read_bytes())
-        if stored["built_from"] == built_from():
+        stored, here = json.loads(CORE_SCHEMAS.read_bytes()), built_from()
+        if stored["built_from"] == here:
             schemas: dict[str, Any] = stored["schemas"]
             return schemas
-        log.info("stored core schemas built from %s, not %s", stored["built_from"], built_from())
+        log.info("stored core schemas built from %s, not %s", stored["built_from"], here)
     except (OSError, ValueError, LookupError, TypeError) as error:
         log.warning("cannot read the stored core schemas: %s", error)
     return {}

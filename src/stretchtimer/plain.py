@@ -215,8 +215,11 @@ class PlainSession:
         elif isinstance(event, Resumed):
             self.say(f"[{clock(elapsed)}] Resumed.")
         elif isinstance(event, Skipped) and event.steps:
+            # the next exercise's rest and get-ready, gone over on the way, are not its
+            left = event.steps[0].exercise_index
+            steps = sum(step.exercise_index == left for step in event.steps)
             name = event.steps[0].exercise.name
-            self.say(f"[{clock(elapsed)}] Skipped {count(len(event.steps), 'step')} of {name}.")
+            self.say(f"[{clock(elapsed)}] Skipped {count(steps, 'step')} of {name}.")
         elif isinstance(event, Finished | Stopped):
             self.say(final_line(event.summary))
 

@@ -39,7 +39,7 @@ from stretchtimer.library.models import (
     equipment_needed,
     routine_size,
 )
-from stretchtimer.library.terms import POSITIONS, Level, in_words
+from stretchtimer.library.terms import LEVELS, POSITIONS, Level, in_words
 from stretchtimer.session.plan import Timeline, plan
 
 _Seconds = Callable[[Sequence[Exercise]], float]
@@ -232,7 +232,7 @@ def _build(
     total = seconds(chosen)
     if total < target * (1 - TOLERANCE):
         doses = "every dose at its most" if level is None else f"at the {level} level"
-        higher = ", a higher level" if level in ("easy", "standard") else ""
+        higher = ", a higher level" if level is not None and level != LEVELS[-1] else ""
         raise CannotBuild(
             f"{_constraints(ask)} fits at most {clock(total)} "
             f"({count(len(chosen), 'exercise')}, {doses}): ask for fewer minutes{higher}, "
@@ -383,9 +383,9 @@ def _cover(
     """Quick exercises (at their lowest doses) that together give every area in `areas` at
     least AREA_SECONDS, and begin with a dynamic warm-up where one fits: static stretches come
     after moving, never cold; one form of each move (`Exercise.move`). None if they cannot.
-    The quickest set that serves every area is exact (each exercise in or out, over every set
-    of the areas served so far); an area still short of time then gets the quickest exercise
-    for it."""
+    The quickest set that serves every area is searched for (each exercise in or out, over
+    every set of the areas served so far, keeping the quickest for each); an area still short
+    of time then gets the quickest exercise for it."""
     warm_ups = any(e.phase == "warm-up" for e in fitting)
     bits = {area: 1 << n for n, area in enumerate(areas)}
     warm_bit = 1 << len(areas)

@@ -35,8 +35,8 @@ MIDWAY_MIN_TEMPO = 2.5
 FULL_CUE_EVERY = 4
 """voice=full: in a rep set, a form cue instead of the count of reps 3, 7, 11..."""
 HOW_OVERRUN = 1.0
-"""Seconds how to do it may run into the work: the word that starts it waits that long, well
-within its patience (1.5 s), and is said."""
+"""Seconds how to do it may run into the work: the word that starts it waits that long, within
+its patience (`_start_patience`), and is said."""
 HOW_MAX_WORDS = 26
 """Without a spoken `how`, the voice reads the first steps, as many as fit these words."""
 
@@ -179,12 +179,12 @@ def _letting_go(step: Step, timeline: Timeline) -> list[Phrase]:
 def _introduce(step: Step, timeline: Timeline, into: float = 0.0) -> list[Phrase]:
     """Name, dose and side; how to do it; the first safety line the first time.
 
-    How to do it is said only where it ends before the work starts: said over the start, it
-    would drop the word that starts the work ("Turn, and hold."), which a person with eyes
-    closed cannot do without. Where it does not fit, the name line says the side to start on
-    (the words of how to do it would have said it); where even that would keep the start
-    waiting past its patience (3 s to get ready for 5 s holds, after a skip), the name line
-    leaves out the dose, which the words of the work tell."""
+    How to do it is said only where it ends by HOW_OVERRUN into the work: said further over
+    the start, it would drop the word that starts the work ("Turn, and hold."), which a person
+    with eyes closed cannot do without. Where it does not fit, the name line says the side to
+    start on (the words of how to do it would have said it); where even that would keep the
+    start waiting past its patience (3 s to get ready for 5 s holds, after a skip), the name
+    line leaves out the dose, which the words of the work tell."""
     exercise = step.exercise
     work = _first_work_step(step, timeline)
     window = _get_ready_seconds(step, timeline) - into

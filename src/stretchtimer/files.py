@@ -97,7 +97,8 @@ def _size(limit: int) -> str:
 
 def write_atomically(path: Path, text: str) -> None:
     """Write `text` to `path` so that a reader sees the old file or the new one, never a part:
-    through a temporary file (one per writing thread) renamed over it. OSError if it fails."""
+    through a temporary file (one per writing thread) renamed over it. OSError if it fails;
+    UnicodeEncodeError for a text UTF-8 cannot encode (lone surrogates)."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -120,7 +121,7 @@ def save_text(path: Path, text: str, what: str) -> bool:
     """Write `text` atomically; False (and a debug line naming `what`) if it cannot be."""
     try:
         write_atomically(path, text)
-    except (OSError, UnicodeEncodeError) as error:  # the latter: a text that is not Unicode
+    except (OSError, UnicodeEncodeError) as error:  # the latter: lone surrogates in the text
         log.debug("cannot save %s %s: %s", what, path, error)
         return False
     return True

@@ -614,8 +614,9 @@ def read_damaged(store: HistoryStore, read: Callable[[], _T], empty: _T) -> _T:
     """`read()` again, on an in-memory copy of every row of the damaged file that can still
     be read, so one bad page does not hide every session."""
     copy = sqlite3.connect(":memory:", isolation_level=None)
-    store.copies.append(copy)  # what `read` returns may read on from it (a streak's older
-    try:  # weeks): it closes with the store
+    # What `read` returns may read on from it (a streak's older weeks): it closes with the store.
+    store.copies.append(copy)
+    try:
         _create(copy)
         _copy_rows(store.connection, copy)
         damaged, store.connection = store.connection, copy

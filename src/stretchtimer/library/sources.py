@@ -83,12 +83,13 @@ def stamp(path: str | Path) -> list[int]:
 
 
 def code_stamps(folder: Path) -> list[list[Any]]:
-    """Every module of a package folder and the data beside them (the stored core schemas),
-    stamped: a change to the code makes a new key."""
+    """Every file of `code_files(folder)`, stamped: a change to the code makes a new key."""
     return [[path.name, *stamp(path)] for path in sorted(code_files(folder))]
 
 
 def code_files(folder: Path) -> list[Path]:
+    """The modules of a package folder and the data they read beside them (the library's
+    stored core schemas)."""
     return [*folder.glob("*.py"), *folder.glob("*.json")]
 
 

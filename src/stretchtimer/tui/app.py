@@ -430,19 +430,20 @@ class StretchTimerApp(App[None]):
 
     @on(OpenBuilder)
     @work(thread=True, exclusive=True, name="builder", exit_on_error=False)
-    def open_builder(self) -> None:
+    def open_builder(self, message: OpenBuilder) -> None:
         """The builder, given the exercises and the minutes each body area got lately (read
         in a thread: the catalog and the history are on disk)."""
         catalog = self.load_catalog()
         _, stats = self.read_history()
         worked = dict(stats.areas) if stats.logged else {}
-        self.call_from_thread(self._show_builder, catalog, worked)
+        self.call_from_thread(self._show_builder, catalog, worked, message.not_at_hand)
 
-    def _show_builder(self, catalog: Catalog, worked: dict[str, float]) -> None:
+    def _show_builder(
+        self, catalog: Catalog, worked: dict[str, float], not_at_hand: frozenset[str]
+    ) -> None:
         from stretchtimer.library.writer import routine_path, why_not_free
         from stretchtimer.paths import user_exercises_dir
         from stretchtimer.tui.screens.builder_screen import BuilderScreen
-        from stretchtimer.tui.screens.picker_screen import PickerScreen
 
         folder = user_exercises_dir()
 
@@ -450,14 +451,13 @@ class StretchTimerApp(App[None]):
             return why_not_free(catalog, routine_id, routine_path(folder, routine_id))
 
         exercises = [catalog.exercise(exercise_id) for exercise_id in catalog.exercises]
-        pickers = [s for s in self.screen_stack if isinstance(s, PickerScreen)]
         screen = BuilderScreen(
             exercises,
             worked,
             taken,
             prepare=self.settings.prepare,
             rest=self.settings.rest,
-            not_at_hand=pickers[-1].not_at_hand() if pickers else frozenset(),
+            not_at_hand=not_at_hand,
         )
         self.push_screen(screen, self._keep_built)
 

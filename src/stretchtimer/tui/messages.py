@@ -37,8 +37,12 @@ class StartRoutine(Message):
     resuming: Unfinished | None = None
 
 
+@dataclass
 class OpenBuilder(Message):
-    """The person wants to build a routine of their own (the picker asks the app)."""
+    """The person wants to build a routine of their own (the picker asks the app), from the
+    equipment at hand: not what they unticked below the list."""
+
+    not_at_hand: frozenset[str] = frozenset()
 
 
 class FirstFrameShown(Message, bubble=False):

@@ -419,7 +419,7 @@ class PickerScreen(Screen[None]):
         self.app.push_screen(HistoryScreen(stats, sessions))
 
     def action_build(self) -> None:
-        self.post_message(OpenBuilder())
+        self.post_message(OpenBuilder(self.not_at_hand()))
 
     def not_at_hand(self) -> frozenset[str]:
         """The equipment unticked below the list: what the person said they do not have."""

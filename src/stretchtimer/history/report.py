@@ -163,14 +163,14 @@ def stats_lines(stats: Stats) -> list[str]:
     for area, minutes in sorted(stats.areas.items(), key=lambda item: -item[1]):
         note = "  <- least worked" if area == stats.neglected else ""
         name = in_words(area)
-        text = f"  {name:<12} {area_minutes(minutes):>5}  {bar(minutes, top)}{note}"
+        text = f"  {name:<12} {minutes_shown(minutes):>5}  {bar(minutes, top)}{note}"
         lines.append(text.rstrip())
     lines.append("")
     lines.append(pain_line(stats))
     return lines
 
 
-def area_minutes(minutes: float) -> str:
+def minutes_shown(minutes: float) -> str:
     """An area's minutes, with a tenth below 10: a few seconds of work show as 0.3, never as a
     bare 0 beside a bar."""
     return f"{minutes:.1f}" if 0 < minutes < 9.95 else f"{minutes:.0f}"

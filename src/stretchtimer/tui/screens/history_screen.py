@@ -15,7 +15,7 @@ from textual.widgets import Label, Sparkline, Static
 
 from stretchtimer.format import clock, count
 from stretchtimer.history.records import SessionRecord
-from stretchtimer.history.report import STATE_NAMES, area_minutes, bar, pain_line, session_title
+from stretchtimer.history.report import STATE_NAMES, bar, minutes_shown, pain_line, session_title
 from stretchtimer.history.stats import AREA_DAYS, Stats
 from stretchtimer.library.terms import in_words
 from stretchtimer.tui.text import shown
@@ -98,7 +98,7 @@ def areas_text(stats: Stats) -> str:
     for area, minutes in sorted(stats.areas.items(), key=lambda item: -item[1]):
         note = " least" if area == stats.neglected else ""
         name = in_words(area)
-        lines.append(f"{name:<11}{area_minutes(minutes):>4} {bar(minutes, top, 6):<6}{note}")
+        lines.append(f"{name:<11}{minutes_shown(minutes):>4} {bar(minutes, top, 6):<6}{note}")
     return "\n".join(lines)
 
 

@@ -74,6 +74,14 @@ def _app(
     return app.return_code or EXIT_OK  # 1 when the app ended on an error (Textual's code)
 
 
+def chosen_level(args: argparse.Namespace, routine_id: str) -> Level:
+    """`--level`, or else the level last chosen for the routine in the app."""
+    from stretchtimer.memory import read_memory
+
+    level: Level = args.level or read_memory().level_of(routine_id)
+    return level
+
+
 def settings_of(args: argparse.Namespace) -> Settings:
     """The config file's settings, with what was given on the command line on top."""
     return load_settings().replace(
@@ -136,11 +144,9 @@ def show_command(args: argparse.Namespace) -> int:
     with _until_exit():
         catalog = _load()
         if args.id in catalog.routines:
-            from stretchtimer.memory import read_memory
-
             routine = catalog.routine(args.id)
             settings = settings_of(args)
-            level = args.level or read_memory().level_of(args.id)  # as `run` would run it
+            level = chosen_level(args, args.id)  # as `run` would run it
             if args.voice in ("on", "full"):
                 views.print_script(catalog, routine, settings, args.voice == "full", level)
             elif args.json:
@@ -198,9 +204,7 @@ def run_command(args: argparse.Namespace) -> int:
     if resuming is not None:
         level = session_level(resuming.record)
     else:
-        from stretchtimer.memory import read_memory
-
-        level = args.level or read_memory().level_of(routine_id)
+        level = chosen_level(args, routine_id)
     speed = resuming.record.speed if resuming is not None and args.speed == 1 else args.speed
     why = cannot_draw()
     if why is not None and not args.plain:

@@ -97,6 +97,11 @@ class Rules:
     ask_again: float = 5 * 60.0
     """Work seconds after which an unanswered offer is made again."""
 
+    def present(self, idle: float | None) -> bool:
+        """Whether someone is at the computer, from the seconds since their last input (no
+        idle source, or a reading that makes no sense, counts as present)."""
+        return idle is None or not math.isfinite(idle) or idle < self.present_within
+
     def __post_init__(self) -> None:
         if not self.every > 0 or not self.break_seconds > 0 or self.snooze_limit < 0:
             raise ValueError("every and break_seconds must be above 0, snooze_limit 0 or more")
@@ -269,7 +274,7 @@ def observe(reminder: Reminder, now: Moment, idle: float | None) -> Result:
         until = r.until if phase is Phase.PAUSED else None
         return replace(_reset(r, phase), until=until, resting=True), tuple(actions)
 
-    present = idle is None or away < rules.present_within
+    present = rules.present(idle)
     r = replace(r, worked=r.worked + counted, resting=r.resting and not present)
     if r.due is None and fixed is not None:
         r = replace(r, due=fixed)

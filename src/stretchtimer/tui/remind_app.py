@@ -170,8 +170,7 @@ def offer_text(offer: Offer) -> str:
 def next_line(loop: RemindLoop) -> str:
     """'Next break in 42:10', 'Break time', 'Snoozed: 4:10', 'Paused: 58:00'..."""
     r = loop.reminder
-    idle = loop.last_idle
-    here = not (idle and idle >= r.rules.present_within)
+    here = r.rules.present(loop.last_idle)
     left = r.seconds_to_break(loop.clock.now(), counting=here)
     if r.phase is Phase.OFFERED:
         return "Break time"

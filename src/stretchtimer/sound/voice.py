@@ -21,7 +21,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from enum import IntEnum
 
-from stretchtimer.library.models import Exercise, HoldDose, RepsDose, RoundsDose, TimedDose
+from stretchtimer.library.models import (
+    AnyDose,
+    Exercise,
+    HoldDose,
+    RepsDose,
+    RoundsDose,
+    TimedDose,
+)
 from stretchtimer.session.engine import CueDue, Event, StepStarted
 from stretchtimer.session.plan import Cue, CueKind, Step, StepKind, Timeline
 
@@ -211,7 +218,7 @@ def _name_line(opening: str, exercise: Exercise, side: bool = False, dose: bool 
     """'Next up: Upper Trapezius Stretch, hold 12 seconds each side.'; with `side`, the side
     to start on even where how to do it names it; without `dose`, the name (and side) only."""
     if not dose:
-        first = f", {exercise.dose.first_side} side first" if exercise.dose.per_side else ""
+        first = _side_first(exercise.dose) if exercise.dose.per_side else ""
         return f"{opening}: {exercise.name}{first}."
     words = dose_words(exercise, side)
     return f"{opening}: {exercise.name}, {words[:1].lower()}{words[1:]}."
@@ -244,8 +251,12 @@ def dose_words(exercise: Exercise, side: bool = False) -> str:
         text = f"Keep going {text}"
     told = re.search(rf"\b{dose.first_side}\b", how(exercise).lower())
     if dose.per_side and (side or not told):
-        text += f", {dose.first_side} side first"
+        text += _side_first(dose)
     return text[:1].upper() + text[1:]
+
+
+def _side_first(dose: AnyDose) -> str:
+    return f", {dose.first_side} side first"
 
 
 def how(exercise: Exercise) -> str:

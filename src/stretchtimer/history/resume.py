@@ -70,9 +70,13 @@ class Unfinished:
 def resume_point(record: SessionRecord) -> int | None:
     """The exercise a cut-short session goes on from: the first neither done nor skipped;
     None when there is none (it was all done), or it is the first (nothing to go on from)."""
+    return _first_unsettled(record) or None
+
+
+def _first_unsettled(record: SessionRecord) -> int | None:
+    """The first exercise neither done nor skipped; None when it was all done."""
     settled = {e.position for e in record.exercises if e.outcome in SETTLED}
-    position = next((p for p in range(record.exercise_count) if p not in settled), None)
-    return position if position else None
+    return next((p for p in range(record.exercise_count) if p not in settled), None)
 
 
 def latest_unfinished(
@@ -98,8 +102,7 @@ def stopped_at_the_start(
     if not cut_short:
         return None
     latest = cut_short[-1]
-    settled = {e.position for e in latest.exercises if e.outcome in SETTLED}
-    return Unfinished(latest, 0) if resume_point(latest) is None and 0 not in settled else None
+    return Unfinished(latest, 0) if _first_unsettled(latest) == 0 else None
 
 
 def _cut_short(
